@@ -1,0 +1,229 @@
+//! The command line: every flag and argument, with its help text.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::ColorChoice;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "resetctl",
+    version,
+    about = "Issue, inspect, list, revoke, purge and redeem password-reset tokens in an application's SQLite user database",
+    after_help = "Exit codes: 0 ok, 2 usage, 65 bad input, 66 no database, 67 no such user, \
+                  69 email failed, 70 internal, 74 database unreadable, 75 try again, \
+                  77 bad token, 78 bad config or schema.\n\
+                  RESETCTL_NOW (RFC 3339) replaces the clock, for tests."
+)]
+pub struct Cli {
+    /// The application's SQLite database
+    #[arg(long, global = true, env = "RESETCTL_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Print results as JSON
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print nothing but results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// When to colour output (NO_COLOR is honoured under auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Who is acting, for the audit trail [default: $SUDO_USER, else $USER]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+
+    /// Why (a ticket number, say), recorded with every change this command makes
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub reason: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database or add resetctl's columns, index and audit table
+    #[command(
+        after_help = "Examples:\n  resetctl --db demo.db init --demo\n  resetctl --db /var/lib/app/users.db init"
+    )]
+    Init(InitArgs),
+    /// Issue a reset token and print the reset link
+    #[command(
+        after_help = "Examples:\n  resetctl issue alice@example.com\n  resetctl issue --ttl 15m --reason TICKET-42 bob\n  resetctl --json issue 42"
+    )]
+    Issue(IssueArgs),
+    /// Show a user's token state, or which user a token belongs to
+    #[command(
+        after_help = "Examples:\n  resetctl inspect alice\n  resetctl inspect --token -  < token.txt\n  resetctl --json inspect 42"
+    )]
+    Inspect(InspectArgs),
+    /// List outstanding tokens
+    #[command(
+        after_help = "Examples:\n  resetctl list\n  resetctl list --expired\n  resetctl --json list --active"
+    )]
+    List(ListArgs),
+    /// Revoke users' tokens, or every token
+    #[command(
+        after_help = "Examples:\n  resetctl revoke alice\n  resetctl revoke --all --yes --reason INCIDENT-7"
+    )]
+    Revoke(RevokeArgs),
+    /// Clear expired tokens (for cron)
+    #[command(after_help = "Examples:\n  resetctl -q purge\n  resetctl purge --older-than 7d")]
+    Purge(PurgeArgs),
+    /// Set a new password with a reset token
+    #[command(
+        after_help = "Examples:\n  resetctl redeem 'https://example.com/reset-password?token=...'\n  printf '%s\\n%s\\n' \"$TOKEN\" \"$PASSWORD\" | resetctl redeem - --password-stdin"
+    )]
+    Redeem(RedeemArgs),
+    /// Show the audit trail, newest first
+    #[command(
+        after_help = "Examples:\n  resetctl audit --user alice\n  resetctl audit --action redeem --since 24h\n  resetctl --json audit --limit 0"
+    )]
+    Audit(AuditArgs),
+}
+
+/// How to read a USER argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    Email,
+    Username,
+    Id,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Also add the sample users alice, bob and carol (@example.com)
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// Users by email, username or numeric id
+    #[arg(required = true, value_name = "USER")]
+    pub users: Vec<String>,
+
+    /// Read USER as this kind of name instead of guessing
+    #[arg(long, value_enum)]
+    pub by: Option<By>,
+
+    /// How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]
+    #[arg(long, value_name = "DURATION")]
+    pub ttl: Option<String>,
+
+    /// Link template; {token} is replaced by the token
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
+
+    /// Answer an unknown user like a known one (exit 0, nothing issued, audited)
+    #[arg(long)]
+    pub no_enumerate: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("what").required(true).args(["user", "token"])))]
+pub struct InspectArgs {
+    /// The user by email, username or numeric id
+    #[arg(value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Look up a token (or link; - reads it from stdin) instead of a user
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// Read USER as this kind of name instead of guessing
+    #[arg(long, value_enum)]
+    pub by: Option<By>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only tokens that can still be redeemed
+    #[arg(long, conflicts_with = "expired")]
+    pub active: bool,
+
+    /// Only tokens past their expiry
+    #[arg(long)]
+    pub expired: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("what").required(true).args(["users", "all"])))]
+pub struct RevokeArgs {
+    /// Users by email, username or numeric id
+    #[arg(value_name = "USER")]
+    pub users: Vec<String>,
+
+    /// Revoke every outstanding token
+    #[arg(long)]
+    pub all: bool,
+
+    /// Do not ask for confirmation (needed for --all without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Read USER as this kind of name instead of guessing
+    #[arg(long, value_enum)]
+    pub by: Option<By>,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Only tokens expired at least this long ago
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub older_than: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RedeemArgs {
+    /// The token, or a whole reset link; - reads it from the first line of stdin
+    #[arg(value_name = "TOKEN")]
+    pub token: String,
+
+    /// Read the new password from the next line of stdin instead of prompting
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Action {
+    Init,
+    Issue,
+    Revoke,
+    Purge,
+    Redeem,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only entries about this user (email, username or id)
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Only entries of this action
+    #[arg(long, value_enum)]
+    pub action: Option<Action>,
+
+    /// Only entries since a time (RFC 3339) or a duration ago (24h, 7d)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// At most this many entries; 0 for all
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,221 @@
+//! Time: the clock (settable for tests), durations, and the timestamp forms
+//! applications write into their databases.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+
+use crate::error::{Error, Result};
+
+/// The environment variable that replaces the system clock (RFC 3339), so
+/// tests can move through time without sleeping.
+pub const NOW_ENV: &str = "RESETCTL_NOW";
+
+/// The current time: `RESETCTL_NOW` if set, else the system clock.
+pub fn now() -> Result<DateTime<Utc>> {
+    match std::env::var(NOW_ENV) {
+        Ok(v) => DateTime::parse_from_rfc3339(v.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| {
+                Error::config(format!("{NOW_ENV} is not an RFC 3339 time"))
+                    .with_hint("e.g. RESETCTL_NOW=2026-11-21T10:00:00Z")
+            }),
+        Err(std::env::VarError::NotPresent) => Ok(Utc::now()),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Error::config(format!("{NOW_ENV} is not valid UTF-8")))
+        }
+    }
+}
+
+/// Parses a duration such as `90s`, `15m`, `1h`, `2d`, `1w` or `1h30m`.
+pub fn parse_duration(text: &str) -> Result<TimeDelta> {
+    let bad = || {
+        Error::bad_input(format!("malformed duration {}", crate::error::shown(text)))
+            .with_hint("use a number and a unit: 90s, 15m, 1h, 2d, 1w (or 1h30m)")
+    };
+    let s = text.trim();
+    if s.is_empty() {
+        return Err(bad());
+    }
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit: i64 = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 7 * 86_400,
+            _ => return Err(bad()),
+        };
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        digits.clear();
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .filter(|v| *v <= 100 * 365 * 86_400)
+            .ok_or_else(bad)?;
+    }
+    if !digits.is_empty() {
+        return Err(bad());
+    }
+    Ok(TimeDelta::seconds(total))
+}
+
+/// Shows a duration the way it would be typed: `1h`, `7d`, `1h30m`.
+pub fn format_duration(d: TimeDelta) -> String {
+    let mut secs = d.num_seconds();
+    if secs == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    for (unit, len) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if secs >= len {
+            out.push_str(&format!("{}{unit}", secs / len));
+            secs %= len;
+        }
+    }
+    out
+}
+
+/// The RFC 3339 UTC form with whole seconds, e.g. `2026-11-21T11:00:00Z`.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Reads a stored expiry written by us or by an application, in any of the
+/// forms of CONTRACT.md section 1. `None` when it is not a time at all.
+pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    let s = text.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Some(digits) = s.strip_prefix('-').or(Some(s))
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return s.parse::<i64>().ok().and_then(from_unix_number);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    // SQLite and many apps put a space between date and time; some add an
+    // offset after it.
+    let t_form = s.replacen(' ', "T", 1);
+    if let Ok(t) = DateTime::parse_from_rfc3339(&t_form) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(&t_form, fmt) {
+            return Some(t.and_utc());
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+/// Integer timestamps are Unix seconds, or milliseconds when too large to be
+/// seconds of any plausible date (1e11 s is the year 5138, 1e11 ms is 1973).
+pub fn from_unix_number(n: i64) -> Option<DateTime<Utc>> {
+    if n.unsigned_abs() >= 100_000_000_000 {
+        DateTime::from_timestamp_millis(n)
+    } else {
+        DateTime::from_timestamp(n, 0)
+    }
+}
+
+/// "in 42m", "3h ago", "in 1d 2h": a rough relative time for people.
+pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (t - now).num_seconds();
+    if secs.abs() < 1 {
+        return "now".into();
+    }
+    let span = rough_span(secs.unsigned_abs());
+    if secs > 0 {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
+}
+
+fn rough_span(secs: u64) -> String {
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, _) => format!("{m}m"),
+        (0, _, 0) => format!("{h}h"),
+        (0, _, _) => format!("{h}h {m}m"),
+        (_, 0, _) => format!("{d}d"),
+        _ => format!("{d}d {h}h"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s").unwrap().num_seconds(), 90);
+        assert_eq!(parse_duration("15m").unwrap().num_seconds(), 900);
+        assert_eq!(parse_duration("1h").unwrap().num_seconds(), 3600);
+        assert_eq!(parse_duration("2d").unwrap().num_seconds(), 172_800);
+        assert_eq!(parse_duration("1h30m").unwrap().num_seconds(), 5400);
+        assert_eq!(parse_duration(" 1w ").unwrap().num_seconds(), 604_800);
+        for bad in [
+            "",
+            "h",
+            "1",
+            "1x",
+            "-1h",
+            "1.5h",
+            "99999999999999999999d",
+            "1 h",
+        ] {
+            let e = parse_duration(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 65, "{bad}");
+        }
+        assert_eq!(format_duration(TimeDelta::seconds(5400)), "1h30m");
+        assert_eq!(format_duration(TimeDelta::days(7)), "7d");
+    }
+
+    #[test]
+    fn every_stored_form_is_read() {
+        let want = at("2026-11-21T10:30:00Z");
+        for form in [
+            "2026-11-21T10:30:00Z",
+            "2026-11-21T12:30:00+02:00",
+            "2026-11-21T05:30:00-05:00",
+            "2026-11-21 10:30:00",
+            "2026-11-21 10:30:00.000",
+            "2026-11-21T10:30:00",
+            "2026-11-21 10:30",
+            "2026-11-21 12:30:00+02:00",
+            "1795257000",
+            "1795257000000",
+        ] {
+            assert_eq!(parse_timestamp(form), Some(want), "{form}");
+        }
+        for junk in ["", "soon", "2026-13-01 00:00:00", "12:00"] {
+            assert_eq!(parse_timestamp(junk), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn relative_times() {
+        let now = at("2026-11-21T10:00:00Z");
+        assert_eq!(relative(at("2026-11-21T10:42:00Z"), now), "in 42m");
+        assert_eq!(relative(at("2026-11-21T07:00:00Z"), now), "3h ago");
+        assert_eq!(relative(at("2026-11-22T12:00:00Z"), now), "in 1d 2h");
+        assert_eq!(relative(at("2026-11-21T11:05:00Z"), now), "in 1h 5m");
+        assert_eq!(relative(now, now), "now");
+    }
+}

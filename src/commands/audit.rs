@@ -1,0 +1,83 @@
+use serde_json::json;
+
+use crate::Context;
+use crate::cli::AuditArgs;
+use crate::clock::{self, parse_duration};
+use crate::context::lookup_kind;
+use crate::db::{Access, AuditFilter, Lookup};
+use crate::error::{Error, Result};
+
+pub fn run(ctx: &mut Context, args: &AuditArgs) -> Result<()> {
+    let since = args.since.as_deref().map(|s| since(ctx, s)).transpose()?;
+    let db = ctx.open(Access::ReadOnly)?;
+    let tx = db.read();
+    let mut filter = AuditFilter {
+        action: args.action.map(|a| format!("{a:?}").to_lowercase()),
+        since,
+        limit: (args.limit > 0).then_some(args.limit),
+        ..AuditFilter::default()
+    };
+    if let Some(user) = &args.user {
+        // A user deleted since keeps their trail: fall back to the id, or to
+        // the name as it was recorded.
+        let lookup = lookup_kind(user, None);
+        match tx.find_users(user, lookup)?.as_slice() {
+            [row] => filter.user_id = Some(row.user.id),
+            _ if lookup == Lookup::Id => filter.user_id = user.parse().ok(),
+            _ => filter.subject = Some(user.clone()),
+        }
+    }
+    let rows = tx.audit_rows(&filter)?;
+    if ctx.out.json {
+        let mut array = ctx.out.json_array();
+        for r in &rows {
+            array.push(&json!({
+                "id": r.id,
+                "at": r.at,
+                "actor": r.actor,
+                "action": r.action,
+                "outcome": r.outcome,
+                "user_id": r.user_id,
+                "subject": r.subject,
+                "detail": r.detail,
+                "reason": r.reason,
+            }))?;
+        }
+        return array.finish();
+    }
+    if rows.is_empty() {
+        ctx.out.say("No audit entries.")?;
+        return Ok(());
+    }
+    let mut table = ctx.out.table(&[
+        "AT", "ACTOR", "ACTION", "OUTCOME", "USER", "DETAIL", "REASON",
+    ]);
+    for r in &rows {
+        table.add_row(vec![
+            r.at.clone(),
+            r.actor.clone(),
+            r.action.clone(),
+            r.outcome.clone(),
+            r.subject.clone().unwrap_or_else(|| "-".into()),
+            r.detail.clone().unwrap_or_else(|| "-".into()),
+            r.reason.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    ctx.out.print_table(&table)
+}
+
+/// `--since`: an RFC 3339 time, or a duration before now.
+fn since(ctx: &Context, text: &str) -> Result<String> {
+    if let Some(t) = clock::parse_timestamp(text) {
+        return Ok(clock::rfc3339(t));
+    }
+    parse_duration(text)
+        .map(|d| clock::rfc3339(ctx.now - d))
+        .map_err(|_| {
+            Error::bad_input(format!(
+                "--since {}: not a time or a duration",
+                crate::error::shown(text)
+            ))
+            .with_hint("e.g. --since 24h or --since 2026-11-01T00:00:00Z")
+        })
+}

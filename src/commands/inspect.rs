@@ -1,0 +1,69 @@
+use serde_json::json;
+
+use super::{State, password_changed_since_issue, token_arg};
+use crate::Context;
+use crate::cli::InspectArgs;
+use crate::db::{Access, AuditRow};
+use crate::error::{Error, Result};
+
+pub fn run(ctx: &mut Context, args: &InspectArgs) -> Result<()> {
+    // Parse a token before touching the database: a malformed one is 65
+    // whatever the database holds.
+    let token = args.token.as_deref().map(token_arg).transpose()?;
+    let db = ctx.open(Access::ReadOnly)?;
+    let tx = db.read();
+    let row = match (&token, &args.user) {
+        (Some(t), _) => tx.find_by_token(&t.sha256_hex())?.ok_or_else(|| {
+            Error::bad_token("no user holds this reset token: it is unknown, used up or revoked")
+        })?,
+        (None, Some(user)) => ctx.resolve(&tx, user, args.by)?,
+        (None, None) => return Err(Error::usage("give a USER or --token")),
+    };
+    let mut state = State::of(&row, ctx.now);
+    let password_changed = password_changed_since_issue(&tx, &row)?;
+    if password_changed {
+        state = State::Expired(state.expires());
+    }
+    let issued = tx.last_ok(row.user.id, "issue")?;
+    let redeemed = tx.last_ok(row.user.id, "redeem")?;
+
+    let now = ctx.now;
+    if ctx.out.json {
+        let (expires_at, seconds_left) = state.json_fields(now);
+        let event = |r: &Option<AuditRow>| {
+            r.as_ref()
+                .map(|r| json!({ "at": r.at, "actor": r.actor, "reason": r.reason }))
+        };
+        return ctx.out.json(&json!({
+            "user": row.user.json(),
+            "state": state.name(),
+            "expires_at": expires_at,
+            "seconds_left": seconds_left,
+            "password_changed_since_issue": password_changed,
+            "last_issued": event(&issued),
+            "last_redeemed": event(&redeemed),
+        }));
+    }
+    let mut token_line = state.describe(now);
+    if password_changed {
+        token_line.push_str("; dead: the password changed after it was issued");
+    }
+    let event = |r: &Option<AuditRow>| match r {
+        None => "never".to_string(),
+        Some(r) => {
+            let mut s = format!("{} by {}", r.at, r.actor);
+            if let Some(reason) = &r.reason {
+                s.push_str(&format!(" ({reason})"));
+            }
+            s
+        }
+    };
+    let id = row.user.id;
+    ctx.out
+        .line(format!("User:           {} (id {id})", row.user.label()))?;
+    ctx.out.line(format!("Token:          {token_line}"))?;
+    ctx.out
+        .line(format!("Last issued:    {}", event(&issued)))?;
+    ctx.out
+        .line(format!("Last redeemed:  {}", event(&redeemed)))
+}

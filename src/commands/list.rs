@@ -1,0 +1,61 @@
+use serde_json::json;
+
+use super::State;
+use crate::Context;
+use crate::cli::ListArgs;
+use crate::clock;
+use crate::db::{Access, TokenFilter};
+use crate::error::Result;
+
+pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
+    let filter = match (args.active, args.expired) {
+        (true, _) => TokenFilter::Active,
+        (_, true) => TokenFilter::Expired,
+        _ => TokenFilter::All,
+    };
+    let db = ctx.open(Access::ReadOnly)?;
+    let tx = db.read();
+    let now = ctx.now;
+    if ctx.out.json {
+        let mut array = ctx.out.json_array();
+        tx.each_outstanding(filter, now, |row| {
+            let state = State::of(&row, now);
+            let (expires_at, seconds_left) = state.json_fields(now);
+            array.push(&json!({
+                "user": row.user.json(),
+                "state": state.name(),
+                "expires_at": expires_at,
+                "seconds_left": seconds_left,
+            }))
+        })?;
+        return array.finish();
+    }
+    let mut table = ctx
+        .out
+        .table(&["ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT"]);
+    let mut n = 0u64;
+    tx.each_outstanding(filter, now, |row| {
+        let state = State::of(&row, now);
+        let expires = state.expires();
+        table.add_row(vec![
+            comfy_table::Cell::new(row.user.id),
+            comfy_table::Cell::new(row.user.username.as_deref().unwrap_or("-")),
+            comfy_table::Cell::new(row.user.email.as_deref().unwrap_or("-")),
+            ctx.out.state_cell(state.name()),
+            comfy_table::Cell::new(expires.map_or("?".into(), clock::rfc3339)),
+            comfy_table::Cell::new(expires.map_or("-".into(), |t| clock::relative(t, now))),
+        ]);
+        n += 1;
+        Ok(())
+    })?;
+    if n == 0 {
+        let what = match filter {
+            TokenFilter::All => "outstanding",
+            TokenFilter::Active => "active",
+            TokenFilter::Expired => "expired",
+        };
+        ctx.out.say(format!("No {what} reset tokens."))?;
+        return Ok(());
+    }
+    ctx.out.print_table(&table)
+}

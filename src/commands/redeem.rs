@@ -1,0 +1,115 @@
+use std::io::IsTerminal;
+
+use serde_json::json;
+
+use super::{State, password_changed_since_issue, token_arg};
+use crate::Context;
+use crate::cli::RedeemArgs;
+use crate::clock;
+use crate::db::{Access, Outcome, Tx, UserRow};
+use crate::error::{Error, Result};
+use crate::password;
+
+pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
+    let token = token_arg(&args.token)?;
+    if !args.password_stdin && !std::io::stdin().is_terminal() {
+        return Err(
+            Error::usage("no terminal to ask for the new password on").with_hint(
+                "pass --password-stdin and send the password as one line of standard input",
+            ),
+        );
+    }
+    let stored = token.sha256_hex();
+    let mut db = ctx.open(Access::ReadWrite)?;
+
+    // A first look, so nobody types a new password twice for a dead token.
+    let row = db.read().find_by_token(&stored)?;
+    if let Err(e) = judge(ctx, &db.read(), row.as_ref()) {
+        return reject(ctx, &mut db, row.as_ref(), e);
+    }
+
+    let policy = ctx.cfg.policy;
+    let new_password = if args.password_stdin {
+        password::from_stdin(&mut std::io::stdin().lock(), policy)?
+    } else {
+        password::prompt_twice(policy)?
+    };
+    // The slow part happens before the write lock is taken, so concurrent
+    // redeemers and the application wait only for the short update.
+    let hash = password::hash_phc(&new_password, ctx.cfg.argon2)?;
+    drop(new_password);
+
+    let ctx_ref = &*ctx;
+    let user = db.write(|tx| {
+        // Checked again under the lock: another redeemer, a revoke or a
+        // password change may have come first.
+        let row = tx.find_by_token(&stored)?;
+        let row = judge(ctx_ref, tx, row.as_ref())?;
+        if !tx.redeem(row.user.id, &stored, &hash)? {
+            return Err(used_up());
+        }
+        let mut audit = ctx_ref.audit("redeem", Outcome::Ok);
+        audit.user_id = Some(row.user.id);
+        audit.subject = Some(row.user.label());
+        tx.record(&audit)?;
+        Ok(row.user.clone())
+    });
+    let user = match user {
+        Ok(u) => u,
+        Err(e) if e.kind == crate::error::Kind::BadToken => {
+            let row = db.read().find_by_token(&stored)?;
+            return reject(ctx, &mut db, row.as_ref(), e);
+        }
+        Err(e) => return Err(e),
+    };
+
+    if ctx.out.json {
+        return ctx
+            .out
+            .json(&json!({ "user": user.json(), "redeemed": true }));
+    }
+    ctx.out.say(format!(
+        "Password changed for {}; the reset token is used up.",
+        user.label()
+    ))?;
+    Ok(())
+}
+
+fn used_up() -> Error {
+    Error::bad_token("invalid reset token: it is unknown, already used or revoked")
+        .with_hint("issue a new one: resetctl issue USER")
+}
+
+/// Whether the token row found can be redeemed now.
+fn judge<'r>(ctx: &Context, tx: &Tx<'_>, row: Option<&'r UserRow>) -> Result<&'r UserRow> {
+    let Some(row) = row else {
+        return Err(used_up());
+    };
+    match State::of(row, ctx.now) {
+        State::Active(_) if password_changed_since_issue(tx, row)? => Err(Error::bad_token(
+            "reset token expired: the password was changed after it was issued",
+        )
+        .with_hint("issue a new one: resetctl issue USER")),
+        State::Active(_) => Ok(row),
+        State::Expired(t) => Err(Error::bad_token(match t {
+            Some(t) => format!(
+                "reset token expired at {} ({})",
+                clock::rfc3339(t),
+                clock::relative(t, ctx.now)
+            ),
+            None => "reset token expired".to_string(),
+        })
+        .with_hint("issue a new one: resetctl issue USER")),
+        State::None => Err(used_up()),
+    }
+}
+
+/// Records the refused attempt (a security event worth a trace), then fails.
+fn reject(ctx: &Context, db: &mut crate::db::Db, row: Option<&UserRow>, e: Error) -> Result<()> {
+    let mut audit = ctx.audit("redeem", Outcome::Rejected);
+    audit.user_id = row.map(|r| r.user.id);
+    audit.subject = row.map(|r| r.user.label());
+    audit.detail = Some(e.message.clone());
+    db.write(|tx| tx.record(&audit))?;
+    Err(e)
+}

@@ -1,0 +1,190 @@
+//! The audit table the tool owns: who did what, when, and why. It never
+//! holds a token, a token hash or a password.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::Tx;
+use crate::error::Result;
+
+pub const AUDIT_TABLE: &str = "resetctl_audit";
+
+pub const AUDIT_COLUMNS: [&str; 11] = [
+    "id",
+    "at",
+    "actor",
+    "action",
+    "outcome",
+    "user_id",
+    "subject",
+    "detail",
+    "reason",
+    "expires",
+    "password_check",
+];
+
+pub const CREATE_AUDIT: &str = "
+CREATE TABLE resetctl_audit (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,             -- RFC 3339 UTC
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,         -- init, issue, inspect, revoke, purge, redeem
+  outcome TEXT NOT NULL,        -- ok, unknown-user, rejected
+  user_id INTEGER,
+  subject TEXT,                 -- the user as shown to people, or what was typed
+  detail TEXT,
+  reason TEXT,
+  expires TEXT,                 -- issue: the expiry written, to recognise our token
+  password_check TEXT           -- issue: fingerprint of the password hash then
+);
+CREATE INDEX resetctl_audit_user_idx ON resetctl_audit (user_id, id);
+";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// `issue --no-enumerate` for a user that does not exist.
+    UnknownUser,
+    /// A redeem refused: unknown, expired or dead token.
+    Rejected,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::UnknownUser => "unknown-user",
+            Outcome::Rejected => "rejected",
+        }
+    }
+}
+
+/// One row to write. `at`, `actor` and `reason` come from the run; the rest
+/// from the command.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub at: String,
+    pub actor: String,
+    pub reason: Option<String>,
+    pub action: &'static str,
+    pub outcome: Outcome,
+    pub user_id: Option<i64>,
+    pub subject: Option<String>,
+    pub detail: Option<String>,
+    pub expires: Option<String>,
+    pub password_check: Option<String>,
+}
+
+/// One row as read back for people and scripts (no internal columns).
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub outcome: String,
+    pub user_id: Option<i64>,
+    pub subject: Option<String>,
+    pub detail: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    pub user_id: Option<i64>,
+    pub subject: Option<String>,
+    pub action: Option<String>,
+    pub since: Option<String>,
+    pub limit: Option<usize>,
+}
+
+const ROW_COLUMNS: &str = "id, at, actor, action, outcome, user_id, subject, detail, reason";
+
+fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        outcome: r.get(4)?,
+        user_id: r.get(5)?,
+        subject: r.get(6)?,
+        detail: r.get(7)?,
+        reason: r.get(8)?,
+    })
+}
+
+impl Tx<'_> {
+    pub fn record(&self, e: &AuditEntry) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO resetctl_audit \
+                 (at, actor, action, outcome, user_id, subject, detail, reason, expires, password_check) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    e.at,
+                    e.actor,
+                    e.action,
+                    e.outcome.as_str(),
+                    e.user_id,
+                    e.subject,
+                    e.detail,
+                    e.reason,
+                    e.expires,
+                    e.password_check
+                ],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The newest successful `action` for a user.
+    pub fn last_ok(&self, user_id: i64, action: &str) -> Result<Option<AuditRow>> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {ROW_COLUMNS} FROM resetctl_audit \
+                     WHERE user_id = ?1 AND action = ?2 AND outcome = 'ok' ORDER BY id DESC LIMIT 1"
+                ),
+                params![user_id, action],
+                audit_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// What the newest issue to this user recorded about its token: the
+    /// expiry written and the password fingerprint at the time.
+    pub fn issue_record(&self, user_id: i64) -> Result<Option<(Option<String>, Option<String>)>> {
+        self.conn
+            .query_row(
+                "SELECT expires, password_check FROM resetctl_audit \
+                 WHERE user_id = ?1 AND action = 'issue' AND outcome = 'ok' ORDER BY id DESC LIMIT 1",
+                [user_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Rows matching the filter, newest first.
+    pub fn audit_rows(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+        let limit = f.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {ROW_COLUMNS} FROM resetctl_audit \
+                 WHERE (?1 IS NULL OR user_id = ?1) \
+                 AND (?2 IS NULL OR subject = ?2 COLLATE NOCASE) \
+                 AND (?3 IS NULL OR action = ?3) \
+                 AND (?4 IS NULL OR at >= ?4) \
+                 ORDER BY id DESC LIMIT ?5"
+            ))
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(
+            params![f.user_id, f.subject, f.action, f.since, limit],
+            audit_row,
+        )
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+}

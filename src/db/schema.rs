@@ -1,0 +1,278 @@
+//! Checking that the database has what the tool needs, and `init` adding
+//! what it owns (token columns, token index, audit table) and nothing else.
+
+use std::collections::HashSet;
+use std::fs::OpenOptions;
+use std::io::ErrorKind;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::OptionalExtension;
+
+use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, AuditEntry, CREATE_AUDIT};
+use super::{Access, Db, Tx};
+use crate::config::{Ident, Schema};
+use crate::error::{Error, Result};
+
+/// What `init` changed, in the order it did it.
+#[derive(Debug, Default)]
+pub struct InitReport {
+    pub changes: Vec<String>,
+}
+
+const DEMO_USERS: [&str; 3] = ["alice", "bob", "carol"];
+
+impl Db {
+    pub(super) fn check_schema(&self) -> Result<()> {
+        let s = &self.schema;
+        let tx = self.read();
+        let hint = || format!("run: resetctl --db {} init", self.path.display());
+        let Some(columns) = tx.columns_of(s.table.name())? else {
+            return Err(
+                Error::config(format!("{} has no table {}", self.path.display(), s.table))
+                    .with_hint(hint()),
+            );
+        };
+        let needed = [&s.id, &s.email, &s.password, &s.token, &s.expires]
+            .into_iter()
+            .chain(s.username.as_ref());
+        for col in needed {
+            if !columns.contains(&col.name().to_ascii_lowercase()) {
+                return Err(
+                    Error::config(format!("table {} has no column {}", s.table, col))
+                        .with_hint(hint()),
+                );
+            }
+        }
+        match tx.columns_of(AUDIT_TABLE)? {
+            Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => Ok(()),
+            Some(_) => Err(Error::config(format!(
+                "table {AUDIT_TABLE} exists but is not resetctl's audit table"
+            ))
+            .with_hint("rename or drop that table, then run resetctl init")),
+            None => Err(Error::config(format!(
+                "{} has no table {AUDIT_TABLE}",
+                self.path.display()
+            ))
+            .with_hint(hint())),
+        }
+    }
+
+    /// Creates the file (mode 0600) if it is missing, then adds in one
+    /// transaction whatever of the tool's own parts the database lacks.
+    /// The audit row, completed with what changed, is written in the same
+    /// transaction when anything did.
+    pub fn init(
+        path: &Path,
+        busy_timeout: Duration,
+        schema: &Schema,
+        demo: bool,
+        mut audit: AuditEntry,
+    ) -> Result<InitReport> {
+        let mut report = InitReport::default();
+        if create_file(path)? {
+            report.changes.push(format!(
+                "created database file {} (mode 0600)",
+                path.display()
+            ));
+        }
+        super::check_file(path)?;
+        let mut db = Db::connect(path, Access::ReadWrite, busy_timeout, schema)?;
+        if db.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(Error::io(format!("{} is read-only", path.display())));
+        }
+        let changes = db.write(|tx| {
+            let changes = tx.upgrade(demo)?;
+            if !changes.is_empty() {
+                audit.detail = Some(changes.join("; "));
+                tx.record(&audit)?;
+            }
+            Ok(changes)
+        })?;
+        report.changes.extend(changes);
+        Ok(report)
+    }
+}
+
+/// Creates an empty file readable by its owner only (it will hold password
+/// hashes and token hashes). Returns false when it already existed.
+fn create_file(path: &Path) -> Result<bool> {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(Error::io(format!("cannot create {}: {e}", path.display()))),
+    }
+}
+
+impl Tx<'_> {
+    /// The lower-cased column names of a table, or `None` if there is no such
+    /// table (views count as missing: the tool must be able to update rows).
+    fn columns_of(&self, table: &str) -> Result<Option<HashSet<String>>> {
+        let kind: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT type FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE AND type IN ('table', 'view')",
+                [table],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        match kind.as_deref() {
+            None => return Ok(None),
+            Some("view") => {
+                return Err(Error::config(format!(
+                    "{table} is a view; resetctl needs a table it can update"
+                )));
+            }
+            Some(_) => {}
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT lower(name) FROM pragma_table_info(?1)")
+            .map_err(|e| self.err(e))?;
+        let names = stmt
+            .query_map([table], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<Result<HashSet<_>, _>>())
+            .map_err(|e| self.err(e))?;
+        Ok(Some(names))
+    }
+
+    fn exec(&self, sql: &str) -> Result<()> {
+        self.conn.execute_batch(sql).map_err(|e| self.err(e))
+    }
+
+    fn upgrade(&self, demo: bool) -> Result<Vec<String>> {
+        let s = self.schema;
+        let mut changes = Vec::new();
+        let t = s.table.q();
+        match self.columns_of(s.table.name())? {
+            None => {
+                let username = s
+                    .username
+                    .as_ref()
+                    .map(|u| format!("{} TEXT UNIQUE,\n  ", u.q()))
+                    .unwrap_or_default();
+                self.exec(&format!(
+                    "CREATE TABLE {t} (\n  {} INTEGER PRIMARY KEY,\n  {username}{} TEXT UNIQUE,\n  {} TEXT,\n  {} TEXT,\n  {} DATETIME\n)",
+                    s.id.q(),
+                    s.email.q(),
+                    s.password.q(),
+                    s.token.q(),
+                    s.expires.q()
+                ))?;
+                changes.push(format!("Created table {}", s.table));
+            }
+            Some(cols) => {
+                // The application's own columns are its business: name them, never add them.
+                let app_cols = [&s.id, &s.email, &s.password]
+                    .into_iter()
+                    .chain(s.username.as_ref());
+                for col in app_cols {
+                    if !cols.contains(&col.name().to_ascii_lowercase()) {
+                        return Err(Error::config(format!(
+                            "table {} has no column {}; resetctl adds only its token columns",
+                            s.table, col
+                        ))
+                        .with_hint("map the application's column names in the config file's [schema] section"));
+                    }
+                }
+                for (col, ty) in [(&s.token, "TEXT"), (&s.expires, "DATETIME")] {
+                    if !cols.contains(&col.name().to_ascii_lowercase()) {
+                        self.exec(&format!("ALTER TABLE {t} ADD COLUMN {} {ty}", col.q()))?;
+                        changes.push(format!("Added column {}.{}", s.table, col));
+                    }
+                }
+            }
+        }
+        if !self.has_index_on(&s.table, &s.token)? {
+            let name = format!("resetctl_{}_{}_idx", s.table, s.token);
+            let name = Ident::new("index", &name)?;
+            self.exec(&format!(
+                "CREATE INDEX {} ON {t} ({})",
+                name.q(),
+                s.token.q()
+            ))?;
+            changes.push(format!("Created index {name} on {}.{}", s.table, s.token));
+        }
+        match self.columns_of(AUDIT_TABLE)? {
+            None => {
+                self.exec(CREATE_AUDIT)?;
+                changes.push(format!("Created table {AUDIT_TABLE}"));
+            }
+            Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {}
+            Some(_) => {
+                return Err(Error::config(format!(
+                    "table {AUDIT_TABLE} exists but is not resetctl's audit table"
+                )));
+            }
+        }
+        if demo {
+            let added = self.add_demo_users()?;
+            if !added.is_empty() {
+                changes.push(format!("Added demo users {}", added.join(", ")));
+            }
+        }
+        Ok(changes)
+    }
+
+    fn has_index_on(&self, table: &Ident, column: &Ident) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) AS il \
+                 JOIN pragma_index_info(il.name) AS ii \
+                 WHERE ii.seqno = 0 AND ii.name = ?2 COLLATE NOCASE)",
+                [table.name(), column.name()],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    fn add_demo_users(&self) -> Result<Vec<&'static str>> {
+        let s = self.schema;
+        let mut added = Vec::new();
+        for name in DEMO_USERS {
+            let email = format!("{name}@example.com");
+            let exists: bool = self
+                .conn
+                .query_row(
+                    &format!(
+                        "SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?1 COLLATE NOCASE)",
+                        s.table.q(),
+                        s.email.q()
+                    ),
+                    [&email],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            if exists {
+                continue;
+            }
+            let n = match &s.username {
+                Some(u) => self.conn.execute(
+                    &format!(
+                        "INSERT OR IGNORE INTO {} ({}, {}) VALUES (?1, ?2)",
+                        s.table.q(),
+                        u.q(),
+                        s.email.q()
+                    ),
+                    [name, email.as_str()],
+                ),
+                None => self.conn.execute(
+                    &format!("INSERT INTO {} ({}) VALUES (?1)", s.table.q(), s.email.q()),
+                    [email.as_str()],
+                ),
+            }
+            .map_err(|e| self.err(e))?;
+            if n > 0 {
+                added.push(name);
+            }
+        }
+        Ok(added)
+    }
+}

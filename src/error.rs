@@ -1,0 +1,197 @@
+//! The errors a command can end with, and the exit code each one maps to.
+//!
+//! Every failure that reaches `main` is an [`Error`]; its [`Kind`] alone picks
+//! the exit code (CONTRACT.md section 6), so that table lives in one place.
+
+use std::fmt;
+
+/// What went wrong, as far as the exit code is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Command-line usage error.
+    Usage,
+    /// Bad input data: password rejected, malformed token or duration.
+    BadInput,
+    /// The database file (or an input file) does not exist.
+    NoInput,
+    /// No such user.
+    NoUser,
+    /// Email could not be delivered, permanently.
+    Unavailable,
+    /// A bug: something that should not happen did.
+    Internal,
+    /// The database cannot be read or written.
+    Io,
+    /// Try again later: locked database, rate limit, temporary email failure.
+    TempFail,
+    /// Invalid, expired or already-used reset token.
+    BadToken,
+    /// Bad configuration or schema.
+    Config,
+}
+
+impl Kind {
+    /// The sysexits code of this kind of failure.
+    pub const fn exit_code(self) -> u8 {
+        match self {
+            Kind::Usage => 2,
+            Kind::BadInput => 65,
+            Kind::NoInput => 66,
+            Kind::NoUser => 67,
+            Kind::Unavailable => 69,
+            Kind::Internal => 70,
+            Kind::Io => 74,
+            Kind::TempFail => 75,
+            Kind::BadToken => 77,
+            Kind::Config => 78,
+        }
+    }
+}
+
+/// A failure with a one-line message and, optionally, what to do about it.
+///
+/// Messages never carry a token, a token hash or a password: they are built
+/// from fixed text and the names of things, never from secret values.
+#[derive(Debug)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    pub hint: Option<String>,
+    /// Nothing to print: the reader of our output went away (`| head`).
+    pub silent: bool,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: one_line(message.into()),
+            hint: None,
+            silent: false,
+        }
+    }
+
+    pub fn broken_pipe() -> Self {
+        Error {
+            silent: true,
+            ..Self::io("standard output was closed")
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(one_line(hint.into()));
+        self
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, message)
+    }
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::new(Kind::BadInput, message)
+    }
+    pub fn no_user(message: impl Into<String>) -> Self {
+        Self::new(Kind::NoUser, message)
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(Kind::Internal, message)
+    }
+    pub fn io(message: impl Into<String>) -> Self {
+        Self::new(Kind::Io, message)
+    }
+    pub fn bad_token(message: impl Into<String>) -> Self {
+        Self::new(Kind::BadToken, message)
+    }
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::new(Kind::Config, message)
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        self.kind.exit_code()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Errors are promised to be one line: fold anything a lower layer (SQLite,
+/// the OS) put on several.
+fn one_line(s: String) -> String {
+    if s.contains(['\n', '\r']) {
+        s.split(['\n', '\r'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ")
+    } else {
+        s
+    }
+}
+
+/// A value the operator typed, made safe to store or show: control
+/// characters escaped and long values cut.
+pub fn clean(value: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in value.chars().enumerate() {
+        if i == max_chars {
+            out.push('…');
+            break;
+        }
+        out.extend(c.escape_debug());
+    }
+    out
+}
+
+/// Shows a value the operator typed inside an error message, quoted and
+/// short, so the error stays one line.
+pub fn shown(value: &str) -> String {
+    format!("'{}'", clean(value, 64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_contract_code() {
+        let table = [
+            (Kind::Usage, 2),
+            (Kind::BadInput, 65),
+            (Kind::NoInput, 66),
+            (Kind::NoUser, 67),
+            (Kind::Unavailable, 69),
+            (Kind::Internal, 70),
+            (Kind::Io, 74),
+            (Kind::TempFail, 75),
+            (Kind::BadToken, 77),
+            (Kind::Config, 78),
+        ];
+        for (kind, code) in table {
+            assert_eq!(kind.exit_code(), code, "{kind:?}");
+            assert_eq!(Error::new(kind, "x").exit_code(), code);
+        }
+    }
+
+    #[test]
+    fn messages_are_folded_onto_one_line() {
+        let e = Error::io("first\nsecond\r\n third").with_hint("a\nb");
+        assert_eq!(e.message, "first; second; third");
+        assert_eq!(e.hint.as_deref(), Some("a; b"));
+    }
+
+    #[test]
+    fn shown_values_are_escaped_and_cut() {
+        assert_eq!(shown("bob"), "'bob'");
+        assert_eq!(shown("a\nb"), "'a\\nb'");
+        let long = "x".repeat(1000);
+        let s = shown(&long);
+        assert!(s.chars().count() < 70, "{s}");
+        assert!(s.ends_with("…'"));
+    }
+}

@@ -1,0 +1,22 @@
+//! resetctl: password-reset tokens in an application's SQLite user database.
+
+pub mod cli;
+pub mod clock;
+mod commands;
+pub mod config;
+mod context;
+pub mod db;
+pub mod error;
+mod input;
+pub mod output;
+pub mod password;
+pub mod token;
+
+pub use context::Context;
+
+/// Runs one parsed command line.
+pub fn run(cli: cli::Cli) -> error::Result<()> {
+    let mut ctx = Context::from_cli(&cli)?;
+    commands::run(&mut ctx, &cli.command)?;
+    ctx.out.flush()
+}

@@ -1,0 +1,143 @@
+//! Where results and diagnostics go: results to stdout (text or JSON),
+//! everything else to stderr, colour only where it can be seen.
+
+use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
+
+use comfy_table::presets::NOTHING;
+use comfy_table::{Cell, Color, ContentArrangement, Table};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub struct Output {
+    pub json: bool,
+    pub quiet: bool,
+    color: bool,
+    stdout: BufWriter<Stdout>,
+}
+
+impl Output {
+    pub fn new(json: bool, quiet: bool, choice: ColorChoice) -> Output {
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && io::stdout().is_terminal()
+            }
+        };
+        Output {
+            json,
+            quiet,
+            color,
+            stdout: BufWriter::new(io::stdout()),
+        }
+    }
+
+    /// A line of result on stdout.
+    pub fn line(&mut self, text: impl std::fmt::Display) -> Result<()> {
+        writeln!(self.stdout, "{text}").map_err(stdout_error)
+    }
+
+    /// One JSON value on one line of stdout.
+    pub fn json(&mut self, value: &serde_json::Value) -> Result<()> {
+        serde_json::to_writer(&mut self.stdout, value).map_err(|e| stdout_error(e.into()))?;
+        self.stdout.write_all(b"\n").map_err(stdout_error)
+    }
+
+    /// Streams a JSON array, one element at a time, so memory stays flat
+    /// whatever the number of rows.
+    pub fn json_array(&mut self) -> JsonArray<'_> {
+        JsonArray { out: self, n: 0 }
+    }
+
+    /// A result in words on stdout, unless `-q`.
+    pub fn say(&mut self, text: impl std::fmt::Display) -> Result<()> {
+        if self.quiet { Ok(()) } else { self.line(text) }
+    }
+
+    /// A progress or informational message on stderr, unless `-q`.
+    pub fn note(&self, text: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+
+    /// A warning on stderr, shown even under `-q`.
+    pub fn warn(&self, text: impl std::fmt::Display) {
+        eprintln!("resetctl: warning: {text}");
+    }
+
+    /// A table in the plain, column-aligned style of admin tools, fitted to
+    /// the terminal's width when there is one.
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut t = Table::new();
+        t.load_preset(NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(header.iter().map(Cell::new));
+        if self.color {
+            t.enforce_styling();
+        } else {
+            t.force_no_tty();
+        }
+        t
+    }
+
+    pub fn print_table(&mut self, t: &Table) -> Result<()> {
+        for line in t.lines() {
+            self.line(line.trim_end())?;
+        }
+        Ok(())
+    }
+
+    /// A token state, coloured when colour is on.
+    pub fn state_cell(&self, state: &str) -> Cell {
+        let cell = Cell::new(state);
+        if !self.color {
+            return cell;
+        }
+        match state {
+            "active" => cell.fg(Color::Green),
+            "expired" => cell.fg(Color::Red),
+            _ => cell,
+        }
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.stdout.flush().map_err(stdout_error)
+    }
+}
+
+pub struct JsonArray<'a> {
+    out: &'a mut Output,
+    n: u64,
+}
+
+impl JsonArray<'_> {
+    pub fn push(&mut self, value: &serde_json::Value) -> Result<()> {
+        let sep: &[u8] = if self.n == 0 { b"[\n" } else { b",\n" };
+        self.out.stdout.write_all(sep).map_err(stdout_error)?;
+        serde_json::to_writer(&mut self.out.stdout, value).map_err(|e| stdout_error(e.into()))?;
+        self.n += 1;
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<()> {
+        let end: &[u8] = if self.n == 0 { b"[]\n" } else { b"\n]\n" };
+        self.out.stdout.write_all(end).map_err(stdout_error)
+    }
+}
+
+fn stdout_error(e: io::Error) -> Error {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Error::broken_pipe()
+    } else {
+        Error::io(format!("cannot write to standard output: {e}"))
+    }
+}

@@ -1,0 +1,137 @@
+//! Reset tokens: made from the OS CSPRNG, stored as their SHA-256, accepted
+//! back as hex or inside a pasted link.
+
+use rand::TryRngCore;
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// Length of a token in hex characters (32 random bytes).
+pub const HEX_LEN: usize = 64;
+
+/// A token in its canonical form: 64 lowercase hex characters. Wiped from
+/// memory when dropped; its `Debug` never shows it, so a stray `{:?}` or a
+/// panic message cannot leak it.
+pub struct Token(Zeroizing<String>);
+
+impl Token {
+    pub fn generate() -> Result<Token> {
+        let mut bytes = Zeroizing::new([0u8; HEX_LEN / 2]);
+        OsRng
+            .try_fill_bytes(bytes.as_mut())
+            .map_err(|e| Error::internal(format!("the system random generator failed: {e}")))?;
+        Ok(Token(Zeroizing::new(hex::encode(bytes.as_ref()))))
+    }
+
+    /// Accepts what an operator pastes: the hex token in any case with
+    /// whitespace around it, or a whole link holding `token=<hex>`.
+    pub fn parse(input: &str) -> Result<Token> {
+        let s = input.trim();
+        let candidate = match s.find("token=") {
+            Some(at) => {
+                let rest = &s[at + "token=".len()..];
+                let end = rest.find(['&', '#', ' ', '"', '\'']).unwrap_or(rest.len());
+                &rest[..end]
+            }
+            None => s,
+        };
+        if candidate.len() != HEX_LEN || !candidate.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let what = if candidate.is_empty() {
+                "it is empty".to_string()
+            } else if candidate.bytes().all(|b| b.is_ascii_hexdigit()) {
+                format!("got {} hex characters", candidate.len())
+            } else {
+                "it has characters that are not hex digits".to_string()
+            };
+            return Err(Error::bad_input(format!(
+                "malformed reset token: expected {HEX_LEN} hex characters, {what}"
+            ))
+            .with_hint("paste the whole token or the whole reset link"));
+        }
+        Ok(Token(Zeroizing::new(candidate.to_ascii_lowercase())))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// What the database keeps: the SHA-256 of the 64 ASCII hex characters,
+    /// as lowercase hex.
+    pub fn sha256_hex(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// Builds the reset link from a template holding `{token}`.
+pub fn link(template: &str, token: &Token) -> String {
+    template.replace("{token}", token.expose())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn generated_tokens_are_64_lowercase_hex_and_differ() {
+        let a = Token::generate().unwrap();
+        let b = Token::generate().unwrap();
+        assert_eq!(a.expose().len(), 64);
+        assert!(
+            a.expose()
+                .bytes()
+                .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+        );
+        assert_ne!(a.expose(), b.expose());
+    }
+
+    #[test]
+    fn hash_is_sha256_of_the_hex_text() {
+        // sha256 of the ASCII string "0011...eeff", computed independently with sha256sum.
+        let t = Token::parse(T).unwrap();
+        assert_eq!(
+            t.sha256_hex(),
+            "2a8abfa8cb9906290437854193ca6bca41d4d4e26d1d454bd66a35158095e737"
+        );
+        assert_eq!(t.sha256_hex().len(), 64);
+    }
+
+    #[test]
+    fn accepts_case_whitespace_and_links() {
+        for input in [
+            T.to_string(),
+            T.to_uppercase(),
+            format!("  {T}\n"),
+            format!("https://example.com/reset-password?token={T}"),
+            format!("https://x.test/r?a=1&token={}&b=2#frag", T.to_uppercase()),
+        ] {
+            assert_eq!(Token::parse(&input).unwrap().expose(), T, "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_half_pasted_and_junk_without_echoing_it() {
+        for input in [&T[..40], "", "zz", &format!("{T}00"), "https://x/?token="] {
+            let e = Token::parse(input).unwrap_err();
+            assert_eq!(e.exit_code(), 65);
+            if input.len() > 4 {
+                assert!(!e.message.contains(input), "{}", e.message);
+            }
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let t = Token::parse(T).unwrap();
+        assert!(!format!("{t:?}").contains(T));
+    }
+}
