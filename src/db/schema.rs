@@ -73,7 +73,7 @@ impl Db {
         let mut report = InitReport::default();
         if create_file(path)? {
             report.changes.push(format!(
-                "created database file {} (mode 0600)",
+                "Created database file {} (mode 0600)",
                 path.display()
             ));
         }

@@ -1,0 +1,318 @@
+//! `issue`: finding the user, the token and what is stored of it, expiry,
+//! links, JSON, unknown users and --no-enumerate.
+
+use predicates::prelude::*;
+
+use crate::common::{NOW_PLUS_1H, TestEnv, assert_one_line_error, json, sha256_hex};
+
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[test]
+fn prints_link_and_stores_only_the_sha256() {
+    let env = TestEnv::demo();
+    let out = env
+        .cmd()
+        .args(["issue", "alice"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert_eq!(
+        lines[0],
+        format!("alice <alice@example.com>: reset link valid until {NOW_PLUS_1H} (in 1h)")
+    );
+    let token = lines[1]
+        .strip_prefix("https://example.com/reset-password?token=")
+        .expect("default link");
+    assert!(is_token(token), "{token}");
+    let (stored, expires) = env.token_row(1);
+    assert_eq!(stored.as_deref(), Some(sha256_hex(token).as_str()));
+    assert_eq!(expires.as_deref(), Some(NOW_PLUS_1H));
+    assert!(
+        !env.all_text().contains(token),
+        "the token itself is nowhere in the database"
+    );
+    assert_eq!(env.token_row(2), (None, None), "other users untouched");
+}
+
+#[test]
+fn finds_users_by_email_ignoring_case_username_and_id() {
+    let env = TestEnv::demo();
+    for (arg, id) in [("ALICE@Example.COM", 1), ("bob", 2), ("3", 3)] {
+        let v = json(
+            &env.cmd()
+                .args(["--json", "issue", arg])
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        assert_eq!(v["user"]["id"], id, "{arg}");
+        assert!(env.token_row(id).0.is_some());
+    }
+}
+
+#[test]
+fn by_forces_the_kind_of_name() {
+    let env = TestEnv::demo();
+    // A username that looks like an id.
+    env.conn()
+        .execute(
+            "INSERT INTO users (id, username, email) VALUES (42, '7', 'seven@example.com')",
+            [],
+        )
+        .unwrap();
+    let v = json(
+        &env.cmd()
+            .args(["--json", "issue", "--by", "username", "7"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(v["user"]["id"], 42);
+    env.cmd().args(["issue", "7"]).assert().code(67);
+    env.cmd()
+        .args(["issue", "--by", "id", "alice"])
+        .assert()
+        .code(67);
+    assert_eq!(env.token_row(1), (None, None));
+}
+
+#[test]
+fn json_has_user_token_link_and_expiry() {
+    let env = TestEnv::demo();
+    let out = env
+        .cmd()
+        .args(["--json", "issue", "carol"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let v = json(&out.stdout);
+    assert_eq!(
+        v["user"],
+        serde_json::json!({"id": 3, "username": "carol", "email": "carol@example.com"})
+    );
+    let token = v["token"].as_str().unwrap();
+    assert!(is_token(token));
+    assert_eq!(
+        v["link"],
+        format!("https://example.com/reset-password?token={token}")
+    );
+    assert_eq!(v["expires_at"], NOW_PLUS_1H);
+    assert_eq!(v["sent"], false);
+    assert_eq!(env.token_row(3).0.unwrap(), sha256_hex(token));
+}
+
+#[test]
+fn ttl_and_link_flags() {
+    let env = TestEnv::demo();
+    let v = json(
+        &env.cmd()
+            .args([
+                "--json",
+                "issue",
+                "--ttl",
+                "15m",
+                "--link",
+                "https://app.test/r/{token}?x=1",
+                "alice",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(v["expires_at"], "2026-11-21T10:15:00Z");
+    assert_eq!(
+        v["link"],
+        format!("https://app.test/r/{}?x=1", v["token"].as_str().unwrap())
+    );
+    assert_eq!(env.token_row(1).1.as_deref(), Some("2026-11-21T10:15:00Z"));
+    env.cmd()
+        .args(["issue", "--ttl", "7d", "bob"])
+        .assert()
+        .success();
+    assert_eq!(env.token_row(2).1.as_deref(), Some("2026-11-28T10:00:00Z"));
+}
+
+#[test]
+fn ttl_over_seven_days_or_malformed_is_rejected_and_nothing_changes() {
+    let env = TestEnv::demo();
+    let before = env.bytes();
+    for ttl in ["8d", "0s", "1x", "soon", "-1h"] {
+        let out = env
+            .cmd()
+            .args(["issue", &format!("--ttl={ttl}"), "alice"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(65), "{ttl}");
+        assert_one_line_error(&out.stderr, "");
+        assert!(out.stdout.is_empty());
+    }
+    let out = env
+        .cmd()
+        .args(["issue", "--link", "https://x.test/no-placeholder", "alice"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_line_error(&out.stderr, "{token}");
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn a_new_token_replaces_the_earlier_one() {
+    let env = TestEnv::demo();
+    let first = env.issue("alice");
+    let second = env.issue("alice");
+    assert_ne!(first, second);
+    assert_eq!(env.token_row(1).0.unwrap(), sha256_hex(&second));
+    env.cmd()
+        .args(["inspect", "--token", &first])
+        .assert()
+        .code(77);
+    env.cmd()
+        .args(["inspect", "--token", &second])
+        .assert()
+        .success();
+}
+
+#[test]
+fn several_users_at_once_get_one_json_line_each() {
+    let env = TestEnv::demo();
+    let out = env
+        .cmd()
+        .args(["--json", "issue", "alice", "bob@example.com", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| json(l.as_bytes()))
+        .collect();
+    assert_eq!(lines.len(), 2, "alice named twice is issued once");
+    assert_eq!(lines[0]["user"]["id"], 1);
+    assert_eq!(lines[1]["user"]["id"], 2);
+    assert_eq!(
+        env.audit().iter().filter(|r| r.action == "issue").count(),
+        2
+    );
+}
+
+#[test]
+fn unknown_user_is_67_and_nothing_is_issued() {
+    let env = TestEnv::demo();
+    let before = env.bytes();
+    let out = env
+        .cmd()
+        .args(["issue", "alice", "mallory@example.com"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(67));
+    assert!(out.stdout.is_empty());
+    assert_one_line_error(&out.stderr, "no user with email 'mallory@example.com'");
+    assert_eq!(env.bytes(), before, "alice was not issued either");
+}
+
+#[test]
+fn no_enumerate_answers_an_unknown_user_like_a_known_one() {
+    let env = TestEnv::demo();
+    let known = env
+        .cmd()
+        .args(["--json", "issue", "--no-enumerate", "alice@example.com"])
+        .output()
+        .unwrap();
+    let unknown = env
+        .cmd()
+        .args(["--json", "issue", "--no-enumerate", "mallory@example.com"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(0));
+    assert!(unknown.stderr.is_empty());
+    let (k, u) = (json(&known.stdout), json(&unknown.stdout));
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&k), keys(&u), "same shape");
+    assert_eq!(keys(&k["user"]), keys(&u["user"]));
+    assert_eq!(u["user"]["email"], "mallory@example.com");
+    assert!(is_token(u["token"].as_str().unwrap()));
+    assert_eq!(u["expires_at"], k["expires_at"]);
+    // The decoy is stored nowhere and redeems nothing.
+    let decoy = u["token"].as_str().unwrap();
+    assert!(!env.all_text().contains(&sha256_hex(decoy)));
+    env.cmd()
+        .args(["inspect", "--token", decoy])
+        .assert()
+        .code(77);
+    // Human output names both the same way.
+    let human = env
+        .cmd()
+        .args(["issue", "--no-enumerate", "mallory@example.com"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        text.starts_with("mallory@example.com: reset link valid until"),
+        "{text}"
+    );
+    // And it is audited.
+    let audit = env.audit();
+    let last = audit.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.outcome.as_str()),
+        ("issue", "unknown-user")
+    );
+    assert_eq!(last.subject.as_deref(), Some("mallory@example.com"));
+    assert_eq!(last.user_id, None);
+}
+
+#[test]
+fn quiet_prints_only_the_link() {
+    let env = TestEnv::demo();
+    env.cmd()
+        .args(["-q", "issue", "bob"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::is_match("^https://example.com/reset-password\\?token=[0-9a-f]{64}\n$")
+                .unwrap(),
+        )
+        .stderr("");
+}
+
+#[test]
+fn issue_is_audited_with_actor_reason_and_no_secret() {
+    let env = TestEnv::demo();
+    let out = env
+        .cmd()
+        .args([
+            "--json",
+            "--actor",
+            "support-jane",
+            "--reason",
+            "TICKET-42",
+            "issue",
+            "alice",
+        ])
+        .output()
+        .unwrap();
+    let token = json(&out.stdout)["token"].as_str().unwrap().to_string();
+    let row = env
+        .audit()
+        .into_iter()
+        .find(|r| r.action == "issue")
+        .unwrap();
+    assert_eq!(row.actor, "support-jane");
+    assert_eq!(row.reason.as_deref(), Some("TICKET-42"));
+    assert_eq!(row.user_id, Some(1));
+    assert_eq!(row.outcome, "ok");
+    let audit_text: String = env
+        .conn()
+        .query_row("SELECT group_concat(coalesce(detail,'') || coalesce(expires,'') || coalesce(password_check,'')) FROM resetctl_audit", [], |r| r.get(0))
+        .unwrap();
+    assert!(!audit_text.contains(&token));
+    assert!(!audit_text.contains(&sha256_hex(&token)));
+}

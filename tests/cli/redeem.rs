@@ -1,0 +1,275 @@
+//! `redeem`: the token forms, where the password comes from, the policy, the
+//! hash written, single use and dead tokens.
+
+use crate::common::{TestEnv, assert_one_line_error, json};
+
+const PW: &str = "correct horse battery";
+
+#[track_caller]
+fn assert_password(env: &TestEnv, id: i64, password: &str) {
+    let hash = env.password_hash(id).expect("a password hash was written");
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+    // Checked by an independent Argon2 implementation, not the one that wrote it.
+    assert!(argon2_reference::verify_encoded(&hash, password.as_bytes()).unwrap());
+    assert!(!argon2_reference::verify_encoded(&hash, b"wrong password").unwrap());
+}
+
+#[test]
+fn sets_the_password_and_clears_the_token() {
+    let env = TestEnv::demo();
+    let token = env.issue("alice");
+    env.cmd()
+        .args(["redeem", &token, "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert()
+        .success()
+        .stdout("Password changed for alice <alice@example.com>; the reset token is used up.\n")
+        .stderr("");
+    assert_password(&env, 1, PW);
+    assert_eq!(env.token_row(1), (None, None));
+    let last = env.audit().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.outcome.as_str(), last.user_id),
+        ("redeem", "ok", Some(1))
+    );
+}
+
+#[test]
+fn single_use() {
+    let env = TestEnv::demo();
+    let token = env.issue("bob");
+    env.cmd()
+        .args(["redeem", &token, "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert()
+        .success();
+    let hash = env.password_hash(2);
+    let out = env
+        .cmd()
+        .args(["redeem", &token, "--password-stdin"])
+        .write_stdin("another password\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(77));
+    assert_one_line_error(&out.stderr, "invalid reset token");
+    assert_eq!(
+        env.password_hash(2),
+        hash,
+        "the second redeem changed nothing"
+    );
+    let last = env.audit().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.outcome.as_str()),
+        ("redeem", "rejected")
+    );
+}
+
+#[test]
+fn accepts_any_case_whitespace_a_whole_link_and_stdin() {
+    for form in ["upper", "spaces", "link", "stdin"] {
+        let env = TestEnv::demo();
+        let token = env.issue("carol");
+        let mut cmd = env.cmd();
+        match form {
+            "upper" => cmd
+                .args(["redeem", &token.to_uppercase(), "--password-stdin"])
+                .write_stdin(format!("{PW}\n")),
+            "spaces" => cmd
+                .args(["redeem", &format!("  {token}\t\n"), "--password-stdin"])
+                .write_stdin(format!("{PW}\n")),
+            "link" => cmd
+                .args([
+                    "redeem",
+                    &format!("https://example.com/reset-password?token={token}&utm=x"),
+                    "--password-stdin",
+                ])
+                .write_stdin(format!("{PW}\n")),
+            _ => cmd
+                .args(["redeem", "-", "--password-stdin"])
+                .write_stdin(format!(" {token} \r\n{PW}\r\n")),
+        };
+        cmd.assert().success();
+        assert_password(&env, 3, PW);
+    }
+}
+
+#[test]
+fn hidden_prompt_twice() {
+    let env = TestEnv::demo();
+    let token = env.issue("alice");
+    let (code, screen) = env.on_terminal(
+        &[("New password: ", PW), ("Repeat new password: ", PW)],
+        &["redeem", &token],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Password changed for alice"), "{screen}");
+    assert_password(&env, 1, PW);
+}
+
+#[test]
+fn prompt_mismatch_is_65_and_changes_nothing() {
+    let env = TestEnv::demo();
+    let token = env.issue("alice");
+    let before = env.bytes();
+    let (code, screen) = env.on_terminal(
+        &[
+            ("New password: ", PW),
+            ("Repeat new password: ", "correct horse battery!"),
+        ],
+        &["redeem", &token],
+    );
+    assert_eq!(code, 65, "{screen}");
+    assert!(
+        screen.contains("resetctl: error: Passwords do not match"),
+        "{screen}"
+    );
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn without_a_terminal_the_password_must_come_from_stdin() {
+    let env = TestEnv::demo();
+    let token = env.issue("alice");
+    let before = env.bytes();
+    let out = env.cmd().args(["redeem", &token]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_line_error(&out.stderr, "no terminal");
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn password_policy() {
+    let env = TestEnv::demo();
+    let token = env.issue("alice");
+    let before = env.bytes();
+    for (input, want) in [
+        (
+            "short\n".to_string(),
+            "too short: 5 characters, at least 8 needed",
+        ),
+        ("\n".to_string(), "the password is empty"),
+        (String::new(), "no password on standard input"),
+        (
+            format!("{}\n", "x".repeat(1025)),
+            "too long: at most 1024 bytes",
+        ),
+        ("x".repeat(2 << 20), "too long"),
+    ] {
+        let out = env
+            .cmd()
+            .args(["redeem", &token, "--password-stdin"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(65), "{want}");
+        assert_one_line_error(&out.stderr, want);
+        assert!(out.stdout.is_empty());
+    }
+    assert_eq!(env.bytes(), before);
+    // The limits are inclusive.
+    let max = "é".repeat(512);
+    env.cmd()
+        .args(["redeem", &token, "--password-stdin"])
+        .write_stdin(format!("{max}\n"))
+        .assert()
+        .success();
+    assert_password(&env, 1, &max);
+}
+
+#[test]
+fn expired_token_is_77() {
+    let env = TestEnv::demo();
+    let token = env.issue("alice");
+    let out = env
+        .cmd()
+        .args(["redeem", &token, "--password-stdin"])
+        .env("RESETCTL_NOW", "2026-11-21T11:00:00Z")
+        .write_stdin(format!("{PW}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(77));
+    assert_one_line_error(&out.stderr, "reset token expired at 2026-11-21T11:00:00Z");
+    assert_eq!(env.password_hash(1), None);
+    assert!(
+        env.token_row(1).0.is_some(),
+        "an expired token is left for purge"
+    );
+}
+
+#[test]
+fn a_password_changed_by_other_means_kills_the_token() {
+    let env = TestEnv::demo();
+    let token = env.issue("bob");
+    // The application changes bob's password itself.
+    env.conn()
+        .execute(
+            "UPDATE users SET password_hash = 'app-set-hash' WHERE id = 2",
+            [],
+        )
+        .unwrap();
+    let out = env
+        .cmd()
+        .args(["redeem", &token, "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(77));
+    assert_one_line_error(&out.stderr, "the password was changed after it was issued");
+    assert_eq!(env.password_hash(2).as_deref(), Some("app-set-hash"));
+    let v = json(
+        &env.cmd()
+            .args(["--json", "inspect", "bob"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(v["state"], "expired");
+    assert_eq!(v["password_changed_since_issue"], true);
+}
+
+#[test]
+fn a_token_the_app_issued_itself_is_judged_by_expiry() {
+    let env = TestEnv::demo();
+    env.issue("bob");
+    env.conn()
+        .execute(
+            "UPDATE users SET password_hash = 'app-set-hash' WHERE id = 2",
+            [],
+        )
+        .unwrap();
+    // Then the app issues its own token, with another expiry.
+    let token = "f".repeat(64);
+    env.conn()
+        .execute(
+            "UPDATE users SET password_reset_token = ?1, password_reset_expires = '2026-11-21 10:20:00' WHERE id = 2",
+            [crate::common::sha256_hex(&token)],
+        )
+        .unwrap();
+    env.cmd()
+        .args(["redeem", &token, "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert()
+        .success();
+    assert_password(&env, 2, PW);
+}
+
+#[test]
+fn json_output() {
+    let env = TestEnv::demo();
+    let token = env.issue("carol");
+    let v = json(
+        &env.cmd()
+            .args(["--json", "redeem", &token, "--password-stdin"])
+            .write_stdin(format!("{PW}\n"))
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(
+        v,
+        serde_json::json!({"user": {"id": 3, "username": "carol", "email": "carol@example.com"}, "redeemed": true})
+    );
+}

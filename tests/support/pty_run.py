@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Runs a command on a pseudo-terminal, as a person at a terminal would.
+
+usage: pty_run.py [EXPECT SEND]... -- COMMAND [ARG]...
+
+Waits for each EXPECT to appear in what the command wrote, then types SEND
+and Enter. Prints all the command wrote to the terminal and exits with its
+exit status. Gives up after 30 seconds.
+"""
+import fcntl
+import os
+import pty
+import select
+import struct
+import sys
+import termios
+import time
+
+
+def main():
+    args = sys.argv[1:]
+    split = args.index("--")
+    pairs, command = args[:split], args[split + 1:]
+    script = list(zip(pairs[0::2], pairs[1::2]))
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(command[0], command)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+
+    seen = b""
+    searched = 0
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if script:
+            expect, send = script[0]
+            at = seen.find(expect.encode(), searched)
+            if at >= 0:
+                searched = at + len(expect)
+                os.write(fd, send.encode() + b"\n")
+                script.pop(0)
+                continue
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    else:
+        os.kill(pid, 9)
+        sys.stdout.write(seen.decode(errors="replace"))
+        sys.exit("pty_run.py: timed out")
+
+    _, status = os.waitpid(pid, 0)
+    sys.stdout.write(seen.decode(errors="replace"))
+    sys.exit(os.waitstatus_to_exitcode(status))
+
+
+main()
