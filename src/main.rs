@@ -1,17 +1,27 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use resetctl::cli::Cli;
+use resetctl::error::Error;
 
 fn main() -> ExitCode {
     // A panic message could quote anything in reach; show none of it.
     std::panic::set_hook(Box::new(|info| {
         let place = info
             .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        eprintln!("resetctl: error: internal error{place}; please report it");
+            .map(|l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!(
+            "resetctl: error: internal error{}; please report it",
+            place.unwrap_or_default()
+        );
     }));
-    match resetctl::run(resetctl::cli::Cli::parse()) {
+    let result = match Cli::try_parse() {
+        Ok(cli) => resetctl::run(cli),
+        // --help and --version: clap prints them and exits 0.
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => Err(Error::from_clap(&e)),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !e.silent {

@@ -147,3 +147,23 @@ fn usage_errors_are_2() {
         .success()
         .stdout(concat!("resetctl ", env!("CARGO_PKG_VERSION"), "\n"));
 }
+
+#[test]
+fn usage_errors_take_the_same_one_line_form() {
+    let env = TestEnv::demo();
+    for (args, want) in [
+        (&["frobnicate"][..], "unrecognized subcommand 'frobnicate'"),
+        (
+            &["issue"],
+            "the following required arguments were not provided: <USER>...",
+        ),
+        (
+            &["list", "--color", "sometimes"],
+            "invalid value 'sometimes' for '--color <WHEN>'",
+        ),
+    ] {
+        let out = env.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_one_line_error(&out.stderr, want);
+    }
+}
