@@ -21,6 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "RESETCTL_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Config file (TOML); see the README for its keys
+    #[arg(long, global = true, env = "RESETCTL_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
     /// Print results as JSON
     #[arg(long, global = true)]
     pub json: bool,
@@ -123,6 +127,10 @@ pub struct IssueArgs {
     /// Answer an unknown user like a known one (exit 0, nothing issued, audited)
     #[arg(long)]
     pub no_enumerate: bool,
+
+    /// Issue even past the rate limit (audited with --actor and --reason)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,10 +2,11 @@
 //! defaults, with the database's table and column names validated as SQL
 //! identifiers before any of them reaches a statement.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::TimeDelta;
+use serde::Deserialize;
 
 use crate::error::{Error, Result, shown};
 use crate::password::{Argon2Cost, Policy};
@@ -79,16 +80,67 @@ impl std::fmt::Display for Ident {
     }
 }
 
+/// How expiries are written (all forms are read whatever this says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiresFormat {
+    /// `2026-11-21T11:00:00Z`
+    Rfc3339,
+    /// `2026-11-21 11:00:00`, SQLite's own form, UTC
+    Sqlite,
+    /// integer Unix seconds
+    Unix,
+    /// integer Unix milliseconds
+    UnixMs,
+}
+
+/// What the token column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStorage {
+    Sha256,
+    Plain,
+}
+
+/// How new password hashes are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordFormat {
+    /// `$argon2id$v=19$m=...,t=...,p=...$salt$hash`
+    Phc,
+    /// Django's `argon2$argon2id$v=19$...`
+    Django,
+}
+
+/// At most `count` issues per user within `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub count: u32,
+    pub window: TimeDelta,
+}
+
+/// The `[email]` section, kept for delivery.
+#[derive(Debug, Clone, Default)]
+pub struct EmailSettings {
+    pub transport: Option<String>,
+    pub from: Option<String>,
+    pub subject: Option<String>,
+    pub template: Option<PathBuf>,
+    pub timeout: Option<Duration>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database: Option<PathBuf>,
     pub busy_timeout: Duration,
     pub schema: Schema,
+    pub expires_format: ExpiresFormat,
+    pub token_storage: TokenStorage,
     pub ttl: TimeDelta,
     pub max_ttl: TimeDelta,
     pub link: String,
+    pub issue_limit: Option<RateLimit>,
     pub policy: Policy,
+    pub password_format: PasswordFormat,
     pub argon2: Argon2Cost,
+    pub email: EmailSettings,
 }
 
 impl Default for Config {
@@ -97,26 +149,411 @@ impl Default for Config {
             database: None,
             busy_timeout: Duration::from_secs(5),
             schema: Schema::default(),
+            expires_format: ExpiresFormat::Rfc3339,
+            token_storage: TokenStorage::Sha256,
             ttl: TimeDelta::hours(1),
             max_ttl: TimeDelta::days(7),
             link: DEFAULT_LINK.to_string(),
+            issue_limit: Some(RateLimit {
+                count: 3,
+                window: TimeDelta::minutes(15),
+            }),
             policy: Policy::default(),
+            password_format: PasswordFormat::Phc,
             argon2: Argon2Cost::default(),
+            email: EmailSettings::default(),
         }
     }
 }
 
-/// A link template must have somewhere to put the token.
+/// A link template must have somewhere to put the token. Returns why not.
+pub fn link_problem(template: &str) -> Option<String> {
+    (!template.contains("{token}"))
+        .then(|| format!("the link {} has no {{token}} placeholder", shown(template)))
+}
+
+/// `--link` on the command line.
 pub fn check_link(template: &str) -> Result<()> {
-    if template.contains("{token}") {
-        Ok(())
-    } else {
-        Err(Error::usage(format!(
-            "the link {} has no {{token}} placeholder",
-            shown(template)
-        ))
-        .with_hint("e.g. --link 'https://app.example/reset?token={token}'"))
+    match link_problem(template) {
+        None => Ok(()),
+        Some(why) => {
+            Err(Error::usage(why)
+                .with_hint("e.g. --link 'https://app.example/reset?token={token}'"))
+        }
     }
+}
+
+// ---- the file ----------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database: Option<PathBuf>,
+    busy_timeout: Option<String>,
+    #[serde(default)]
+    schema: FileSchema,
+    #[serde(default)]
+    token: FileToken,
+    #[serde(default)]
+    limits: FileLimits,
+    #[serde(default)]
+    password: FilePassword,
+    #[serde(default)]
+    email: FileEmail,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSchema {
+    table: Option<String>,
+    id: Option<String>,
+    username: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    token: Option<String>,
+    expires: Option<String>,
+    expires_format: Option<String>,
+    token_storage: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileToken {
+    ttl: Option<String>,
+    max_ttl: Option<String>,
+    link: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLimits {
+    issue: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePassword {
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+    format: Option<String>,
+    argon2: Option<FileArgon2>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileArgon2 {
+    m_cost: Option<u32>,
+    t_cost: Option<u32>,
+    p_cost: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileEmail {
+    transport: Option<String>,
+    from: Option<String>,
+    subject: Option<String>,
+    template: Option<PathBuf>,
+    timeout: Option<String>,
+}
+
+/// Bounds that keep a typo from making hashes weak or absurdly slow.
+const M_COST: std::ops::RangeInclusive<u32> = 7_168..=1_048_576;
+const T_COST: std::ops::RangeInclusive<u32> = 1..=16;
+const P_COST: std::ops::RangeInclusive<u32> = 1..=16;
+const MAX_PASSWORD_LIMIT: usize = 65_536;
+
+impl Config {
+    /// Reads a config file over the defaults. Returns the warnings it
+    /// deserves as well, for the caller to show.
+    pub fn from_file(path: &Path) -> Result<(Config, Vec<String>)> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::new(
+                    crate::error::Kind::NoInput,
+                    format!("config file {} does not exist", path.display()),
+                ));
+            }
+            Err(e) => {
+                return Err(Error::config(format!(
+                    "cannot read config file {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        let file: FileConfig = toml::from_str(&text).map_err(|e| parse_error(path, &text, &e))?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let bad =
+            |key: &str, why: String| Error::config(format!("{}: {key}: {why}", path.display()));
+        let mut cfg = Config::default();
+        let mut warnings = Vec::new();
+
+        cfg.database = file.database.map(|p| dir.join(p));
+        if let Some(t) = &file.busy_timeout {
+            cfg.busy_timeout = std_duration(t).map_err(|why| bad("busy_timeout", why))?;
+        }
+
+        let s = &file.schema;
+        let ident = |key: &str, value: &Option<String>, default: &Ident| -> Result<Ident> {
+            match value {
+                None => Ok(default.clone()),
+                Some(v) => Ident::new(key, v)
+                    .map_err(|e| Error::config(format!("{}: {}", path.display(), e.message))),
+            }
+        };
+        let d = Schema::default();
+        cfg.schema = Schema {
+            table: ident("schema.table", &s.table, &d.table)?,
+            id: ident("schema.id", &s.id, &d.id)?,
+            username: match s.username.as_deref() {
+                Some("") => None,
+                _ => Some(ident(
+                    "schema.username",
+                    &s.username,
+                    d.username.as_ref().unwrap_or(&d.id),
+                )?),
+            },
+            email: ident("schema.email", &s.email, &d.email)?,
+            password: ident("schema.password", &s.password, &d.password)?,
+            token: ident("schema.token", &s.token, &d.token)?,
+            expires: ident("schema.expires", &s.expires, &d.expires)?,
+        };
+        cfg.schema
+            .check_distinct()
+            .map_err(|why| bad("schema", why))?;
+        if let Some(f) = &s.expires_format {
+            cfg.expires_format = match f.as_str() {
+                "rfc3339" => ExpiresFormat::Rfc3339,
+                "sqlite" => ExpiresFormat::Sqlite,
+                "unix" => ExpiresFormat::Unix,
+                "unix_ms" => ExpiresFormat::UnixMs,
+                _ => {
+                    return Err(bad(
+                        "schema.expires_format",
+                        one_of(f, "rfc3339, sqlite, unix, unix_ms"),
+                    ));
+                }
+            };
+        }
+        if let Some(f) = &s.token_storage {
+            cfg.token_storage = match f.as_str() {
+                "sha256" => TokenStorage::Sha256,
+                "plain" => TokenStorage::Plain,
+                _ => return Err(bad("schema.token_storage", one_of(f, "sha256, plain"))),
+            };
+        }
+        if cfg.token_storage == TokenStorage::Plain {
+            warnings.push(
+                "schema.token_storage = \"plain\": reset tokens are stored as they are, so anyone who can read the database can use them"
+                    .to_string(),
+            );
+        }
+
+        let t = &file.token;
+        if let Some(v) = &t.max_ttl {
+            cfg.max_ttl = positive_duration(v, TimeDelta::days(365))
+                .map_err(|why| bad("token.max_ttl", why))?;
+        }
+        if let Some(v) = &t.ttl {
+            cfg.ttl = positive_duration(v, cfg.max_ttl).map_err(|why| bad("token.ttl", why))?;
+        } else if cfg.ttl > cfg.max_ttl {
+            cfg.ttl = cfg.max_ttl;
+        }
+        if let Some(link) = &t.link {
+            if let Some(why) = link_problem(link) {
+                return Err(bad("token.link", why));
+            }
+            cfg.link = link.clone();
+        }
+
+        if let Some(v) = &file.limits.issue {
+            cfg.issue_limit = parse_rate_limit(v).map_err(|why| bad("limits.issue", why))?;
+        }
+
+        let p = &file.password;
+        if let Some(n) = p.min_length {
+            cfg.policy.min_length = n;
+        }
+        if let Some(n) = p.max_length {
+            cfg.policy.max_length = n;
+        }
+        if cfg.policy.min_length == 0 {
+            return Err(bad("password.min_length", "must be at least 1".into()));
+        }
+        if cfg.policy.max_length < cfg.policy.min_length
+            || cfg.policy.max_length > MAX_PASSWORD_LIMIT
+        {
+            return Err(bad(
+                "password.max_length",
+                format!("must be between password.min_length and {MAX_PASSWORD_LIMIT}"),
+            ));
+        }
+        if let Some(f) = &p.format {
+            cfg.password_format = match f.as_str() {
+                "phc" => PasswordFormat::Phc,
+                "django" => PasswordFormat::Django,
+                _ => return Err(bad("password.format", one_of(f, "phc, django"))),
+            };
+        }
+        if let Some(a) = &p.argon2 {
+            let pick =
+                |key: &str, v: Option<u32>, default: u32, range: std::ops::RangeInclusive<u32>| {
+                    let v = v.unwrap_or(default);
+                    if range.contains(&v) {
+                        Ok(v)
+                    } else {
+                        Err(bad(
+                            key,
+                            format!("{v} is out of bounds ({}..={})", range.start(), range.end()),
+                        ))
+                    }
+                };
+            let d = Argon2Cost::default();
+            cfg.argon2 = Argon2Cost {
+                m_cost: pick("password.argon2.m_cost", a.m_cost, d.m_cost, M_COST)?,
+                t_cost: pick("password.argon2.t_cost", a.t_cost, d.t_cost, T_COST)?,
+                p_cost: pick("password.argon2.p_cost", a.p_cost, d.p_cost, P_COST)?,
+            };
+            if cfg.argon2.m_cost < 8 * cfg.argon2.p_cost {
+                return Err(bad(
+                    "password.argon2.m_cost",
+                    "must be at least 8 × p_cost".into(),
+                ));
+            }
+        }
+
+        let e = file.email;
+        cfg.email = EmailSettings {
+            timeout: e
+                .timeout
+                .as_deref()
+                .map(std_duration)
+                .transpose()
+                .map_err(|why| bad("email.timeout", why))?,
+            template: e.template.map(|p| dir.join(p)),
+            transport: e.transport,
+            from: e.from,
+            subject: e.subject,
+        };
+        if cfg.email.transport.as_deref().is_some_and(has_credentials) && readable_by_others(path) {
+            warnings.push(format!(
+                "{} holds SMTP credentials and can be read by other users; run: chmod 600 {}",
+                path.display(),
+                path.display()
+            ));
+        }
+        Ok((cfg, warnings))
+    }
+}
+
+impl Schema {
+    /// Two settings naming one column would make the tool overwrite the
+    /// application's data with its own.
+    fn check_distinct(&self) -> std::result::Result<(), String> {
+        let mut cols: Vec<(&str, &Ident)> = vec![
+            ("id", &self.id),
+            ("email", &self.email),
+            ("password", &self.password),
+            ("token", &self.token),
+            ("expires", &self.expires),
+        ];
+        if let Some(u) = &self.username {
+            cols.push(("username", u));
+        }
+        for (i, (ka, a)) in cols.iter().enumerate() {
+            for (kb, b) in &cols[i + 1..] {
+                if a.name().eq_ignore_ascii_case(b.name()) {
+                    return Err(format!(
+                        "schema.{ka} and schema.{kb} both name the column {a}"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn one_of(value: &str, allowed: &str) -> String {
+    format!("{} is not one of {allowed}", shown(value))
+}
+
+fn std_duration(text: &str) -> std::result::Result<Duration, String> {
+    let d = crate::clock::parse_duration(text).map_err(|e| e.message)?;
+    d.to_std().map_err(|_| "must not be negative".to_string())
+}
+
+fn positive_duration(text: &str, max: TimeDelta) -> std::result::Result<TimeDelta, String> {
+    let d = crate::clock::parse_duration(text).map_err(|e| e.message)?;
+    if d <= TimeDelta::zero() || d > max {
+        return Err(format!(
+            "must be more than 0s and at most {}",
+            crate::clock::format_duration(max)
+        ));
+    }
+    Ok(d)
+}
+
+/// `3/15m`: three per fifteen minutes; `off`: no limit.
+pub fn parse_rate_limit(text: &str) -> std::result::Result<Option<RateLimit>, String> {
+    if text.trim() == "off" {
+        return Ok(None);
+    }
+    let bad = || format!("{} is not a rate like 3/15m (or off)", shown(text));
+    let (count, window) = text.trim().split_once('/').ok_or_else(bad)?;
+    let count: u32 = count.trim().parse().map_err(|_| bad())?;
+    let window = crate::clock::parse_duration(window).map_err(|_| bad())?;
+    if count == 0 || window <= TimeDelta::zero() {
+        return Err(bad());
+    }
+    Ok(Some(RateLimit { count, window }))
+}
+
+/// `smtp://user:pass@host`: a password in the URL.
+fn has_credentials(url: &str) -> bool {
+    url.split_once("://")
+        .map(|(_, rest)| rest.split(['/', '?']).next().unwrap_or("").contains('@'))
+        .unwrap_or(false)
+}
+
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
+/// A TOML error as one line, naming the line and the key it is about.
+fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let message = e.message().trim().replace('\n', " ");
+    let Some(span) = e.span() else {
+        return Error::config(format!("{}: {message}", path.display()));
+    };
+    let start = span.start.min(text.len());
+    let line_no = text[..start].matches('\n').count() + 1;
+    let mut section = String::new();
+    for line in text[..start].lines() {
+        let l = line.trim();
+        if l.starts_with('[') && l.ends_with(']') {
+            section = l.trim_matches(['[', ']']).trim().to_string();
+        }
+    }
+    let line = text[start..].lines().next().map(|rest| {
+        let begin = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        format!("{}{rest}", &text[begin..start])
+    });
+    let key = line
+        .as_deref()
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    let name = match (section.is_empty(), key) {
+        (_, None) => String::new(),
+        (true, Some(k)) => format!(" ({k})"),
+        (false, Some(k)) => format!(" ({section}.{k})"),
+    };
+    Error::config(format!(
+        "{}, line {line_no}{name}: {message}",
+        path.display()
+    ))
 }
 
 #[cfg(test)]

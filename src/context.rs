@@ -27,10 +27,15 @@ const MAX_REASON: usize = 1000;
 
 impl Context {
     pub fn from_cli(cli: &Cli) -> Result<Context> {
-        let cfg = Config {
-            database: cli.db.clone().filter(|p| !p.as_os_str().is_empty()),
-            ..Config::default()
+        let (mut cfg, warnings) = match cli.config.as_deref().filter(|p| !p.as_os_str().is_empty())
+        {
+            Some(path) => Config::from_file(path)?,
+            None => (Config::default(), Vec::new()),
         };
+        // --db and RESETCTL_DB (merged by clap, the flag first) over the file.
+        if let Some(db) = cli.db.clone().filter(|p| !p.as_os_str().is_empty()) {
+            cfg.database = Some(db);
+        }
         let actor = match &cli.actor {
             Some(a) => a.clone(),
             None => ["SUDO_USER", "USER", "LOGNAME"]
@@ -46,9 +51,13 @@ impl Context {
         if let Some(r) = &cli.reason {
             check_text("--reason", r, MAX_REASON)?;
         }
+        let out = Output::new(cli.json, cli.quiet, cli.color);
+        for w in warnings {
+            out.warn(w);
+        }
         Ok(Context {
             cfg,
-            out: Output::new(cli.json, cli.quiet, cli.color),
+            out,
             now: clock::now()?,
             actor,
             reason: cli.reason.clone().filter(|r| !r.trim().is_empty()),

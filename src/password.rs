@@ -9,6 +9,7 @@ use rand::TryRngCore;
 use rand::rngs::OsRng;
 use zeroize::Zeroizing;
 
+use crate::config::PasswordFormat;
 use crate::error::{Error, Result};
 use crate::input::{self, Line};
 
@@ -103,9 +104,19 @@ pub fn prompt_twice(policy: Policy) -> Result<Zeroizing<String>> {
     Ok(first)
 }
 
+/// Hashes with Argon2id in the configured encoding: a PHC string, or
+/// Django's, which is the same string behind the name of its hasher.
+pub fn hash(password: &str, cost: Argon2Cost, format: PasswordFormat) -> Result<String> {
+    let phc = hash_phc(password, cost)?;
+    Ok(match format {
+        PasswordFormat::Phc => phc,
+        PasswordFormat::Django => format!("argon2{phc}"),
+    })
+}
+
 /// Hashes with Argon2id and a fresh 16-byte salt from the OS, as a PHC string
 /// (`$argon2id$v=19$m=...,t=...,p=...$salt$hash`).
-pub fn hash_phc(password: &str, cost: Argon2Cost) -> Result<String> {
+fn hash_phc(password: &str, cost: Argon2Cost) -> Result<String> {
     let params = Params::new(cost.m_cost, cost.t_cost, cost.p_cost, None)
         .map_err(|e| Error::config(format!("bad Argon2 parameters: {e}")))?;
     let mut salt = [0u8; 16];
@@ -166,6 +177,22 @@ mod tests {
         );
         let mut r = std::io::Cursor::new(vec![b'a'; 2 << 20]);
         assert_eq!(from_stdin(&mut r, p).unwrap_err().exit_code(), 65);
+    }
+
+    #[test]
+    fn django_encoding_is_the_phc_string_behind_its_name() {
+        let cost = Argon2Cost {
+            m_cost: 64,
+            t_cost: 1,
+            p_cost: 1,
+        };
+        let h = hash("correct horse", cost, PasswordFormat::Django).unwrap();
+        assert!(h.starts_with("argon2$argon2id$v=19$m=64,t=1,p=1$"), "{h}");
+        let parts: Vec<&str> = h.split('$').collect();
+        assert_eq!(parts.len(), 6);
+        // Unpadded standard base64: 16 bytes of salt, 32 of hash.
+        assert_eq!((parts[4].len(), parts[5].len()), (22, 43));
+        assert!(!parts[4].contains('=') && !parts[5].contains('='));
     }
 
     #[test]

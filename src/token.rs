@@ -6,6 +6,7 @@ use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::config::TokenStorage;
 use crate::error::{Error, Result};
 
 /// Length of a token in hex characters (32 random bytes).
@@ -57,7 +58,15 @@ impl Token {
         &self.0
     }
 
-    /// What the database keeps: the SHA-256 of the 64 ASCII hex characters,
+    /// What the token column holds under the configured storage.
+    pub fn stored(&self, storage: TokenStorage) -> String {
+        match storage {
+            TokenStorage::Sha256 => self.sha256_hex(),
+            TokenStorage::Plain => self.expose().to_string(),
+        }
+    }
+
+    /// What the database keeps by default: the SHA-256 of the 64 ASCII hex characters,
     /// as lowercase hex.
     pub fn sha256_hex(&self) -> String {
         hex::encode(Sha256::digest(self.0.as_bytes()))

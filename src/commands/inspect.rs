@@ -13,9 +13,13 @@ pub fn run(ctx: &mut Context, args: &InspectArgs) -> Result<()> {
     let db = ctx.open(Access::ReadOnly)?;
     let tx = db.read();
     let row = match (&token, &args.user) {
-        (Some(t), _) => tx.find_by_token(&t.sha256_hex())?.ok_or_else(|| {
-            Error::bad_token("no user holds this reset token: it is unknown, used up or revoked")
-        })?,
+        (Some(t), _) => tx
+            .find_by_token(&t.stored(ctx.cfg.token_storage))?
+            .ok_or_else(|| {
+                Error::bad_token(
+                    "no user holds this reset token: it is unknown, used up or revoked",
+                )
+            })?,
         (None, Some(user)) => ctx.resolve(&tx, user, args.by)?,
         (None, None) => return Err(Error::usage("give a USER or --token")),
     };

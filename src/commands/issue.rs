@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 
+use chrono::{DateTime, TimeDelta};
 use serde_json::json;
 
 use crate::Context;
@@ -7,7 +8,7 @@ use crate::cli::{By, IssueArgs};
 use crate::clock::{self, format_duration, parse_duration};
 use crate::config::check_link;
 use crate::context::lookup_kind;
-use crate::db::{Access, Lookup, Outcome, User};
+use crate::db::{self, Access, Lookup, Outcome, Tx, User};
 use crate::error::{Error, Kind, Result, clean};
 use crate::token::{self, Token};
 
@@ -24,7 +25,7 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
         Some(t) => parse_duration(t)?,
         None => ctx.cfg.ttl,
     };
-    if ttl <= chrono::TimeDelta::zero() || ttl > ctx.cfg.max_ttl {
+    if ttl <= TimeDelta::zero() || ttl > ctx.cfg.max_ttl {
         return Err(Error::bad_input(format!(
             "--ttl must be more than 0s and at most {}",
             format_duration(ctx.cfg.max_ttl)
@@ -32,8 +33,11 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
     }
     let template = args.link.clone().unwrap_or_else(|| ctx.cfg.link.clone());
     check_link(&template)?;
-    let expires = ctx.now + ttl;
+    // Whole seconds, so every stored form (text or number) says the same.
+    let expires = DateTime::from_timestamp((ctx.now + ttl).timestamp(), 0)
+        .ok_or_else(|| Error::bad_input("--ttl takes the expiry out of range"))?;
     let expires_text = clock::rfc3339(expires);
+    let expires_cell = db::expiry_cell(expires, ctx.cfg.expires_format);
 
     let mut db = ctx.open(Access::ReadWrite)?;
     let ctx_ref = &*ctx;
@@ -44,8 +48,13 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
             let row = match ctx_ref.resolve(tx, input, args.by) {
                 Ok(row) => row,
                 Err(e) if e.kind == Kind::NoUser && args.no_enumerate => {
+                    let subject = clean(input, 256);
+                    if !args.force {
+                        // Limited like a real user, so a 75 tells nothing either.
+                        check_rate_limit(ctx_ref, tx, None, &subject, input)?;
+                    }
                     let mut audit = ctx_ref.audit("issue", Outcome::UnknownUser);
-                    audit.subject = Some(clean(input, 256));
+                    audit.subject = Some(subject);
                     tx.record(&audit)?;
                     issued.push(Issued {
                         input: input.clone(),
@@ -59,13 +68,31 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
             if !seen.insert(row.user.id) {
                 continue;
             }
+            let label = row.user.label();
+            if !args.force {
+                let shown_as = if args.no_enumerate {
+                    input.as_str()
+                } else {
+                    label.as_str()
+                };
+                check_rate_limit(ctx_ref, tx, Some(row.user.id), &label, shown_as)?;
+            }
             let token = Token::generate()?;
-            tx.set_token(row.user.id, &token.sha256_hex(), &expires_text)?;
+            tx.set_token(
+                row.user.id,
+                &token.stored(ctx_ref.cfg.token_storage),
+                &expires_cell,
+            )?;
             let mut audit = ctx_ref.audit("issue", Outcome::Ok);
             audit.user_id = Some(row.user.id);
-            audit.subject = Some(row.user.label());
+            audit.subject = Some(label);
+            let forced = if args.force {
+                "; forced past the rate limit"
+            } else {
+                ""
+            };
             audit.detail = Some(format!(
-                "expires {expires_text} (ttl {})",
+                "expires {expires_text} (ttl {}){forced}",
                 format_duration(ttl)
             ));
             audit.expires = Some(expires_text.clone());
@@ -111,6 +138,38 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `limits.issue`: at most N issues per user in the window. Fails with 75
+/// and the time the next issue will be allowed.
+fn check_rate_limit(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    user_id: Option<i64>,
+    subject: &str,
+    shown_as: &str,
+) -> Result<()> {
+    let Some(limit) = ctx.cfg.issue_limit else {
+        return Ok(());
+    };
+    let since = clock::rfc3339(ctx.now - limit.window);
+    let Some(at) = tx.nth_recent_issue(user_id, subject, &since, limit.count)? else {
+        return Ok(());
+    };
+    let retry = clock::parse_timestamp(&at).map(|t| t + limit.window);
+    let when = retry.map_or_else(
+        || "later".to_string(),
+        |t| format!("at {} ({})", clock::rfc3339(t), clock::relative(t, ctx.now)),
+    );
+    Err(Error::new(
+        Kind::TempFail,
+        format!(
+            "rate limit reached for {shown_as}: {} reset tokens issued in the last {}; try again {when}",
+            limit.count,
+            format_duration(limit.window)
+        ),
+    )
+    .with_hint("or pass --force (recorded in the audit trail with --actor and --reason)"))
 }
 
 /// The `user` object for an unknown user: the same fields, holding only

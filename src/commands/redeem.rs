@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
             ),
         );
     }
-    let stored = token.sha256_hex();
+    let stored = token.stored(ctx.cfg.token_storage);
     let mut db = ctx.open(Access::ReadWrite)?;
 
     // A first look, so nobody types a new password twice for a dead token.
@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
     };
     // The slow part happens before the write lock is taken, so concurrent
     // redeemers and the application wait only for the short update.
-    let hash = password::hash_phc(&new_password, ctx.cfg.argon2)?;
+    let hash = password::hash(&new_password, ctx.cfg.argon2, ctx.cfg.password_format)?;
     drop(new_password);
 
     let ctx_ref = &*ctx;

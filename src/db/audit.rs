@@ -37,6 +37,7 @@ CREATE TABLE resetctl_audit (
   password_check TEXT           -- issue: fingerprint of the password hash then
 );
 CREATE INDEX resetctl_audit_user_idx ON resetctl_audit (user_id, id);
+CREATE INDEX resetctl_audit_subject_idx ON resetctl_audit (subject, id);
 ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +162,34 @@ impl Tx<'_> {
                  WHERE user_id = ?1 AND action = 'issue' AND outcome = 'ok' ORDER BY id DESC LIMIT 1",
                 [user_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// For the issue rate limit: the time of the `nth` most recent issue
+    /// (1 = newest) at or after `since`, to a user, or to an unknown name
+    /// under `--no-enumerate` when `user_id` is `None`. `None` when there
+    /// were fewer.
+    pub fn nth_recent_issue(
+        &self,
+        user_id: Option<i64>,
+        subject: &str,
+        since: &str,
+        nth: u32,
+    ) -> Result<Option<String>> {
+        let sql = if user_id.is_some() {
+            "SELECT at FROM resetctl_audit WHERE user_id = ?1 AND action = 'issue' \
+             AND outcome = 'ok' AND at >= ?3 ORDER BY id DESC LIMIT 1 OFFSET ?4"
+        } else {
+            "SELECT at FROM resetctl_audit WHERE user_id IS NULL AND subject = ?2 AND action = 'issue' \
+             AND outcome = 'unknown-user' AND at >= ?3 AND ?1 IS NULL ORDER BY id DESC LIMIT 1 OFFSET ?4"
+        };
+        self.conn
+            .query_row(
+                sql,
+                params![user_id, subject, since, nth.saturating_sub(1)],
+                |r| r.get(0),
             )
             .optional()
             .map_err(|e| self.err(e))

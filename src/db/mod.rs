@@ -10,15 +10,16 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rusqlite::functions::FunctionFlags;
-use rusqlite::types::ValueRef;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use crate::clock;
-use crate::config::Schema;
+use crate::config::{ExpiresFormat, Schema};
 use crate::error::{Error, Kind, Result};
 
 pub use audit::{AuditEntry, AuditFilter, AuditRow, Outcome};
 pub use schema::InitReport;
+use users::Sql;
 pub use users::{Lookup, TokenFilter, User, UserRow, password_fingerprint};
 
 /// Whether a command only reads, or may write.
@@ -33,6 +34,7 @@ pub struct Db {
     path: PathBuf,
     busy_timeout: Duration,
     schema: Schema,
+    sql: Sql,
 }
 
 /// SQL name of the function that turns any stored expiry form into Unix
@@ -70,6 +72,7 @@ impl Db {
             path: path.to_path_buf(),
             busy_timeout,
             schema: schema.clone(),
+            sql: Sql::new(schema),
         };
         db.conn.busy_timeout(busy_timeout).map_err(|e| db.err(e))?;
         db.conn
@@ -96,18 +99,24 @@ impl Db {
     /// upgrades later fails at once with SQLITE_BUSY), and a check made
     /// inside cannot be invalidated before the write that depends on it.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let (path, busy, schema) = (self.path.clone(), self.busy_timeout, self.schema.clone());
-        let tx = self
-            .conn
+        let Db {
+            conn,
+            path,
+            busy_timeout,
+            schema,
+            sql,
+        } = self;
+        let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| map_err(e, &path, busy))?;
+            .map_err(|e| map_err(e, path, *busy_timeout))?;
         let value = f(&Tx {
             conn: &tx,
-            path: &path,
-            busy_timeout: busy,
-            schema: &schema,
+            path,
+            busy_timeout: *busy_timeout,
+            schema,
+            sql,
         })?;
-        tx.commit().map_err(|e| map_err(e, &path, busy))?;
+        tx.commit().map_err(|e| map_err(e, path, *busy_timeout))?;
         Ok(value)
     }
 
@@ -118,6 +127,7 @@ impl Db {
             path: &self.path,
             busy_timeout: self.busy_timeout,
             schema: &self.schema,
+            sql: &self.sql,
         }
     }
 
@@ -133,11 +143,22 @@ pub struct Tx<'a> {
     path: &'a Path,
     busy_timeout: Duration,
     schema: &'a Schema,
+    sql: &'a Sql,
 }
 
 impl Tx<'_> {
     fn err(&self, e: rusqlite::Error) -> Error {
         map_err(e, self.path, self.busy_timeout)
+    }
+}
+
+/// An expiry as the application wants it written: text or a number.
+pub fn expiry_cell(t: DateTime<Utc>, format: ExpiresFormat) -> Value {
+    match format {
+        ExpiresFormat::Rfc3339 => Value::Text(clock::rfc3339(t)),
+        ExpiresFormat::Sqlite => Value::Text(t.format("%Y-%m-%d %H:%M:%S").to_string()),
+        ExpiresFormat::Unix => Value::Integer(t.timestamp()),
+        ExpiresFormat::UnixMs => Value::Integer(t.timestamp_millis()),
     }
 }
 

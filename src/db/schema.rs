@@ -190,15 +190,24 @@ impl Tx<'_> {
                 }
             }
         }
-        if !self.has_index_on(&s.table, &s.token)? {
-            let name = format!("resetctl_{}_{}_idx", s.table, s.token);
-            let name = Ident::new("index", &name)?;
+        // The token index serves redeem and inspect --token; the email one,
+        // case-insensitive, serves the USER lookup that ignores case (apps
+        // such as Django have no index on email at all).
+        for (col, collate, suffix) in [
+            (&s.token, None, "idx"),
+            (&s.email, Some("NOCASE"), "nocase_idx"),
+        ] {
+            if self.has_index_on(&s.table, col, collate)? {
+                continue;
+            }
+            let name = Ident::new("index", &format!("resetctl_{}_{}_{suffix}", s.table, col))?;
+            let collation = collate.map(|c| format!(" COLLATE {c}")).unwrap_or_default();
             self.exec(&format!(
-                "CREATE INDEX {} ON {t} ({})",
+                "CREATE INDEX {} ON {t} ({}{collation})",
                 name.q(),
-                s.token.q()
+                col.q()
             ))?;
-            changes.push(format!("Created index {name} on {}.{}", s.table, s.token));
+            changes.push(format!("Created index {name} on {}.{}", s.table, col));
         }
         match self.columns_of(AUDIT_TABLE)? {
             None => {
@@ -221,13 +230,16 @@ impl Tx<'_> {
         Ok(changes)
     }
 
-    fn has_index_on(&self, table: &Ident, column: &Ident) -> Result<bool> {
+    /// Whether some index starts with `column`, with the given collation
+    /// (any, when `None`).
+    fn has_index_on(&self, table: &Ident, column: &Ident, collate: Option<&str>) -> Result<bool> {
         self.conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) AS il \
-                 JOIN pragma_index_info(il.name) AS ii \
-                 WHERE ii.seqno = 0 AND ii.name = ?2 COLLATE NOCASE)",
-                [table.name(), column.name()],
+                 JOIN pragma_index_xinfo(il.name) AS ix \
+                 WHERE ix.seqno = 0 AND ix.name = ?2 COLLATE NOCASE \
+                 AND (?3 IS NULL OR ix.coll = ?3 COLLATE NOCASE))",
+                rusqlite::params![table.name(), column.name(), collate],
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))

@@ -1,11 +1,12 @@
 //! Queries on the application's users table, through the mapped names.
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::ValueRef;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Row, params};
 use sha2::{Digest, Sha256};
 
 use super::{EXPIRY_MS_FN, Tx, expiry_of};
+use crate::config::Schema;
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,65 +93,105 @@ impl Lookup {
 /// Which outstanding tokens to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenFilter {
-    All,
-    Active,
-    Expired,
+    All = 0,
+    Active = 1,
+    Expired = 2,
+}
+
+/// Every statement on the users table, built once from the validated
+/// schema names.
+#[derive(Debug, Clone)]
+pub(crate) struct Sql {
+    pub by_id: String,
+    pub by_username: Option<String>,
+    pub by_email: String,
+    pub by_token: String,
+    pub outstanding: [String; 3],
+    pub count_outstanding: String,
+    pub set_token: String,
+    pub clear_token: String,
+    pub clear_all: String,
+    pub purge: String,
+    pub redeem: String,
+}
+
+impl Sql {
+    pub fn new(s: &Schema) -> Sql {
+        let (t, id, email, pw, tok, exp) = (
+            s.table.q(),
+            s.id.q(),
+            s.email.q(),
+            s.password.q(),
+            s.token.q(),
+            s.expires.q(),
+        );
+        let username = s.username.as_ref().map_or("NULL".to_string(), |u| u.q());
+        let select = format!(
+            "SELECT {id}, {username}, {email}, ({tok} IS NOT NULL AND {tok} <> ''), {exp}, {pw} FROM {t}"
+        );
+        let has_token = format!("{tok} IS NOT NULL AND {tok} <> ''");
+        let expiry_ms = format!("coalesce({EXPIRY_MS_FN}({exp}), 0)");
+        // `?1 IS NOT NULL` keeps one parameter in every variant.
+        let outstanding = |cond: &str| {
+            format!("{select} WHERE {has_token}{cond} AND ?1 IS NOT NULL ORDER BY {id}")
+        };
+        let clear = format!("UPDATE {t} SET {tok} = NULL, {exp} = NULL WHERE {has_token}");
+        Sql {
+            by_id: format!("{select} WHERE {id} = ?1"),
+            by_username: s
+                .username
+                .as_ref()
+                .map(|u| format!("{select} WHERE {} = ?1", u.q())),
+            // COLLATE NOCASE here matches the index init creates, so this is
+            // an index search, not a scan.
+            by_email: format!("{select} WHERE {email} = ?1 COLLATE NOCASE"),
+            by_token: format!("{select} WHERE {tok} = ?1"),
+            outstanding: [
+                outstanding(""),
+                outstanding(&format!(" AND {expiry_ms} > ?1")),
+                outstanding(&format!(" AND {expiry_ms} <= ?1")),
+            ],
+            count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
+            set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
+            clear_token: format!("{clear} AND {id} = ?1"),
+            purge: format!("{clear} AND {expiry_ms} <= ?1"),
+            clear_all: clear,
+            redeem: format!(
+                "UPDATE {t} SET {pw} = ?1, {tok} = NULL, {exp} = NULL WHERE {id} = ?2 AND {tok} = ?3"
+            ),
+        }
+    }
 }
 
 impl Tx<'_> {
-    fn select(&self) -> String {
-        let s = self.schema;
-        let username = s.username.as_ref().map_or("NULL".to_string(), |u| u.q());
-        format!(
-            "SELECT {id}, {username}, {email}, ({tok} IS NOT NULL AND {tok} <> ''), {exp}, {pw} FROM {t}",
-            id = s.id.q(),
-            email = s.email.q(),
-            tok = s.token.q(),
-            exp = s.expires.q(),
-            pw = s.password.q(),
-            t = s.table.q(),
-        )
-    }
-
-    fn has_token_sql(&self) -> String {
-        let tok = self.schema.token.q();
-        format!("{tok} IS NOT NULL AND {tok} <> ''")
-    }
-
-    /// Users matching a USER argument. Email matching ignores case; an exact
-    /// match is tried first so the unique index answers the usual case.
+    /// Users matching a USER argument. Email matching ignores case; when
+    /// emails differ only in case, an exact match wins.
     pub fn find_users(&self, input: &str, by: Lookup) -> Result<Vec<UserRow>> {
-        let s = self.schema;
-        let base = self.select();
         match by {
             Lookup::Id => match input.parse::<i64>() {
-                Ok(id) => self.rows(&format!("{base} WHERE {} = ?1", s.id.q()), params![id]),
+                Ok(id) => self.rows(&self.sql.by_id, params![id]),
                 Err(_) => Ok(Vec::new()),
             },
-            Lookup::Username => match &s.username {
-                Some(u) => self.rows(&format!("{base} WHERE {} = ?1", u.q()), params![input]),
+            Lookup::Username => match &self.sql.by_username {
+                Some(sql) => self.rows(sql, params![input]),
                 None => Ok(Vec::new()),
             },
             Lookup::Email => {
-                let exact = self.rows(
-                    &format!("{base} WHERE {} = ?1", s.email.q()),
-                    params![input],
-                )?;
-                if !exact.is_empty() {
-                    return Ok(exact);
+                let mut rows = self.rows(&self.sql.by_email, params![input])?;
+                if rows.len() > 1 && rows.iter().any(|r| r.user.email.as_deref() == Some(input)) {
+                    rows.retain(|r| r.user.email.as_deref() == Some(input));
                 }
-                self.rows(
-                    &format!("{base} WHERE {} = ?1 COLLATE NOCASE", s.email.q()),
-                    params![input],
-                )
+                Ok(rows)
             }
         }
     }
 
     /// The user holding a token, by its stored form.
     pub fn find_by_token(&self, stored: &str) -> Result<Option<UserRow>> {
-        let sql = format!("{} WHERE {} = ?1", self.select(), self.schema.token.q());
-        Ok(self.rows(&sql, params![stored])?.into_iter().next())
+        Ok(self
+            .rows(&self.sql.by_token, params![stored])?
+            .into_iter()
+            .next())
     }
 
     fn rows(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<UserRow>> {
@@ -167,22 +208,8 @@ impl Tx<'_> {
         now: DateTime<Utc>,
         mut f: impl FnMut(UserRow) -> Result<()>,
     ) -> Result<()> {
-        let s = self.schema;
-        let cond = match filter {
-            TokenFilter::All => "",
-            TokenFilter::Active => " AND coalesce({fn}({exp}), 0) > ?1",
-            TokenFilter::Expired => " AND coalesce({fn}({exp}), 0) <= ?1",
-        }
-        .replace("{fn}", EXPIRY_MS_FN)
-        .replace("{exp}", &s.expires.q());
-        // `?1 IS NOT NULL` keeps the parameter count the same for every filter.
-        let sql = format!(
-            "{} WHERE {}{cond} AND ?1 IS NOT NULL ORDER BY {}",
-            self.select(),
-            self.has_token_sql(),
-            s.id.q()
-        );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let sql = &self.sql.outstanding[filter as usize];
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query(params![now.timestamp_millis()])
             .map_err(|e| self.err(e))?;
@@ -193,82 +220,41 @@ impl Tx<'_> {
     }
 
     pub fn count_outstanding(&self) -> Result<u64> {
-        let s = self.schema;
         self.conn
-            .query_row(
-                &format!(
-                    "SELECT count(*) FROM {} WHERE {}",
-                    s.table.q(),
-                    self.has_token_sql()
-                ),
-                [],
-                |r| r.get(0),
-            )
+            .query_row(&self.sql.count_outstanding, [], |r| r.get(0))
             .map_err(|e| self.err(e))
     }
 
-    pub fn set_token(&self, user_id: i64, stored: &str, expires: &str) -> Result<()> {
-        let s = self.schema;
+    /// Stores a token and its expiry, the expiry as text or a number as the
+    /// application wants it.
+    pub fn set_token(&self, user_id: i64, stored: &str, expires: &Value) -> Result<()> {
         self.conn
-            .execute(
-                &format!(
-                    "UPDATE {} SET {} = ?1, {} = ?2 WHERE {} = ?3",
-                    s.table.q(),
-                    s.token.q(),
-                    s.expires.q(),
-                    s.id.q()
-                ),
-                params![stored, expires, user_id],
-            )
+            .execute(&self.sql.set_token, params![stored, expires, user_id])
             .map(drop)
             .map_err(|e| self.err(e))
     }
 
     /// Clears one user's token; false when there was none.
     pub fn clear_token(&self, user_id: i64) -> Result<bool> {
-        let s = self.schema;
         self.conn
-            .execute(
-                &format!(
-                    "UPDATE {} SET {} = NULL, {} = NULL WHERE {} = ?1 AND {}",
-                    s.table.q(),
-                    s.token.q(),
-                    s.expires.q(),
-                    s.id.q(),
-                    self.has_token_sql()
-                ),
-                params![user_id],
-            )
+            .execute(&self.sql.clear_token, params![user_id])
             .map(|n| n > 0)
             .map_err(|e| self.err(e))
     }
 
     /// Clears every token, in one statement.
     pub fn clear_all(&self) -> Result<u64> {
-        self.clear_where("", params![])
+        self.conn
+            .execute(&self.sql.clear_all, [])
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
     }
 
     /// Clears tokens that expired at or before `cutoff` (unreadable expiries
     /// count as long expired), in one statement.
     pub fn purge_expired(&self, cutoff: DateTime<Utc>) -> Result<u64> {
-        let cond = format!(
-            " AND coalesce({EXPIRY_MS_FN}({}), 0) <= ?1",
-            self.schema.expires.q()
-        );
-        self.clear_where(&cond, params![cutoff.timestamp_millis()])
-    }
-
-    fn clear_where(&self, cond: &str, p: impl rusqlite::Params) -> Result<u64> {
-        let s = self.schema;
-        let sql = format!(
-            "UPDATE {} SET {} = NULL, {} = NULL WHERE {}{cond}",
-            s.table.q(),
-            s.token.q(),
-            s.expires.q(),
-            self.has_token_sql()
-        );
         self.conn
-            .execute(&sql, p)
+            .execute(&self.sql.purge, params![cutoff.timestamp_millis()])
             .map(|n| n as u64)
             .map_err(|e| self.err(e))
     }
@@ -276,18 +262,9 @@ impl Tx<'_> {
     /// Writes the new password hash and clears the token, if the user still
     /// holds exactly this token. False when someone else got there first.
     pub fn redeem(&self, user_id: i64, stored_token: &str, password_hash: &str) -> Result<bool> {
-        let s = self.schema;
         self.conn
             .execute(
-                &format!(
-                    "UPDATE {} SET {} = ?1, {} = NULL, {} = NULL WHERE {} = ?2 AND {} = ?3",
-                    s.table.q(),
-                    s.password.q(),
-                    s.token.q(),
-                    s.expires.q(),
-                    s.id.q(),
-                    s.token.q()
-                ),
+                &self.sql.redeem,
                 params![password_hash, user_id, stored_token],
             )
             .map(|n| n == 1)
