@@ -168,7 +168,7 @@ impl Tx<'_> {
     }
 
     /// For the issue rate limit: the time of the `nth` most recent issue
-    /// (1 = newest) at or after `since`, to a user, or to an unknown name
+    /// (1 = newest) after `since`, to a user, or to an unknown name
     /// under `--no-enumerate` when `user_id` is `None`. `None` when there
     /// were fewer.
     pub fn nth_recent_issue(
@@ -180,10 +180,10 @@ impl Tx<'_> {
     ) -> Result<Option<String>> {
         let sql = if user_id.is_some() {
             "SELECT at FROM resetctl_audit WHERE user_id = ?1 AND action = 'issue' \
-             AND outcome = 'ok' AND at >= ?3 ORDER BY id DESC LIMIT 1 OFFSET ?4"
+             AND outcome = 'ok' AND at > ?3 ORDER BY id DESC LIMIT 1 OFFSET ?4"
         } else {
             "SELECT at FROM resetctl_audit WHERE user_id IS NULL AND subject = ?2 AND action = 'issue' \
-             AND outcome = 'unknown-user' AND at >= ?3 AND ?1 IS NULL ORDER BY id DESC LIMIT 1 OFFSET ?4"
+             AND outcome = 'unknown-user' AND at > ?3 AND ?1 IS NULL ORDER BY id DESC LIMIT 1 OFFSET ?4"
         };
         self.conn
             .query_row(

@@ -44,6 +44,15 @@ impl TestEnv {
         self.dir.path().join(name)
     }
 
+    /// Writes `resetctl.toml` (mode 0600) and returns its path.
+    pub fn config(&self, text: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.path("resetctl.toml");
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        path
+    }
+
     /// The binary, pointed at this database, at NOW, acting as "tester".
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(BIN);
