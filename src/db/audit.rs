@@ -100,6 +100,22 @@ pub struct AuditFilter {
 
 const ROW_COLUMNS: &str = "id, at, actor, action, outcome, user_id, subject, detail, reason";
 
+// Statements looking up one user's history, kept here so the query-plan test
+// checks the very text that runs.
+pub(crate) const LAST_OK: &str = "SELECT id, at, actor, action, outcome, user_id, subject, detail, reason \
+     FROM resetctl_audit WHERE user_id = ?1 AND action = ?2 AND outcome = 'ok' ORDER BY id DESC LIMIT 1";
+
+pub(crate) const ISSUE_RECORD: &str = "SELECT expires, password_check FROM resetctl_audit \
+     WHERE user_id = ?1 AND action = 'issue' AND outcome = 'ok' ORDER BY id DESC LIMIT 1";
+
+/// For a known user (by id), then for an unknown name under --no-enumerate.
+pub(crate) const NTH_RECENT_ISSUE: [&str; 2] = [
+    "SELECT at FROM resetctl_audit WHERE user_id = ?1 AND action = 'issue' \
+     AND outcome = 'ok' AND at > ?3 ORDER BY id DESC LIMIT 1 OFFSET ?4",
+    "SELECT at FROM resetctl_audit WHERE user_id IS NULL AND subject = ?2 AND action = 'issue' \
+     AND outcome = 'unknown-user' AND at > ?3 AND ?1 IS NULL ORDER BY id DESC LIMIT 1 OFFSET ?4",
+];
+
 fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
     Ok(AuditRow {
         id: r.get(0)?,
@@ -141,14 +157,7 @@ impl Tx<'_> {
     /// The newest successful `action` for a user.
     pub fn last_ok(&self, user_id: i64, action: &str) -> Result<Option<AuditRow>> {
         self.conn
-            .query_row(
-                &format!(
-                    "SELECT {ROW_COLUMNS} FROM resetctl_audit \
-                     WHERE user_id = ?1 AND action = ?2 AND outcome = 'ok' ORDER BY id DESC LIMIT 1"
-                ),
-                params![user_id, action],
-                audit_row,
-            )
+            .query_row(LAST_OK, params![user_id, action], audit_row)
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -157,12 +166,7 @@ impl Tx<'_> {
     /// expiry written and the password fingerprint at the time.
     pub fn issue_record(&self, user_id: i64) -> Result<Option<(Option<String>, Option<String>)>> {
         self.conn
-            .query_row(
-                "SELECT expires, password_check FROM resetctl_audit \
-                 WHERE user_id = ?1 AND action = 'issue' AND outcome = 'ok' ORDER BY id DESC LIMIT 1",
-                [user_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row(ISSUE_RECORD, [user_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -178,13 +182,7 @@ impl Tx<'_> {
         since: &str,
         nth: u32,
     ) -> Result<Option<String>> {
-        let sql = if user_id.is_some() {
-            "SELECT at FROM resetctl_audit WHERE user_id = ?1 AND action = 'issue' \
-             AND outcome = 'ok' AND at > ?3 ORDER BY id DESC LIMIT 1 OFFSET ?4"
-        } else {
-            "SELECT at FROM resetctl_audit WHERE user_id IS NULL AND subject = ?2 AND action = 'issue' \
-             AND outcome = 'unknown-user' AND at > ?3 AND ?1 IS NULL ORDER BY id DESC LIMIT 1 OFFSET ?4"
-        };
+        let sql = NTH_RECENT_ISSUE[usize::from(user_id.is_none())];
         self.conn
             .query_row(
                 sql,

@@ -300,3 +300,132 @@ fn text(v: ValueRef<'_>) -> Option<String> {
         ValueRef::Real(f) => Some(f.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::config::Ident;
+    use crate::db::{Access, AuditEntry, Db, Outcome, audit};
+
+    fn audit_entry() -> AuditEntry {
+        AuditEntry {
+            at: "2026-11-21T10:00:00Z".into(),
+            actor: "test".into(),
+            reason: None,
+            action: "init",
+            outcome: Outcome::Ok,
+            user_id: None,
+            subject: None,
+            detail: None,
+            expires: None,
+            password_check: None,
+        }
+    }
+
+    /// The query plan of `sql`, one line per step.
+    fn plan(db: &Db, sql: &str) -> String {
+        let mut stmt = db
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        // Parameters left unbound: the plan does not depend on their values.
+        let mut rows = stmt.raw_query();
+        let mut steps = Vec::new();
+        while let Some(r) = rows.next().unwrap() {
+            steps.push(r.get::<_, String>(3).unwrap());
+        }
+        steps.join(" | ")
+    }
+
+    #[track_caller]
+    fn assert_searches(db: &Db, name: &str, sql: &str) {
+        let p = plan(db, sql);
+        assert!(
+            p.contains("SEARCH") && !p.contains("SCAN"),
+            "{name} is not index-backed: {p}\n{sql}"
+        );
+    }
+
+    /// Every statement that finds one user, or one user's audit history,
+    /// searches an index, on a table of a million users: no lookup scans.
+    fn check_lookups(schema: &Schema, create: &str, users: u32) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(create).unwrap();
+            conn.execute(
+                &format!(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
+                     INSERT INTO {t} ({id}, {email}, {pw}) SELECT i, 'User' || i || '@Example.com', 'x' FROM n",
+                    t = schema.table.q(),
+                    id = schema.id.q(),
+                    email = schema.email.q(),
+                    pw = schema.password.q(),
+                ),
+                [users],
+            )
+            .unwrap();
+        }
+        Db::init(&path, Duration::from_secs(5), schema, false, audit_entry()).unwrap();
+        let db = Db::open(&path, Access::ReadWrite, Duration::from_secs(5), schema).unwrap();
+        let count: u32 = db
+            .conn
+            .query_row(
+                &format!("SELECT count(*) FROM {}", schema.table.q()),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(count, users);
+        let sql = &db.sql;
+        let mut lookups = vec![
+            ("by id", sql.by_id.as_str()),
+            ("by email ignoring case", &sql.by_email),
+            ("by token", &sql.by_token),
+            ("set token", &sql.set_token),
+            ("clear token", &sql.clear_token),
+            ("redeem", &sql.redeem),
+            ("last audit row", audit::LAST_OK),
+            ("issue record", audit::ISSUE_RECORD),
+            ("rate limit, user", audit::NTH_RECENT_ISSUE[0]),
+            ("rate limit, unknown name", audit::NTH_RECENT_ISSUE[1]),
+        ];
+        if let Some(u) = &sql.by_username {
+            lookups.push(("by username", u));
+        }
+        for (name, stmt) in lookups {
+            assert_searches(&db, name, stmt);
+        }
+    }
+
+    #[test]
+    fn lookups_are_index_backed_on_a_million_users() {
+        check_lookups(
+            &Schema::default(),
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT UNIQUE, email TEXT UNIQUE, \
+             password_hash TEXT, password_reset_token TEXT, password_reset_expires DATETIME)",
+            1_000_000,
+        );
+    }
+
+    #[test]
+    fn lookups_are_index_backed_on_djangos_auth_user() {
+        // Django declares no index on email at all: init's NOCASE index is the only one.
+        let schema = Schema {
+            table: Ident::new("t", "auth_user").unwrap(),
+            password: Ident::new("p", "password").unwrap(),
+            ..Schema::default()
+        };
+        check_lookups(
+            &schema,
+            "CREATE TABLE auth_user (id integer NOT NULL PRIMARY KEY AUTOINCREMENT, password varchar(128) NOT NULL, \
+             last_login datetime NULL, is_superuser bool NOT NULL DEFAULT 0, username varchar(150) NULL UNIQUE, \
+             last_name varchar(150) NOT NULL DEFAULT '', email varchar(254) NOT NULL, is_staff bool NOT NULL DEFAULT 0, \
+             is_active bool NOT NULL DEFAULT 1, date_joined datetime NOT NULL DEFAULT 0, first_name varchar(150) NOT NULL DEFAULT '')",
+            10_000,
+        );
+    }
+}
