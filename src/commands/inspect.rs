@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use super::{State, password_changed_since_issue, token_arg};
+use super::{State, token_arg};
 use crate::Context;
 use crate::cli::InspectArgs;
 use crate::db::{Access, AuditRow};
@@ -23,11 +23,7 @@ pub fn run(ctx: &mut Context, args: &InspectArgs) -> Result<()> {
         (None, Some(user)) => ctx.resolve(&tx, user, args.by)?,
         (None, None) => return Err(Error::usage("give a USER or --token")),
     };
-    let mut state = State::of(&row, ctx.now);
-    let password_changed = password_changed_since_issue(&tx, &row)?;
-    if password_changed {
-        state = State::Expired(state.expires());
-    }
+    let state = State::of(&row, ctx.now);
     let issued = tx.last_ok(row.user.id, "issue")?;
     let redeemed = tx.last_ok(row.user.id, "redeem")?;
 
@@ -43,15 +39,12 @@ pub fn run(ctx: &mut Context, args: &InspectArgs) -> Result<()> {
             "state": state.name(),
             "expires_at": expires_at,
             "seconds_left": seconds_left,
-            "password_changed_since_issue": password_changed,
+            "password_changed_since_issue": row.dead,
             "last_issued": event(&issued),
             "last_redeemed": event(&redeemed),
         }));
     }
-    let mut token_line = state.describe(now);
-    if password_changed {
-        token_line.push_str("; dead: the password changed after it was issued");
-    }
+    let token_line = state.describe(now);
     let event = |r: &Option<AuditRow>| match r {
         None => "never".to_string(),
         Some(r) => {

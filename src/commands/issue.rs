@@ -96,7 +96,7 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
                 format_duration(ttl)
             ));
             audit.expires = Some(expires_text.clone());
-            audit.password_check = Some(row.password_fingerprint());
+            audit.password_check = Some(row.password_fingerprint.clone());
             tx.record(&audit)?;
             issued.push(Issued {
                 input: input.clone(),

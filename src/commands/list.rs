@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
             comfy_table::Cell::new(row.user.email.as_deref().unwrap_or("-")),
             ctx.out.state_cell(state.name()),
             comfy_table::Cell::new(expires.map_or("?".into(), clock::rfc3339)),
-            comfy_table::Cell::new(expires.map_or("-".into(), |t| clock::relative(t, now))),
+            comfy_table::Cell::new(state.left(now)),
         ]);
         n += 1;
         Ok(())

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use crate::Context;
 use crate::cli::Command;
 use crate::clock;
-use crate::db::{Tx, UserRow};
+use crate::db::UserRow;
 use crate::error::{Error, Result};
 use crate::input::{self, Line};
 use crate::token::Token;
@@ -57,12 +57,15 @@ enum State {
     Active(DateTime<Utc>),
     /// Past its expiry, or with an expiry that cannot be read.
     Expired(Option<DateTime<Utc>>),
+    /// Killed by a password change since it was issued; answers as expired.
+    Dead(Option<DateTime<Utc>>),
 }
 
 impl State {
     fn of(row: &UserRow, now: DateTime<Utc>) -> State {
         match (row.has_token, row.expires) {
             (false, _) => State::None,
+            (true, t) if row.dead => State::Dead(t),
             (true, Some(t)) if t > now => State::Active(t),
             (true, t) => State::Expired(t),
         }
@@ -72,7 +75,7 @@ impl State {
         match self {
             State::None => "none",
             State::Active(_) => "active",
-            State::Expired(_) => "expired",
+            State::Expired(_) | State::Dead(_) => "expired",
         }
     }
 
@@ -80,13 +83,28 @@ impl State {
         match self {
             State::None => None,
             State::Active(t) => Some(t),
-            State::Expired(t) => t,
+            State::Expired(t) | State::Dead(t) => t,
         }
     }
 
+    /// `expires_at` and `seconds_left` for JSON.
     fn json_fields(self, now: DateTime<Utc>) -> (Option<String>, Option<i64>) {
         let t = self.expires();
-        (t.map(clock::rfc3339), t.map(|t| (t - now).num_seconds()))
+        let left = match self {
+            State::Dead(_) => None,
+            _ => t.map(|t| (t - now).num_seconds()),
+        };
+        (t.map(clock::rfc3339), left)
+    }
+
+    /// Time left in words, for tables.
+    fn left(self, now: DateTime<Utc>) -> String {
+        match self {
+            State::Dead(_) => "password changed".into(),
+            _ => self
+                .expires()
+                .map_or("-".into(), |t| clock::relative(t, now)),
+        }
     }
 
     /// "active, expires 2026-11-21T11:00:00Z (in 59m)" and the like.
@@ -106,22 +124,7 @@ impl State {
                 )
             }
             State::Expired(None) => "expired (its expiry cannot be read)".into(),
+            State::Dead(_) => "expired: the password was changed after it was issued".into(),
         }
     }
-}
-
-/// True when the user's password hash changed since resetctl issued the
-/// token they hold: such a token is dead (CONTRACT.md section 2). A token
-/// resetctl did not issue (its expiry differs from the one recorded) is
-/// judged by its expiry alone.
-fn password_changed_since_issue(tx: &Tx<'_>, row: &UserRow) -> Result<bool> {
-    if !row.has_token {
-        return Ok(false);
-    }
-    let Some((expires, check)) = tx.issue_record(row.user.id)? else {
-        return Ok(false);
-    };
-    let ours =
-        expires.as_deref().and_then(clock::parse_timestamp) == row.expires && row.expires.is_some();
-    Ok(ours && check.is_some_and(|c| c != row.password_fingerprint()))
 }

@@ -2,11 +2,11 @@ use std::io::IsTerminal;
 
 use serde_json::json;
 
-use super::{State, password_changed_since_issue, token_arg};
+use super::{State, token_arg};
 use crate::Context;
 use crate::cli::RedeemArgs;
 use crate::clock;
-use crate::db::{Access, Outcome, Tx, UserRow};
+use crate::db::{Access, Outcome, UserRow};
 use crate::error::{Error, Result};
 use crate::password;
 
@@ -24,7 +24,7 @@ pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
 
     // A first look, so nobody types a new password twice for a dead token.
     let row = db.read().find_by_token(&stored)?;
-    if let Err(e) = judge(ctx, &db.read(), row.as_ref()) {
+    if let Err(e) = judge(ctx, row.as_ref()) {
         return reject(ctx, &mut db, row.as_ref(), e);
     }
 
@@ -44,7 +44,7 @@ pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
         // Checked again under the lock: another redeemer, a revoke or a
         // password change may have come first.
         let row = tx.find_by_token(&stored)?;
-        let row = judge(ctx_ref, tx, row.as_ref())?;
+        let row = judge(ctx_ref, row.as_ref())?;
         if !tx.redeem(row.user.id, &stored, &hash)? {
             return Err(used_up());
         }
@@ -81,16 +81,16 @@ fn used_up() -> Error {
 }
 
 /// Whether the token row found can be redeemed now.
-fn judge<'r>(ctx: &Context, tx: &Tx<'_>, row: Option<&'r UserRow>) -> Result<&'r UserRow> {
+fn judge<'r>(ctx: &Context, row: Option<&'r UserRow>) -> Result<&'r UserRow> {
     let Some(row) = row else {
         return Err(used_up());
     };
     match State::of(row, ctx.now) {
-        State::Active(_) if password_changed_since_issue(tx, row)? => Err(Error::bad_token(
+        State::Active(_) => Ok(row),
+        State::Dead(_) => Err(Error::bad_token(
             "reset token expired: the password was changed after it was issued",
         )
         .with_hint("issue a new one: resetctl issue USER")),
-        State::Active(_) => Ok(row),
         State::Expired(t) => Err(Error::bad_token(match t {
             Some(t) => format!(
                 "reset token expired at {} ({})",

@@ -105,9 +105,6 @@ const ROW_COLUMNS: &str = "id, at, actor, action, outcome, user_id, subject, det
 pub(crate) const LAST_OK: &str = "SELECT id, at, actor, action, outcome, user_id, subject, detail, reason \
      FROM resetctl_audit WHERE user_id = ?1 AND action = ?2 AND outcome = 'ok' ORDER BY id DESC LIMIT 1";
 
-pub(crate) const ISSUE_RECORD: &str = "SELECT expires, password_check FROM resetctl_audit \
-     WHERE user_id = ?1 AND action = 'issue' AND outcome = 'ok' ORDER BY id DESC LIMIT 1";
-
 /// For a known user (by id), then for an unknown name under --no-enumerate.
 pub(crate) const NTH_RECENT_ISSUE: [&str; 2] = [
     "SELECT at FROM resetctl_audit WHERE user_id = ?1 AND action = 'issue' \
@@ -158,15 +155,6 @@ impl Tx<'_> {
     pub fn last_ok(&self, user_id: i64, action: &str) -> Result<Option<AuditRow>> {
         self.conn
             .query_row(LAST_OK, params![user_id, action], audit_row)
-            .optional()
-            .map_err(|e| self.err(e))
-    }
-
-    /// What the newest issue to this user recorded about its token: the
-    /// expiry written and the password fingerprint at the time.
-    pub fn issue_record(&self, user_id: i64) -> Result<Option<(Option<String>, Option<String>)>> {
-        self.conn
-            .query_row(ISSUE_RECORD, [user_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .map_err(|e| self.err(e))
     }

@@ -42,6 +42,10 @@ pub struct Db {
 /// the form an application wrote.
 pub const EXPIRY_MS_FN: &str = "resetctl_expiry_ms";
 
+/// SQL name of [`password_fingerprint`] (user id, password cell), so the
+/// "password changed since issue" check runs inside the same statements.
+pub const FINGERPRINT_FN: &str = "resetctl_password_fingerprint";
+
 impl Db {
     /// Opens an existing database and checks that it has what the tool needs.
     pub fn open(
@@ -81,6 +85,23 @@ impl Db {
                 1,
                 FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
                 |ctx| Ok(expiry_of(ctx.get_raw(0)).map(|t| t.timestamp_millis())),
+            )
+            .map_err(|e| db.err(e))?;
+        db.conn
+            .create_scalar_function(
+                FINGERPRINT_FN,
+                2,
+                FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+                |ctx| {
+                    let id: i64 = ctx.get(0)?;
+                    let hash = match ctx.get_raw(1) {
+                        ValueRef::Null => None,
+                        ValueRef::Text(b) | ValueRef::Blob(b) => Some(b.to_vec()),
+                        ValueRef::Integer(i) => Some(i.to_string().into_bytes()),
+                        ValueRef::Real(f) => Some(f.to_string().into_bytes()),
+                    };
+                    Ok(password_fingerprint(id, hash.as_deref()))
+                },
             )
             .map_err(|e| db.err(e))?;
         Ok(db)

@@ -5,7 +5,7 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Row, params};
 use sha2::{Digest, Sha256};
 
-use super::{EXPIRY_MS_FN, Tx, expiry_of};
+use super::{EXPIRY_MS_FN, FINGERPRINT_FN, Tx, expiry_of};
 use crate::config::Schema;
 use crate::error::Result;
 
@@ -32,7 +32,7 @@ impl User {
     }
 }
 
-/// A user with the state of their token and what is needed to judge it.
+/// A user with the state of their token.
 #[derive(Debug, Clone)]
 pub struct UserRow {
     pub user: User,
@@ -40,15 +40,10 @@ pub struct UserRow {
     /// `None` when the stored expiry is missing or unreadable: such a token
     /// is treated as expired, never as eternal.
     pub expires: Option<DateTime<Utc>>,
-    password: Option<Vec<u8>>,
-}
-
-impl UserRow {
-    /// Fingerprint of the password hash as it is now (see
-    /// [`password_fingerprint`]).
-    pub fn password_fingerprint(&self) -> String {
-        password_fingerprint(self.user.id, self.password.as_deref())
-    }
+    /// The token resetctl issued is dead: the password hash changed since.
+    pub dead: bool,
+    /// [`password_fingerprint`] of the password hash as it is now.
+    pub password_fingerprint: String,
 }
 
 /// A short digest of a user's stored password hash, salted with the user id
@@ -126,10 +121,20 @@ impl Sql {
             s.expires.q(),
         );
         let username = s.username.as_ref().map_or("NULL".to_string(), |u| u.q());
-        let select = format!(
-            "SELECT {id}, {username}, {email}, ({tok} IS NOT NULL AND {tok} <> ''), {exp}, {pw} FROM {t}"
-        );
         let has_token = format!("{tok} IS NOT NULL AND {tok} <> ''");
+        let fingerprint = format!("{FINGERPRINT_FN}({t}.{id}, {t}.{pw})");
+        // Dead: the newest issue resetctl recorded for this user is this very
+        // token (same expiry) and the password hash has changed since
+        // (CONTRACT.md section 2). One index search per row.
+        let dead = format!(
+            "({has_token} AND coalesce((SELECT {EXPIRY_MS_FN}(a.expires) = {EXPIRY_MS_FN}({t}.{exp}) \
+             AND a.password_check <> {fingerprint} \
+             FROM resetctl_audit AS a WHERE a.user_id = {t}.{id} AND a.action = 'issue' AND a.outcome = 'ok' \
+             ORDER BY a.id DESC LIMIT 1), 0))"
+        );
+        let select = format!(
+            "SELECT {id}, {username}, {email}, ({has_token}), {exp}, {dead}, {fingerprint} FROM {t}"
+        );
         let expiry_ms = format!("coalesce({EXPIRY_MS_FN}({exp}), 0)");
         // `?1 IS NOT NULL` keeps one parameter in every variant.
         let outstanding = |cond: &str| {
@@ -148,13 +153,13 @@ impl Sql {
             by_token: format!("{select} WHERE {tok} = ?1"),
             outstanding: [
                 outstanding(""),
-                outstanding(&format!(" AND {expiry_ms} > ?1")),
-                outstanding(&format!(" AND {expiry_ms} <= ?1")),
+                outstanding(&format!(" AND {expiry_ms} > ?1 AND NOT {dead}")),
+                outstanding(&format!(" AND ({expiry_ms} <= ?1 OR {dead})")),
             ],
             count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
             set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
             clear_token: format!("{clear} AND {id} = ?1"),
-            purge: format!("{clear} AND {expiry_ms} <= ?1"),
+            purge: format!("{clear} AND ({expiry_ms} <= ?1 OR {dead})"),
             clear_all: clear,
             redeem: format!(
                 "UPDATE {t} SET {pw} = ?1, {tok} = NULL, {exp} = NULL WHERE {id} = ?2 AND {tok} = ?3"
@@ -273,12 +278,6 @@ impl Tx<'_> {
 }
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
-    let password = match r.get_ref(5)? {
-        ValueRef::Null => None,
-        ValueRef::Text(b) | ValueRef::Blob(b) => Some(b.to_vec()),
-        ValueRef::Integer(i) => Some(i.to_string().into_bytes()),
-        ValueRef::Real(f) => Some(f.to_string().into_bytes()),
-    };
     Ok(UserRow {
         user: User {
             id: r.get(0)?,
@@ -287,7 +286,8 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         },
         has_token: r.get(3)?,
         expires: expiry_of(r.get_ref(4)?),
-        password,
+        dead: r.get(5)?,
+        password_fingerprint: r.get(6)?,
     })
 }
 
@@ -389,7 +389,6 @@ mod tests {
             ("clear token", &sql.clear_token),
             ("redeem", &sql.redeem),
             ("last audit row", audit::LAST_OK),
-            ("issue record", audit::ISSUE_RECORD),
             ("rate limit, user", audit::NTH_RECENT_ISSUE[0]),
             ("rate limit, unknown name", audit::NTH_RECENT_ISSUE[1]),
         ];

@@ -273,3 +273,50 @@ fn json_output() {
         serde_json::json!({"user": {"id": 3, "username": "carol", "email": "carol@example.com"}, "redeemed": true})
     );
 }
+
+#[test]
+fn a_dead_token_is_expired_everywhere_and_purged() {
+    let env = TestEnv::demo();
+    env.issue("alice");
+    env.issue("bob");
+    env.conn()
+        .execute(
+            "UPDATE users SET password_hash = 'set by the app' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    let list = json(&env.cmd().args(["--json", "list"]).output().unwrap().stdout);
+    assert_eq!(list[0]["state"], "expired");
+    assert_eq!(list[0]["seconds_left"], serde_json::Value::Null);
+    assert_eq!(list[1]["state"], "active");
+    let active = json(
+        &env.cmd()
+            .args(["--json", "list", "--active"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(active.as_array().unwrap().len(), 1);
+    assert_eq!(active[0]["user"]["id"], 2);
+    let table = String::from_utf8(env.cmd().arg("list").output().unwrap().stdout).unwrap();
+    assert!(
+        table.lines().nth(1).unwrap().contains("expired") && table.contains("password changed"),
+        "{table}"
+    );
+    let text = String::from_utf8(
+        env.cmd()
+            .args(["inspect", "alice"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        text.contains("Token:          expired: the password was changed after it was issued"),
+        "{text}"
+    );
+    let v = json(&env.cmd().args(["--json", "purge"]).output().unwrap().stdout);
+    assert_eq!(v["purged"], 1, "the dead token goes, bob's live one stays");
+    assert_eq!(env.token_row(1), (None, None));
+    assert!(env.token_row(2).0.is_some());
+}
