@@ -97,6 +97,7 @@ impl Context {
 
     /// The one user a USER argument names: 67 when there is none.
     pub fn resolve(&self, tx: &Tx<'_>, input: &str, by: Option<By>) -> Result<UserRow> {
+        reject_token_as_user(input)?;
         let lookup = lookup_kind(input, by);
         let mut found = tx.find_users(input, lookup)?;
         match found.len() {
@@ -123,6 +124,18 @@ pub fn lookup_kind(input: &str, by: Option<By>) -> Lookup {
         Some(By::Id) => Lookup::Id,
         None => Lookup::guess(input),
     }
+}
+
+/// A token pasted where a USER belongs is refused before it can reach an
+/// error message or the audit table.
+pub fn reject_token_as_user(input: &str) -> Result<()> {
+    if crate::token::looks_like_token(input) {
+        return Err(
+            Error::bad_input("that looks like a reset token or link, not a user")
+                .with_hint("to see whose token it is: resetctl inspect --token -  (and paste it)"),
+        );
+    }
+    Ok(())
 }
 
 fn no_such_user(input: &str, lookup: Lookup, has_usernames: bool) -> Error {

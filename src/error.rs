@@ -166,15 +166,34 @@ pub fn clean(value: &str, max_chars: usize) -> String {
             out.push('…');
             break;
         }
-        out.extend(c.escape_debug());
+        push_printable(&mut out, c);
     }
     out
 }
 
+/// Text from the database made safe for a terminal: a username holding
+/// escape sequences must not repaint a support person's screen.
+pub fn printable(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        push_printable(&mut out, c);
+    }
+    out
+}
+
+fn push_printable(out: &mut String, c: char) {
+    if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+        out.extend(c.escape_unicode());
+    } else {
+        out.push(c);
+    }
+}
+
 /// Shows a value the operator typed inside an error message, quoted and
-/// short, so the error stays one line.
+/// short (shorter than a token, so a token pasted in the wrong place is
+/// never shown whole), so the error stays one line.
 pub fn shown(value: &str) -> String {
-    format!("'{}'", clean(value, 64))
+    format!("'{}'", clean(value, 40))
 }
 
 #[cfg(test)]
@@ -211,10 +230,12 @@ mod tests {
     #[test]
     fn shown_values_are_escaped_and_cut() {
         assert_eq!(shown("bob"), "'bob'");
-        assert_eq!(shown("a\nb"), "'a\\nb'");
+        assert_eq!(shown("a\nb"), "'a\\u{a}b'");
+        assert_eq!(printable("ev\u{1b}[2Jil"), "ev\\u{1b}[2Jil");
+        assert_eq!(printable("Zoë"), "Zoë");
         let long = "x".repeat(1000);
         let s = shown(&long);
-        assert!(s.chars().count() < 70, "{s}");
+        assert!(s.chars().count() < 45, "{s}");
         assert!(s.ends_with("…'"));
     }
 }

@@ -30,13 +30,10 @@ impl Token {
     /// whitespace around it, or a whole link holding `token=<hex>`.
     pub fn parse(input: &str) -> Result<Token> {
         let s = input.trim();
-        let candidate = match s.find("token=") {
-            Some(at) => {
-                let rest = &s[at + "token=".len()..];
-                let end = rest.find(['&', '#', ' ', '"', '\'']).unwrap_or(rest.len());
-                &rest[..end]
-            }
-            None => s,
+        let candidate = if is_token_text(s) {
+            s
+        } else {
+            from_link(s).unwrap_or(s)
         };
         if candidate.len() != HEX_LEN || !candidate.bytes().all(|b| b.is_ascii_hexdigit()) {
             let what = if candidate.is_empty() {
@@ -73,10 +70,45 @@ impl Token {
     }
 }
 
+fn is_token_text(s: &str) -> bool {
+    s.len() == HEX_LEN && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The token inside a link: a `token=` parameter (not `mytoken=`), or else a
+/// path segment of exactly 64 hex characters, as `--link` templates such as
+/// `https://app/reset/{token}` make.
+fn from_link(s: &str) -> Option<&str> {
+    for (at, _) in s.match_indices("token=") {
+        if at == 0 || matches!(s.as_bytes()[at - 1], b'?' | b'&' | b'#' | b';') {
+            let rest = &s[at + "token=".len()..];
+            let end = rest
+                .find(['&', '#', ';', ' ', '"', '\''])
+                .unwrap_or(rest.len());
+            return Some(&rest[..end]);
+        }
+    }
+    s.rsplit(['/', '?', '&', '#', '='])
+        .find(|seg| is_token_text(seg))
+}
+
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Token(<redacted>)")
     }
+}
+
+/// True for text that holds a token or most of one (48+ hex characters in a
+/// row) or a reset link: what a USER argument should never be, and what must
+/// never be echoed or stored as one.
+pub fn looks_like_token(text: &str) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        run = if b.is_ascii_hexdigit() { run + 1 } else { 0 };
+        if run >= 48 {
+            return true;
+        }
+    }
+    text.contains("token=")
 }
 
 /// Builds the reset link from a template holding `{token}`.
@@ -122,6 +154,9 @@ mod tests {
             format!("  {T}\n"),
             format!("https://example.com/reset-password?token={T}"),
             format!("https://x.test/r?a=1&token={}&b=2#frag", T.to_uppercase()),
+            format!("https://x.test/r?mytoken=abc&token={T}"),
+            format!("https://app.test/reset/{T}"),
+            format!("https://app.test/reset/{T}?lang=en"),
         ] {
             assert_eq!(Token::parse(&input).unwrap().expose(), T, "{input}");
         }

@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::Context;
 use crate::cli::AuditArgs;
 use crate::clock::{self, parse_duration};
-use crate::context::lookup_kind;
+use crate::context::{lookup_kind, reject_token_as_user};
 use crate::db::{Access, AuditFilter, Lookup};
 use crate::error::{Error, Result};
 
@@ -18,8 +18,9 @@ pub fn run(ctx: &mut Context, args: &AuditArgs) -> Result<()> {
         ..AuditFilter::default()
     };
     if let Some(user) = &args.user {
+        reject_token_as_user(user)?;
         // A user deleted since keeps their trail: fall back to the id, or to
-        // the name as it was recorded.
+        // the name or email as recorded.
         let lookup = lookup_kind(user, None);
         match tx.find_users(user, lookup)?.as_slice() {
             [row] => filter.user_id = Some(row.user.id),
@@ -28,6 +29,12 @@ pub fn run(ctx: &mut Context, args: &AuditArgs) -> Result<()> {
         }
     }
     let rows = tx.audit_rows(&filter)?;
+    if let (Some(user), true, None) = (&args.user, rows.is_empty(), filter.user_id) {
+        return Err(Error::no_user(format!(
+            "no user and no audit entries for {}",
+            crate::error::shown(user)
+        )));
+    }
     if ctx.out.json {
         let mut array = ctx.out.json_array();
         for r in &rows {
@@ -66,9 +73,11 @@ pub fn run(ctx: &mut Context, args: &AuditArgs) -> Result<()> {
     ctx.out.print_table(&table)
 }
 
-/// `--since`: an RFC 3339 time, or a duration before now.
+/// `--since`: a time (RFC 3339 or SQLite's form), or a duration before now.
+/// A bare number is refused: `24` is far likelier a forgotten unit than 1970.
 fn since(ctx: &Context, text: &str) -> Result<String> {
-    if let Some(t) = clock::parse_timestamp(text) {
+    let bare_number = text.trim().bytes().all(|b| b.is_ascii_digit());
+    if let Some(t) = clock::parse_timestamp(text).filter(|_| !bare_number) {
         return Ok(clock::rfc3339(t));
     }
     parse_duration(text)

@@ -110,9 +110,11 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
     for item in &issued {
         let link = token::link(&template, &item.token);
         if ctx.out.json {
+            // Under --no-enumerate every user object holds only what was
+            // typed, known or not, so the output cannot tell them apart.
             let user = match &item.user {
-                Some(u) => u.json(),
-                None => decoy_user(&item.input, args.by),
+                Some(u) if !args.no_enumerate => u.json(),
+                _ => typed_user(&item.input, args.by),
             };
             ctx.out.json(&json!({
                 "user": user,
@@ -172,9 +174,8 @@ fn check_rate_limit(
     .with_hint("or pass --force (recorded in the audit trail with --actor and --reason)"))
 }
 
-/// The `user` object for an unknown user: the same fields, holding only
-/// what was typed.
-fn decoy_user(input: &str, by: Option<By>) -> serde_json::Value {
+/// The `user` object built from the USER argument alone.
+fn typed_user(input: &str, by: Option<By>) -> serde_json::Value {
     let lookup = lookup_kind(input, by);
     let id = (lookup == Lookup::Id)
         .then(|| input.parse::<i64>().ok())

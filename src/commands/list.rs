@@ -5,7 +5,7 @@ use crate::Context;
 use crate::cli::ListArgs;
 use crate::clock;
 use crate::db::{Access, TokenFilter};
-use crate::error::Result;
+use crate::error::{Result, printable};
 
 pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
     let filter = match (args.active, args.expired) {
@@ -39,8 +39,8 @@ pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
         let expires = state.expires();
         table.add_row(vec![
             comfy_table::Cell::new(row.user.id),
-            comfy_table::Cell::new(row.user.username.as_deref().unwrap_or("-")),
-            comfy_table::Cell::new(row.user.email.as_deref().unwrap_or("-")),
+            comfy_table::Cell::new(row.user.username.as_deref().map_or("-".into(), printable)),
+            comfy_table::Cell::new(row.user.email.as_deref().map_or("-".into(), printable)),
             ctx.out.state_cell(state.name()),
             comfy_table::Cell::new(expires.map_or("?".into(), clock::rfc3339)),
             comfy_table::Cell::new(state.left(now)),

@@ -1,5 +1,3 @@
-use std::io::IsTerminal;
-
 use serde_json::json;
 
 use super::{State, token_arg};
@@ -12,7 +10,9 @@ use crate::password;
 
 pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
     let token = token_arg(&args.token)?;
-    if !args.password_stdin && !std::io::stdin().is_terminal() {
+    // The prompt reads the controlling terminal, not stdin, so `redeem - <
+    // link.txt` still prompts; cron jobs and CI have none.
+    if !args.password_stdin && std::fs::File::open("/dev/tty").is_err() {
         return Err(
             Error::usage("no terminal to ask for the new password on").with_hint(
                 "pass --password-stdin and send the password as one line of standard input",

@@ -189,14 +189,25 @@ impl Tx<'_> {
             .prepare(&format!(
                 "SELECT {ROW_COLUMNS} FROM resetctl_audit \
                  WHERE (?1 IS NULL OR user_id = ?1) \
-                 AND (?2 IS NULL OR subject = ?2 COLLATE NOCASE) \
+                 AND (?2 IS NULL OR subject = ?2 COLLATE NOCASE \
+                      OR subject LIKE ?6 ESCAPE '\\' OR subject LIKE ?7 ESCAPE '\\') \
                  AND (?3 IS NULL OR action = ?3) \
                  AND (?4 IS NULL OR at >= ?4) \
                  ORDER BY id DESC LIMIT ?5"
             ))
             .map_err(|e| self.err(e))?;
+        // A user shown as `name <email>` is found by either part.
+        let like = f.subject.as_deref().map(|s| {
+            s.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        });
+        let by_name = like.as_ref().map(|s| format!("{s} <%"));
+        let by_email = like.as_ref().map(|s| format!("%<{s}>"));
         stmt.query_map(
-            params![f.user_id, f.subject, f.action, f.since, limit],
+            params![
+                f.user_id, f.subject, f.action, f.since, limit, by_name, by_email
+            ],
             audit_row,
         )
         .and_then(|rows| rows.collect())

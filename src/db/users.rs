@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::{EXPIRY_MS_FN, FINGERPRINT_FN, Tx, expiry_of};
 use crate::config::Schema;
-use crate::error::Result;
+use crate::error::{Result, printable};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -20,9 +20,9 @@ impl User {
     /// How people see the user: `alice <alice@example.com>`.
     pub fn label(&self) -> String {
         match (&self.username, &self.email) {
-            (Some(u), Some(e)) => format!("{u} <{e}>"),
-            (Some(u), None) => u.clone(),
-            (None, Some(e)) => e.clone(),
+            (Some(u), Some(e)) => format!("{} <{}>", printable(u), printable(e)),
+            (Some(u), None) => printable(u),
+            (None, Some(e)) => printable(e),
             (None, None) => format!("user {}", self.id),
         }
     }

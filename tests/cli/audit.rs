@@ -128,3 +128,32 @@ fn human_table() {
         assert!(lines[1].contains(cell), "{cell} in {text}");
     }
 }
+
+#[test]
+fn a_deleted_users_trail_is_found_by_name_email_or_id() {
+    let env = TestEnv::demo();
+    env.issue("bob");
+    env.conn()
+        .execute("DELETE FROM users WHERE id = 2", [])
+        .unwrap();
+    for user in ["bob", "BOB@example.com", "2"] {
+        let rows = trail(&env, &["--user", user]);
+        assert_eq!(rows.len(), 1, "{user}");
+        assert_eq!(rows[0]["subject"], "bob <bob@example.com>");
+    }
+    // Not "bo" nor a LIKE pattern.
+    for user in ["bo", "%", "b_b"] {
+        let out = env.cmd().args(["audit", "--user", user]).output().unwrap();
+        assert_eq!(out.status.code(), Some(67), "{user}");
+        crate::common::assert_one_line_error(&out.stderr, "no user and no audit entries");
+    }
+}
+
+#[test]
+fn since_wants_a_unit() {
+    let env = TestEnv::demo();
+    let out = env.cmd().args(["audit", "--since", "24"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    crate::common::assert_one_line_error(&out.stderr, "--since '24': not a time or a duration");
+    assert_eq!(trail(&env, &["--since", "2026-11-21 09:00:00"]).len(), 1);
+}

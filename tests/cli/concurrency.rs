@@ -100,10 +100,17 @@ fn gives_up_after_busy_timeout_with_75_and_changes_nothing() {
     let before = env.bytes();
     let app = env.conn();
     app.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
     let out = spawn_redeem(&env, &token, "an impatient password")
         .wait_with_output()
         .unwrap();
+    let waited = started.elapsed();
     app.execute_batch("ROLLBACK").unwrap();
+    // A lower bound on a wait, not a speed check: it did wait out busy_timeout.
+    assert!(
+        waited >= Duration::from_millis(4500),
+        "gave up after {waited:?}"
+    );
     assert_eq!(out.status.code(), Some(75));
     assert_one_line_error(&out.stderr, "is locked by another process (waited 5s)");
     assert!(String::from_utf8_lossy(&out.stderr).contains("hint: try again later"));

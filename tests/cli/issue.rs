@@ -236,10 +236,17 @@ fn no_enumerate_answers_an_unknown_user_like_a_known_one() {
     let (k, u) = (json(&known.stdout), json(&unknown.stdout));
     let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&k), keys(&u), "same shape");
-    assert_eq!(keys(&k["user"]), keys(&u["user"]));
-    assert_eq!(u["user"]["email"], "mallory@example.com");
+    assert_eq!(
+        k["user"],
+        serde_json::json!({"id": null, "username": null, "email": "alice@example.com"})
+    );
+    assert_eq!(
+        u["user"],
+        serde_json::json!({"id": null, "username": null, "email": "mallory@example.com"})
+    );
     assert!(is_token(u["token"].as_str().unwrap()));
     assert_eq!(u["expires_at"], k["expires_at"]);
+    assert_eq!(u["sent"], k["sent"]);
     // The decoy is stored nowhere and redeems nothing.
     let decoy = u["token"].as_str().unwrap();
     assert!(!env.all_text().contains(&sha256_hex(decoy)));
@@ -315,4 +322,54 @@ fn issue_is_audited_with_actor_reason_and_no_secret() {
         .unwrap();
     assert!(!audit_text.contains(&token));
     assert!(!audit_text.contains(&sha256_hex(&token)));
+}
+
+#[test]
+fn a_token_pasted_as_user_is_refused_and_never_echoed_or_stored() {
+    let env = TestEnv::demo();
+    let token = env.issue("alice");
+    let before = env.bytes();
+    let link = format!("https://example.com/reset-password?token={token}");
+    for args in [
+        vec!["issue", token.as_str()],
+        vec!["issue", "--no-enumerate", token.as_str()],
+        vec!["issue", "--no-enumerate", link.as_str()],
+        vec!["revoke", link.as_str()],
+        vec!["inspect", token.as_str()],
+        vec!["inspect", &token[..50]],
+    ] {
+        let out = env.cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(65), "{:?}", &args[..args.len() - 1]);
+        assert_one_line_error(&out.stderr, "looks like a reset token or link, not a user");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(&token[..20]));
+        assert!(out.stdout.is_empty());
+    }
+    assert_eq!(env.bytes(), before, "nothing audited, nothing stored");
+}
+
+#[test]
+fn control_characters_from_the_database_never_reach_the_terminal() {
+    let env = TestEnv::demo();
+    env.conn()
+        .execute(
+            "UPDATE users SET username = 'ev' || char(27) || '[2Jil' || char(8238) WHERE id = 3",
+            [],
+        )
+        .unwrap();
+    env.issue("3");
+    for args in [
+        &["issue", "3"][..],
+        &["inspect", "3"],
+        &["list"],
+        &["audit"],
+    ] {
+        let out = env.cmd().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202e}'),
+            "{args:?}: {text:?}"
+        );
+        assert!(text.contains("ev\\u{1b}[2Jil\\u{202e}"), "{args:?}: {text}");
+    }
 }

@@ -101,11 +101,15 @@ fn hidden_prompt_twice() {
     let env = TestEnv::demo();
     let token = env.issue("alice");
     let (code, screen) = env.on_terminal(
-        &[("New password: ", PW), ("Repeat new password: ", PW)],
+        &[
+            ("(hidden)New password: ", PW),
+            ("(hidden)Repeat new password: ", PW),
+        ],
         &["redeem", &token],
     );
     assert_eq!(code, 0, "{screen}");
     assert!(screen.contains("Password changed for alice"), "{screen}");
+    assert!(!screen.contains(PW), "the password is not echoed: {screen}");
     assert_password(&env, 1, PW);
 }
 
@@ -116,8 +120,8 @@ fn prompt_mismatch_is_65_and_changes_nothing() {
     let before = env.bytes();
     let (code, screen) = env.on_terminal(
         &[
-            ("New password: ", PW),
-            ("Repeat new password: ", "correct horse battery!"),
+            ("(hidden)New password: ", PW),
+            ("(hidden)Repeat new password: ", "correct horse battery!"),
         ],
         &["redeem", &token],
     );
@@ -134,10 +138,44 @@ fn without_a_terminal_the_password_must_come_from_stdin() {
     let env = TestEnv::demo();
     let token = env.issue("alice");
     let before = env.bytes();
-    let out = env.cmd().args(["redeem", &token]).output().unwrap();
+    // setsid: no controlling terminal, as under cron, even when the tests run
+    // from one.
+    let out = std::process::Command::new("setsid")
+        .args(["-w", crate::common::BIN, "redeem", &token])
+        .env("RESETCTL_DB", &env.db)
+        .env("RESETCTL_NOW", crate::common::NOW)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_one_line_error(&out.stderr, "no terminal");
     assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn prompts_on_the_terminal_even_when_the_token_comes_from_stdin() {
+    let env = TestEnv::demo();
+    let token = env.issue("bob");
+    let file = env.path("link.txt");
+    std::fs::write(
+        &file,
+        format!("https://example.com/reset-password?token={token}\n"),
+    )
+    .unwrap();
+    let script = format!(
+        "exec {} redeem - < '{}'",
+        crate::common::BIN,
+        file.display()
+    );
+    let (code, screen) = env.on_terminal_sh(
+        &[
+            ("(hidden)New password: ", PW),
+            ("(hidden)Repeat new password: ", PW),
+        ],
+        &script,
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert_password(&env, 2, PW);
 }
 
 #[test]
@@ -319,4 +357,28 @@ fn a_dead_token_is_expired_everywhere_and_purged() {
     assert_eq!(v["purged"], 1, "the dead token goes, bob's live one stays");
     assert_eq!(env.token_row(1), (None, None));
     assert!(env.token_row(2).0.is_some());
+}
+
+#[test]
+fn redeems_links_made_with_a_custom_link_template() {
+    let env = TestEnv::demo();
+    for (template, user, id) in [
+        ("https://app.test/reset/{token}", "alice", 1),
+        ("https://app.test/r?mytoken=x&token={token}", "bob", 2),
+    ] {
+        let v = json(
+            &env.cmd()
+                .args(["--json", "issue", "--link", template, user])
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        let link = v["link"].as_str().unwrap();
+        env.cmd()
+            .args(["redeem", link, "--password-stdin"])
+            .write_stdin(format!("{PW}\n"))
+            .assert()
+            .success();
+        assert_password(&env, id, PW);
+    }
 }

@@ -4,7 +4,10 @@
 usage: pty_run.py [EXPECT SEND]... -- COMMAND [ARG]...
 
 Waits for each EXPECT to appear in what the command wrote, then types SEND
-and Enter. Prints all the command wrote to the terminal and exits with its
+and Enter. An EXPECT starting with "(hidden)" is a password prompt: the rest
+is the text to wait for, and SEND is typed only once the program has turned
+the terminal's echo off (so a program that fails to hide it is caught, and one
+that does is never raced). Prints all the command wrote to the terminal and exits with its
 exit status. Gives up after 30 seconds.
 """
 import fcntl
@@ -15,6 +18,10 @@ import struct
 import sys
 import termios
 import time
+
+
+def echo_on(fd):
+    return bool(termios.tcgetattr(fd)[3] & termios.ECHO)
 
 
 def main():
@@ -34,9 +41,11 @@ def main():
     while time.monotonic() < deadline:
         if script:
             expect, send = script[0]
-            at = seen.find(expect.encode(), searched)
-            if at >= 0:
-                searched = at + len(expect)
+            hidden = expect.startswith("(hidden)")
+            text = expect[len("(hidden)"):] if hidden else expect
+            at = seen.find(text.encode(), searched)
+            if at >= 0 and (not hidden or not echo_on(fd)):
+                searched = at + len(text)
                 os.write(fd, send.encode() + b"\n")
                 script.pop(0)
                 continue

@@ -85,13 +85,24 @@ impl TestEnv {
     /// Runs the binary on a pseudo-terminal (see tests/support/pty_run.py),
     /// answering prompts: `script` is (expected text, line to type) pairs.
     pub fn on_terminal(&self, script: &[(&str, &str)], args: &[&str]) -> (i32, String) {
+        let mut argv = vec![BIN];
+        argv.extend(args);
+        self.terminal(script, &argv)
+    }
+
+    /// Same, for a shell command line (for redirections).
+    pub fn on_terminal_sh(&self, script: &[(&str, &str)], line: &str) -> (i32, String) {
+        self.terminal(script, &["sh", "-c", line])
+    }
+
+    fn terminal(&self, script: &[(&str, &str)], argv: &[&str]) -> (i32, String) {
         let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pty_run.py");
         let mut c = StdCommand::new("python3");
         c.arg(helper);
         for (expect, send) in script {
             c.args([expect, send]);
         }
-        c.arg("--").arg(BIN).args(args);
+        c.arg("--").args(argv);
         for var in CLEARED {
             c.env_remove(var);
         }
