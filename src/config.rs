@@ -50,7 +50,9 @@ impl Ident {
     pub fn new(key: &str, name: &str) -> Result<Ident> {
         let mut chars = name.chars();
         let ok = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            // SQLite keeps these names for itself.
+            && !name.to_ascii_lowercase().starts_with("sqlite_");
         if ok {
             Ok(Ident(name.to_string()))
         } else {
@@ -123,6 +125,9 @@ pub struct EmailSettings {
     pub from: Option<String>,
     pub subject: Option<String>,
     pub template: Option<PathBuf>,
+    pub html_template: Option<PathBuf>,
+    /// An extra CA certificate (PEM) for a private mail server.
+    pub ca_cert: Option<PathBuf>,
     pub timeout: Option<Duration>,
 }
 
@@ -254,6 +259,8 @@ struct FileEmail {
     from: Option<String>,
     subject: Option<String>,
     template: Option<PathBuf>,
+    html_template: Option<PathBuf>,
+    ca_cert: Option<PathBuf>,
     timeout: Option<String>,
 }
 
@@ -432,6 +439,8 @@ impl Config {
                 .transpose()
                 .map_err(|why| bad("email.timeout", why))?,
             template: e.template.map(|p| dir.join(p)),
+            html_template: e.html_template.map(|p| dir.join(p)),
+            ca_cert: e.ca_cert.map(|p| dir.join(p)),
             transport: e.transport,
             from: e.from,
             subject: e.subject,

@@ -97,6 +97,8 @@ impl Context {
 
     /// The one user a USER argument names: 67 when there is none.
     pub fn resolve(&self, tx: &Tx<'_>, input: &str, by: Option<By>) -> Result<UserRow> {
+        // Pasted names often come with a stray space or newline.
+        let input = input.trim();
         reject_token_as_user(input)?;
         let lookup = lookup_kind(input, by);
         let mut found = tx.find_users(input, lookup)?;

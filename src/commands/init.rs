@@ -15,6 +15,9 @@ pub fn run(ctx: &mut Context, args: &InitArgs) -> Result<()> {
         args.demo,
         audit,
     )?;
+    for w in &report.warnings {
+        ctx.out.warn(w);
+    }
     if ctx.out.json {
         return ctx
             .out

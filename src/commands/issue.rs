@@ -31,6 +31,11 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
             format_duration(ctx.cfg.max_ttl)
         )));
     }
+    if args.force && ctx.reason.is_none() {
+        return Err(Error::usage(
+            "--force needs --reason: bypassing the rate limit is recorded with why",
+        ));
+    }
     let template = args.link.clone().unwrap_or_else(|| ctx.cfg.link.clone());
     check_link(&template)?;
     // Whole seconds, so every stored form (text or number) says the same.
@@ -48,9 +53,13 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
             let row = match ctx_ref.resolve(tx, input, args.by) {
                 Ok(row) => row,
                 Err(e) if e.kind == Kind::NoUser && args.no_enumerate => {
-                    let subject = clean(input, 256);
+                    // Keyed as lookups match (emails ignoring case), and limited
+                    // like a real user, so a 75 tells nothing either.
+                    let subject = match lookup_kind(input, args.by) {
+                        Lookup::Email => clean(&input.trim().to_lowercase(), 256),
+                        _ => clean(input.trim(), 256),
+                    };
                     if !args.force {
-                        // Limited like a real user, so a 75 tells nothing either.
                         check_rate_limit(ctx_ref, tx, None, &subject, input)?;
                     }
                     let mut audit = ctx_ref.audit("issue", Outcome::UnknownUser);
@@ -69,14 +78,16 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
                 continue;
             }
             let label = row.user.label();
-            if !args.force {
-                let shown_as = if args.no_enumerate {
-                    input.as_str()
-                } else {
-                    label.as_str()
-                };
-                check_rate_limit(ctx_ref, tx, Some(row.user.id), &label, shown_as)?;
-            }
+            let shown_as = if args.no_enumerate {
+                input.as_str()
+            } else {
+                label.as_str()
+            };
+            let forced = match check_rate_limit(ctx_ref, tx, Some(row.user.id), &label, shown_as) {
+                Err(e) if !args.force => return Err(e),
+                Err(_) => "; forced past the rate limit",
+                Ok(()) => "",
+            };
             let token = Token::generate()?;
             tx.set_token(
                 row.user.id,
@@ -86,11 +97,6 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
             let mut audit = ctx_ref.audit("issue", Outcome::Ok);
             audit.user_id = Some(row.user.id);
             audit.subject = Some(label);
-            let forced = if args.force {
-                "; forced past the rate limit"
-            } else {
-                ""
-            };
             audit.detail = Some(format!(
                 "expires {expires_text} (ttl {}){forced}",
                 format_duration(ttl)

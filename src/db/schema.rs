@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Default)]
 pub struct InitReport {
     pub changes: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 const DEMO_USERS: [&str; 3] = ["alice", "bob", "carol"];
@@ -45,6 +46,7 @@ impl Db {
                 );
             }
         }
+        tx.check_id_column()?;
         match tx.columns_of(AUDIT_TABLE)? {
             Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => Ok(()),
             Some(_) => Err(Error::config(format!(
@@ -57,6 +59,21 @@ impl Db {
             ))
             .with_hint(hint())),
         }
+    }
+
+    /// Warnings about the layout that do not stop the tool.
+    pub fn init_warnings(&self) -> Result<Vec<String>> {
+        let s = &self.schema;
+        let mut warnings = Vec::new();
+        if let Some(u) = &s.username
+            && !self.read().has_index_on(&s.table, u, None)?
+        {
+            warnings.push(format!(
+                "{}.{u} has no index: finding users by username will scan the table",
+                s.table
+            ));
+        }
+        Ok(warnings)
     }
 
     /// Creates the file (mode 0600) if it is missing, then adds in one
@@ -91,6 +108,7 @@ impl Db {
             Ok(changes)
         })?;
         report.changes.extend(changes);
+        report.warnings = db.init_warnings()?;
         Ok(report)
     }
 }
@@ -152,6 +170,10 @@ impl Tx<'_> {
         let mut changes = Vec::new();
         let t = s.table.q();
         match self.columns_of(s.table.name())? {
+            None if self.has_app_tables()? => {
+                return Err(Error::config(format!("the database has no table {}", s.table))
+                    .with_hint("check schema.table in the config file; init creates the users table only in an empty database"));
+            }
             None => {
                 let username = s
                     .username
@@ -182,6 +204,7 @@ impl Tx<'_> {
                         .with_hint("map the application's column names in the config file's [schema] section"));
                     }
                 }
+                self.check_id_column()?;
                 for (col, ty) in [(&s.token, "TEXT"), (&s.expires, "DATETIME")] {
                     if !cols.contains(&col.name().to_ascii_lowercase()) {
                         self.exec(&format!("ALTER TABLE {t} ADD COLUMN {} {ty}", col.q()))?;
@@ -194,7 +217,7 @@ impl Tx<'_> {
         // case-insensitive, serves the USER lookup that ignores case (apps
         // such as Django have no index on email at all).
         for (col, collate, suffix) in [
-            (&s.token, None, "idx"),
+            (&s.token, Some("BINARY"), "idx"),
             (&s.email, Some("NOCASE"), "nocase_idx"),
         ] {
             if self.has_index_on(&s.table, col, collate)? {
@@ -237,12 +260,60 @@ impl Tx<'_> {
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) AS il \
                  JOIN pragma_index_xinfo(il.name) AS ix \
-                 WHERE ix.seqno = 0 AND ix.name = ?2 COLLATE NOCASE \
+                 WHERE ix.seqno = 0 AND ix.name = ?2 COLLATE NOCASE AND NOT il.partial \
                  AND (?3 IS NULL OR ix.coll = ?3 COLLATE NOCASE))",
                 rusqlite::params![table.name(), column.name(), collate],
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
+    }
+
+    /// Whether the database holds tables other than SQLite's and ours.
+    fn has_app_tables(&self) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1)",
+                [AUDIT_TABLE],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// The id column must name one row: an integer that is the primary key
+    /// or has a unique index of its own. Anything else would let a token be
+    /// written onto several users, or not be found again.
+    fn check_id_column(&self) -> Result<()> {
+        let s = self.schema;
+        let (ty, pk, pk_cols, unique): (String, i64, i64, bool) = self
+            .conn
+            .query_row(
+                "SELECT upper(type), pk, (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0), \
+                 EXISTS (SELECT 1 FROM pragma_index_list(?1) AS il WHERE il.\"unique\" AND NOT il.partial \
+                   AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1 \
+                   AND (SELECT name FROM pragma_index_info(il.name)) = ?2 COLLATE NOCASE) \
+                 FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE",
+                [s.table.name(), s.id.name()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        if !ty.contains("INT") {
+            return Err(Error::config(format!(
+                "schema.id: {}.{} is declared {}; resetctl needs integer user ids",
+                s.table,
+                s.id,
+                if ty.is_empty() { "without a type" } else { &ty }
+            )));
+        }
+        let primary_key = pk == 1 && pk_cols == 1;
+        if !primary_key && !unique {
+            return Err(Error::config(format!(
+                "schema.id: {}.{} is not unique (neither the primary key nor under a unique index of its own)",
+                s.table, s.id
+            ))
+            .with_hint("point schema.id at the table's primary key"));
+        }
+        Ok(())
     }
 
     fn add_demo_users(&self) -> Result<Vec<&'static str>> {
@@ -280,7 +351,18 @@ impl Tx<'_> {
                     [email.as_str()],
                 ),
             }
-            .map_err(|e| self.err(e))?;
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, msg)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Error::config(format!(
+                        "cannot add demo users to {}: {}",
+                        s.table,
+                        msg.unwrap_or_default()
+                    ))
+                }
+                e => self.err(e),
+            })?;
             if n > 0 {
                 added.push(name);
             }

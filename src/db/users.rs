@@ -411,6 +411,25 @@ mod tests {
     }
 
     #[test]
+    fn lookups_are_index_backed_on_a_table_without_usernames() {
+        let id = |n: &str| Ident::new("t", n).unwrap();
+        let schema = Schema {
+            table: id("members"),
+            id: id("user_id"),
+            username: None,
+            email: id("mail"),
+            password: id("pw"),
+            token: id("reset_tok"),
+            expires: id("reset_until"),
+        };
+        check_lookups(
+            &schema,
+            "CREATE TABLE members (user_id INTEGER PRIMARY KEY, mail TEXT NOT NULL UNIQUE, pw TEXT)",
+            10_000,
+        );
+    }
+
+    #[test]
     fn lookups_are_index_backed_on_djangos_auth_user() {
         // Django declares no index on email at all: init's NOCASE index is the only one.
         let schema = Schema {

@@ -212,24 +212,26 @@ fn smtp_credentials_readable_by_others_draw_a_warning() {
         "0600 is fine: {}",
         String::from_utf8_lossy(&quiet.stderr)
     );
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&config)
-        .arg("list")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.starts_with("resetctl: warning: ") && stderr.contains("holds SMTP credentials"),
-        "{stderr}"
-    );
-    assert!(
-        !stderr.contains("s3cret"),
-        "the warning never shows the password"
-    );
+    for mode in [0o644, 0o640, 0o604] {
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = env
+            .cmd()
+            .arg("--config")
+            .arg(&config)
+            .arg("list")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with("resetctl: warning: ") && stderr.contains("holds SMTP credentials"),
+            "{mode:o}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("s3cret"),
+            "the warning never shows the password"
+        );
+    }
     // Without credentials in it, a readable file is fine.
     let plain = env.config("[email]\ntransport = \"smtp://localhost:25\"\n");
     std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o644)).unwrap();

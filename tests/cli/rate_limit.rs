@@ -101,9 +101,10 @@ fn configurable_and_can_be_turned_off() {
 fn unknown_users_under_no_enumerate_are_limited_the_same_way() {
     let env = TestEnv::demo();
     for user in ["alice@example.com", "nobody@example.com"] {
-        for _ in 0..3 {
+        // Case variants count as the same address for known and unknown alike.
+        for variant in [user.to_string(), user.to_uppercase(), format!(" {user}")] {
             env.cmd()
-                .args(["issue", "--no-enumerate", user])
+                .args(["issue", "--no-enumerate", &variant])
                 .assert()
                 .success();
         }
@@ -118,4 +119,27 @@ fn unknown_users_under_no_enumerate_are_limited_the_same_way() {
             &format!("rate limit reached for {user}: 3 reset tokens"),
         );
     }
+}
+
+#[test]
+fn force_needs_a_reason_and_is_only_noted_when_it_bypassed_something() {
+    let env = TestEnv::demo();
+    let before = env.bytes();
+    let out = env
+        .cmd()
+        .args(["issue", "--force", "carol"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_line_error(&out.stderr, "--force needs --reason");
+    assert_eq!(env.bytes(), before);
+    env.cmd()
+        .args(["--reason", "T-1", "issue", "--force", "carol"])
+        .assert()
+        .success();
+    let last = env.audit().pop().unwrap();
+    assert!(
+        !last.detail.unwrap().contains("forced"),
+        "nothing was bypassed"
+    );
 }

@@ -446,3 +446,128 @@ fn argon2_parameters_are_configurable() {
     assert!(hash.starts_with("$argon2id$v=19$m=8192,t=3,p=2$"), "{hash}");
     assert!(argon2_reference::verify_encoded(&hash, b"twelve chars").unwrap());
 }
+
+#[test]
+fn an_id_column_that_does_not_name_one_integer_row_is_refused_before_any_change() {
+    for (create, want) in [
+        (
+            "CREATE TABLE people (pid INTEGER NOT NULL, mail TEXT, pw TEXT); \
+             INSERT INTO people VALUES (1, 'ann@x.org', NULL), (1, 'bob@x.org', NULL);",
+            "schema.id: people.pid is not unique",
+        ),
+        (
+            "CREATE TABLE people (pid TEXT PRIMARY KEY, mail TEXT, pw TEXT); INSERT INTO people VALUES ('u-1', 'ann@x.org', NULL);",
+            "schema.id: people.pid is declared TEXT; resetctl needs integer user ids",
+        ),
+    ] {
+        let env = TestEnv::empty();
+        env.conn().execute_batch(create).unwrap();
+        let config = env.config("[schema]\ntable = \"people\"\nid = \"pid\"\nusername = \"\"\nemail = \"mail\"\npassword = \"pw\"\n");
+        let before = env.bytes();
+        let out = env
+            .cmd()
+            .arg("--config")
+            .arg(&config)
+            .arg("init")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(78), "{create}");
+        assert_one_line_error(&out.stderr, want);
+        assert_eq!(env.bytes(), before, "init changed nothing");
+    }
+}
+
+#[test]
+fn init_never_creates_a_mistyped_table_next_to_the_apps() {
+    let env = TestEnv::empty();
+    assert!(django(
+        &env.db,
+        &["create", "dave", "dave@example.org", "old password 1"]
+    ));
+    let config = env.config("[schema]\ntable = \"auth_users\"\npassword = \"password\"\n");
+    let before = env.bytes();
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .arg("init")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert_one_line_error(&out.stderr, "the database has no table auth_users");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hint: check schema.table"));
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn only_full_indexes_of_the_right_collation_count() {
+    let env = TestEnv::empty();
+    env.conn()
+        .execute_batch(
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT, email TEXT, password_hash TEXT, active INT, password_reset_token TEXT);
+             CREATE INDEX app_email ON users (email COLLATE NOCASE) WHERE active = 1;
+             CREATE INDEX app_token ON users (password_reset_token COLLATE NOCASE);",
+        )
+        .unwrap();
+    let out = env.cmd().arg("init").output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Created index resetctl_users_email_nocase_idx"),
+        "a partial index does not serve every lookup: {stdout}"
+    );
+    assert!(
+        stdout.contains("Created index resetctl_users_password_reset_token_idx"),
+        "a NOCASE index does not serve '=': {stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("resetctl: warning: users.username has no index"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn reserved_names_and_impossible_demo_users_are_config_errors() {
+    let env = TestEnv::demo();
+    let config = env.config("[schema]\ntable = \"sqlite_master\"\n");
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert_one_line_error(
+        &out.stderr,
+        "schema.table = 'sqlite_master' is not a valid SQL identifier",
+    );
+    let (members, config) = members_with_required_password();
+    let before = members.bytes();
+    let out = members
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .args(["init", "--demo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert_one_line_error(&out.stderr, "cannot add demo users to members");
+    assert_eq!(members.bytes(), before);
+}
+
+fn members_with_required_password() -> (TestEnv, std::path::PathBuf) {
+    let env = TestEnv::empty();
+    env.conn()
+        .execute_batch("CREATE TABLE members (user_id INTEGER PRIMARY KEY, mail TEXT NOT NULL UNIQUE, pw TEXT NOT NULL)")
+        .unwrap();
+    let config = env.config(MEMBERS_CONFIG);
+    env.cmd()
+        .arg("--config")
+        .arg(&config)
+        .arg("init")
+        .assert()
+        .success();
+    (env, config)
+}
