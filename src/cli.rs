@@ -58,7 +58,7 @@ pub enum Command {
     Init(InitArgs),
     /// Issue a reset token and print the reset link
     #[command(
-        after_help = "Examples:\n  resetctl issue alice@example.com\n  resetctl issue --ttl 15m --reason TICKET-42 bob\n  resetctl --json issue 42"
+        after_help = "Examples:\n  resetctl issue alice@example.com\n  resetctl issue --send --reason TICKET-42 bob\n  resetctl --json issue --ttl 15m 42"
     )]
     Issue(IssueArgs),
     /// Show a user's token state, or which user a token belongs to
@@ -128,9 +128,17 @@ pub struct IssueArgs {
     #[arg(long)]
     pub no_enumerate: bool,
 
-    /// Issue even past the rate limit (audited with --actor and --reason)
+    /// Issue even past the rate limit (needs --reason; audited)
     #[arg(long)]
     pub force: bool,
+
+    /// Email the link to the user instead of printing it
+    #[arg(long)]
+    pub send: bool,
+
+    /// With --send, also print the link
+    #[arg(long, requires = "send")]
+    pub print: bool,
 }
 
 #[derive(Debug, Args)]
@@ -196,6 +204,10 @@ pub struct RedeemArgs {
     /// Read the new password from the next line of stdin instead of prompting
     #[arg(long)]
     pub password_stdin: bool,
+
+    /// Email the user that their password was changed (a failure only warns)
+    #[arg(long)]
+    pub notify: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -205,6 +217,7 @@ pub enum Action {
     Revoke,
     Purge,
     Redeem,
+    Email,
 }
 
 #[derive(Debug, Args)]

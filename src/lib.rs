@@ -8,6 +8,7 @@ mod context;
 pub mod db;
 pub mod error;
 mod input;
+pub mod mail;
 pub mod output;
 pub mod password;
 pub mod token;

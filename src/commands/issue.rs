@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use chrono::{DateTime, TimeDelta};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 
 use crate::Context;
@@ -10,6 +10,7 @@ use crate::config::check_link;
 use crate::context::lookup_kind;
 use crate::db::{self, Access, Lookup, Outcome, Tx, User};
 use crate::error::{Error, Kind, Result, clean};
+use crate::mail::{self, Mailer, ResetMail};
 use crate::token::{self, Token};
 
 /// A token made for one USER argument. `user` is `None` for an unknown user
@@ -43,6 +44,13 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
         .ok_or_else(|| Error::bad_input("--ttl takes the expiry out of range"))?;
     let expires_text = clock::rfc3339(expires);
     let expires_cell = db::expiry_cell(expires, ctx.cfg.expires_format);
+
+    // A broken [email] section is found before anything is issued.
+    let mailer = if args.send {
+        Some(Mailer::new(&ctx.cfg.email)?)
+    } else {
+        None
+    };
 
     let mut db = ctx.open(Access::ReadWrite)?;
     let ctx_ref = &*ctx;
@@ -113,39 +121,171 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
         Ok(issued)
     })?;
 
+    let mut failures = Vec::new();
     for item in &issued {
-        let link = token::link(&template, &item.token);
-        if ctx.out.json {
-            // Under --no-enumerate every user object holds only what was
-            // typed, known or not, so the output cannot tell them apart.
-            let user = match &item.user {
-                Some(u) if !args.no_enumerate => u.json(),
-                _ => typed_user(&item.input, args.by),
-            };
-            ctx.out.json(&json!({
-                "user": user,
-                "token": item.token.expose(),
-                "link": link,
-                "expires_at": expires_text,
-                "sent": false,
-            }))?;
-        } else {
-            if !ctx.out.quiet {
-                // Under --no-enumerate every user is named as typed, so the
-                // answer for an unknown user cannot be told apart.
-                let who = match (&item.user, args.no_enumerate) {
-                    (Some(u), false) => u.label(),
-                    _ => item.input.clone(),
+        let delivery = match (&mailer, &item.user) {
+            (None, _) => Delivery::NotAsked,
+            // An unknown user under --no-enumerate: nothing to send, and the
+            // same answer as a sent one.
+            (Some(_), None) => Delivery::Sent(None),
+            (Some(mailer), Some(user)) => {
+                let link = token::link(&template, &item.token);
+                let mail = ResetMail {
+                    user,
+                    link: &link,
+                    expires,
+                    ttl,
+                    date: ctx.now,
                 };
-                ctx.out.line(format!(
-                    "{who}: reset link valid until {expires_text} ({})",
-                    clock::relative(expires, ctx.now)
-                ))?;
+                match mailer.send_reset(&mail) {
+                    Ok(masked) => {
+                        record_email(
+                            ctx,
+                            &mut db,
+                            user,
+                            Outcome::Ok,
+                            format!("reset link sent to {masked}"),
+                        )?;
+                        Delivery::Sent(Some(masked))
+                    }
+                    Err(e) => {
+                        // The link never reached the user: take the token back,
+                        // unless something issued another one since.
+                        let stored = item.token.stored(ctx.cfg.token_storage);
+                        let revoked = db.write(|tx| tx.clear_token_if(user.id, &stored))?;
+                        let what = if revoked {
+                            "; the token was revoked"
+                        } else {
+                            ""
+                        };
+                        let detail = format!("reset link not sent: {}{what}", e.describe());
+                        record_email(ctx, &mut db, user, Outcome::Failed, detail)?;
+                        let to = user
+                            .email
+                            .as_deref()
+                            .map_or("the user".to_string(), mail::mask);
+                        failures.push(Error::new(
+                            e.kind(),
+                            format!(
+                                "could not send the reset link to {to}: {}{what}",
+                                e.describe()
+                            ),
+                        ));
+                        Delivery::Failed(e.describe())
+                    }
+                }
             }
-            ctx.out.line(link)?;
+        };
+        report(ctx, args, item, &delivery, &template, expires)?;
+    }
+    match failures.len() {
+        0 => Ok(()),
+        1 if issued.len() == 1 => Err(failures.remove(0)),
+        n => {
+            // Several users: each failure on its own line, then the verdict.
+            // Retrying makes sense if any failure was temporary.
+            let kind = if failures.iter().any(|e| e.kind == Kind::TempFail) {
+                Kind::TempFail
+            } else {
+                Kind::Unavailable
+            };
+            for e in &failures {
+                ctx.out.warn(&e.message);
+            }
+            Err(Error::new(
+                kind,
+                format!(
+                    "{n} of {} reset links could not be sent; their tokens were revoked",
+                    issued.len()
+                ),
+            ))
         }
     }
+}
+
+enum Delivery {
+    NotAsked,
+    /// Sent, to this masked address (`None`: nothing to send, answered as sent).
+    Sent(Option<String>),
+    Failed(String),
+}
+
+/// Prints what happened to one USER.
+fn report(
+    ctx: &mut Context,
+    args: &IssueArgs,
+    item: &Issued,
+    delivery: &Delivery,
+    template: &str,
+    expires: DateTime<Utc>,
+) -> Result<()> {
+    let link = token::link(template, &item.token);
+    let expires_text = clock::rfc3339(expires);
+    let show_link = args.print || matches!(delivery, Delivery::NotAsked);
+    if ctx.out.json {
+        // Under --no-enumerate every user object holds only what was typed,
+        // known or not, so the output cannot tell them apart.
+        let user = match &item.user {
+            Some(u) if !args.no_enumerate => u.json(),
+            _ => typed_user(&item.input, args.by),
+        };
+        let mut v = json!({ "user": user, "expires_at": expires_text });
+        match delivery {
+            Delivery::NotAsked => v["sent"] = json!(false),
+            Delivery::Sent(to) => {
+                v["sent"] = json!(true);
+                v["to"] = json!(if args.no_enumerate { None } else { to.clone() });
+            }
+            Delivery::Failed(why) => {
+                v["sent"] = json!(false);
+                v["error"] = json!(why);
+            }
+        }
+        if show_link && !matches!(delivery, Delivery::Failed(_)) {
+            v["token"] = json!(item.token.expose());
+            v["link"] = json!(link);
+        }
+        return ctx.out.json(&v);
+    }
+    let when = format!(
+        "valid until {expires_text} ({})",
+        clock::relative(expires, ctx.now)
+    );
+    // Under --no-enumerate every user is named as typed, so the answer for
+    // an unknown user cannot be told apart.
+    let who = match (&item.user, args.no_enumerate) {
+        (Some(u), false) => u.label(),
+        _ => item.input.clone(),
+    };
+    match delivery {
+        Delivery::Failed(_) => return Ok(()),
+        Delivery::NotAsked => ctx.out.say(format!("{who}: reset link {when}"))?,
+        Delivery::Sent(_) if args.no_enumerate => ctx.out.say(format!(
+            "If {who} has an account, a reset link was sent to its email address, {when}."
+        ))?,
+        Delivery::Sent(to) => ctx.out.say(format!(
+            "Sent a reset link to {} for {who}, {when}.",
+            to.as_deref().unwrap_or("the user")
+        ))?,
+    }
+    if show_link {
+        ctx.out.line(link)?;
+    }
     Ok(())
+}
+
+fn record_email(
+    ctx: &Context,
+    db: &mut db::Db,
+    user: &User,
+    outcome: Outcome,
+    detail: String,
+) -> Result<()> {
+    let mut audit = ctx.audit("email", outcome);
+    audit.user_id = Some(user.id);
+    audit.subject = Some(user.label());
+    audit.detail = Some(detail);
+    db.write(|tx| tx.record(&audit))
 }
 
 /// `limits.issue`: at most N issues per user in the window. Fails with 75

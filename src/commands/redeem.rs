@@ -4,8 +4,9 @@ use super::{State, token_arg};
 use crate::Context;
 use crate::cli::RedeemArgs;
 use crate::clock;
-use crate::db::{Access, Outcome, UserRow};
+use crate::db::{Access, Outcome, User, UserRow};
 use crate::error::{Error, Result};
+use crate::mail::Mailer;
 use crate::password;
 
 pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
@@ -20,8 +21,13 @@ pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
         );
     }
     let stored = token.stored(ctx.cfg.token_storage);
+    // A broken [email] section is found before the password changes.
+    let mailer = if args.notify {
+        Some(Mailer::new(&ctx.cfg.email)?)
+    } else {
+        None
+    };
     let mut db = ctx.open(Access::ReadWrite)?;
-
     // A first look, so nobody types a new password twice for a dead token.
     let row = db.read().find_by_token(&stored)?;
     if let Err(e) = judge(ctx, row.as_ref()) {
@@ -63,16 +69,53 @@ pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
         Err(e) => return Err(e),
     };
 
+    // The password is changed whatever happens to the notice: a failure
+    // warns and is audited, and the exit code stays 0.
+    let notified = match &mailer {
+        None => None,
+        Some(m) => Some(notify(ctx, &mut db, m, &user)?),
+    };
     if ctx.out.json {
-        return ctx
-            .out
-            .json(&json!({ "user": user.json(), "redeemed": true }));
+        let mut v = json!({ "user": user.json(), "redeemed": true });
+        if let Some(sent) = notified {
+            v["sent"] = json!(sent);
+        }
+        return ctx.out.json(&v);
     }
     ctx.out.say(format!(
         "Password changed for {}; the reset token is used up.",
         user.label()
     ))?;
     Ok(())
+}
+
+/// Sends the "password changed" notice; false (after a warning and an
+/// audit row) when it could not be delivered.
+fn notify(ctx: &Context, db: &mut crate::db::Db, mailer: &Mailer, user: &User) -> Result<bool> {
+    let (outcome, detail, sent) = match mailer.send_changed(user, ctx.now) {
+        Ok(masked) => (
+            Outcome::Ok,
+            format!("password-changed notice sent to {masked}"),
+            true,
+        ),
+        Err(e) => {
+            ctx.out.warn(format!(
+                "the password was changed, but the notice could not be sent: {}",
+                e.describe()
+            ));
+            (
+                Outcome::Failed,
+                format!("password-changed notice not sent: {}", e.describe()),
+                false,
+            )
+        }
+    };
+    let mut audit = ctx.audit("email", outcome);
+    audit.user_id = Some(user.id);
+    audit.subject = Some(user.label());
+    audit.detail = Some(detail);
+    db.write(|tx| tx.record(&audit))?;
+    Ok(sent)
 }
 
 fn used_up() -> Error {

@@ -27,8 +27,8 @@ CREATE TABLE resetctl_audit (
   id INTEGER PRIMARY KEY,
   at TEXT NOT NULL,             -- RFC 3339 UTC
   actor TEXT NOT NULL,
-  action TEXT NOT NULL,         -- init, issue, inspect, revoke, purge, redeem
-  outcome TEXT NOT NULL,        -- ok, unknown-user, rejected
+  action TEXT NOT NULL,         -- init, issue, revoke, purge, redeem, email
+  outcome TEXT NOT NULL,        -- ok, unknown-user, rejected, failed
   user_id INTEGER,
   subject TEXT,                 -- the user as shown to people, or what was typed
   detail TEXT,
@@ -47,6 +47,8 @@ pub enum Outcome {
     UnknownUser,
     /// A redeem refused: unknown, expired or dead token.
     Rejected,
+    /// An email that could not be delivered.
+    Failed,
 }
 
 impl Outcome {
@@ -55,6 +57,7 @@ impl Outcome {
             Outcome::Ok => "ok",
             Outcome::UnknownUser => "unknown-user",
             Outcome::Rejected => "rejected",
+            Outcome::Failed => "failed",
         }
     }
 }

@@ -105,6 +105,7 @@ pub(crate) struct Sql {
     pub count_outstanding: String,
     pub set_token: String,
     pub clear_token: String,
+    pub clear_token_if: String,
     pub clear_all: String,
     pub purge: String,
     pub redeem: String,
@@ -159,6 +160,7 @@ impl Sql {
             count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
             set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
             clear_token: format!("{clear} AND {id} = ?1"),
+            clear_token_if: format!("{clear} AND {id} = ?1 AND {tok} = ?2"),
             purge: format!("{clear} AND ({expiry_ms} <= ?1 OR {dead})"),
             clear_all: clear,
             redeem: format!(
@@ -243,6 +245,15 @@ impl Tx<'_> {
     pub fn clear_token(&self, user_id: i64) -> Result<bool> {
         self.conn
             .execute(&self.sql.clear_token, params![user_id])
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Clears a user's token only if it is still `stored`: a token issued
+    /// since by someone else is left alone.
+    pub fn clear_token_if(&self, user_id: i64, stored: &str) -> Result<bool> {
+        self.conn
+            .execute(&self.sql.clear_token_if, params![user_id, stored])
             .map(|n| n > 0)
             .map_err(|e| self.err(e))
     }
