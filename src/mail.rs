@@ -244,11 +244,14 @@ impl Mailer {
         }
     }
 }
-
 /// 4xx, timeouts and unreachable servers may pass; 5xx and TLS trouble will not.
 fn classify_smtp(e: &lettre::transport::smtp::Error, via: &str) -> SendError {
-    let text = format!("{via}: {}", one_line(&error_chain(e)));
-    if e.is_permanent() || e.is_tls() {
+    let chain = error_chain(e);
+    let text = format!("{via}: {}", one_line(&chain));
+    // A certificate the client will not trust surfaces from rustls as an I/O
+    // error; retrying will not make it trusted.
+    let tls_trouble = e.is_tls() || chain.to_ascii_lowercase().contains("certificate");
+    if e.is_permanent() || tls_trouble {
         SendError::permanent(text)
     } else {
         SendError::temporary(text)

@@ -6,6 +6,7 @@ mod audit;
 mod bad_input;
 mod concurrency;
 mod config;
+mod email;
 mod exit_codes;
 mod global;
 mod init;

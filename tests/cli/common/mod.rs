@@ -2,6 +2,8 @@
 //! binary with a fixed clock and a clean environment, and direct SQL access
 //! to check what the binary left behind.
 
+pub mod smtp;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 

@@ -1,0 +1,477 @@
+//! Email delivery against a real SMTP server on 127.0.0.1: the message,
+//! following its link into redeem, TLS, AUTH, and every way delivery fails.
+
+use std::path::PathBuf;
+
+use crate::common::smtp::SmtpServer;
+use crate::common::{TestEnv, assert_one_line_error, json, sha256_hex};
+
+const FROM: &str = "Example Support <support@example.com>";
+
+fn config(env: &TestEnv, transport: &str, extra: &str) -> PathBuf {
+    env.config(&format!(
+        "[email]\nfrom = \"{FROM}\"\ntransport = \"{transport}\"\n{extra}"
+    ))
+}
+
+fn send(env: &TestEnv, config: &PathBuf, args: &[&str]) -> std::process::Output {
+    env.cmd()
+        .arg("--config")
+        .arg(config)
+        .arg("issue")
+        .arg("--send")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn sends_the_link_and_the_link_works() {
+    let env = TestEnv::demo();
+    let server = SmtpServer::start(env.dir.path(), &[]);
+    let cfg = config(&env, &format!("smtp://127.0.0.1:{}", server.port), "");
+    let out = send(&env, &cfg, &["alice"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        "Sent a reset link to a***@example.com for alice <alice@example.com>, valid until 2026-11-21T11:00:00Z (in 1h).\n"
+    );
+    assert!(out.stderr.is_empty());
+
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    let m = &messages[0];
+    assert_eq!(
+        m.header("From"),
+        Some("\"Example Support\" <support@example.com>")
+    );
+    assert_eq!(m.header("To"), Some("alice <alice@example.com>"));
+    assert_eq!(m.header("Subject"), Some("Reset your password"));
+    assert_eq!(m.header("Date"), Some("Sat, 21 Nov 2026 10:00:00 +0000"));
+    assert!(
+        m.header("Message-ID")
+            .is_some_and(|id| id.starts_with('<') && id.contains('@'))
+    );
+    assert!(m.text.starts_with("Hello alice,"), "{}", m.text);
+    assert!(m.text.contains("expires at 2026-11-21T11:00:00Z (in 1h)"));
+    // The token is in the mail, and only there: not on screen, not stored.
+    let token = m.token();
+    assert!(!stdout.contains(&token));
+    assert_eq!(env.token_row(1).0.unwrap(), sha256_hex(&token));
+    let last = env.audit().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.outcome.as_str()),
+        ("email", "ok")
+    );
+    assert_eq!(
+        last.detail.as_deref(),
+        Some("reset link sent to a***@example.com")
+    );
+    assert!(!env.all_text().contains(&token));
+    // Following the link from the received mail resets the password.
+    let link = m.text.lines().find(|l| l.starts_with("https://")).unwrap();
+    env.cmd()
+        .args(["redeem", link, "--password-stdin"])
+        .write_stdin("from the mailbox\n")
+        .assert()
+        .success();
+    assert!(
+        argon2_reference::verify_encoded(&env.password_hash(1).unwrap(), b"from the mailbox")
+            .unwrap()
+    );
+}
+
+#[test]
+fn print_json_and_quiet() {
+    let env = TestEnv::demo();
+    let server = SmtpServer::start(env.dir.path(), &[]);
+    let cfg = config(&env, &format!("smtp://127.0.0.1:{}", server.port), "");
+    let out = send(&env, &cfg, &["--print", "bob"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = server.messages()[0].token();
+    assert!(
+        stdout.ends_with(&format!(
+            "https://example.com/reset-password?token={token}\n"
+        )),
+        "{stdout}"
+    );
+    let v = json(
+        &env.cmd()
+            .arg("--config")
+            .arg(&cfg)
+            .args(["--json", "issue", "--send", "carol"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(v["sent"], true);
+    assert_eq!(v["to"], "c***@example.com");
+    assert!(
+        v.get("token").is_none() && v.get("link").is_none(),
+        "no token without --print: {v}"
+    );
+    env.cmd()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["-q", "issue", "--send", "alice"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert_eq!(server.messages().len(), 3);
+}
+
+#[test]
+fn template_placeholders_and_html_alternative() {
+    let env = TestEnv::demo();
+    let server = SmtpServer::start(env.dir.path(), &[]);
+    std::fs::write(env.path("reset.txt"), "Hi {username} ({email})! {{not a placeholder}}\nGo to {link}\nby {expires_at}, {ttl} from now.\n").unwrap();
+    std::fs::write(
+        env.path("reset.html"),
+        "<p>Hi {username}, <a href=\"{link}\">reset</a></p>",
+    )
+    .unwrap();
+    let cfg = config(
+        &env,
+        &format!("smtp://127.0.0.1:{}", server.port),
+        "subject = \"Your reset link\"\ntemplate = \"reset.txt\"\nhtml_template = \"reset.html\"\n",
+    );
+    let out = send(&env, &cfg, &["--ttl", "30m", "bob"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = &server.messages()[0];
+    assert_eq!(m.header("Subject"), Some("Your reset link"));
+    assert!(
+        m.header("Content-Type")
+            .unwrap()
+            .starts_with("multipart/alternative")
+    );
+    let token = m.token();
+    assert_eq!(
+        m.text,
+        format!(
+            "Hi bob (bob@example.com)! {{not a placeholder}}\nGo to https://example.com/reset-password?token={token}\nby 2026-11-21T10:30:00Z, 30m from now.\n"
+        )
+    );
+    assert_eq!(
+        m.html.as_deref(),
+        Some(format!("<p>Hi bob, <a href=\"https://example.com/reset-password?token={token}\">reset</a></p>").as_str())
+    );
+    // An unknown placeholder is a config error, found before anything is issued.
+    std::fs::write(env.path("reset.txt"), "Hi {first_name}, {link}\n").unwrap();
+    let before = env.bytes();
+    let out = send(&env, &cfg, &["alice"]);
+    assert_eq!(out.status.code(), Some(78));
+    assert_one_line_error(
+        &out.stderr,
+        "email.template: unknown placeholder {first_name}",
+    );
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn starttls_and_implicit_tls_with_a_private_ca() {
+    let env = TestEnv::demo();
+    let server = SmtpServer::start(env.dir.path(), &["--starttls"]);
+    let ca = server.tls_dir.join("ca.pem");
+    let cfg = config(
+        &env,
+        &format!("smtp://127.0.0.1:{}?tls=required", server.port),
+        &format!("ca_cert = \"{}\"\n", ca.display()),
+    );
+    assert!(send(&env, &cfg, &["alice"]).status.success());
+    assert_eq!(server.messages().len(), 1);
+    // The same server without trusting its CA: a permanent failure, token revoked.
+    let untrusting = config(
+        &env,
+        &format!("smtp://127.0.0.1:{}?tls=required", server.port),
+        "",
+    );
+    let out = send(&env, &untrusting, &["bob"]);
+    assert_eq!(out.status.code(), Some(69));
+    assert_one_line_error(
+        &out.stderr,
+        "could not send the reset link to b***@example.com: permanent failure",
+    );
+    assert_eq!(env.token_row(2), (None, None));
+    // Plain SMTP to a server that demands STARTTLS is refused (5xx): 69.
+    let plain = config(&env, &format!("smtp://127.0.0.1:{}", server.port), "");
+    assert_eq!(send(&env, &plain, &["carol"]).status.code(), Some(69));
+
+    let implicit = SmtpServer::start(&env.path("implicit"), &["--implicit-tls"]);
+    let ca = implicit.tls_dir.join("ca.pem");
+    let cfg = config(
+        &env,
+        &format!("smtps://localhost:{}", implicit.port),
+        &format!("ca_cert = \"{}\"\n", ca.display()),
+    );
+    let out = send(&env, &cfg, &["carol"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(implicit.messages().len(), 1);
+}
+
+#[test]
+fn auth_and_credentials_never_shown() {
+    let env = TestEnv::demo();
+    let server = SmtpServer::start(env.dir.path(), &["--auth", "mailer:s3cret-pw"]);
+    let good = config(
+        &env,
+        &format!("smtp://mailer:s3cret-pw@127.0.0.1:{}", server.port),
+        "",
+    );
+    let out = send(&env, &good, &["alice"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(server.messages().len(), 1);
+    let bad = config(
+        &env,
+        &format!("smtp://mailer:wrong-pw@127.0.0.1:{}", server.port),
+        "",
+    );
+    let out = send(&env, &bad, &["bob"]);
+    assert_eq!(
+        out.status.code(),
+        Some(69),
+        "a refused login (535) is permanent"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("wrong-pw") && !stderr.contains("s3cret"),
+        "{stderr}"
+    );
+    assert_eq!(env.token_row(2), (None, None));
+    // RESETCTL_SMTP_URL beats the config file.
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&bad)
+        .env(
+            "RESETCTL_SMTP_URL",
+            format!("smtp://mailer:s3cret-pw@127.0.0.1:{}", server.port),
+        )
+        .args(["issue", "--send", "carol"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let audit = env.all_text();
+    assert!(!audit.contains("s3cret") && !audit.contains("wrong-pw"));
+}
+
+#[test]
+fn failures_revoke_the_token_and_say_whether_to_retry() {
+    let env = TestEnv::demo();
+    let rcpt_5xx = SmtpServer::start(
+        &env.path("a"),
+        &["--reply-rcpt", "550 5.1.1 No such mailbox here"],
+    );
+    let data_4xx = SmtpServer::start(
+        &env.path("b"),
+        &["--reply-data", "451 4.3.0 Try again later"],
+    );
+    let hung = SmtpServer::start(&env.path("c"), &["--silent"]);
+    let down = {
+        let s = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        s.local_addr().unwrap().port()
+    };
+    for (port, extra, code, why) in [
+        (rcpt_5xx.port, "", 69, "permanent failure"),
+        (data_4xx.port, "", 75, "temporary failure"),
+        (down, "", 75, "temporary failure"),
+        (hung.port, "timeout = \"2s\"\n", 75, "temporary failure"),
+    ] {
+        // Four issues to alice in a row: the rate limit is not what is tested here.
+        let extra = format!("{extra}[limits]\nissue = \"off\"\n");
+        let cfg = config(&env, &format!("smtp://127.0.0.1:{port}"), &extra);
+        let before_audit = env.audit().len();
+        let started = std::time::Instant::now();
+        let out = send(&env, &cfg, &["alice"]);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "port {port}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_one_line_error(
+            &out.stderr,
+            &format!("could not send the reset link to a***@example.com: {why}"),
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("the token was revoked"));
+        assert!(out.stdout.is_empty());
+        assert_eq!(env.token_row(1), (None, None), "revoked again");
+        let audit = env.audit();
+        assert_eq!(
+            audit.len(),
+            before_audit + 2,
+            "the issue and the failed delivery"
+        );
+        let last = audit.last().unwrap();
+        assert_eq!(
+            (last.action.as_str(), last.outcome.as_str()),
+            ("email", "failed")
+        );
+        assert!(last.detail.as_deref().unwrap().contains(why));
+        if extra.contains("timeout") {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "cut off by email.timeout"
+            );
+        }
+    }
+    assert!(rcpt_5xx.messages().is_empty() && data_4xx.messages().is_empty());
+}
+
+#[test]
+fn no_enumerate_sends_nothing_to_an_unknown_user_and_answers_alike() {
+    let env = TestEnv::demo();
+    let server = SmtpServer::start(env.dir.path(), &[]);
+    let cfg = config(&env, &format!("smtp://127.0.0.1:{}", server.port), "");
+    let known = send(&env, &cfg, &["--no-enumerate", "alice@example.com"]);
+    let unknown = send(&env, &cfg, &["--no-enumerate", "mallory@example.com"]);
+    assert_eq!(
+        (known.status.code(), unknown.status.code()),
+        (Some(0), Some(0))
+    );
+    let k = String::from_utf8(known.stdout).unwrap();
+    let u = String::from_utf8(unknown.stdout).unwrap();
+    assert_eq!(k.replace("alice", "X"), u.replace("mallory", "X"));
+    assert_eq!(server.messages().len(), 1, "only alice got mail");
+    let v = |who: &str| {
+        json(
+            &env.cmd()
+                .arg("--config")
+                .arg(&cfg)
+                .args(["--json", "issue", "--send", "--no-enumerate", who])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+    };
+    let (jk, ju) = (v("alice@example.com"), v("nobody@example.com"));
+    assert_eq!(jk["sent"], ju["sent"]);
+    assert_eq!(jk["to"], ju["to"]);
+    assert_eq!(jk["user"]["id"], ju["user"]["id"]);
+}
+
+#[test]
+fn redeem_notify_sends_a_notice_and_a_failure_only_warns() {
+    let env = TestEnv::demo();
+    let server = SmtpServer::start(env.dir.path(), &[]);
+    let cfg = config(&env, &format!("smtp://127.0.0.1:{}", server.port), "");
+    let token = env.issue("bob");
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["--json", "redeem", &token, "--password-stdin", "--notify"])
+        .write_stdin("notified password\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(json(&out.stdout)["sent"], true);
+    let m = &server.messages()[0];
+    assert_eq!(m.header("Subject"), Some("Your password was changed"));
+    assert_eq!(m.header("To"), Some("bob <bob@example.com>"));
+    assert!(!m.raw.contains("notified password") && !m.raw.contains(&token));
+
+    // Server down: the password still changes; a warning; audited; exit 0.
+    let down = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let cfg = config(&env, &format!("smtp://127.0.0.1:{down}"), "");
+    let token = env.issue("carol");
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["redeem", &token, "--password-stdin", "--notify"])
+        .write_stdin("changed anyway\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "resetctl: warning: the password was changed, but the notice could not be sent"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        argon2_reference::verify_encoded(&env.password_hash(3).unwrap(), b"changed anyway")
+            .unwrap()
+    );
+    let last = env.audit().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.outcome.as_str()),
+        ("email", "failed")
+    );
+}
+
+#[test]
+fn file_outbox_and_config_errors() {
+    let env = TestEnv::demo();
+    let outbox = env.path("outbox");
+    std::fs::create_dir(&outbox).unwrap();
+    let cfg = config(&env, &format!("file:{}", outbox.display()), "");
+    assert!(send(&env, &cfg, &["alice"]).status.success());
+    let files: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].extension().unwrap(), "eml");
+    let m = crate::common::smtp::Received::parse(&std::fs::read(&files[0]).unwrap());
+    assert_eq!(env.token_row(1).0.unwrap(), sha256_hex(&m.token()));
+
+    let before = env.bytes();
+    for (text, want) in [
+        (
+            "[email]\ntransport = \"smtp://localhost\"\n",
+            "email.from is not set",
+        ),
+        (
+            "[email]\nfrom = \"not an address\"\n",
+            "email.from = 'not an address': not an email address",
+        ),
+        (
+            "[email]\nfrom = \"a@b.c\"\ntransport = \"gopher://x\"\n",
+            "email.transport: unknown scheme 'gopher'",
+        ),
+        (
+            "[email]\nfrom = \"a@b.c\"\ntransport = \"smtp://u:pw-in-url@h?tls=sometimes\"\n",
+            "email.transport: unknown URL parameter",
+        ),
+        (
+            "[email]\nfrom = \"a@b.c\"\ntemplate = \"missing.txt\"\n",
+            "email.template: cannot read",
+        ),
+    ] {
+        let c = env.config(text);
+        let out = send(&env, &c, &["bob"]);
+        assert_eq!(out.status.code(), Some(78), "{text}");
+        assert_one_line_error(&out.stderr, want);
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("pw-in-url"));
+    }
+    assert_eq!(env.bytes(), before);
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""A real SMTP server on 127.0.0.1 for resetctl's email tests (aiosmtpd).
+
+usage: smtp_server.py --maildir DIR [--auth USER:PASS] [--tls-dir DIR]
+                      [--starttls | --implicit-tls]
+                      [--reply-rcpt "550 ..."] [--reply-data "451 ..."]
+       smtp_server.py --silent
+
+Listens on a free port, prints "PORT <n>" once ready, and serves until
+killed or until its standard input closes. Accepted messages are written to
+the Maildir DIR. --tls-dir makes a throwaway CA and a certificate for
+localhost/127.0.0.1 there (ca.pem is what a client must trust). --silent
+accepts connections and never says a word, like a hung server.
+"""
+import argparse
+import mailbox
+import os
+import socket
+import ssl
+import sys
+import threading
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_silently():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held = []
+
+    def accept():
+        while True:
+            conn, _ = listener.accept()
+            held.append(conn)
+
+    threading.Thread(target=accept, daemon=True).start()
+    return listener.getsockname()[1]
+
+
+def tls_context(directory):
+    import trustme
+
+    os.makedirs(directory, exist_ok=True)
+    ca = trustme.CA()
+    cert = ca.issue_cert("localhost", "127.0.0.1")
+    ca.cert_pem.write_to_path(os.path.join(directory, "ca.pem"))
+    chain = os.path.join(directory, "server.pem")
+    key = os.path.join(directory, "server.key")
+    cert.private_key_pem.write_to_path(key)
+    with open(chain, "wb") as f:
+        for blob in cert.cert_chain_pems:
+            f.write(blob.bytes())
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(chain, key)
+    return context
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--maildir")
+    p.add_argument("--auth")
+    p.add_argument("--tls-dir")
+    p.add_argument("--starttls", action="store_true")
+    p.add_argument("--implicit-tls", action="store_true")
+    p.add_argument("--reply-rcpt")
+    p.add_argument("--reply-data")
+    p.add_argument("--silent", action="store_true")
+    args = p.parse_args()
+
+    if args.silent:
+        port = serve_silently()
+    else:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+
+        box = mailbox.Maildir(args.maildir, create=True)
+
+        class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, options):
+                if args.reply_rcpt:
+                    return args.reply_rcpt
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                if args.reply_data:
+                    return args.reply_data
+                box.add(envelope.original_content or envelope.content)
+                return "250 Message accepted for delivery"
+
+        params = {}
+        context = tls_context(args.tls_dir) if args.tls_dir else None
+        if args.starttls:
+            params.update(tls_context=context, require_starttls=True)
+        if args.auth:
+            user, password = args.auth.split(":", 1)
+
+            def authenticator(server, session, envelope, mechanism, auth_data):
+                ok = auth_data.login == user.encode() and auth_data.password == password.encode()
+                return AuthResult(success=ok, handled=False)
+
+            params.update(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+        port = free_port()
+        controller = Controller(
+            Handler(),
+            hostname="127.0.0.1",
+            port=port,
+            ssl_context=context if args.implicit_tls else None,
+            server_hostname="localhost",
+            **params,
+        )
+        controller.start()
+
+    print(f"PORT {port}", flush=True)
+    sys.stdin.read()
+
+
+main()
