@@ -487,17 +487,46 @@ fn sendmail_transport_through_a_real_sendmail() {
     let rc = home.join(".msmtprc");
     std::fs::write(&rc, format!("account default\nhost 127.0.0.1\nport {}\nauth off\ntls off\nfrom support@example.com\n", server.port)).unwrap();
     std::fs::set_permissions(&rc, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-    let msmtp = ["/usr/bin/msmtp", "/usr/local/bin/msmtp"].into_iter().find(|p| std::path::Path::new(p).exists()).expect("msmtp must be installed");
+    let msmtp = ["/usr/bin/msmtp", "/usr/local/bin/msmtp"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("msmtp must be installed");
     let cfg = config(&env, &format!("sendmail:{msmtp}"), "");
-    let out = env.cmd().env("HOME", &home).arg("--config").arg(&cfg).args(["issue", "--send", "carol"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = env
+        .cmd()
+        .env("HOME", &home)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["issue", "--send", "carol"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let messages = server.messages();
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0].header("To"), Some("carol <carol@example.com>"));
-    assert_eq!(env.token_row(3).0.unwrap(), sha256_hex(&messages[0].token()));
+    assert_eq!(
+        env.token_row(3).0.unwrap(),
+        sha256_hex(&messages[0].token())
+    );
     // A sendmail that fails: the token is revoked, and a retry may help (75).
     drop(server);
-    let out = env.cmd().env("HOME", &home).arg("--config").arg(&cfg).args(["issue", "--send", "bob"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(75), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = env
+        .cmd()
+        .env("HOME", &home)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["issue", "--send", "bob"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(env.token_row(2), (None, None));
 }
