@@ -1,20 +1,25 @@
 //! Email: the transport named by a URL, the messages (reset link, password
 //! changed), and whether a failure is worth retrying.
 
-use std::path::PathBuf;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
-
-use chrono::{DateTime, TimeDelta, Utc};
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{FileTransport, Message, SendmailTransport, SmtpTransport, Transport as _};
 
 use crate::clock;
 use crate::config::EmailSettings;
 use crate::db::User;
 use crate::error::{Error, Kind, Result, shown};
+use chrono::{DateTime, TimeDelta, Utc};
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{Message, SendmailTransport, SmtpTransport, Transport as _};
+use rand::TryRngCore;
+use rand::rngs::OsRng;
 
 /// Where the transport URL comes from first, before the config file.
 pub const SMTP_URL_ENV: &str = "RESETCTL_SMTP_URL";
@@ -85,12 +90,12 @@ impl SendError {
     }
 }
 
+#[derive(Clone)]
 enum Transport {
     Smtp(SmtpTransport),
     Sendmail(SendmailTransport),
-    File(FileTransport),
+    File(PathBuf),
 }
-
 pub struct Mailer {
     transport: Transport,
     /// The transport without credentials, for messages.
@@ -99,8 +104,9 @@ pub struct Mailer {
     subject: String,
     template: String,
     html_template: Option<String>,
+    /// The whole of one delivery, not each read.
+    timeout: Duration,
 }
-
 /// What a reset message says.
 pub struct ResetMail<'a> {
     pub user: &'a User,
@@ -157,6 +163,7 @@ impl Mailer {
                 .unwrap_or_else(|| DEFAULT_SUBJECT.into()),
             template,
             html_template,
+            timeout,
         })
     }
 
@@ -225,33 +232,121 @@ impl Mailer {
         built.map_err(|e| SendError::permanent(format!("cannot build the message: {e}")))
     }
 
+    /// Delivers within `timeout` overall: lettre's own timeout bounds each
+    /// read, so a server dripping a byte at a time would hold us forever.
+    /// The work runs on a thread that is abandoned when the time is up.
     fn deliver(&self, message: &Message) -> std::result::Result<(), SendError> {
-        let via = &self.shown_as;
-        match &self.transport {
+        let (done, result) = mpsc::channel();
+        let transport = self.transport.clone();
+        let message = message.clone();
+        let via = self.shown_as.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(transport.send(&message, &via));
+        });
+        match result.recv_timeout(self.timeout) {
+            Ok(outcome) => outcome,
+            Err(_) => Err(SendError::temporary(format!(
+                "{}: no answer within {}s",
+                self.shown_as,
+                self.timeout.as_secs_f64()
+            ))),
+        }
+    }
+
+    /// Checks that the mail server answers, before anything is issued (for
+    /// `--no-enumerate`, where a failure later would tell known users from
+    /// unknown ones).
+    pub fn probe(&self) -> std::result::Result<(), SendError> {
+        let (done, result) = mpsc::channel();
+        let transport = self.transport.clone();
+        let via = self.shown_as.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(transport.probe(&via));
+        });
+        result.recv_timeout(self.timeout).unwrap_or_else(|_| {
+            Err(SendError::temporary(format!(
+                "{}: no answer within {}s",
+                self.shown_as,
+                self.timeout.as_secs_f64()
+            )))
+        })
+    }
+}
+
+impl Transport {
+    fn send(&self, message: &Message, via: &str) -> std::result::Result<(), SendError> {
+        match self {
             Transport::Smtp(t) => t
                 .send(message)
                 .map(drop)
                 .map_err(|e| classify_smtp(&e, via)),
-            // sendmail's own exit code is not visible here; a local MTA that
-            // refuses is more often busy or down than permanently unwilling.
-            Transport::Sendmail(t) => t
-                .send(message)
-                .map_err(|e| SendError::temporary(format!("{via}: {}", one_line(&e.to_string())))),
-            Transport::File(t) => t
-                .send(message)
-                .map(drop)
-                .map_err(|e| SendError::permanent(format!("{via}: {}", one_line(&e.to_string())))),
+            Transport::Sendmail(t) => t.send(message).map_err(|e| {
+                let text = error_chain(&e);
+                let reason = format!("{via}: {}", one_line(&text));
+                // A sendmail that cannot run will not start running by
+                // itself; one that ran and refused may be busy or down.
+                if text.contains("No such file") || text.contains("Permission denied") {
+                    SendError::permanent(reason)
+                } else {
+                    SendError::temporary(reason)
+                }
+            }),
+            Transport::File(dir) => write_eml(dir, &message.formatted())
+                .map_err(|e| SendError::permanent(format!("{via}: {e}"))),
+        }
+    }
+
+    fn probe(&self, via: &str) -> std::result::Result<(), SendError> {
+        match self {
+            Transport::Smtp(t) => match t.test_connection() {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(SendError::temporary(format!(
+                    "{via}: the server did not answer"
+                ))),
+                Err(e) => Err(classify_smtp(&e, via)),
+            },
+            Transport::Sendmail(_) | Transport::File(_) => Ok(()),
         }
     }
 }
+
+/// One message per file, readable by its owner only: it holds a live link.
+fn write_eml(dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut name = [0u8; 16];
+    OsRng
+        .try_fill_bytes(&mut name)
+        .map_err(std::io::Error::other)?;
+    let path = dir.join(format!("{}.eml", hex::encode(name)));
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
 /// 4xx, timeouts and unreachable servers may pass; 5xx and TLS trouble will not.
 fn classify_smtp(e: &lettre::transport::smtp::Error, via: &str) -> SendError {
     let chain = error_chain(e);
     let text = format!("{via}: {}", one_line(&chain));
     // A certificate the client will not trust surfaces from rustls as an I/O
     // error; retrying will not make it trusted.
-    let tls_trouble = e.is_tls() || chain.to_ascii_lowercase().contains("certificate");
-    if e.is_permanent() || tls_trouble {
+    let lower = chain.to_ascii_lowercase();
+    // TLS failures (untrusted certificate, TLS spoken to a plain server)
+    // surface from rustls as I/O errors; retrying will not fix them. Nor will
+    // it fix credentials the server has no way to take.
+    let tls_trouble = e.is_tls()
+        || [
+            "certificate",
+            "corrupt message",
+            "handshake",
+            "peer is incompatible",
+            "peer misbehaved",
+        ]
+        .iter()
+        .any(|m| lower.contains(m));
+    if e.is_permanent() || e.is_client() || tls_trouble {
         SendError::permanent(text)
     } else {
         SendError::temporary(text)
@@ -285,7 +380,13 @@ fn recipient(user: &User) -> std::result::Result<(Mailbox, String), SendError> {
     let address = email.trim().parse().map_err(|_| {
         SendError::permanent(format!("{} is not a valid email address", mask(email)))
     })?;
-    Ok((Mailbox::new(user.username.clone(), address), mask(email)))
+    // A display name holding line breaks or other control characters is
+    // dropped rather than passed on: it could never be a header.
+    let name = user
+        .username
+        .clone()
+        .filter(|n| !n.chars().any(char::is_control));
+    Ok((Mailbox::new(name, address), mask(email)))
 }
 
 /// `alice@example.com` -> `a***@example.com`.
@@ -300,11 +401,14 @@ pub fn mask(email: &str) -> String {
     }
 }
 
+/// The name used in message bodies, control characters escaped.
 fn display_name(user: &User) -> String {
-    user.username
+    let name = user
+        .username
         .clone()
         .or_else(|| user.email.clone())
-        .unwrap_or_else(|| format!("user {}", user.id))
+        .unwrap_or_else(|| format!("user {}", user.id));
+    crate::error::printable(&name)
 }
 
 fn html_escape(s: &str) -> String {
@@ -393,12 +497,22 @@ fn transport(
     ca_cert: Option<&PathBuf>,
 ) -> std::result::Result<(Transport, String), String> {
     if url == "sendmail" {
+        let found = std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| is_executable(&d.join("sendmail"))));
+        if !found {
+            return Err(
+                "sendmail: no sendmail in PATH (name it: sendmail:/path/to/sendmail)".into(),
+            );
+        }
         return Ok((
             Transport::Sendmail(SendmailTransport::new()),
             "sendmail".into(),
         ));
     }
     if let Some(path) = url.strip_prefix("sendmail:") {
+        if !is_executable(Path::new(path)) {
+            return Err(format!("sendmail:{path}: no such executable"));
+        }
         return Ok((
             Transport::Sendmail(SendmailTransport::new_with_command(path)),
             format!("sendmail:{path}"),
@@ -409,10 +523,7 @@ fn transport(
         if !std::path::Path::new(dir).is_dir() {
             return Err(format!("file:{dir}: no such directory"));
         }
-        return Ok((
-            Transport::File(FileTransport::new(dir)),
-            format!("file:{dir}"),
-        ));
+        return Ok((Transport::File(PathBuf::from(dir)), format!("file:{dir}")));
     }
     let parsed = url::Url::parse(url).map_err(|e| format!("not a transport URL ({e})"))?;
     let implicit_tls = match parsed.scheme() {
@@ -496,6 +607,11 @@ fn transport(
     ))
 }
 
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
 fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -552,7 +668,11 @@ mod tests {
             shown("smtps://me:p%40ss@mail.example.com").unwrap(),
             "smtps://mail.example.com:465"
         );
-        assert_eq!(shown("sendmail").unwrap(), "sendmail");
+        assert!(
+            shown("sendmail:/nonexistent/sendmail")
+                .unwrap_err()
+                .contains("no such executable")
+        );
         for bad in [
             "http://x",
             "smtp://",

@@ -5,7 +5,8 @@ use resetctl::cli::Cli;
 use resetctl::error::Error;
 
 fn main() -> ExitCode {
-    // A panic message could quote anything in reach; show none of it.
+    // A panic message could quote anything in reach; show none of it, and end
+    // with the contract's code for a bug (70), not Rust's 101.
     std::panic::set_hook(Box::new(|info| {
         let place = info
             .location()
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
             "resetctl: error: internal error{}; please report it",
             place.unwrap_or_default()
         );
+        std::process::exit(70);
     }));
     let result = match Cli::try_parse() {
         Ok(cli) => resetctl::run(cli),

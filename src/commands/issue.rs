@@ -43,15 +43,23 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
     let expires = DateTime::from_timestamp((ctx.now + ttl).timestamp(), 0)
         .ok_or_else(|| Error::bad_input("--ttl takes the expiry out of range"))?;
     let expires_text = clock::rfc3339(expires);
-    let expires_cell = db::expiry_cell(expires, ctx.cfg.expires_format);
-
-    // A broken [email] section is found before anything is issued.
+    let expires_cell = db::expiry_cell(expires, ctx.cfg.expires_format); // A broken [email] section is found before anything is issued.
     let mailer = if args.send {
         Some(Mailer::new(&ctx.cfg.email)?)
     } else {
         None
     };
-
+    // Under --no-enumerate a delivery failure cannot be reported per user
+    // (an unknown user has nothing to fail), so an unreachable server is
+    // found first, the same for everyone.
+    if let (Some(m), true) = (&mailer, args.no_enumerate) {
+        m.probe().map_err(|e| {
+            Error::new(
+                e.kind(),
+                format!("the mail server cannot be used: {}", e.describe()),
+            )
+        })?;
+    }
     let mut db = ctx.open(Access::ReadWrite)?;
     let ctx_ref = &*ctx;
     let issued = db.write(|tx| {
@@ -160,18 +168,26 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
                         };
                         let detail = format!("reset link not sent: {}{what}", e.describe());
                         record_email(ctx, &mut db, user, Outcome::Failed, detail)?;
-                        let to = user
-                            .email
-                            .as_deref()
-                            .map_or("the user".to_string(), mail::mask);
-                        failures.push(Error::new(
-                            e.kind(),
-                            format!(
-                                "could not send the reset link to {to}: {}{what}",
-                                e.describe()
-                            ),
-                        ));
-                        Delivery::Failed(e.describe())
+                        if args.no_enumerate {
+                            // Answered like a success; the audit trail has it.
+                            Delivery::Sent(None)
+                        } else {
+                            let to = user
+                                .email
+                                .as_deref()
+                                .map_or("the user".to_string(), mail::mask);
+                            failures.push((
+                                revoked,
+                                Error::new(
+                                    e.kind(),
+                                    format!(
+                                        "could not send the reset link to {to}: {}{what}",
+                                        e.describe()
+                                    ),
+                                ),
+                            ));
+                            Delivery::Failed(e.describe())
+                        }
                     }
                 }
             }
@@ -180,22 +196,23 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
     }
     match failures.len() {
         0 => Ok(()),
-        1 if issued.len() == 1 => Err(failures.remove(0)),
+        1 if issued.len() == 1 => Err(failures.remove(0).1),
         n => {
             // Several users: each failure on its own line, then the verdict.
             // Retrying makes sense if any failure was temporary.
-            let kind = if failures.iter().any(|e| e.kind == Kind::TempFail) {
+            let kind = if failures.iter().any(|(_, e)| e.kind == Kind::TempFail) {
                 Kind::TempFail
             } else {
                 Kind::Unavailable
             };
-            for e in &failures {
+            for (_, e) in &failures {
                 ctx.out.warn(&e.message);
             }
+            let revoked = failures.iter().filter(|(r, _)| *r).count();
             Err(Error::new(
                 kind,
                 format!(
-                    "{n} of {} reset links could not be sent; their tokens were revoked",
+                    "{n} of {} reset links could not be sent; {revoked} of their tokens were revoked",
                     issued.len()
                 ),
             ))

@@ -530,3 +530,235 @@ fn sendmail_transport_through_a_real_sendmail() {
     );
     assert_eq!(env.token_row(2), (None, None));
 }
+
+#[test]
+fn a_server_that_drips_is_cut_off_by_the_timeout_as_a_whole() {
+    let env = TestEnv::demo();
+    let drip = SmtpServer::start(env.dir.path(), &["--drip"]);
+    let cfg = config(
+        &env,
+        &format!("smtp://127.0.0.1:{}", drip.port),
+        "timeout = \"2s\"\n",
+    );
+    let started = std::time::Instant::now();
+    let out = send(&env, &cfg, &["alice"]);
+    let took = started.elapsed();
+    assert_eq!(
+        out.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_one_line_error(&out.stderr, "no answer within 2s");
+    assert!(
+        took < std::time::Duration::from_secs(15),
+        "took {took:?}: each byte resets a per-read timeout, the whole send must not"
+    );
+    assert_eq!(env.token_row(1), (None, None));
+}
+
+#[test]
+fn failures_that_will_not_fix_themselves_are_permanent() {
+    let env = TestEnv::demo();
+    let plain = SmtpServer::start(env.dir.path(), &[]);
+    for (url, want) in [
+        // Credentials for a server that offers no AUTH at all.
+        (
+            format!("smtp://user:pw-not-shown@127.0.0.1:{}", plain.port),
+            "No compatible authentication mechanism",
+        ),
+        // TLS spoken to a server that speaks plain SMTP.
+        (
+            format!("smtps://127.0.0.1:{}", plain.port),
+            "permanent failure",
+        ),
+    ] {
+        let cfg = config(&env, &url, "[limits]\nissue = \"off\"\n");
+        let out = send(&env, &cfg, &["alice"]);
+        assert_eq!(
+            out.status.code(),
+            Some(69),
+            "{url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_one_line_error(&out.stderr, want);
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("pw-not-shown"));
+        assert_eq!(env.token_row(1), (None, None));
+    }
+    // A sendmail that does not exist is a configuration error, found first.
+    let before = env.bytes();
+    let cfg = config(&env, "sendmail:/nonexistent/sendmail", "");
+    let out = send(&env, &cfg, &["alice"]);
+    assert_eq!(out.status.code(), Some(78));
+    assert_one_line_error(
+        &out.stderr,
+        "email.transport: sendmail:/nonexistent/sendmail: no such executable",
+    );
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn no_enumerate_never_tells_through_delivery_failures() {
+    let env = TestEnv::demo();
+    // Server down: found before anything is issued, the same for everyone.
+    let down = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let cfg = config(&env, &format!("smtp://127.0.0.1:{down}"), "");
+    let before = env.bytes();
+    for who in ["alice@example.com", "nobody@example.com"] {
+        let out = send(&env, &cfg, &["--no-enumerate", who]);
+        assert_eq!(out.status.code(), Some(75), "{who}");
+        assert_one_line_error(
+            &out.stderr,
+            "the mail server cannot be used: temporary failure",
+        );
+    }
+    assert_eq!(env.bytes(), before);
+    // A recipient refused: answered like the unknown user, recorded in the audit trail.
+    let refusing = SmtpServer::start(
+        env.dir.path(),
+        &["--reply-rcpt", "550 5.1.1 No such mailbox"],
+    );
+    let cfg = config(&env, &format!("smtp://127.0.0.1:{}", refusing.port), "");
+    let known = send(&env, &cfg, &["--no-enumerate", "alice@example.com"]);
+    let unknown = send(&env, &cfg, &["--no-enumerate", "nobody@example.com"]);
+    assert_eq!(
+        (known.status.code(), unknown.status.code()),
+        (Some(0), Some(0))
+    );
+    assert!(known.stderr.is_empty() && unknown.stderr.is_empty());
+    let k = String::from_utf8(known.stdout).unwrap();
+    assert_eq!(
+        k.replace("alice", "X"),
+        String::from_utf8(unknown.stdout)
+            .unwrap()
+            .replace("nobody", "X")
+    );
+    assert_eq!(
+        env.token_row(1),
+        (None, None),
+        "alice's undelivered token was revoked"
+    );
+    let failed = env
+        .audit()
+        .into_iter()
+        .find(|r| r.action == "email")
+        .unwrap();
+    assert_eq!(
+        (failed.outcome.as_str(), failed.user_id),
+        ("failed", Some(1))
+    );
+}
+
+#[test]
+fn control_characters_in_a_username_cannot_reach_the_headers() {
+    let env = TestEnv::demo();
+    env.conn()
+        .execute("UPDATE users SET username = 'evil' || char(13, 10) || 'Bcc: victim@attacker.example' WHERE id = 2", [])
+        .unwrap();
+    let server = SmtpServer::start(env.dir.path(), &[]);
+    let cfg = config(&env, &format!("smtp://127.0.0.1:{}", server.port), "");
+    let out = send(&env, &cfg, &["2"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = &server.messages()[0];
+    assert_eq!(
+        m.header("To"),
+        Some("bob@example.com"),
+        "the name is dropped, not spliced"
+    );
+    let head = m.raw.split("\r\n\r\n").next().unwrap();
+    assert!(
+        m.header("Bcc").is_none() && !head.contains("victim@"),
+        "{head}"
+    );
+    assert!(
+        m.text.starts_with("Hello evil\\u{d}\\u{a}Bcc: victim"),
+        "escaped in the body: {}",
+        m.text
+    );
+    let token = m.token();
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["redeem", &token, "--password-stdin", "--notify"])
+        .write_stdin("a fresh password\n")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(server.messages().len(), 2);
+}
+
+#[test]
+fn outbox_files_are_private_and_no_secret_leaks_anywhere() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::demo();
+    let outbox = env.path("outbox");
+    std::fs::create_dir(&outbox).unwrap();
+    let cfg = config(&env, &format!("file:{}", outbox.display()), "");
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["--json", "issue", "--send", "alice"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let file = std::fs::read_dir(&outbox)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "it holds a live link"
+    );
+    let token = crate::common::smtp::Received::parse(&std::fs::read(&file).unwrap()).token();
+    for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let text = String::from_utf8_lossy(text);
+        assert!(
+            !text.contains(&token) && !text.contains(&sha256_hex(&token)),
+            "{what}: {text}"
+        );
+    }
+    assert!(!env.all_text().contains(&token));
+    // With SMTP credentials: nowhere on screen, in JSON, in the audit trail or the mail.
+    let server = SmtpServer::start(env.dir.path(), &["--auth", "mailer:hunter2-smtp"]);
+    let cfg = config(
+        &env,
+        &format!("smtp://mailer:hunter2-smtp@127.0.0.1:{}", server.port),
+        "",
+    );
+    for args in [
+        &["issue", "--send", "bob"][..],
+        &["--json", "issue", "--send", "--print", "carol"],
+    ] {
+        let out = env
+            .cmd()
+            .arg("--config")
+            .arg(&cfg)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("hunter2"));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("hunter2"));
+    }
+    assert!(server.messages().iter().all(|m| !m.raw.contains("hunter2")));
+    assert!(!env.all_text().contains("hunter2"));
+}

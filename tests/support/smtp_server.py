@@ -4,13 +4,14 @@
 usage: smtp_server.py --maildir DIR [--auth USER:PASS] [--tls-dir DIR]
                       [--starttls | --implicit-tls]
                       [--reply-rcpt "550 ..."] [--reply-data "451 ..."]
-       smtp_server.py --silent
+       smtp_server.py --silent | --drip
 
 Listens on a free port, prints "PORT <n>" once ready, and serves until
 killed or until its standard input closes. Accepted messages are written to
 the Maildir DIR. --tls-dir makes a throwaway CA and a certificate for
 localhost/127.0.0.1 there (ca.pem is what a client must trust). --silent
-accepts connections and never says a word, like a hung server.
+accepts connections and never says a word, like a hung server; --drip sends
+its greeting one byte every half second, forever.
 """
 import argparse
 import mailbox
@@ -19,6 +20,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 
 
 def free_port():
@@ -27,16 +29,27 @@ def free_port():
         return s.getsockname()[1]
 
 
-def serve_silently():
+def serve_silently(drip=False):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
     held = []
 
+    def trickle(conn):
+        greeting = b"220-" + b"slow " * 10000
+        try:
+            for i in range(len(greeting)):
+                conn.sendall(greeting[i:i + 1])
+                time.sleep(0.5)
+        except OSError:
+            pass
+
     def accept():
         while True:
             conn, _ = listener.accept()
             held.append(conn)
+            if drip:
+                threading.Thread(target=trickle, args=(conn,), daemon=True).start()
 
     threading.Thread(target=accept, daemon=True).start()
     return listener.getsockname()[1]
@@ -70,10 +83,11 @@ def main():
     p.add_argument("--reply-rcpt")
     p.add_argument("--reply-data")
     p.add_argument("--silent", action="store_true")
+    p.add_argument("--drip", action="store_true")
     args = p.parse_args()
 
-    if args.silent:
-        port = serve_silently()
+    if args.silent or args.drip:
+        port = serve_silently(drip=args.drip)
     else:
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
