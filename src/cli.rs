@@ -89,6 +89,18 @@ pub enum Command {
         after_help = "Examples:\n  resetctl audit --user alice\n  resetctl audit --action redeem --since 24h\n  resetctl --json audit --limit 0"
     )]
     Audit(AuditArgs),
+    /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Examples:\n  resetctl completions bash > /etc/bash_completion.d/resetctl\n  resetctl completions zsh > \"${fpath[1]}/_resetctl\"\n  resetctl completions fish > ~/.config/fish/completions/resetctl.fish"
+    )]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// How to read a USER argument.

@@ -17,6 +17,10 @@ pub use context::Context;
 
 /// Runs one parsed command line.
 pub fn run(cli: cli::Cli) -> error::Result<()> {
+    // Completions need no database, config or clock.
+    if let cli::Command::Completions(args) = &cli.command {
+        return commands::completions(args.shell);
+    }
     let mut ctx = Context::from_cli(&cli)?;
     commands::run(&mut ctx, &cli.command)?;
     ctx.out.flush()

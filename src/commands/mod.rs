@@ -30,7 +30,26 @@ pub fn run(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::Purge(args) => purge::run(ctx, args),
         Command::Redeem(args) => redeem::run(ctx, args),
         Command::Audit(args) => audit::run(ctx, args),
+        Command::Completions(args) => completions(args.shell),
     }
+}
+
+/// `completions SHELL`: the script clap_complete generates from the CLI.
+pub fn completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut out = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut <crate::cli::Cli as clap::CommandFactory>::command(),
+        "resetctl",
+        &mut out,
+    );
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &out).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::broken_pipe()
+        } else {
+            Error::io(format!("cannot write to standard output: {e}"))
+        }
+    })
 }
 
 /// A token argument: the token or link itself, or `-` for the first line of

@@ -1,0 +1,209 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[resetctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'resetctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'resetctl'= {
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create the database or add resetctl''s columns, index and audit table'
+            cand issue 'Issue a reset token and print the reset link'
+            cand inspect 'Show a user''s token state, or which user a token belongs to'
+            cand list 'List outstanding tokens'
+            cand revoke 'Revoke users'' tokens, or every token'
+            cand purge 'Clear expired tokens (for cron)'
+            cand redeem 'Set a new password with a reset token'
+            cand audit 'Show the audit trail, newest first'
+            cand completions 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'resetctl;init'= {
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --demo 'Also add the sample users alice, bob and carol (@example.com)'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'resetctl;issue'= {
+            cand --by 'Read USER as this kind of name instead of guessing'
+            cand --ttl 'How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]'
+            cand --link 'Link template; {token} is replaced by the token'
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --no-enumerate 'Answer an unknown user like a known one (exit 0, nothing issued, audited)'
+            cand --force 'Issue even past the rate limit (needs --reason; audited)'
+            cand --send 'Email the link to the user instead of printing it'
+            cand --print 'With --send, also print the link'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'resetctl;inspect'= {
+            cand --token 'Look up a token (or link; - reads it from stdin) instead of a user'
+            cand --by 'Read USER as this kind of name instead of guessing'
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'resetctl;list'= {
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --active 'Only tokens that can still be redeemed'
+            cand --expired 'Only tokens past their expiry'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'resetctl;revoke'= {
+            cand --by 'Read USER as this kind of name instead of guessing'
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --all 'Revoke every outstanding token'
+            cand -y 'Do not ask for confirmation (needed for --all without a terminal)'
+            cand --yes 'Do not ask for confirmation (needed for --all without a terminal)'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'resetctl;purge'= {
+            cand --older-than 'Only tokens expired at least this long ago'
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'resetctl;redeem'= {
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --password-stdin 'Read the new password from the next line of stdin instead of prompting'
+            cand --notify 'Email the user that their password was changed (a failure only warns)'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'resetctl;audit'= {
+            cand --user 'Only entries about this user (email, username or id)'
+            cand --action 'Only entries of this action'
+            cand --since 'Only entries since a time (RFC 3339) or a duration ago (24h, 7d)'
+            cand --limit 'At most this many entries; 0 for all'
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'resetctl;completions'= {
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'resetctl;help'= {
+            cand init 'Create the database or add resetctl''s columns, index and audit table'
+            cand issue 'Issue a reset token and print the reset link'
+            cand inspect 'Show a user''s token state, or which user a token belongs to'
+            cand list 'List outstanding tokens'
+            cand revoke 'Revoke users'' tokens, or every token'
+            cand purge 'Clear expired tokens (for cron)'
+            cand redeem 'Set a new password with a reset token'
+            cand audit 'Show the audit trail, newest first'
+            cand completions 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'resetctl;help;init'= {
+        }
+        &'resetctl;help;issue'= {
+        }
+        &'resetctl;help;inspect'= {
+        }
+        &'resetctl;help;list'= {
+        }
+        &'resetctl;help;revoke'= {
+        }
+        &'resetctl;help;purge'= {
+        }
+        &'resetctl;help;redeem'= {
+        }
+        &'resetctl;help;audit'= {
+        }
+        &'resetctl;help;completions'= {
+        }
+        &'resetctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
