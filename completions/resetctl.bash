@@ -431,7 +431,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__issue)
-            opts="-q -h --by --ttl --link --no-enumerate --force --send --print --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --by --ttl --link --no-enumerate --force --send --print --qr --db --config --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +447,10 @@ _resetctl() {
                     ;;
                 --link)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qr)
+                    COMPREPLY=($(compgen -W "auto always" -- "${cur}"))
                     return 0
                     ;;
                 --db)

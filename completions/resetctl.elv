@@ -58,6 +58,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --by 'Read USER as this kind of name instead of guessing'
             cand --ttl 'How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]'
             cand --link 'Link template; {token} is replaced by the token'
+            cand --qr 'Also draw the link as a QR code: on a terminal, or anywhere with --qr=always'
             cand --db 'The application''s SQLite database'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
@@ -70,8 +71,8 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --json 'Print results as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'resetctl;inspect'= {
             cand --token 'Look up a token (or link; - reads it from stdin) instead of a user'

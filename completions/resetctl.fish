@@ -61,6 +61,8 @@ username\t''
 id\t''"
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l ttl -d 'How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l link -d 'Link template; {token} is replaced by the token' -r
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l qr -d 'Also draw the link as a QR code: on a terminal, or anywhere with --qr=always' -r -f -a "auto\t'only when stdout is a terminal'
+always\t'whatever stdout is'"
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l db -d 'The application\'s SQLite database' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
@@ -74,7 +76,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l send -d 'Ema
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l print -d 'With --send, also print the link'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l json -d 'Print results as JSON'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -s q -l quiet -d 'Print nothing but results and errors'
-complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -s h -l help -d 'Print help'
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l token -d 'Look up a token (or link; - reads it from stdin) instead of a user' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l by -d 'Read USER as this kind of name instead of guessing' -r -f -a "email\t''
 username\t''

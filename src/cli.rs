@@ -147,10 +147,22 @@ pub struct IssueArgs {
     /// Email the link to the user instead of printing it
     #[arg(long)]
     pub send: bool,
-
     /// With --send, also print the link
     #[arg(long, requires = "send")]
     pub print: bool,
+
+    /// Also draw the link as a QR code: on a terminal, or anywhere with --qr=always
+    #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "auto", value_name = "WHEN")]
+    pub qr: Option<QrWhen>,
+}
+
+/// When `--qr` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QrWhen {
+    /// only when stdout is a terminal
+    Auto,
+    /// whatever stdout is
+    Always,
 }
 
 #[derive(Debug, Args)]

@@ -1,10 +1,11 @@
 use std::collections::HashSet;
+use std::io::IsTerminal;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 
 use crate::Context;
-use crate::cli::{By, IssueArgs};
+use crate::cli::{By, IssueArgs, QrWhen};
 use crate::clock::{self, format_duration, parse_duration};
 use crate::config::check_link;
 use crate::context::lookup_kind;
@@ -286,9 +287,29 @@ fn report(
         ))?,
     }
     if show_link {
-        ctx.out.line(link)?;
+        ctx.out.line(&link)?;
+        let draw = match args.qr {
+            None => false,
+            Some(QrWhen::Always) => true,
+            Some(QrWhen::Auto) => std::io::stdout().is_terminal(),
+        };
+        if draw {
+            ctx.out.line(qr_code(&link)?)?;
+        }
     }
     Ok(())
+}
+
+/// The link as a QR code of Unicode half blocks, light on dark as a phone
+/// camera reads it from a terminal, with its quiet zone.
+fn qr_code(link: &str) -> Result<String> {
+    let code = qrcode::QrCode::new(link.as_bytes())
+        .map_err(|e| Error::bad_input(format!("the link cannot be drawn as a QR code: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .dark_color(qrcode::render::unicode::Dense1x2::Light)
+        .light_color(qrcode::render::unicode::Dense1x2::Dark)
+        .build())
 }
 
 fn record_email(

@@ -373,3 +373,60 @@ fn control_characters_from_the_database_never_reach_the_terminal() {
         assert!(text.contains("ev\\u{1b}[2Jil\\u{202e}"), "{args:?}: {text}");
     }
 }
+
+/// Reads a QR code drawn with Unicode half blocks (light modules filled)
+/// back into its text, with an independent decoder.
+fn decode_qr(drawing: &str) -> String {
+    let rows: Vec<Vec<char>> = drawing.lines().map(|l| l.chars().collect()).collect();
+    let (w, h) = (rows[0].len(), rows.len() * 2);
+    const SCALE: usize = 4;
+    let light = |x: usize, y: usize| {
+        let c = rows[y / 2].get(x).copied().unwrap_or(' ');
+        match (c, y % 2) {
+            ('█', _) | ('▀', 0) | ('▄', 1) => 255u8,
+            _ => 0,
+        }
+    };
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w * SCALE, h * SCALE, |x, y| {
+        light(x / SCALE, y / SCALE)
+    });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in:\n{drawing}");
+    grids[0].decode().unwrap().1
+}
+
+#[test]
+fn qr_code_of_the_link_on_a_terminal_or_when_asked() {
+    let env = TestEnv::demo();
+    let out = env
+        .cmd()
+        .args(["issue", "--qr=always", "alice"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    lines.next();
+    let link = lines.next().unwrap().to_string();
+    let drawing: String = lines.map(|l| format!("{l}\n")).collect();
+    assert_eq!(decode_qr(&drawing), link, "the QR code holds the link");
+    // --qr alone draws only on a terminal.
+    let piped = String::from_utf8(
+        env.cmd()
+            .args(["issue", "--qr", "bob"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(piped.lines().count(), 2, "{piped}");
+    let (code, screen) = env.on_terminal(&[], &["issue", "--qr", "carol"]);
+    assert_eq!(code, 0);
+    assert!(screen.contains('█') && screen.contains('▀'), "{screen}");
+    // Never inside JSON.
+    let v = env
+        .cmd()
+        .args(["--json", "issue", "--qr=always", "carol"])
+        .output()
+        .unwrap();
+    assert!(serde_json::from_slice::<serde_json::Value>(&v.stdout).is_ok());
+}
