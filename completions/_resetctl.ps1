@@ -60,6 +60,8 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             break
         }
         'resetctl;issue' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Bulk: the users listed in FILE, one per line (- for stdin; blank lines and # comments skipped)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Bulk with --send: at most N emails per second (e.g. 10/s)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Read USER as this kind of name instead of guessing')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]')
             [CompletionResult]::new('--link', '--link', [CompletionResultType]::ParameterName, 'Link template; {token} is replaced by the token')
@@ -69,6 +71,9 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (a ticket number, say), recorded with every change this command makes')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Bulk: every user (a forced reset campaign)')
+            [CompletionResult]::new('--skip-active', '--skip-active', [CompletionResultType]::ParameterName, 'Bulk: leave users that hold a live token alone (to resume a run)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Bulk: only count what would be issued, skipped and failed')
             [CompletionResult]::new('--no-enumerate', '--no-enumerate', [CompletionResultType]::ParameterName, 'Answer an unknown user like a known one (exit 0, nothing issued, audited)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Issue even past the rate limit (needs --reason; audited)')
             [CompletionResult]::new('--send', '--send', [CompletionResultType]::ParameterName, 'Email the link to the user instead of printing it')

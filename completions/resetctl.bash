@@ -431,12 +431,20 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__issue)
-            opts="-q -h --by --ttl --link --no-enumerate --force --send --print --qr --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --all --from --skip-active --dry-run --rate --by --ttl --link --no-enumerate --force --send --print --qr --db --config --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --by)
                     COMPREPLY=($(compgen -W "email username id" -- "${cur}"))
                     return 0

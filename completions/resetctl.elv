@@ -55,6 +55,8 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --help 'Print help'
         }
         &'resetctl;issue'= {
+            cand --from 'Bulk: the users listed in FILE, one per line (- for stdin; blank lines and # comments skipped)'
+            cand --rate 'Bulk with --send: at most N emails per second (e.g. 10/s)'
             cand --by 'Read USER as this kind of name instead of guessing'
             cand --ttl 'How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]'
             cand --link 'Link template; {token} is replaced by the token'
@@ -64,6 +66,9 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
             cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --all 'Bulk: every user (a forced reset campaign)'
+            cand --skip-active 'Bulk: leave users that hold a live token alone (to resume a run)'
+            cand --dry-run 'Bulk: only count what would be issued, skipped and failed'
             cand --no-enumerate 'Answer an unknown user like a known one (exit 0, nothing issued, audited)'
             cand --force 'Issue even past the rate limit (needs --reason; audited)'
             cand --send 'Email the link to the user instead of printing it'

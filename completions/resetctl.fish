@@ -56,6 +56,8 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l demo -d 'Also
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l json -d 'Print results as JSON'
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -s h -l help -d 'Print help'
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l from -d 'Bulk: the users listed in FILE, one per line (- for stdin; blank lines and # comments skipped)' -r
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l rate -d 'Bulk with --send: at most N emails per second (e.g. 10/s)' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l by -d 'Read USER as this kind of name instead of guessing' -r -f -a "email\t''
 username\t''
 id\t''"
@@ -70,6 +72,9 @@ always\t''
 never\t''"
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l actor -d 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l reason -d 'Why (a ticket number, say), recorded with every change this command makes' -r
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l all -d 'Bulk: every user (a forced reset campaign)'
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l skip-active -d 'Bulk: leave users that hold a live token alone (to resume a run)'
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l dry-run -d 'Bulk: only count what would be issued, skipped and failed'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l no-enumerate -d 'Answer an unknown user like a known one (exit 0, nothing issued, audited)'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l force -d 'Issue even past the rate limit (needs --reason; audited)'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l send -d 'Email the link to the user instead of printing it'

@@ -58,7 +58,7 @@ pub enum Command {
     Init(InitArgs),
     /// Issue a reset token and print the reset link
     #[command(
-        after_help = "Examples:\n  resetctl issue alice@example.com\n  resetctl issue --send --reason TICKET-42 bob\n  resetctl --json issue --ttl 15m 42"
+        after_help = "Examples:\n  resetctl issue alice@example.com\n  resetctl issue --send --reason TICKET-42 bob\n  resetctl issue --all --skip-active --send --rate 20/s --reason INCIDENT-7"
     )]
     Issue(IssueArgs),
     /// Show a user's token state, or which user a token belongs to
@@ -119,10 +119,31 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("who").required(true).args(["users", "all", "from"])))]
 pub struct IssueArgs {
     /// Users by email, username or numeric id
-    #[arg(required = true, value_name = "USER")]
+    #[arg(value_name = "USER")]
     pub users: Vec<String>,
+
+    /// Bulk: every user (a forced reset campaign)
+    #[arg(long)]
+    pub all: bool,
+
+    /// Bulk: the users listed in FILE, one per line (- for stdin; blank lines and # comments skipped)
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<String>,
+
+    /// Bulk: leave users that hold a live token alone (to resume a run)
+    #[arg(long)]
+    pub skip_active: bool,
+
+    /// Bulk: only count what would be issued, skipped and failed
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Bulk with --send: at most N emails per second (e.g. 10/s)
+    #[arg(long, value_name = "N/s", requires = "send")]
+    pub rate: Option<String>,
 
     /// Read USER as this kind of name instead of guessing
     #[arg(long, value_enum)]

@@ -2,49 +2,50 @@ use std::collections::HashSet;
 use std::io::IsTerminal;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use rusqlite::types::Value;
 use serde_json::json;
 
+use super::bulk;
 use crate::Context;
 use crate::cli::{By, IssueArgs, QrWhen};
 use crate::clock::{self, format_duration, parse_duration};
 use crate::config::check_link;
 use crate::context::lookup_kind;
-use crate::db::{self, Access, Lookup, Outcome, Tx, User};
+use crate::db::{self, Access, Db, Lookup, Outcome, Tx, User, UserRow};
 use crate::error::{Error, Kind, Result, clean};
 use crate::mail::{self, Mailer, ResetMail};
 use crate::token::{self, Token};
 
+/// What every token of one run shares: its lifetime and its link.
+pub(super) struct Plan {
+    pub ttl: TimeDelta,
+    pub expires: DateTime<Utc>,
+    pub expires_text: String,
+    pub expires_cell: Value,
+    pub template: String,
+}
+
 /// A token made for one USER argument. `user` is `None` for an unknown user
 /// under `--no-enumerate`: the token is then a decoy, stored nowhere.
-struct Issued {
-    input: String,
-    user: Option<User>,
-    token: Token,
+pub(super) struct Issued {
+    pub input: String,
+    pub user: Option<User>,
+    pub token: Token,
 }
 
 pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
-    let ttl = match &args.ttl {
-        Some(t) => parse_duration(t)?,
-        None => ctx.cfg.ttl,
-    };
-    if ttl <= TimeDelta::zero() || ttl > ctx.cfg.max_ttl {
-        return Err(Error::bad_input(format!(
-            "--ttl must be more than 0s and at most {}",
-            format_duration(ctx.cfg.max_ttl)
-        )));
-    }
+    let plan = plan(ctx, args)?;
     if args.force && ctx.reason.is_none() {
         return Err(Error::usage(
             "--force needs --reason: bypassing the rate limit is recorded with why",
         ));
     }
-    let template = args.link.clone().unwrap_or_else(|| ctx.cfg.link.clone());
-    check_link(&template)?;
-    // Whole seconds, so every stored form (text or number) says the same.
-    let expires = DateTime::from_timestamp((ctx.now + ttl).timestamp(), 0)
-        .ok_or_else(|| Error::bad_input("--ttl takes the expiry out of range"))?;
-    let expires_text = clock::rfc3339(expires);
-    let expires_cell = db::expiry_cell(expires, ctx.cfg.expires_format); // A broken [email] section is found before anything is issued.
+    let bulk = args.all || args.from.is_some();
+    if bulk && !args.users.is_empty() {
+        return Err(Error::usage("give USERs, or --all, or --from, not several"));
+    }
+    let pace = args.rate.as_deref().map(bulk::parse_rate).transpose()?;
+    // A broken [email] section is found before anything is issued.
     let mailer = if args.send {
         Some(Mailer::new(&ctx.cfg.email)?)
     } else {
@@ -61,6 +62,10 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
             )
         })?;
     }
+    if bulk {
+        return bulk::run(ctx, args, &plan, mailer.as_ref(), pace);
+    }
+
     let mut db = ctx.open(Access::ReadWrite)?;
     let ctx_ref = &*ctx;
     let issued = db.write(|tx| {
@@ -70,23 +75,7 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
             let row = match ctx_ref.resolve(tx, input, args.by) {
                 Ok(row) => row,
                 Err(e) if e.kind == Kind::NoUser && args.no_enumerate => {
-                    // Keyed as lookups match (emails ignoring case), and limited
-                    // like a real user, so a 75 tells nothing either.
-                    let subject = match lookup_kind(input, args.by) {
-                        Lookup::Email => clean(&input.trim().to_lowercase(), 256),
-                        _ => clean(input.trim(), 256),
-                    };
-                    if !args.force {
-                        check_rate_limit(ctx_ref, tx, None, &subject, input)?;
-                    }
-                    let mut audit = ctx_ref.audit("issue", Outcome::UnknownUser);
-                    audit.subject = Some(subject);
-                    tx.record(&audit)?;
-                    issued.push(Issued {
-                        input: input.clone(),
-                        user: None,
-                        token: Token::generate()?,
-                    });
+                    issued.push(unknown_user(ctx_ref, tx, args, input)?);
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -105,22 +94,7 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
                 Err(_) => "; forced past the rate limit",
                 Ok(()) => "",
             };
-            let token = Token::generate()?;
-            tx.set_token(
-                row.user.id,
-                &token.stored(ctx_ref.cfg.token_storage),
-                &expires_cell,
-            )?;
-            let mut audit = ctx_ref.audit("issue", Outcome::Ok);
-            audit.user_id = Some(row.user.id);
-            audit.subject = Some(label);
-            audit.detail = Some(format!(
-                "expires {expires_text} (ttl {}){forced}",
-                format_duration(ttl)
-            ));
-            audit.expires = Some(expires_text.clone());
-            audit.password_check = Some(row.password_fingerprint.clone());
-            tx.record(&audit)?;
+            let token = issue_token(ctx_ref, tx, &row, &plan, forced)?;
             issued.push(Issued {
                 input: input.clone(),
                 user: Some(row.user),
@@ -132,86 +106,21 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
 
     let mut failures = Vec::new();
     for item in &issued {
-        let delivery = match (&mailer, &item.user) {
-            (None, _) => Delivery::NotAsked,
-            // An unknown user under --no-enumerate: nothing to send, and the
-            // same answer as a sent one.
-            (Some(_), None) => Delivery::Sent(None),
-            (Some(mailer), Some(user)) => {
-                let link = token::link(&template, &item.token);
-                let mail = ResetMail {
-                    user,
-                    link: &link,
-                    expires,
-                    ttl,
-                    date: ctx.now,
-                };
-                match mailer.send_reset(&mail) {
-                    Ok(masked) => {
-                        record_email(
-                            ctx,
-                            &mut db,
-                            user,
-                            Outcome::Ok,
-                            format!("reset link sent to {masked}"),
-                        )?;
-                        Delivery::Sent(Some(masked))
-                    }
-                    Err(e) => {
-                        // The link never reached the user: take the token back,
-                        // unless something issued another one since.
-                        let stored = item.token.stored(ctx.cfg.token_storage);
-                        let revoked = db.write(|tx| tx.clear_token_if(user.id, &stored))?;
-                        let what = if revoked {
-                            "; the token was revoked"
-                        } else {
-                            ""
-                        };
-                        let detail = format!("reset link not sent: {}{what}", e.describe());
-                        record_email(ctx, &mut db, user, Outcome::Failed, detail)?;
-                        if args.no_enumerate {
-                            // Answered like a success; the audit trail has it.
-                            Delivery::Sent(None)
-                        } else {
-                            let to = user
-                                .email
-                                .as_deref()
-                                .map_or("the user".to_string(), mail::mask);
-                            failures.push((
-                                revoked,
-                                Error::new(
-                                    e.kind(),
-                                    format!(
-                                        "could not send the reset link to {to}: {}{what}",
-                                        e.describe()
-                                    ),
-                                ),
-                            ));
-                            Delivery::Failed(e.describe())
-                        }
-                    }
-                }
-            }
-        };
-        report(ctx, args, item, &delivery, &template, expires)?;
+        let (delivery, failure) = deliver(ctx, &mut db, mailer.as_ref(), args, item, &plan)?;
+        failures.extend(failure);
+        report(ctx, args, item, &delivery, &plan)?;
     }
     match failures.len() {
         0 => Ok(()),
         1 if issued.len() == 1 => Err(failures.remove(0).1),
         n => {
             // Several users: each failure on its own line, then the verdict.
-            // Retrying makes sense if any failure was temporary.
-            let kind = if failures.iter().any(|(_, e)| e.kind == Kind::TempFail) {
-                Kind::TempFail
-            } else {
-                Kind::Unavailable
-            };
             for (_, e) in &failures {
                 ctx.out.warn(&e.message);
             }
             let revoked = failures.iter().filter(|(r, _)| *r).count();
             Err(Error::new(
-                kind,
+                failure_kind(failures.iter().map(|(_, e)| e.kind)),
                 format!(
                     "{n} of {} reset links could not be sent; {revoked} of their tokens were revoked",
                     issued.len()
@@ -221,24 +130,170 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
     }
 }
 
-enum Delivery {
+/// Retrying makes sense if any failure was temporary.
+pub(super) fn failure_kind(kinds: impl Iterator<Item = Kind>) -> Kind {
+    let kinds: Vec<Kind> = kinds.collect();
+    if kinds.contains(&Kind::TempFail) {
+        Kind::TempFail
+    } else {
+        kinds.first().copied().unwrap_or(Kind::Unavailable)
+    }
+}
+
+/// The lifetime and link every token of this run gets.
+fn plan(ctx: &Context, args: &IssueArgs) -> Result<Plan> {
+    let ttl = match &args.ttl {
+        Some(t) => parse_duration(t)?,
+        None => ctx.cfg.ttl,
+    };
+    if ttl <= TimeDelta::zero() || ttl > ctx.cfg.max_ttl {
+        return Err(Error::bad_input(format!(
+            "--ttl must be more than 0s and at most {}",
+            format_duration(ctx.cfg.max_ttl)
+        )));
+    }
+    let template = args.link.clone().unwrap_or_else(|| ctx.cfg.link.clone());
+    check_link(&template)?;
+    // Whole seconds, so every stored form (text or number) says the same.
+    let expires = DateTime::from_timestamp((ctx.now + ttl).timestamp(), 0)
+        .ok_or_else(|| Error::bad_input("--ttl takes the expiry out of range"))?;
+    Ok(Plan {
+        ttl,
+        expires,
+        expires_text: clock::rfc3339(expires),
+        expires_cell: db::expiry_cell(expires, ctx.cfg.expires_format),
+        template,
+    })
+}
+
+/// Stores a new token for a user and audits it, with what a later redeem
+/// needs to tell whether the password changed since.
+pub(super) fn issue_token(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    row: &UserRow,
+    plan: &Plan,
+    note: &str,
+) -> Result<Token> {
+    let token = Token::generate()?;
+    tx.set_token(
+        row.user.id,
+        &token.stored(ctx.cfg.token_storage),
+        &plan.expires_cell,
+    )?;
+    let mut audit = ctx.audit("issue", Outcome::Ok);
+    audit.user_id = Some(row.user.id);
+    audit.subject = Some(row.user.label());
+    audit.detail = Some(format!(
+        "expires {} (ttl {}){note}",
+        plan.expires_text,
+        format_duration(plan.ttl)
+    ));
+    audit.expires = Some(plan.expires_text.clone());
+    audit.password_check = Some(row.password_fingerprint.clone());
+    tx.record(&audit)?;
+    Ok(token)
+}
+
+/// An unknown user under `--no-enumerate`: audited, rate-limited like a
+/// real one, and answered with a decoy token stored nowhere.
+fn unknown_user(ctx: &Context, tx: &Tx<'_>, args: &IssueArgs, input: &str) -> Result<Issued> {
+    // Keyed as lookups match (emails ignoring case), and limited like a real
+    // user, so a 75 tells nothing either.
+    let subject = match lookup_kind(input, args.by) {
+        Lookup::Email => clean(&input.trim().to_lowercase(), 256),
+        _ => clean(input.trim(), 256),
+    };
+    if !args.force {
+        check_rate_limit(ctx, tx, None, &subject, input)?;
+    }
+    let mut audit = ctx.audit("issue", Outcome::UnknownUser);
+    audit.subject = Some(subject);
+    tx.record(&audit)?;
+    Ok(Issued {
+        input: input.to_string(),
+        user: None,
+        token: Token::generate()?,
+    })
+}
+
+pub(super) enum Delivery {
     NotAsked,
     /// Sent, to this masked address (`None`: nothing to send, answered as sent).
     Sent(Option<String>),
     Failed(String),
 }
 
+/// Emails one token if asked. A failure takes the token back (unless
+/// another was issued since) and is audited; it is returned with whether
+/// the token was revoked, unless `--no-enumerate` hides it.
+pub(super) fn deliver(
+    ctx: &Context,
+    db: &mut Db,
+    mailer: Option<&Mailer>,
+    args: &IssueArgs,
+    item: &Issued,
+    plan: &Plan,
+) -> Result<(Delivery, Option<(bool, Error)>)> {
+    let (mailer, user) = match (mailer, &item.user) {
+        (None, _) => return Ok((Delivery::NotAsked, None)),
+        // An unknown user under --no-enumerate: nothing to send, and the
+        // same answer as a sent one.
+        (Some(_), None) => return Ok((Delivery::Sent(None), None)),
+        (Some(m), Some(u)) => (m, u),
+    };
+    let link = token::link(&plan.template, &item.token);
+    let mail = ResetMail {
+        user,
+        link: &link,
+        expires: plan.expires,
+        ttl: plan.ttl,
+        date: ctx.now,
+    };
+    let e = match mailer.send_reset(&mail) {
+        Ok(masked) => {
+            let detail = format!("reset link sent to {masked}");
+            record_email(ctx, db, user, Outcome::Ok, detail)?;
+            return Ok((Delivery::Sent(Some(masked)), None));
+        }
+        Err(e) => e,
+    };
+    let stored = item.token.stored(ctx.cfg.token_storage);
+    let revoked = db.write(|tx| tx.clear_token_if(user.id, &stored))?;
+    let what = if revoked {
+        "; the token was revoked"
+    } else {
+        ""
+    };
+    let detail = format!("reset link not sent: {}{what}", e.describe());
+    record_email(ctx, db, user, Outcome::Failed, detail)?;
+    if args.no_enumerate {
+        // Answered like a success; the audit trail has it.
+        return Ok((Delivery::Sent(None), None));
+    }
+    let to = user
+        .email
+        .as_deref()
+        .map_or("the user".to_string(), mail::mask);
+    let error = Error::new(
+        e.kind(),
+        format!(
+            "could not send the reset link to {to}: {}{what}",
+            e.describe()
+        ),
+    );
+    Ok((Delivery::Failed(e.describe()), Some((revoked, error))))
+}
+
 /// Prints what happened to one USER.
-fn report(
+pub(super) fn report(
     ctx: &mut Context,
     args: &IssueArgs,
     item: &Issued,
     delivery: &Delivery,
-    template: &str,
-    expires: DateTime<Utc>,
+    plan: &Plan,
 ) -> Result<()> {
-    let link = token::link(template, &item.token);
-    let expires_text = clock::rfc3339(expires);
+    let link = token::link(&plan.template, &item.token);
     let show_link = args.print || matches!(delivery, Delivery::NotAsked);
     if ctx.out.json {
         // Under --no-enumerate every user object holds only what was typed,
@@ -247,7 +302,7 @@ fn report(
             Some(u) if !args.no_enumerate => u.json(),
             _ => typed_user(&item.input, args.by),
         };
-        let mut v = json!({ "user": user, "expires_at": expires_text });
+        let mut v = json!({ "user": user, "expires_at": plan.expires_text });
         match delivery {
             Delivery::NotAsked => v["sent"] = json!(false),
             Delivery::Sent(to) => {
@@ -266,8 +321,9 @@ fn report(
         return ctx.out.json(&v);
     }
     let when = format!(
-        "valid until {expires_text} ({})",
-        clock::relative(expires, ctx.now)
+        "valid until {} ({})",
+        plan.expires_text,
+        clock::relative(plan.expires, ctx.now)
     );
     // Under --no-enumerate every user is named as typed, so the answer for
     // an unknown user cannot be told apart.
@@ -314,7 +370,7 @@ fn qr_code(link: &str) -> Result<String> {
 
 fn record_email(
     ctx: &Context,
-    db: &mut db::Db,
+    db: &mut Db,
     user: &User,
     outcome: Outcome,
     detail: String,

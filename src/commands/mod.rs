@@ -2,6 +2,7 @@
 //! database layer and says what happened.
 
 mod audit;
+mod bulk;
 mod init;
 mod inspect;
 mod issue;

@@ -103,6 +103,8 @@ pub(crate) struct Sql {
     pub by_token: String,
     pub outstanding: [String; 3],
     pub count_outstanding: String,
+    pub count_users: String,
+    pub page: String,
     pub set_token: String,
     pub clear_token: String,
     pub clear_token_if: String,
@@ -158,6 +160,9 @@ impl Sql {
                 outstanding(&format!(" AND ({expiry_ms} <= ?1 OR {dead})")),
             ],
             count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
+            count_users: format!("SELECT count(*) FROM {t}"),
+            // Keyset paging: each page is an index range, whatever the table size.
+            page: format!("{select} WHERE {id} > ?1 ORDER BY {id} LIMIT ?2"),
             set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
             clear_token: format!("{clear} AND {id} = ?1"),
             clear_token_if: format!("{clear} AND {id} = ?1 AND {tok} = ?2"),
@@ -224,6 +229,17 @@ impl Tx<'_> {
             f(user_row(r).map_err(|e| self.err(e))?)?;
         }
         Ok(())
+    }
+
+    /// Up to `limit` users with ids above `after`, in id order.
+    pub fn page_after(&self, after: i64, limit: usize) -> Result<Vec<UserRow>> {
+        self.rows(&self.sql.page, params![after, limit as i64])
+    }
+
+    pub fn count_users(&self) -> Result<u64> {
+        self.conn
+            .query_row(&self.sql.count_users, [], |r| r.get(0))
+            .map_err(|e| self.err(e))
     }
 
     pub fn count_outstanding(&self) -> Result<u64> {

@@ -155,7 +155,7 @@ fn usage_errors_take_the_same_one_line_form() {
         (&["frobnicate"][..], "unrecognized subcommand 'frobnicate'"),
         (
             &["issue"],
-            "the following required arguments were not provided: <USER>...",
+            "the following required arguments were not provided: <USER|--all|--from <FILE>>",
         ),
         (
             &["list", "--color", "sometimes"],

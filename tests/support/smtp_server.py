@@ -4,11 +4,13 @@
 usage: smtp_server.py --maildir DIR [--auth USER:PASS] [--tls-dir DIR]
                       [--starttls | --implicit-tls]
                       [--reply-rcpt "550 ..."] [--reply-data "451 ..."]
+                      [--reject ADDRESS]
        smtp_server.py --silent | --drip
 
 Listens on a free port, prints "PORT <n>" once ready, and serves until
 killed or until its standard input closes. Accepted messages are written to
-the Maildir DIR. --tls-dir makes a throwaway CA and a certificate for
+the Maildir DIR, and the number of connections so far to DIR/../connections.
+--reject refuses one recipient with 550, accepting the others. --tls-dir makes a throwaway CA and a certificate for
 localhost/127.0.0.1 there (ca.pem is what a client must trust). --silent
 accepts connections and never says a word, like a hung server; --drip sends
 its greeting one byte every half second, forever.
@@ -82,6 +84,7 @@ def main():
     p.add_argument("--implicit-tls", action="store_true")
     p.add_argument("--reply-rcpt")
     p.add_argument("--reply-data")
+    p.add_argument("--reject")
     p.add_argument("--silent", action="store_true")
     p.add_argument("--drip", action="store_true")
     args = p.parse_args()
@@ -94,10 +97,24 @@ def main():
 
         box = mailbox.Maildir(args.maildir, create=True)
 
+        counter = os.path.join(os.path.dirname(os.path.abspath(args.maildir)), "connections")
+        connections = [0]
+
         class Handler:
+            async def handle_EHLO(self, server, session, envelope, hostname, responses):
+                if not getattr(session, "counted", False):
+                    session.counted = True
+                    connections[0] += 1
+                    with open(counter, "w") as f:
+                        f.write(str(connections[0]))
+                session.host_name = hostname
+                return responses
+
             async def handle_RCPT(self, server, session, envelope, address, options):
                 if args.reply_rcpt:
                     return args.reply_rcpt
+                if args.reject and address.lower() == args.reject.lower():
+                    return "550 5.1.1 <%s>: recipient rejected" % address
                 envelope.rcpt_tos.append(address)
                 return "250 OK"
 

@@ -1,0 +1,394 @@
+//! Bulk issue: --all and --from, streaming in batches, resuming, dry runs,
+//! a kill -9 in the middle, and sending with one reused connection.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use crate::common::smtp::SmtpServer;
+use crate::common::{TestEnv, assert_one_line_error, json, sha256_hex};
+
+/// A database with `n` users u1..un (u1@example.com ...).
+fn many(n: u32) -> TestEnv {
+    let env = TestEnv::empty();
+    env.cmd().arg("init").assert().success();
+    env.conn()
+        .execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
+             INSERT INTO users (id, username, email) SELECT i, 'u' || i, 'u' || i || '@example.com' FROM n",
+            [n],
+        )
+        .unwrap();
+    env
+}
+
+fn count(env: &TestEnv, sql: &str) -> i64 {
+    env.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn all_on_ten_thousand_users_streams_json_lines() {
+    let env = many(10_000);
+    let out = env
+        .cmd()
+        .args(["--json", "--reason", "INC-1", "issue", "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Issued 10000, skipped 0, failed 0.\n",
+        "no progress bar off a terminal"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| json(l.as_bytes())).collect();
+    assert_eq!(lines.len(), 10_000);
+    assert_eq!(lines[0]["user"]["id"], 1);
+    assert_eq!(lines[9_999]["user"]["id"], 10_000);
+    // Every line's token is what that user's row holds.
+    let conn = env.conn();
+    for v in lines.iter().step_by(997) {
+        let stored: String = conn
+            .query_row(
+                "SELECT password_reset_token FROM users WHERE id = ?1",
+                [v["user"]["id"].as_i64().unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, sha256_hex(v["token"].as_str().unwrap()));
+    }
+    let distinct: std::collections::HashSet<&str> =
+        lines.iter().map(|v| v["token"].as_str().unwrap()).collect();
+    assert_eq!(distinct.len(), 10_000);
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL AND password_reset_expires = '2026-11-21T11:00:00Z'"
+        ),
+        10_000
+    );
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM resetctl_audit WHERE action = 'issue' AND reason = 'INC-1'"
+        ),
+        10_000
+    );
+}
+
+#[test]
+fn from_a_file_or_stdin_skips_comments_reports_unknown_users_and_keeps_the_rest() {
+    let env = many(20);
+    let list = env.path("users.txt");
+    std::fs::write(
+        &list,
+        "# breach 2026-11\nu1\n\n  U2@EXAMPLE.COM  \nnobody@example.com\n3\nu1\n",
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["--json", "issue", "--from"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(67),
+        "an unknown user fails the run, not the others"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("resetctl: warning: line 5: no user with email 'nobody@example.com'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Issued 3, skipped 1, failed 1."),
+        "u1 listed twice keeps its first token: {stderr}"
+    );
+    assert!(
+        stderr
+            .trim_end()
+            .ends_with("resetctl: error: 1 of 5 users failed; the others were kept"),
+        "{stderr}"
+    );
+    let ids: Vec<i64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| json(l.as_bytes())["user"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
+        ),
+        3
+    );
+
+    let mut child = env
+        .std_cmd()
+        .args(["-q", "issue", "--from", "-"])
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"u10\nu11@example.com\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().lines().count(),
+        2,
+        "-q: the links only"
+    );
+    assert!(out.stderr.is_empty());
+    let out = env
+        .cmd()
+        .args(["issue", "--from", "missing.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(66));
+    assert_one_line_error(&out.stderr, "the user list 'missing.txt' does not exist");
+}
+
+#[test]
+fn dry_run_only_counts_and_skip_active_resumes() {
+    let env = many(1_200);
+    env.cmd()
+        .args(["issue", "--from", "-"])
+        .write_stdin("u1\nu2\nu3\n")
+        .assert()
+        .success();
+    let before = env.bytes();
+    let out = env
+        .cmd()
+        .args(["issue", "--all", "--skip-active", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Dry run: would issue 1197, skip 3; 0 failed.\n"
+    );
+    assert_eq!(env.bytes(), before, "a dry run writes nothing");
+    let v = json(
+        &env.cmd()
+            .args(["--json", "issue", "--all", "--dry-run"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(
+        v,
+        serde_json::json!({"dry_run": true, "issued": 1200, "skipped": 0, "failed": 0})
+    );
+    let first_tokens: Vec<String> = (1..=3).map(|id| env.token_row(id).0.unwrap()).collect();
+    let out = env
+        .cmd()
+        .args(["issue", "--all", "--skip-active"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Issued 1197, skipped 3, failed 0."));
+    let kept: Vec<String> = (1..=3).map(|id| env.token_row(id).0.unwrap()).collect();
+    assert_eq!(kept, first_tokens, "live tokens were left alone");
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
+        ),
+        1_200
+    );
+}
+
+#[test]
+fn a_kill_9_mid_run_leaves_whole_pairs_and_a_resume_finishes() {
+    let env = many(60_000);
+    let mut child = env
+        .std_cmd()
+        .args(["--json", "issue", "--all"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the first batches to commit, then kill without warning.
+    let reader = env.conn();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let done: i64 = reader
+            .query_row(
+                "SELECT count(*) FROM resetctl_audit WHERE action = 'issue'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or(0);
+        if done >= 1_000 || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    drop(reader);
+    let issued = count(
+        &env,
+        "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL",
+    );
+    assert!(status.code().is_none(), "killed by a signal, not finished");
+    assert!(
+        issued > 0 && issued < 60_000,
+        "killed mid-run: {issued} issued"
+    );
+    let integrity: String = env
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM users WHERE (password_reset_token IS NULL) <> (password_reset_expires IS NULL)"
+        ),
+        0,
+        "no token without its expiry, nor the reverse"
+    );
+    assert_eq!(issued % 500, 0, "whole batches only");
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM resetctl_audit WHERE action = 'issue'"
+        ),
+        issued,
+        "every token has its audit row"
+    );
+    let out = env
+        .std_cmd()
+        .args(["issue", "--all", "--skip-active"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!(
+            "Issued {}, skipped {issued}, failed 0.",
+            60_000 - issued
+        )),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
+        ),
+        60_000
+    );
+}
+
+#[test]
+fn send_reuses_one_connection_paces_and_lists_failures() {
+    let env = many(12);
+    let server = SmtpServer::start(env.dir.path(), &["--reject", "u7@example.com"]);
+    let cfg = env.config(&format!(
+        "[email]\nfrom = \"Support <support@example.com>\"\ntransport = \"smtp://127.0.0.1:{}\"\n",
+        server.port
+    ));
+    let started = Instant::now();
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["--json", "issue", "--all", "--send", "--rate", "40/s"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(
+        out.status.code(),
+        Some(69),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("resetctl: warning: could not send the reset link to u***@example.com: permanent failure"), "{stderr}");
+    assert!(
+        stderr.contains("Issued 11, skipped 0, failed 1."),
+        "{stderr}"
+    );
+    assert_eq!(server.messages().len(), 11);
+    let connections = std::fs::read_to_string(env.dir.path().join("connections")).unwrap();
+    // One connection carries every message; lettre drops a connection after
+    // a refused recipient, so the refusal costs exactly one reconnect.
+    assert_eq!(
+        connections, "2",
+        "one SMTP connection, replaced once after the refusal"
+    );
+    assert!(
+        took >= Duration::from_millis(11 * 1000 / 40),
+        "paced at 40/s: {took:?}"
+    );
+    assert_eq!(
+        env.token_row(7),
+        (None, None),
+        "the failed user's token was revoked"
+    );
+    assert!(env.token_row(8).0.is_some(), "the others were kept");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| json(l.as_bytes()))
+        .collect();
+    assert_eq!(lines.len(), 12);
+    assert_eq!(lines[6]["sent"], false);
+    assert!(
+        lines.iter().all(|v| v.get("token").is_none()),
+        "no token without --print"
+    );
+    // Resuming sends to the failed user only (the others hold delivered tokens).
+    let second = SmtpServer::start(&env.path("second"), &[]);
+    let ok = env.config(&format!(
+        "[email]\nfrom = \"Support <support@example.com>\"\ntransport = \"smtp://127.0.0.1:{}\"\n",
+        second.port
+    ));
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&ok)
+        .args(["issue", "--all", "--send", "--skip-active"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Issued 1, skipped 11, failed 0."));
+    assert_eq!(
+        second.messages()[0].header("To"),
+        Some("u7 <u7@example.com>")
+    );
+}
+
+#[test]
+fn bulk_flags_are_checked() {
+    let env = many(3);
+    for (args, code) in [
+        (&["issue", "--all", "u1"][..], 2),
+        (&["issue", "--all", "--from", "x"], 2),
+        (&["issue", "--all", "--rate", "5/s"], 2),
+        (&["issue", "--all", "--send", "--rate", "fast"], 65),
+    ] {
+        let out = env.cmd().args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
