@@ -81,10 +81,10 @@ impl Output {
         t.load_preset(NOTHING)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(header.iter().map(Cell::new));
+        // comfy-table fits itself to the terminal stdout is on, if any; it
+        // styles only cells given a colour, and those only when colour is on.
         if self.color {
             t.enforce_styling();
-        } else {
-            t.force_no_tty();
         }
         t
     }

@@ -15,6 +15,7 @@ mod init;
 mod inspect;
 mod issue;
 mod list;
+mod polish;
 mod purge;
 mod rate_limit;
 mod redeem;

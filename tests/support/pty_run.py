@@ -8,7 +8,8 @@ and Enter. An EXPECT starting with "(hidden)" is a password prompt: the rest
 is the text to wait for, and SEND is typed only once the program has turned
 the terminal's echo off (so a program that fails to hide it is caught, and one
 that does is never raced). Prints all the command wrote to the terminal and exits with its
-exit status. Gives up after 30 seconds.
+exit status. Gives up after 30 seconds. The terminal is 120 columns wide, or
+PTY_COLS.
 """
 import fcntl
 import os
@@ -33,7 +34,8 @@ def main():
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(command[0], command)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    cols = int(os.environ.get("PTY_COLS", "120"))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, cols, 0, 0))
 
     seen = b""
     searched = 0
