@@ -107,14 +107,6 @@ impl Db {
         Ok(db)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     /// Runs `f` inside `BEGIN IMMEDIATE`: the write lock is taken up front,
     /// so waiting for it honours busy_timeout (a deferred transaction that
     /// upgrades later fails at once with SQLITE_BUSY), and a check made
