@@ -11,6 +11,7 @@ mod config;
 mod email;
 mod exit_codes;
 mod global;
+mod hostile;
 mod init;
 mod inspect;
 mod issue;
