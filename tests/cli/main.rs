@@ -18,6 +18,7 @@ mod issue;
 mod list;
 mod polish;
 mod purge;
+mod races;
 mod rate_limit;
 mod redeem;
 mod revoke;
