@@ -13,6 +13,9 @@ pub mod output;
 pub mod password;
 pub mod token;
 
+#[cfg(test)]
+mod proptests;
+
 pub use context::Context;
 
 /// Runs one parsed command line.

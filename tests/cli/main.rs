@@ -23,3 +23,4 @@ mod rate_limit;
 mod redeem;
 mod revoke;
 mod schemas;
+mod secrets;

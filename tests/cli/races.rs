@@ -297,3 +297,59 @@ fn kill_9_at_twenty_points_during_redeem_never_half_writes() {
         "some kills must land before the write: {outcomes:?}"
     );
 }
+
+#[test]
+fn kill_9_at_ten_points_during_bulk_issue_leaves_whole_pairs() {
+    let env = TestEnv::empty();
+    env.cmd().arg("init").assert().success();
+    env.conn()
+        .execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) \
+             INSERT INTO users (id, username, email) SELECT i, 'u' || i, 'u' || i || '@example.com' FROM n",
+            [],
+        )
+        .unwrap();
+    let mut issued_at = Vec::new();
+    for point in 0..10u64 {
+        env.cmd()
+            .args(["revoke", "--all", "--yes"])
+            .assert()
+            .success();
+        let mut child = env
+            .std_cmd()
+            .args(["--json", "issue", "--all"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(40 + point * 60));
+        let _ = child.kill();
+        let _ = child.wait();
+        let conn = env.conn();
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok", "point {point}");
+        let (tokens, halves): (i64, i64) = conn
+            .query_row(
+                "SELECT count(password_reset_token), \
+                 count(*) FILTER (WHERE (password_reset_token IS NULL) <> (password_reset_expires IS NULL)) FROM users",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            halves, 0,
+            "point {point}: a token without its expiry, or the reverse"
+        );
+        assert_eq!(
+            tokens % 500,
+            0,
+            "point {point}: whole batches only ({tokens})"
+        );
+        issued_at.push(tokens);
+    }
+    assert!(
+        issued_at.iter().any(|&n| n > 0 && n < 20_000),
+        "some kills landed mid-run: {issued_at:?}"
+    );
+}

@@ -119,6 +119,15 @@ impl Received {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The token of the reset link in the body, or "" for a mail without one.
+    pub fn token_if_any(&self) -> String {
+        if self.text.contains("token=") {
+            self.token()
+        } else {
+            String::new()
+        }
+    }
+
     /// The token of the first reset link in the plain-text body.
     pub fn token(&self) -> String {
         let at = self.text.find("token=").expect("a reset link in the body") + "token=".len();
