@@ -19,9 +19,10 @@ use crate::error::{Error, Kind, Result, shown};
 use crate::input::{self, Line};
 use crate::mail::Mailer;
 
-/// Users per transaction: large enough that commits are not the cost, small
-/// enough that the write lock is never held for long.
-const BATCH: usize = 500;
+/// Users per transaction: large enough that commits (each with its fsyncs)
+/// are not the cost, small enough that the write lock is held for tens of
+/// milliseconds, not seconds.
+const BATCH: usize = 5000;
 /// A line of `--from` longer than this is not a USER.
 const MAX_LINE: usize = 4096;
 
@@ -73,6 +74,7 @@ pub(super) fn run(
     pace: Option<Duration>,
 ) -> Result<()> {
     let mut db = ctx.open(Access::ReadWrite)?;
+    db.set_cache_kib(16 * 1024)?;
     let mut source = match &args.from {
         None => Source::All { after: i64::MIN },
         Some(path) => Source::Lines {

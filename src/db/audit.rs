@@ -37,7 +37,7 @@ CREATE TABLE resetctl_audit (
   password_check TEXT           -- issue: fingerprint of the password hash then
 );
 CREATE INDEX resetctl_audit_user_idx ON resetctl_audit (user_id, id);
-CREATE INDEX resetctl_audit_subject_idx ON resetctl_audit (subject, id);
+CREATE INDEX resetctl_audit_subject_idx ON resetctl_audit (subject, id) WHERE user_id IS NULL;
 ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,11 +133,13 @@ fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
 impl Tx<'_> {
     pub fn record(&self, e: &AuditEntry) -> Result<()> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO resetctl_audit \
                  (at, actor, action, outcome, user_id, subject, detail, reason, expires, password_check) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
+            )
+            .and_then(|mut st| {
+                st.execute(params![
                     e.at,
                     e.actor,
                     e.action,
@@ -148,8 +150,8 @@ impl Tx<'_> {
                     e.reason,
                     e.expires,
                     e.password_check
-                ],
-            )
+                ])
+            })
             .map(drop)
             .map_err(|e| self.err(e))
     }

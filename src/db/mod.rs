@@ -107,6 +107,15 @@ impl Db {
         Ok(db)
     }
 
+    /// A bigger page cache for this connection only (nothing persistent),
+    /// so a bulk batch's scattered index updates need not spill to disk
+    /// before its commit.
+    pub fn set_cache_kib(&self, kib: u32) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{kib}"))
+            .map_err(|e| self.err(e))
+    }
+
     /// Runs `f` inside `BEGIN IMMEDIATE`: the write lock is taken up front,
     /// so waiting for it honours busy_timeout (a deferred transaction that
     /// upgrades later fails at once with SQLITE_BUSY), and a check made

@@ -138,10 +138,13 @@ impl Sql {
         let select = format!(
             "SELECT {id}, {username}, {email}, ({has_token}), {exp}, {dead}, {fingerprint} FROM {t}"
         );
+        // Listing never issues, so it skips hashing every row's password.
+        let select_listed =
+            format!("SELECT {id}, {username}, {email}, ({has_token}), {exp}, {dead}, '' FROM {t}");
         let expiry_ms = format!("coalesce({EXPIRY_MS_FN}({exp}), 0)");
         // `?1 IS NOT NULL` keeps one parameter in every variant.
         let outstanding = |cond: &str| {
-            format!("{select} WHERE {has_token}{cond} AND ?1 IS NOT NULL ORDER BY {id}")
+            format!("{select_listed} WHERE {has_token}{cond} AND ?1 IS NOT NULL ORDER BY {id}")
         };
         let clear = format!("UPDATE {t} SET {tok} = NULL, {exp} = NULL WHERE {has_token}");
         Sql {
@@ -252,7 +255,8 @@ impl Tx<'_> {
     /// application wants it.
     pub fn set_token(&self, user_id: i64, stored: &str, expires: &Value) -> Result<()> {
         self.conn
-            .execute(&self.sql.set_token, params![stored, expires, user_id])
+            .prepare_cached(&self.sql.set_token)
+            .and_then(|mut st| st.execute(params![stored, expires, user_id]))
             .map(drop)
             .map_err(|e| self.err(e))
     }
@@ -260,7 +264,8 @@ impl Tx<'_> {
     /// Clears one user's token; false when there was none.
     pub fn clear_token(&self, user_id: i64) -> Result<bool> {
         self.conn
-            .execute(&self.sql.clear_token, params![user_id])
+            .prepare_cached(&self.sql.clear_token)
+            .and_then(|mut st| st.execute(params![user_id]))
             .map(|n| n > 0)
             .map_err(|e| self.err(e))
     }
@@ -269,7 +274,8 @@ impl Tx<'_> {
     /// since by someone else is left alone.
     pub fn clear_token_if(&self, user_id: i64, stored: &str) -> Result<bool> {
         self.conn
-            .execute(&self.sql.clear_token_if, params![user_id, stored])
+            .prepare_cached(&self.sql.clear_token_if)
+            .and_then(|mut st| st.execute(params![user_id, stored]))
             .map(|n| n > 0)
             .map_err(|e| self.err(e))
     }

@@ -257,7 +257,7 @@ fn a_kill_9_mid_run_leaves_whole_pairs_and_a_resume_finishes() {
         0,
         "no token without its expiry, nor the reverse"
     );
-    assert_eq!(issued % 500, 0, "whole batches only");
+    assert_eq!(issued % 5000, 0, "whole batches only");
     assert_eq!(
         count(
             &env,
