@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# resetctl against the tools people would use instead, in one run, as ratios.
+#
+#   bench/run.sh [USERS] [RUNS]      (defaults: 1000000 users, 5 runs)
+#
+# RESETCTL_BENCH_BIN=path uses that binary instead of building a release one.
+#
+# Builds the release binary, makes a database of USERS users once (10% with
+# an outstanding token, half of those expired) under bench/work/, then times
+# each resetctl command beside its baseline with hyperfine and prints medians,
+# ratios and peak memory as a Markdown table. Needs hyperfine, sqlite3 and the
+# argon2 CLI (Debian: apt-get install hyperfine sqlite3 argon2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+users=${1:-1000000}
+runs=${2:-5}
+work=bench/work
+mkdir -p "$work"
+for tool in hyperfine sqlite3 argon2 python3; do
+  command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool is needed" >&2; exit 2; }
+done
+
+# CI's smoke run passes the debug binary it already built; real runs use release.
+if [ -n "${RESETCTL_BENCH_BIN:-}" ]; then
+  bin=$(realpath "$RESETCTL_BENCH_BIN")
+else
+  cargo build --release --quiet
+  bin=$PWD/target/release/resetctl
+fi
+export RESETCTL_NOW=2026-11-21T10:00:00Z
+cfg=$work/bench.toml
+printf '[limits]\nissue = "off"\n' > "$cfg"
+chmod 600 "$cfg"
+export RESETCTL_CONFIG=$cfg
+
+base=$work/base-$users.db
+if [ ! -f "$base" ]; then
+  echo "making $base ..." >&2
+  rm -f "$base.tmp"
+  RESETCTL_DB=$base.tmp "$bin" -q init
+  sqlite3 "$base.tmp" "
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $users)
+    INSERT INTO users (id, username, email, password_hash, password_reset_token, password_reset_expires)
+    SELECT i, 'user' || i, 'User' || i || '@Example.com', 'x',
+           CASE WHEN i % 10 = 0 THEN lower(hex(randomblob(32))) END,
+           CASE WHEN i % 20 = 0 THEN '2026-11-21T09:00:00Z' WHEN i % 10 = 0 THEN '2026-11-21T12:00:00Z' END
+    FROM n;"
+  mv "$base.tmp" "$base"
+fi
+# For purge: half the users hold an expired token.
+expired=$work/expired-$users.db
+if [ ! -f "$expired" ]; then
+  cp "$base" "$expired.tmp"
+  sqlite3 "$expired.tmp" "UPDATE users SET password_reset_token = lower(hex(randomblob(32))), password_reset_expires = '2026-11-21T09:00:00Z' WHERE id % 2 = 0;"
+  mv "$expired.tmp" "$expired"
+fi
+db=$work/run.db
+cp "$base" "$db"
+export RESETCTL_DB=$db
+mid=$((users / 2))
+email="user$mid@example.com"
+json=$work/json
+mkdir -p "$json"
+results=()
+
+# bench NAME BASELINE-COMMAND RESETCTL-COMMAND [PREPARE]
+bench() {
+  local name=$1 baseline=$2 ours=$3 prepare=${4:-}
+  local args=(--runs "$runs" --warmup 1 --style none --export-json "$json/$name.json" -N)
+  [ -z "$prepare" ] || args+=(--prepare "$prepare")
+  hyperfine "${args[@]}" -n baseline "$baseline" -n resetctl "$ours" >/dev/null
+  results+=("$name")
+}
+
+bench startup "sqlite3 --version" "$bin --version"
+bench issue-one \
+  "sqlite3 $db \"UPDATE users SET password_reset_token = lower(hex(randomblob(32))), password_reset_expires = '2026-11-21T11:00:00Z' WHERE email = '$email' COLLATE NOCASE\"" \
+  "$bin --json issue $email"
+bench inspect-one \
+  "sqlite3 $db \"SELECT id, username, email, password_reset_expires FROM users WHERE email = '$email' COLLATE NOCASE\"" \
+  "$bin --json inspect $email"
+bench list \
+  "sqlite3 -json $db \"SELECT id, username, email, password_reset_expires FROM users WHERE password_reset_token IS NOT NULL ORDER BY id\"" \
+  "$bin --json list"
+bench purge \
+  "sqlite3 $db \"UPDATE users SET password_reset_token = NULL, password_reset_expires = NULL WHERE password_reset_token IS NOT NULL AND unixepoch(password_reset_expires) <= unixepoch('2026-11-21T10:00:00Z')\"" \
+  "$bin --json purge" \
+  "cp $expired $db"
+bench issue-all \
+  "sqlite3 $db \"UPDATE users SET password_reset_token = lower(hex(randomblob(32))), password_reset_expires = '2026-11-21T11:00:00Z'\"" \
+  "$bin --json issue --all" \
+  "cp $base $db"
+token=$(printf 'b%.0s' $(seq 64))
+hash=$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)
+bench redeem \
+  "sh -c 'printf %s correct-horse-battery | argon2 somesaltsomesalt -id -t 2 -k 19456 -p 1 -e'" \
+  "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin redeem $token --password-stdin'" \
+  "sqlite3 $db \"UPDATE users SET password_reset_token = '$hash', password_reset_expires = '2026-11-21T12:00:00Z' WHERE id = $mid\""
+
+# Peak memory of the streaming commands.
+cp "$base" "$db"
+rss_issue=$( { /usr/bin/time -f %M "$bin" --json issue --all >/dev/null; } 2>&1 | tail -1)
+rss_list=$( { /usr/bin/time -f %M "$bin" --json list >/dev/null; } 2>&1 | tail -1)
+
+python3 - "$json" "$users" "$runs" "$rss_issue" "$rss_list" "${results[@]}" <<'PY'
+import json, os, platform, statistics, sys
+folder, users, runs, rss_issue, rss_list, *names = sys.argv[1:]
+targets = {"startup": 1.5, "issue-one": 1.5, "inspect-one": 1.5, "list": 1.5, "purge": 1.2, "issue-all": 2.0, "redeem": 1.0}
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+print(f"Machine: {cpu}, {os.cpu_count()} cores. Users: {int(users):,}. Runs: {runs} (median).\n")
+print("| scenario | baseline median | resetctl median | ratio | target | met |")
+print("|---|---|---|---|---|---|")
+for name in names:
+    data = json.load(open(os.path.join(folder, name + ".json")))["results"]
+    base, ours = (statistics.median(r["times"]) for r in data)
+    ratio = ours / base
+    target = targets[name]
+    print(f"| {name} | {base * 1000:.1f} ms | {ours * 1000:.1f} ms | {ratio:.2f}x | <= {target}x | {'yes' if ratio <= target else 'no'} |")
+print(f"\nPeak RSS: issue --all {int(rss_issue) / 1024:.1f} MB, list --json {int(rss_list) / 1024:.1f} MB (target < 64 MB).")
+PY
