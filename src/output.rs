@@ -83,6 +83,11 @@ impl Output {
             .set_header(header.iter().map(Cell::new));
         // comfy-table fits itself to the terminal stdout is on, if any; it
         // styles only cells given a colour, and those only when colour is on.
+        // A terminal that reports no width (some pseudo-terminals) is
+        // treated as none, not as zero columns to squeeze into.
+        if t.width() == Some(0) {
+            t.force_no_tty();
+        }
         if self.color {
             t.enforce_styling();
         }

@@ -80,7 +80,9 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
                 }
                 Err(e) => return Err(e),
             };
-            if !seen.insert(row.user.id) {
+            // Under --no-enumerate every argument gets its own answer, as an
+            // unknown one would: merging two names of one user would tell.
+            if !seen.insert(row.user.id) && !args.no_enumerate {
                 continue;
             }
             let label = row.user.label();

@@ -430,3 +430,32 @@ fn qr_code_of_the_link_on_a_terminal_or_when_asked() {
         .unwrap();
     assert!(serde_json::from_slice::<serde_json::Value>(&v.stdout).is_ok());
 }
+
+#[test]
+fn no_enumerate_answers_every_argument_even_two_names_of_one_user() {
+    let env = TestEnv::demo();
+    let out = env
+        .cmd()
+        .args([
+            "--json",
+            "issue",
+            "--no-enumerate",
+            "carol",
+            "CAROL@example.com",
+            "ghost@x.test",
+            "ghost@x.test",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let users: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| json(l.as_bytes())["user"].clone())
+        .collect();
+    assert_eq!(users.len(), 4, "one answer per argument, known or not");
+    assert_eq!(
+        users[1],
+        serde_json::json!({"id": null, "username": null, "email": "CAROL@example.com"})
+    );
+}

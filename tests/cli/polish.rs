@@ -66,6 +66,20 @@ fn tables_fit_a_narrow_terminal() {
             line.chars().count()
         );
     }
+    // A terminal that reports no width at all is not squeezed to zero columns.
+    let out = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/pty_run.py"
+        ))
+        .args(["--", crate::common::BIN, "--color", "never", "list"])
+        .env("PTY_COLS", "0")
+        .env("RESETCTL_DB", &env.db)
+        .env("RESETCTL_NOW", crate::common::NOW)
+        .output()
+        .unwrap();
+    let screen = String::from_utf8(out.stdout).unwrap();
+    assert!(screen.contains("bob@example.com"), "{screen}");
     // Without a terminal nothing is wrapped: one line per user for scripts.
     let piped = String::from_utf8(env.cmd().arg("list").output().unwrap().stdout).unwrap();
     assert_eq!(piped.lines().count(), 3);
