@@ -139,7 +139,7 @@ impl JsonArray<'_> {
     }
 }
 
-fn stdout_error(e: io::Error) -> Error {
+pub(crate) fn stdout_error(e: io::Error) -> Error {
     if e.kind() == io::ErrorKind::BrokenPipe {
         Error::broken_pipe()
     } else {

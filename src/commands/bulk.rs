@@ -63,7 +63,14 @@ enum Judged {
 /// One USER of the run: a row already read (`--all`), or a line to look up.
 enum Entry {
     Row(crate::db::UserRow),
-    Line { line_no: u64, text: String },
+    Line {
+        line_no: u64,
+        text: String,
+    },
+    /// A line longer than any USER: reported, not looked up.
+    TooLong {
+        line_no: u64,
+    },
 }
 
 pub(super) fn run(
@@ -186,7 +193,8 @@ fn next_batch(db: &Db, source: &mut Source) -> Result<Vec<Entry>> {
                     Ok(Line::TooLong) => {
                         // The rest of an overlong line is not another USER.
                         skip_rest_of_line(reader)?;
-                        "\u{0}too long".to_string()
+                        entries.push(Entry::TooLong { line_no: *line_no });
+                        continue;
                     }
                     Ok(Line::Text(t)) => String::from_utf8_lossy(&t).trim().to_string(),
                     Err(e) => return Err(Error::io(format!("cannot read the user list: {e}"))),
@@ -228,25 +236,23 @@ fn judge_batch(
                 let input = row.user.id.to_string();
                 (row, input)
             }
-            Entry::Line { line_no, text } => {
-                if text == "\u{0}too long" {
-                    out.push(Judged::Fail(Error::bad_input(format!(
-                        "line {line_no}: too long for a USER"
-                    ))));
+            Entry::TooLong { line_no } => {
+                out.push(Judged::Fail(Error::bad_input(format!(
+                    "line {line_no}: too long for a USER"
+                ))));
+                continue;
+            }
+            Entry::Line { line_no, text } => match ctx.resolve(tx, &text, args.by) {
+                Ok(row) => (row, text),
+                Err(e) if matches!(e.kind, Kind::NoUser | Kind::BadInput) => {
+                    out.push(Judged::Fail(Error::new(
+                        e.kind,
+                        format!("line {line_no}: {}", e.message),
+                    )));
                     continue;
                 }
-                match ctx.resolve(tx, &text, args.by) {
-                    Ok(row) => (row, text),
-                    Err(e) if matches!(e.kind, Kind::NoUser | Kind::BadInput) => {
-                        out.push(Judged::Fail(Error::new(
-                            e.kind,
-                            format!("line {line_no}: {}", e.message),
-                        )));
-                        continue;
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
+                Err(e) => return Err(e),
+            },
         };
         let state = State::of(&row, ctx.now);
         if args.skip_active && matches!(state, State::Active(_)) && delivered(tx, args, &row)? {

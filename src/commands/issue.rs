@@ -370,7 +370,8 @@ fn qr_code(link: &str) -> Result<String> {
         .build())
 }
 
-fn record_email(
+/// The audit row of one email, sent or not.
+pub(super) fn record_email(
     ctx: &Context,
     db: &mut Db,
     user: &User,

@@ -44,13 +44,8 @@ pub fn completions(shell: clap_complete::Shell) -> Result<()> {
         "resetctl",
         &mut out,
     );
-    std::io::Write::write_all(&mut std::io::stdout().lock(), &out).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Error::broken_pipe()
-        } else {
-            Error::io(format!("cannot write to standard output: {e}"))
-        }
-    })
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &out)
+        .map_err(crate::output::stdout_error)
 }
 
 /// A token argument: the token or link itself, or `-` for the first line of

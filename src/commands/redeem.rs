@@ -110,11 +110,7 @@ fn notify(ctx: &Context, db: &mut crate::db::Db, mailer: &Mailer, user: &User) -
             )
         }
     };
-    let mut audit = ctx.audit("email", outcome);
-    audit.user_id = Some(user.id);
-    audit.subject = Some(user.label());
-    audit.detail = Some(detail);
-    db.write(|tx| tx.record(&audit))?;
+    super::issue::record_email(ctx, db, user, outcome, detail)?;
     Ok(sent)
 }
 

@@ -7,27 +7,13 @@ use std::time::{Duration, Instant};
 use crate::common::smtp::SmtpServer;
 use crate::common::{TestEnv, assert_one_line_error, json, sha256_hex};
 
-/// A database with `n` users u1..un (u1@example.com ...).
-fn many(n: u32) -> TestEnv {
-    let env = TestEnv::empty();
-    env.cmd().arg("init").assert().success();
-    env.conn()
-        .execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
-             INSERT INTO users (id, username, email) SELECT i, 'u' || i, 'u' || i || '@example.com' FROM n",
-            [n],
-        )
-        .unwrap();
-    env
-}
-
 fn count(env: &TestEnv, sql: &str) -> i64 {
     env.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 #[test]
 fn all_on_ten_thousand_users_streams_json_lines() {
-    let env = many(10_000);
+    let env = TestEnv::with_users(10_000);
     let out = env
         .cmd()
         .args(["--json", "--reason", "INC-1", "issue", "--all"])
@@ -82,7 +68,7 @@ fn all_on_ten_thousand_users_streams_json_lines() {
 
 #[test]
 fn from_a_file_or_stdin_skips_comments_reports_unknown_users_and_keeps_the_rest() {
-    let env = many(20);
+    let env = TestEnv::with_users(20);
     let list = env.path("users.txt");
     std::fs::write(
         &list,
@@ -159,7 +145,7 @@ fn from_a_file_or_stdin_skips_comments_reports_unknown_users_and_keeps_the_rest(
 
 #[test]
 fn dry_run_only_counts_and_skip_active_resumes() {
-    let env = many(1_200);
+    let env = TestEnv::with_users(1_200);
     env.cmd()
         .args(["issue", "--from", "-"])
         .write_stdin("u1\nu2\nu3\n")
@@ -209,7 +195,7 @@ fn dry_run_only_counts_and_skip_active_resumes() {
 
 #[test]
 fn a_kill_9_mid_run_leaves_whole_pairs_and_a_resume_finishes() {
-    let env = many(60_000);
+    let env = TestEnv::with_users(60_000);
     let mut child = env
         .std_cmd()
         .args(["--json", "issue", "--all"])
@@ -293,7 +279,7 @@ fn a_kill_9_mid_run_leaves_whole_pairs_and_a_resume_finishes() {
 
 #[test]
 fn send_reuses_one_connection_paces_and_lists_failures() {
-    let env = many(12);
+    let env = TestEnv::with_users(12);
     let server = SmtpServer::start(env.dir.path(), &["--reject", "u7@example.com"]);
     let cfg = env.config(&format!(
         "[email]\nfrom = \"Support <support@example.com>\"\ntransport = \"smtp://127.0.0.1:{}\"\n",
@@ -376,7 +362,7 @@ fn send_reuses_one_connection_paces_and_lists_failures() {
 
 #[test]
 fn bulk_flags_are_checked() {
-    let env = many(3);
+    let env = TestEnv::with_users(3);
     for (args, code) in [
         (&["issue", "--all", "u1"][..], 2),
         (&["issue", "--all", "--from", "x"], 2),
@@ -391,4 +377,27 @@ fn bulk_flags_are_checked() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn an_overlong_line_in_the_list_is_one_failure_not_the_end() {
+    let env = TestEnv::with_users(3);
+    let list = format!("u1\n{}\nu2\n", "x".repeat(10_000));
+    let out = env
+        .cmd()
+        .args(["issue", "--from", "-"])
+        .write_stdin(list)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("resetctl: warning: line 2: too long for a USER"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Issued 2, skipped 0, failed 1."),
+        "{stderr}"
+    );
+    assert!(env.token_row(1).0.is_some() && env.token_row(2).0.is_some());
 }

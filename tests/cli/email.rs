@@ -289,10 +289,7 @@ fn failures_revoke_the_token_and_say_whether_to_retry() {
         &["--reply-data", "451 4.3.0 Try again later"],
     );
     let hung = SmtpServer::start(&env.path("c"), &["--silent"]);
-    let down = {
-        let s = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        s.local_addr().unwrap().port()
-    };
+    let down = crate::common::closed_port();
     for (port, extra, code, why) in [
         (rcpt_5xx.port, "", 69, "permanent failure"),
         (data_4xx.port, "", 75, "temporary failure"),
@@ -394,11 +391,7 @@ fn redeem_notify_sends_a_notice_and_a_failure_only_warns() {
     assert!(!m.raw.contains("notified password") && !m.raw.contains(&token));
 
     // Server down: the password still changes; a warning; audited; exit 0.
-    let down = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let down = crate::common::closed_port();
     let cfg = config(&env, &format!("smtp://127.0.0.1:{down}"), "");
     let token = env.issue("carol");
     let out = env
@@ -601,11 +594,7 @@ fn failures_that_will_not_fix_themselves_are_permanent() {
 fn no_enumerate_never_tells_through_delivery_failures() {
     let env = TestEnv::demo();
     // Server down: found before anything is issued, the same for everyone.
-    let down = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let down = crate::common::closed_port();
     let cfg = config(&env, &format!("smtp://127.0.0.1:{down}"), "");
     let before = env.bytes();
     for who in ["alice@example.com", "nobody@example.com"] {

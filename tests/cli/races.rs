@@ -300,15 +300,7 @@ fn kill_9_at_twenty_points_during_redeem_never_half_writes() {
 
 #[test]
 fn kill_9_at_ten_points_during_bulk_issue_leaves_whole_pairs() {
-    let env = TestEnv::empty();
-    env.cmd().arg("init").assert().success();
-    env.conn()
-        .execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) \
-             INSERT INTO users (id, username, email) SELECT i, 'u' || i, 'u' || i || '@example.com' FROM n",
-            [],
-        )
-        .unwrap();
+    let env = TestEnv::with_users(20_000);
     let mut issued_at = Vec::new();
     for point in 0..10u64 {
         env.cmd()

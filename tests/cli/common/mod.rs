@@ -42,6 +42,20 @@ impl TestEnv {
         env
     }
 
+    /// An initialised database with `n` users u1..un (u1@example.com ...).
+    pub fn with_users(n: u32) -> TestEnv {
+        let env = TestEnv::empty();
+        env.cmd().arg("init").assert().success();
+        env.conn()
+            .execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
+                 INSERT INTO users (id, username, email) SELECT i, 'u' || i, 'u' || i || '@example.com' FROM n",
+                [n],
+            )
+            .unwrap();
+        env
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -230,6 +244,15 @@ const CLEARED: [&str; 8] = [
     "NO_COLOR",
     "RUST_BACKTRACE",
 ];
+
+/// A port on 127.0.0.1 with nothing listening: a mail server that is down.
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
 
 pub fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
