@@ -431,13 +431,17 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__issue)
-            opts="-q -h --all --from --skip-active --dry-run --rate --by --ttl --link --no-enumerate --force --send --print --qr --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --all --from --skip-active --dry-run --batch --rate --by --ttl --link --no-enumerate --force --send --print --qr --db --config --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

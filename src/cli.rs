@@ -141,6 +141,10 @@ pub struct IssueArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Bulk: users per transaction; fewer hold the app's writers off for less time [default: 50000, with --send 100]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub batch: Option<u32>,
+
     /// Bulk with --send: at most N emails per second (e.g. 10/s)
     #[arg(long, value_name = "N/s", requires = "send")]
     pub rate: Option<String>,

@@ -166,7 +166,7 @@ pub fn clean(value: &str, max_chars: usize) -> String {
             out.push('…');
             break;
         }
-        push_printable(&mut out, c);
+        push_printable_char(&mut out, c);
     }
     out
 }
@@ -175,13 +175,18 @@ pub fn clean(value: &str, max_chars: usize) -> String {
 /// escape sequences must not repaint a support person's screen.
 pub fn printable(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        push_printable(&mut out, c);
-    }
+    push_printable(&mut out, value);
     out
 }
 
-fn push_printable(out: &mut String, c: char) {
+/// [`printable`] onto the end of `out`.
+pub fn push_printable(out: &mut String, value: &str) {
+    for c in value.chars() {
+        push_printable_char(out, c);
+    }
+}
+
+fn push_printable_char(out: &mut String, c: char) {
     if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
         out.extend(c.escape_unicode());
     } else {

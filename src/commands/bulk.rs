@@ -3,6 +3,7 @@
 //! so memory stays flat and a crash leaves every user either untouched or
 //! with a whole token and expiry.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal};
 use std::time::{Duration, Instant};
@@ -11,18 +12,27 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use super::State;
-use super::issue::{Issued, Plan, deliver, failure_kind, issue_token, report};
+use super::issue::{Issued, Issuer, Plan, deliver, failure_kind, report};
 use crate::Context;
 use crate::cli::IssueArgs;
-use crate::db::{Access, Db};
+use crate::db::{Access, UserRow};
 use crate::error::{Error, Kind, Result, shown};
 use crate::input::{self, Line};
 use crate::mail::Mailer;
+use crate::token::TokenSource;
 
-/// Users per transaction: large enough that commits (each with its fsyncs)
-/// are not the cost, small enough that the write lock is held for tens of
-/// milliseconds, not seconds.
-const BATCH: usize = 5000;
+/// Users per transaction. Every batch rewrites the token index pages its
+/// random tokens land on, and at a million users most of that index is
+/// touched by every batch, so the number of batches is what a run costs:
+/// 5,000 made a million-user run 4x slower than one UPDATE. A batch of
+/// 50,000 holds the write lock for about a second; `--batch` lowers it for
+/// an app that cannot wait that long.
+const BATCH: usize = 50_000;
+/// With --send, tokens are emailed after their batch commits: a small batch
+/// keeps a token's lifetime from running out while it waits its turn.
+const SEND_BATCH: usize = 100;
+/// Rows read at a time within a batch, so few are held at once.
+const PAGE: usize = 5000;
 /// A line of `--from` longer than this is not a USER.
 const MAX_LINE: usize = 4096;
 
@@ -47,10 +57,12 @@ enum Source {
 /// What every batch of one run shares.
 struct Campaign<'a> {
     args: &'a IssueArgs,
-    plan: &'a Plan,
     mark: String,
     /// Users come from a list, where one may appear twice.
     listed: bool,
+    batch: usize,
+    issuer: Issuer<'a>,
+    tokens: TokenSource,
 }
 
 /// What became of one USER.
@@ -60,9 +72,9 @@ enum Judged {
     Fail(Error),
 }
 
-/// One USER of the run: a row already read (`--all`), or a line to look up.
+/// One line of `--from`, read before the batch's transaction begins, so a
+/// slow producer on stdin never holds the write lock.
 enum Entry {
-    Row(crate::db::UserRow),
     Line {
         line_no: u64,
         text: String,
@@ -81,6 +93,8 @@ pub(super) fn run(
     pace: Option<Duration>,
 ) -> Result<()> {
     let mut db = ctx.open(Access::ReadWrite)?;
+    // Room for a batch's pages of the users table and most of what it
+    // touches of the token index; memory stays well under 64 MB.
     db.set_cache_kib(16 * 1024)?;
     let mut source = match &args.from {
         None => Source::All { after: i64::MIN },
@@ -94,34 +108,49 @@ pub(super) fn run(
         Source::Lines { .. } => None,
     };
     let progress = progress_bar(ctx, total);
-    let campaign = Campaign {
+    // Marks this run's issues in the audit trail, to know a user listed twice.
+    let mark = format!(
+        "; bulk run {}",
+        &crate::token::Token::generate()?.expose()[..12]
+    );
+    let mut campaign = Campaign {
         args,
-        plan,
-        // Marks this run's issues in the audit trail, to know a user listed twice.
-        mark: format!(
-            "; bulk run {}",
-            &crate::token::Token::generate()?.expose()[..12]
-        ),
+        issuer: Issuer::new(ctx, plan, &mark),
+        mark,
         listed: matches!(source, Source::Lines { .. }),
+        batch: match args.batch {
+            Some(n) => n as usize,
+            None if args.send => SEND_BATCH,
+            None => BATCH,
+        },
+        tokens: TokenSource::new(),
     };
     let mut counts = Counts::default();
     let mut failures: Vec<Kind> = Vec::new();
     let mut last_send: Option<Instant> = None;
 
     loop {
-        let entries = next_batch(&db, &mut source)?;
-        if entries.is_empty() {
+        let lines = match &mut source {
+            Source::Lines { reader, line_no } => {
+                let lines = read_lines(reader, line_no, campaign.batch)?;
+                if lines.is_empty() {
+                    break;
+                }
+                Some(lines)
+            }
+            Source::All { .. } => None,
+        };
+        let ctx_ref = &*ctx;
+        let judged = if args.dry_run {
+            judge_batch(ctx_ref, &db.read(), &mut campaign, &mut source, lines)?
+        } else {
+            db.write(|tx| judge_batch(ctx_ref, tx, &mut campaign, &mut source, lines))?
+        };
+        if judged.is_empty() {
             break;
         }
-        let n = entries.len() as u64;
-        let ctx_ref = &*ctx;
-        let outcome = |db: &mut Db| -> Result<Vec<Judged>> {
-            if args.dry_run {
-                return judge_batch(ctx_ref, &db.read(), &campaign, entries, false);
-            }
-            db.write(|tx| judge_batch(ctx_ref, tx, &campaign, entries, true))
-        };
-        for judged in outcome(&mut db)? {
+        let n = judged.len() as u64;
+        for judged in judged {
             let item = match judged {
                 Judged::Issue(item) => item,
                 Judged::Skip => {
@@ -174,42 +203,31 @@ pub(super) fn run(
     Ok(())
 }
 
-/// The next users to handle, without holding any lock.
-fn next_batch(db: &Db, source: &mut Source) -> Result<Vec<Entry>> {
-    match source {
-        Source::All { after } => {
-            let rows = db.read().page_after(*after, BATCH)?;
-            if let Some(last) = rows.last() {
-                *after = last.user.id;
+/// Up to `max` USER lines, skipping blanks and comments.
+fn read_lines(reader: &mut Box<dyn BufRead>, line_no: &mut u64, max: usize) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    while entries.len() < max {
+        *line_no += 1;
+        let text = match input::read_line(reader, MAX_LINE) {
+            Ok(Line::Eof) => break,
+            Ok(Line::TooLong) => {
+                // The rest of an overlong line is not another USER.
+                skip_rest_of_line(reader)?;
+                entries.push(Entry::TooLong { line_no: *line_no });
+                continue;
             }
-            Ok(rows.into_iter().map(Entry::Row).collect())
+            Ok(Line::Text(t)) => String::from_utf8_lossy(&t).trim().to_string(),
+            Err(e) => return Err(Error::io(format!("cannot read the user list: {e}"))),
+        };
+        if text.is_empty() || text.starts_with('#') {
+            continue;
         }
-        Source::Lines { reader, line_no } => {
-            let mut entries = Vec::new();
-            while entries.len() < BATCH {
-                *line_no += 1;
-                let text = match input::read_line(reader, MAX_LINE) {
-                    Ok(Line::Eof) => break,
-                    Ok(Line::TooLong) => {
-                        // The rest of an overlong line is not another USER.
-                        skip_rest_of_line(reader)?;
-                        entries.push(Entry::TooLong { line_no: *line_no });
-                        continue;
-                    }
-                    Ok(Line::Text(t)) => String::from_utf8_lossy(&t).trim().to_string(),
-                    Err(e) => return Err(Error::io(format!("cannot read the user list: {e}"))),
-                };
-                if text.is_empty() || text.starts_with('#') {
-                    continue;
-                }
-                entries.push(Entry::Line {
-                    line_no: *line_no,
-                    text,
-                });
-            }
-            Ok(entries)
-        }
+        entries.push(Entry::Line {
+            line_no: *line_no,
+            text,
+        });
     }
+    Ok(entries)
 }
 
 fn skip_rest_of_line(reader: &mut Box<dyn BufRead>) -> Result<()> {
@@ -220,68 +238,138 @@ fn skip_rest_of_line(reader: &mut Box<dyn BufRead>) -> Result<()> {
         .map_err(|e| Error::io(format!("cannot read the user list: {e}")))
 }
 
-/// Decides each user of a batch and, when `write`, issues.
+/// Decides each user of one batch and, unless this is a dry run, issues:
+/// the users of `lines`, or for `--all` the next users by id, read inside
+/// the transaction a page at a time.
 fn judge_batch(
     ctx: &Context,
     tx: &crate::db::Tx<'_>,
-    run: &Campaign<'_>,
-    entries: Vec<Entry>,
-    write: bool,
+    run: &mut Campaign<'_>,
+    source: &mut Source,
+    lines: Option<Vec<Entry>>,
 ) -> Result<Vec<Judged>> {
-    let (args, plan) = (run.args, run.plan);
-    let mut out = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let (row, input) = match entry {
-            Entry::Row(row) => {
+    let mut batch = Batch::new(lines.as_ref().map_or(run.batch, Vec::len), run.args.dry_run);
+    if let Some(lines) = lines {
+        for entry in lines {
+            match entry {
+                Entry::TooLong { line_no } => batch.judged.push(Judged::Fail(Error::bad_input(
+                    format!("line {line_no}: too long for a USER"),
+                ))),
+                Entry::Line { line_no, text } => match ctx.resolve(tx, &text, run.args.by) {
+                    Ok(row) => judge(ctx, tx, run, &mut batch, row, text)?,
+                    Err(e) if matches!(e.kind, Kind::NoUser | Kind::BadInput) => batch.judged.push(
+                        Judged::Fail(Error::new(e.kind, format!("line {line_no}: {}", e.message))),
+                    ),
+                    Err(e) => return Err(e),
+                },
+            }
+        }
+    } else if let Source::All { after } = source {
+        while batch.judged.len() < run.batch {
+            let limit = PAGE.min(run.batch - batch.judged.len());
+            let rows = tx.page_after(*after, limit, run.args.skip_active)?;
+            let Some(last) = rows.last() else { break };
+            *after = last.user.id;
+            for row in rows {
                 let input = row.user.id.to_string();
-                (row, input)
+                judge(ctx, tx, run, &mut batch, row, input)?;
             }
-            Entry::TooLong { line_no } => {
-                out.push(Judged::Fail(Error::bad_input(format!(
-                    "line {line_no}: too long for a USER"
-                ))));
-                continue;
-            }
-            Entry::Line { line_no, text } => match ctx.resolve(tx, &text, args.by) {
-                Ok(row) => (row, text),
-                Err(e) if matches!(e.kind, Kind::NoUser | Kind::BadInput) => {
-                    out.push(Judged::Fail(Error::new(
-                        e.kind,
-                        format!("line {line_no}: {}", e.message),
-                    )));
-                    continue;
-                }
-                Err(e) => return Err(e),
-            },
-        };
-        let state = State::of(&row, ctx.now);
-        if args.skip_active && matches!(state, State::Active(_)) && delivered(tx, args, &row)? {
-            out.push(Judged::Skip);
-            continue;
         }
-        // A user listed twice keeps the token this run already handed out:
-        // the run's mark is on their newest issue.
-        if run.listed
-            && tx
-                .last_ok(row.user.id, "issue")?
-                .and_then(|r| r.detail)
-                .is_some_and(|d| d.ends_with(&run.mark))
-        {
-            out.push(Judged::Skip);
-            continue;
-        }
-        let token = if write {
-            issue_token(ctx, tx, &row, plan, &run.mark)?
-        } else {
-            crate::token::Token::generate()?
-        };
-        out.push(Judged::Issue(Issued {
-            input,
-            user: Some(row.user),
-            token,
-        }));
     }
-    Ok(out)
+    // Random tokens land all over the token index. Written in the order of
+    // the index, each of its pages is read and changed once per batch
+    // instead of being evicted and read again between users.
+    batch
+        .writes
+        .sort_unstable_by(|a, b| a.stored.cmp(&b.stored));
+    for w in &batch.writes {
+        if let Some(Judged::Issue(Issued {
+            user: Some(user), ..
+        })) = batch.judged.get(w.at)
+        {
+            run.issuer.write(tx, user, &w.stored, &w.password_check)?;
+        }
+    }
+    Ok(batch.judged)
+}
+
+/// One batch as it is being decided. Sized up front: a batch is tens of
+/// thousands of users, and a vector doubling past that briefly holds both.
+struct Batch {
+    judged: Vec<Judged>,
+    /// The writes to make (none in a dry run).
+    writes: Vec<Pending>,
+    /// Users of a list issued in this batch, whose audit rows are not yet written.
+    listed: HashSet<i64>,
+}
+
+/// A token to write for the user of `judged[at]`.
+struct Pending {
+    /// What the token column gets.
+    stored: String,
+    password_check: String,
+    at: usize,
+}
+
+impl Batch {
+    fn new(users: usize, dry_run: bool) -> Batch {
+        Batch {
+            judged: Vec::with_capacity(users),
+            writes: Vec::with_capacity(if dry_run { 0 } else { users }),
+            listed: HashSet::new(),
+        }
+    }
+}
+
+/// Skips or issues for one user.
+fn judge(
+    ctx: &Context,
+    tx: &crate::db::Tx<'_>,
+    run: &mut Campaign<'_>,
+    batch: &mut Batch,
+    row: UserRow,
+    input: String,
+) -> Result<()> {
+    let args = run.args;
+    let skip = (args.skip_active
+        && matches!(State::of(&row, ctx.now), State::Active(_))
+        && delivered(tx, args, &row)?)
+        || (run.listed && listed_again(tx, run, batch, row.user.id)?);
+    if skip {
+        batch.judged.push(Judged::Skip);
+        return Ok(());
+    }
+    let token = run.tokens.next_token()?;
+    if !args.dry_run {
+        batch.writes.push(Pending {
+            stored: run.issuer.stored(&token),
+            password_check: row.password_fingerprint,
+            at: batch.judged.len(),
+        });
+    }
+    batch.judged.push(Judged::Issue(Issued {
+        input,
+        user: Some(row.user),
+        token,
+    }));
+    Ok(())
+}
+
+/// A user listed twice keeps the token this run already handed out: in
+/// this batch, or in an earlier one, whose mark is on their newest issue.
+fn listed_again(
+    tx: &crate::db::Tx<'_>,
+    run: &Campaign<'_>,
+    batch: &mut Batch,
+    id: i64,
+) -> Result<bool> {
+    if !batch.listed.insert(id) {
+        return Ok(true);
+    }
+    Ok(tx
+        .last_ok(id, "issue")?
+        .and_then(|r| r.detail)
+        .is_some_and(|d| d.ends_with(&run.mark)))
 }
 
 /// For `--send`, a live token counts as handed out only if an email left

@@ -3,15 +3,15 @@ use std::io::IsTerminal;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::types::Value;
-use serde_json::json;
 
 use super::bulk;
 use crate::Context;
 use crate::cli::{By, IssueArgs, QrWhen};
 use crate::clock::{self, format_duration, parse_duration};
+use crate::config::TokenStorage;
 use crate::config::check_link;
 use crate::context::lookup_kind;
-use crate::db::{self, Access, Db, Lookup, Outcome, Tx, User, UserRow};
+use crate::db::{self, Access, AuditEntry, Db, Lookup, Outcome, Tx, User, UserJson, UserRow};
 use crate::error::{Error, Kind, Result, clean};
 use crate::mail::{self, Mailer, ResetMail};
 use crate::token::{self, Token};
@@ -43,6 +43,9 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
     let bulk = args.all || args.from.is_some();
     if bulk && !args.users.is_empty() {
         return Err(Error::usage("give USERs, or --all, or --from, not several"));
+    }
+    if !bulk && args.batch.is_some() {
+        return Err(Error::usage("--batch goes with --all or --from"));
     }
     let pace = args.rate.as_deref().map(bulk::parse_rate).transpose()?;
     // A broken [email] section is found before anything is issued.
@@ -178,23 +181,59 @@ pub(super) fn issue_token(
     note: &str,
 ) -> Result<Token> {
     let token = Token::generate()?;
-    tx.set_token(
-        row.user.id,
-        &token.stored(ctx.cfg.token_storage),
-        &plan.expires_cell,
-    )?;
-    let mut audit = ctx.audit("issue", Outcome::Ok);
-    audit.user_id = Some(row.user.id);
-    audit.subject = Some(row.user.label());
-    audit.detail = Some(format!(
-        "expires {} (ttl {}){note}",
-        plan.expires_text,
-        format_duration(plan.ttl)
-    ));
-    audit.expires = Some(plan.expires_text.clone());
-    audit.password_check = Some(row.password_fingerprint.clone());
-    tx.record(&audit)?;
+    Issuer::new(ctx, plan, note).issue(tx, row, &token)?;
     Ok(token)
+}
+
+/// Writes tokens with their audit rows. What the rows of one run share
+/// (time, actor, reason, expiry, detail) is made once, not once per user.
+pub(super) struct Issuer<'a> {
+    storage: TokenStorage,
+    expires_cell: &'a Value,
+    audit: AuditEntry,
+}
+
+impl<'a> Issuer<'a> {
+    pub fn new(ctx: &Context, plan: &'a Plan, note: &str) -> Issuer<'a> {
+        let mut audit = ctx.audit("issue", Outcome::Ok);
+        audit.detail = Some(format!(
+            "expires {} (ttl {}){note}",
+            plan.expires_text,
+            format_duration(plan.ttl)
+        ));
+        audit.expires = Some(plan.expires_text.clone());
+        Issuer {
+            storage: ctx.cfg.token_storage,
+            expires_cell: &plan.expires_cell,
+            audit,
+        }
+    }
+
+    pub fn issue(&mut self, tx: &Tx<'_>, row: &UserRow, token: &Token) -> Result<()> {
+        let stored = self.stored(token);
+        self.write(tx, &row.user, &stored, &row.password_fingerprint)
+    }
+
+    /// What the token column gets for `token`.
+    pub fn stored(&self, token: &Token) -> String {
+        token.stored(self.storage)
+    }
+
+    /// Stores a token's stored form for a user, with its audit row;
+    /// `password_check` is the fingerprint of the user's password hash.
+    pub fn write(
+        &mut self,
+        tx: &Tx<'_>,
+        user: &User,
+        stored: &str,
+        password_check: &str,
+    ) -> Result<()> {
+        tx.set_token(user.id, stored, self.expires_cell)?;
+        self.audit.user_id = Some(user.id);
+        self.audit.subject = Some(user.label());
+        self.audit.password_check = Some(password_check.to_string());
+        tx.record(&self.audit)
+    }
 }
 
 /// An unknown user under `--no-enumerate`: audited, rate-limited like a
@@ -304,23 +343,25 @@ pub(super) fn report(
             Some(u) if !args.no_enumerate => u.json(),
             _ => typed_user(&item.input, args.by),
         };
-        let mut v = json!({ "user": user, "expires_at": plan.expires_text });
-        match delivery {
-            Delivery::NotAsked => v["sent"] = json!(false),
-            Delivery::Sent(to) => {
-                v["sent"] = json!(true);
-                v["to"] = json!(if args.no_enumerate { None } else { to.clone() });
-            }
-            Delivery::Failed(why) => {
-                v["sent"] = json!(false);
-                v["error"] = json!(why);
-            }
-        }
-        if show_link && !matches!(delivery, Delivery::Failed(_)) {
-            v["token"] = json!(item.token.expose());
-            v["link"] = json!(link);
-        }
-        return ctx.out.json(&v);
+        let shown = show_link && !matches!(delivery, Delivery::Failed(_));
+        let (sent, to, error) = match delivery {
+            Delivery::NotAsked => (false, None, None),
+            Delivery::Sent(to) => (
+                true,
+                Some(to.as_deref().filter(|_| !args.no_enumerate)),
+                None,
+            ),
+            Delivery::Failed(why) => (false, None, Some(why.as_str())),
+        };
+        return ctx.out.json(&IssueJson {
+            user,
+            expires_at: &plan.expires_text,
+            sent,
+            to,
+            error,
+            token: shown.then(|| item.token.expose()),
+            link: shown.then_some(link.as_str()),
+        });
     }
     let when = format!(
         "valid until {} ({})",
@@ -418,14 +459,31 @@ fn check_rate_limit(
 }
 
 /// The `user` object built from the USER argument alone.
-fn typed_user(input: &str, by: Option<By>) -> serde_json::Value {
+fn typed_user(input: &str, by: Option<By>) -> UserJson<'_> {
     let lookup = lookup_kind(input, by);
-    let id = (lookup == Lookup::Id)
-        .then(|| input.parse::<i64>().ok())
-        .flatten();
-    json!({
-        "id": id,
-        "username": (lookup == Lookup::Username).then_some(input),
-        "email": (lookup == Lookup::Email).then_some(input),
-    })
+    UserJson {
+        id: (lookup == Lookup::Id)
+            .then(|| input.parse::<i64>().ok())
+            .flatten(),
+        username: (lookup == Lookup::Username).then_some(input),
+        email: (lookup == Lookup::Email).then_some(input),
+    }
+}
+
+/// One issued token in JSON. A struct of borrowed fields, not a map built
+/// per user: bulk runs print a million of these.
+#[derive(serde::Serialize)]
+struct IssueJson<'a> {
+    user: UserJson<'a>,
+    expires_at: &'a str,
+    sent: bool,
+    /// Present once sent: the masked address, or null when it is not told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<&'a str>,
 }

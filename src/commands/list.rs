@@ -1,10 +1,8 @@
-use serde_json::json;
-
 use super::State;
 use crate::Context;
 use crate::cli::ListArgs;
 use crate::clock;
-use crate::db::{Access, TokenFilter};
+use crate::db::{Access, TokenFilter, UserJson};
 use crate::error::{Result, printable};
 
 pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
@@ -21,12 +19,12 @@ pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
         tx.each_outstanding(filter, now, |row| {
             let state = State::of(&row, now);
             let (expires_at, seconds_left) = state.json_fields(now);
-            array.push(&json!({
-                "user": row.user.json(),
-                "state": state.name(),
-                "expires_at": expires_at,
-                "seconds_left": seconds_left,
-            }))
+            array.push(&ListJson {
+                user: row.user.json(),
+                state: state.name(),
+                expires_at,
+                seconds_left,
+            })
         })?;
         return array.finish();
     }
@@ -58,4 +56,13 @@ pub fn run(ctx: &mut Context, args: &ListArgs) -> Result<()> {
         return Ok(());
     }
     ctx.out.print_table(&table)
+}
+
+/// One row of `list --json`: borrowed fields, not a map built per row.
+#[derive(serde::Serialize)]
+struct ListJson<'a> {
+    user: UserJson<'a>,
+    state: &'a str,
+    expires_at: Option<String>,
+    seconds_left: Option<i64>,
 }

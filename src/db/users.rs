@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::{EXPIRY_MS_FN, FINGERPRINT_FN, Tx, expiry_of};
 use crate::config::Schema;
-use crate::error::{Result, printable};
+use crate::error::{Result, printable, push_printable};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -20,16 +20,38 @@ impl User {
     /// How people see the user: `alice <alice@example.com>`.
     pub fn label(&self) -> String {
         match (&self.username, &self.email) {
-            (Some(u), Some(e)) => format!("{} <{}>", printable(u), printable(e)),
+            (Some(u), Some(e)) => {
+                // One allocation: bulk issue labels every user it audits.
+                let mut s = String::with_capacity(u.len() + e.len() + 3);
+                push_printable(&mut s, u);
+                s.push_str(" <");
+                push_printable(&mut s, e);
+                s.push('>');
+                s
+            }
             (Some(u), None) => printable(u),
             (None, Some(e)) => printable(e),
             (None, None) => format!("user {}", self.id),
         }
     }
 
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::json!({ "id": self.id, "username": self.username, "email": self.email })
+    /// The `user` object of JSON output, borrowed: streaming commands print
+    /// one per row, and building a map for each was a measurable cost.
+    pub fn json(&self) -> UserJson<'_> {
+        UserJson {
+            id: Some(self.id),
+            username: self.username.as_deref(),
+            email: self.email.as_deref(),
+        }
     }
+}
+
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct UserJson<'a> {
+    /// `None` only for a user named by what was typed under --no-enumerate.
+    pub id: Option<i64>,
+    pub username: Option<&'a str>,
+    pub email: Option<&'a str>,
 }
 
 /// A user with the state of their token.
@@ -61,7 +83,7 @@ pub fn password_fingerprint(user_id: i64, stored_hash: Option<&[u8]>) -> String 
         }
         None => h.update([0u8]),
     }
-    hex::encode(&h.finalize()[..16])
+    crate::token::lower_hex(&h.finalize()[..16])
 }
 
 /// How a USER argument names its user.
@@ -105,6 +127,7 @@ pub(crate) struct Sql {
     pub count_outstanding: String,
     pub count_users: String,
     pub page: String,
+    pub page_unjudged: String,
     pub set_token: String,
     pub clear_token: String,
     pub clear_token_if: String,
@@ -138,6 +161,11 @@ impl Sql {
         let select = format!(
             "SELECT {id}, {username}, {email}, ({has_token}), {exp}, {dead}, {fingerprint} FROM {t}"
         );
+        // Bulk issue without --skip-active never asks whether a token is
+        // dead, so it skips that search for every user.
+        let select_unjudged = format!(
+            "SELECT {id}, {username}, {email}, ({has_token}), {exp}, 0, {fingerprint} FROM {t}"
+        );
         // Listing never issues, so it skips hashing every row's password.
         let select_listed =
             format!("SELECT {id}, {username}, {email}, ({has_token}), {exp}, {dead}, '' FROM {t}");
@@ -166,6 +194,7 @@ impl Sql {
             count_users: format!("SELECT count(*) FROM {t}"),
             // Keyset paging: each page is an index range, whatever the table size.
             page: format!("{select} WHERE {id} > ?1 ORDER BY {id} LIMIT ?2"),
+            page_unjudged: format!("{select_unjudged} WHERE {id} > ?1 ORDER BY {id} LIMIT ?2"),
             set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
             clear_token: format!("{clear} AND {id} = ?1"),
             clear_token_if: format!("{clear} AND {id} = ?1 AND {tok} = ?2"),
@@ -235,8 +264,15 @@ impl Tx<'_> {
     }
 
     /// Up to `limit` users with ids above `after`, in id order.
-    pub fn page_after(&self, after: i64, limit: usize) -> Result<Vec<UserRow>> {
-        self.rows(&self.sql.page, params![after, limit as i64])
+    /// The next `limit` users by id after `after`. Unless `judged`, every
+    /// row's `dead` is false, unlooked-at: for runs that ignore token state.
+    pub fn page_after(&self, after: i64, limit: usize, judged: bool) -> Result<Vec<UserRow>> {
+        let sql = if judged {
+            &self.sql.page
+        } else {
+            &self.sql.page_unjudged
+        };
+        self.rows(sql, params![after, limit as i64])
     }
 
     pub fn count_users(&self) -> Result<u64> {
@@ -421,6 +457,8 @@ mod tests {
             ("set token", &sql.set_token),
             ("clear token", &sql.clear_token),
             ("redeem", &sql.redeem),
+            ("page of users (bulk)", &sql.page),
+            ("page of users, unjudged (bulk)", &sql.page_unjudged),
             ("last audit row", audit::LAST_OK),
             ("rate limit, user", audit::NTH_RECENT_ISSUE[0]),
             ("rate limit, unknown name", audit::NTH_RECENT_ISSUE[1]),

@@ -198,7 +198,7 @@ fn a_kill_9_mid_run_leaves_whole_pairs_and_a_resume_finishes() {
     let env = TestEnv::with_users(60_000);
     let mut child = env
         .std_cmd()
-        .args(["--json", "issue", "--all"])
+        .args(["--json", "issue", "--all", "--batch", "5000"])
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -368,6 +368,9 @@ fn bulk_flags_are_checked() {
         (&["issue", "--all", "--from", "x"], 2),
         (&["issue", "--all", "--rate", "5/s"], 2),
         (&["issue", "--all", "--send", "--rate", "fast"], 65),
+        (&["issue", "u1", "--batch", "5"], 2),
+        (&["issue", "--all", "--batch", "0"], 2),
+        (&["issue", "--all", "--batch", "2000000"], 2),
     ] {
         let out = env.cmd().args(args).output().unwrap();
         assert_eq!(
@@ -377,6 +380,91 @@ fn bulk_flags_are_checked() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
+        ),
+        0,
+        "nothing issued"
+    );
+}
+
+#[test]
+fn any_batch_size_gives_the_same_tokens_output_and_audit() {
+    let env = TestEnv::with_users(20);
+    // With batches of 2, u1 comes back within its own batch and in later ones.
+    let out = env
+        .cmd()
+        .args(["--json", "issue", "--batch", "2", "--from", "-"])
+        .write_stdin("u1\nu1\nu2\nu3\nu4\nu1\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Issued 4, skipped 2, failed 0.\n"
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| json(l.as_bytes()))
+        .collect();
+    let ids: Vec<i64> = lines
+        .iter()
+        .map(|v| v["user"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4], "in list order, u1 once");
+    for v in &lines {
+        let (stored, _) = env.token_row(v["user"]["id"].as_i64().unwrap());
+        assert_eq!(stored.unwrap(), sha256_hex(v["token"].as_str().unwrap()));
+    }
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM resetctl_audit WHERE action = 'issue'"
+        ),
+        4
+    );
+
+    // --all in batches of 7 (7 + 7 + 6): every user once, in id order,
+    // each holding the token printed for them.
+    let out = env
+        .cmd()
+        .args(["--json", "issue", "--all", "--batch", "7"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| json(l.as_bytes()))
+        .collect();
+    let ids: Vec<i64> = lines
+        .iter()
+        .map(|v| v["user"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, (1..=20).collect::<Vec<i64>>());
+    for v in &lines {
+        let (stored, _) = env.token_row(v["user"]["id"].as_i64().unwrap());
+        assert_eq!(stored.unwrap(), sha256_hex(v["token"].as_str().unwrap()));
+    }
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM resetctl_audit WHERE action = 'issue' AND user_id > 4"
+        ),
+        16,
+        "one audit row per user of the run"
+    );
+    assert_eq!(
+        count(
+            &env,
+            "SELECT count(*) FROM resetctl_audit WHERE action = 'issue' AND user_id <= 4"
+        ),
+        8,
+        "the list's four, then the run's"
+    );
 }
 
 #[test]

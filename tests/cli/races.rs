@@ -309,7 +309,7 @@ fn kill_9_at_ten_points_during_bulk_issue_leaves_whole_pairs() {
             .success();
         let mut child = env
             .std_cmd()
-            .args(["--json", "issue", "--all"])
+            .args(["--json", "issue", "--all", "--batch", "5000"])
             .stdout(Stdio::null())
             .spawn()
             .unwrap();
