@@ -11,7 +11,9 @@ use crate::clock::{self, format_duration, parse_duration};
 use crate::config::TokenStorage;
 use crate::config::check_link;
 use crate::context::lookup_kind;
-use crate::db::{self, Access, AuditEntry, Db, Lookup, Outcome, Tx, User, UserJson, UserRow};
+use crate::db::{
+    self, Access, AuditEntry, Db, Lookup, Outcome, TokenWriter, Tx, User, UserJson, UserRow,
+};
 use crate::error::{Error, Kind, Result, clean};
 use crate::mail::{self, Mailer, ResetMail};
 use crate::token::{self, Token};
@@ -209,9 +211,13 @@ impl<'a> Issuer<'a> {
         }
     }
 
-    pub fn issue(&mut self, tx: &Tx<'_>, row: &UserRow, token: &Token) -> Result<()> {
-        let stored = self.stored(token);
-        self.write(tx, &row.user, &stored, &row.password_fingerprint)
+    pub fn issue(&self, tx: &Tx<'_>, row: &UserRow, token: &Token) -> Result<()> {
+        self.writer(tx)?.write(
+            row.user.id,
+            &self.stored(token),
+            &row.user.label(),
+            &row.password_fingerprint,
+        )
     }
 
     /// What the token column gets for `token`.
@@ -219,20 +225,9 @@ impl<'a> Issuer<'a> {
         token.stored(self.storage)
     }
 
-    /// Stores a token's stored form for a user, with its audit row;
-    /// `password_check` is the fingerprint of the user's password hash.
-    pub fn write(
-        &mut self,
-        tx: &Tx<'_>,
-        user: &User,
-        stored: &str,
-        password_check: &str,
-    ) -> Result<()> {
-        tx.set_token(user.id, stored, self.expires_cell)?;
-        self.audit.user_id = Some(user.id);
-        self.audit.subject = Some(user.label());
-        self.audit.password_check = Some(password_check.to_string());
-        tx.record(&self.audit)
+    /// Writes tokens with this run's expiry and audit row.
+    pub fn writer<'t, 'c>(&self, tx: &'t Tx<'c>) -> Result<TokenWriter<'t, 'c>> {
+        tx.token_writer(self.expires_cell, &self.audit)
     }
 }
 

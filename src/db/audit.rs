@@ -101,6 +101,10 @@ pub struct AuditFilter {
     pub limit: Option<usize>,
 }
 
+pub(crate) const INSERT: &str = "INSERT INTO resetctl_audit \
+     (at, actor, action, outcome, user_id, subject, detail, reason, expires, password_check) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
 const ROW_COLUMNS: &str = "id, at, actor, action, outcome, user_id, subject, detail, reason";
 
 // Statements looking up one user's history, kept here so the query-plan test
@@ -133,11 +137,7 @@ fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
 impl Tx<'_> {
     pub fn record(&self, e: &AuditEntry) -> Result<()> {
         self.conn
-            .prepare_cached(
-                "INSERT INTO resetctl_audit \
-                 (at, actor, action, outcome, user_id, subject, detail, reason, expires, password_check) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )
+            .prepare_cached(INSERT)
             .and_then(|mut st| {
                 st.execute(params![
                     e.at,

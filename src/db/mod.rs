@@ -20,7 +20,7 @@ use crate::error::{Error, Kind, Result};
 pub use audit::{AuditEntry, AuditFilter, AuditRow, Outcome};
 pub use schema::InitReport;
 use users::Sql;
-pub use users::{Lookup, TokenFilter, User, UserJson, UserRow, password_fingerprint};
+pub use users::{Lookup, TokenFilter, TokenWriter, User, UserJson, UserRow, password_fingerprint};
 
 /// Whether a command only reads, or may write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

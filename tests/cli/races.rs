@@ -345,3 +345,49 @@ fn kill_9_at_ten_points_during_bulk_issue_leaves_whole_pairs() {
         "some kills landed mid-run: {issued_at:?}"
     );
 }
+
+#[test]
+fn an_app_writing_during_bulk_issue_gets_in_between_batches() {
+    let env = TestEnv::with_users(10_000);
+    let mut child = env
+        .std_cmd()
+        .args(["-q", "issue", "--all", "--batch", "1000"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The app: a write every 20 ms, waiting for the lock as long as it takes,
+    // noting how many users held a token each time it got in.
+    let mut app = env.conn();
+    app.busy_timeout(Duration::from_secs(60)).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    while child.try_wait().unwrap().is_none() {
+        let tx = app
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .unwrap();
+        let issued: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        tx.execute("UPDATE users SET username = username WHERE id = 1", [])
+            .unwrap();
+        tx.commit().unwrap();
+        seen.insert(issued);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    // Ten batches leave nine points between them; the app's writes must not
+    // wait through several batches in a row.
+    let between: Vec<i64> = seen.into_iter().filter(|&n| n > 0 && n < 10_000).collect();
+    assert!(
+        between.iter().all(|n| n % 1000 == 0),
+        "whole batches only: {between:?}"
+    );
+    assert!(
+        between.len() >= 6,
+        "the app got in between only {} of 9 pairs of batches: {between:?}",
+        between.len()
+    );
+}
