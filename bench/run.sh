@@ -72,6 +72,9 @@ bench() {
   local name=$1 n=$2 baseline=$3 ours=$4 prepare=${5:-}
   local args=(--runs "$n" --warmup 1 --style none --export-json "$json/$name.json" -N)
   [ -z "$prepare" ] || args+=(--prepare "$prepare")
+  # The writes of the scenario before are flushed first, so no scenario's
+  # fsyncs queue behind another's gigabytes.
+  sync
   hyperfine "${args[@]}" -n baseline "$baseline" -n resetctl "$ours" >/dev/null
   results+=("$name")
 }
@@ -86,20 +89,21 @@ bench inspect-one "$quick_runs" \
 bench list "$quick_runs" \
   "sqlite3 -json $db \"SELECT id, username, email, password_reset_expires FROM users WHERE password_reset_token IS NOT NULL ORDER BY id\"" \
   "$bin --json list"
-bench purge "$runs" \
-  "sqlite3 $db \"UPDATE users SET password_reset_token = NULL, password_reset_expires = NULL WHERE password_reset_token IS NOT NULL AND unixepoch(password_reset_expires) <= unixepoch('2026-11-21T10:00:00Z')\"" \
-  "$bin --json purge" \
-  "cp $expired $db"
-bench issue-all "$runs" \
-  "sqlite3 $db \"UPDATE users SET password_reset_token = lower(hex(randomblob(32))), password_reset_expires = '2026-11-21T11:00:00Z'\"" \
-  "$bin --json issue --all" \
-  "cp $base $db"
 token=$(printf 'b%.0s' $(seq 64))
 hash=$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)
 bench redeem "$quick_runs" \
   "sh -c 'printf %s correct-horse-battery | argon2 somesaltsomesalt -id -t 2 -k 19456 -p 1 -e'" \
   "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin redeem $token --password-stdin'" \
   "sqlite3 $db \"UPDATE users SET password_reset_token = '$hash', password_reset_expires = '2026-11-21T12:00:00Z' WHERE id = $mid\""
+
+bench purge "$runs" \
+  "sqlite3 $db \"UPDATE users SET password_reset_token = NULL, password_reset_expires = NULL WHERE password_reset_token IS NOT NULL AND unixepoch(password_reset_expires) <= unixepoch('2026-11-21T10:00:00Z')\"" \
+  "$bin --json purge" \
+  "sh -c 'cp $expired $db && sync'"
+bench issue-all "$runs" \
+  "sqlite3 $db \"UPDATE users SET password_reset_token = lower(hex(randomblob(32))), password_reset_expires = '2026-11-21T11:00:00Z'\"" \
+  "$bin --json issue --all" \
+  "sh -c 'cp $base $db && sync'"
 
 # Peak memory of the streaming commands.
 cp "$base" "$db"
