@@ -14,8 +14,8 @@ pub const HEX_LEN: usize = 64;
 
 /// A token in its canonical form: 64 lowercase hex characters. Wiped from
 /// memory when dropped; its `Debug` never shows it, so a stray `{:?}` or a
-/// panic message cannot leak it.
-/// Held inline, not on the heap: a bulk batch keeps tens of thousands.
+/// panic message cannot leak it. Held inline, not on the heap: a bulk
+/// batch keeps tens of thousands.
 pub struct Token(Zeroizing<[u8; HEX_LEN]>);
 
 impl Token {
@@ -27,10 +27,7 @@ impl Token {
 
     fn from_bytes(bytes: &[u8]) -> Token {
         let mut text = Zeroizing::new([0u8; HEX_LEN]);
-        for (pair, &b) in text.chunks_exact_mut(2).zip(bytes) {
-            pair[0] = HEX_DIGITS[usize::from(b >> 4)];
-            pair[1] = HEX_DIGITS[usize::from(b & 0xf)];
-        }
+        hex_into(bytes, text.as_mut());
         Token(text)
     }
 
@@ -106,15 +103,20 @@ fn from_link(s: &str) -> Option<&str> {
 /// Lowercase hex in one allocation: `hex::encode` collects char by char,
 /// which showed up when a bulk run encodes two values per user.
 pub fn lower_hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(HEX_DIGITS[usize::from(b & 0xf)]));
-    }
-    out
+    let mut out = vec![0u8; bytes.len() * 2];
+    hex_into(bytes, &mut out);
+    // Hex digits are ASCII, so this never falls back.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+/// Lowercase hex of `bytes` into `out`, two digits a byte.
+fn hex_into(bytes: &[u8], out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0xf)];
+    }
+}
 
 fn os_random(buf: &mut [u8]) -> Result<()> {
     OsRng

@@ -264,9 +264,9 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    /// Up to `limit` users with ids above `after`, in id order.
-    /// The next `limit` users by id after `after`. Unless `judged`, every
-    /// row's `dead` is false, unlooked-at: for runs that ignore token state.
+    /// Up to `limit` users with ids above `after`, in id order. Unless
+    /// `judged`, no row is searched for a dead token (`dead` reads false):
+    /// for runs that ignore token state.
     pub fn page_after(&self, after: i64, limit: usize, judged: bool) -> Result<Vec<UserRow>> {
         let sql = if judged {
             &self.sql.page
