@@ -480,11 +480,8 @@ fn sendmail_transport_through_a_real_sendmail() {
     let rc = home.join(".msmtprc");
     std::fs::write(&rc, format!("account default\nhost 127.0.0.1\nport {}\nauth off\ntls off\nfrom support@example.com\n", server.port)).unwrap();
     std::fs::set_permissions(&rc, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-    let msmtp = ["/usr/bin/msmtp", "/usr/local/bin/msmtp"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .expect("msmtp must be installed");
-    let cfg = config(&env, &format!("sendmail:{msmtp}"), "");
+    let msmtp = crate::common::tools::program("msmtp");
+    let cfg = config(&env, &format!("sendmail:{}", msmtp.display()), "");
     let out = env
         .cmd()
         .env("HOME", &home)

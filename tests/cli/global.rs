@@ -86,7 +86,8 @@ fn colour_only_when_asked_or_on_a_terminal_and_never_under_no_color() {
     assert!(!screen.contains('\x1b'), "{screen:?}");
     // NO_COLOR on a terminal.
     let out = std::process::Command::new("env")
-        .args(["NO_COLOR=1", "python3"])
+        .arg("NO_COLOR=1")
+        .arg(crate::common::tools::python())
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/support/pty_run.py"

@@ -46,7 +46,7 @@ fn tables_fit_a_narrow_terminal() {
         .unwrap();
     env.issue("1");
     env.issue("2");
-    let out = std::process::Command::new("python3")
+    let out = std::process::Command::new(crate::common::tools::python())
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/support/pty_run.py"
@@ -67,7 +67,7 @@ fn tables_fit_a_narrow_terminal() {
         );
     }
     // A terminal that reports no width at all is not squeezed to zero columns.
-    let out = std::process::Command::new("python3")
+    let out = std::process::Command::new(crate::common::tools::python())
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/support/pty_run.py"

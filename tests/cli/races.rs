@@ -174,7 +174,7 @@ fn app_holding_lock(db: &std::path::Path, hold: f64) -> Child {
          time.sleep({hold})\n\
          c.execute('COMMIT')\n"
     );
-    let mut child = Command::new("python3")
+    let mut child = Command::new(crate::common::tools::python())
         .args(["-c", &script])
         .arg(db)
         .stdout(Stdio::piped())

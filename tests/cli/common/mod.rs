@@ -3,6 +3,8 @@
 //! to check what the binary left behind.
 
 pub mod smtp;
+pub mod tools;
+pub mod verifiers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
@@ -16,6 +18,10 @@ use tempfile::TempDir;
 pub const NOW: &str = "2026-11-21T10:00:00Z";
 /// NOW + 1h, the default expiry.
 pub const NOW_PLUS_1H: &str = "2026-11-21T11:00:00Z";
+
+/// A password hash as an application using Argon2 writes it (argon2-cffi,
+/// for the password "the app password").
+pub const APP_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$+VXzjpa6ayIpWUraX/kqUw$UXECXMr0QdShJYr7tlvatGeovWcs+Ir3tfeDSZLORCY";
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_resetctl");
 
@@ -113,7 +119,7 @@ impl TestEnv {
 
     fn terminal(&self, script: &[(&str, &str)], argv: &[&str]) -> (i32, String) {
         let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pty_run.py");
-        let mut c = StdCommand::new("python3");
+        let mut c = StdCommand::new(tools::python());
         c.arg(helper);
         for (expect, send) in script {
             c.args([expect, send]);
@@ -129,7 +135,7 @@ impl TestEnv {
             .current_dir(self.dir.path())
             .stdin(Stdio::null())
             .output()
-            .expect("python3 must be installed to run terminal tests");
+            .unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(
             !String::from_utf8_lossy(&out.stderr).contains("timed out"),

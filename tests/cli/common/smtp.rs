@@ -20,7 +20,7 @@ impl SmtpServer {
         let maildir = dir.join("maildir");
         let tls_dir = dir.join("tls");
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_server.py");
-        let mut child = Command::new("python3")
+        let mut child = Command::new(super::tools::python())
             .arg(script)
             .arg("--maildir")
             .arg(&maildir)
@@ -31,7 +31,7 @@ impl SmtpServer {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .expect("python3 with aiosmtpd and trustme (pip install aiosmtpd trustme)");
+            .unwrap();
         let stdin = child.stdin.take().unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
