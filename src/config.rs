@@ -9,7 +9,7 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 
 use crate::error::{Error, Result, shown};
-use crate::password::{Argon2Cost, Policy};
+use crate::password::{Argon2Cost, BcryptPrefix, Format, Hashing, Policy};
 
 pub const DEFAULT_LINK: &str = "https://example.com/reset-password?token={token}";
 
@@ -102,15 +102,6 @@ pub enum TokenStorage {
     Plain,
 }
 
-/// How new password hashes are encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasswordFormat {
-    /// `$argon2id$v=19$m=...,t=...,p=...$salt$hash`
-    Phc,
-    /// Django's `argon2$argon2id$v=19$...`
-    Django,
-}
-
 /// At most `count` issues per user within `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
@@ -131,6 +122,20 @@ pub struct EmailSettings {
     pub timeout: Option<Duration>,
 }
 
+impl EmailSettings {
+    /// Whether mail was set up at all, in the file or the environment.
+    pub fn is_configured(&self) -> bool {
+        self.transport.is_some()
+            || self.from.is_some()
+            || self.subject.is_some()
+            || self.template.is_some()
+            || self.html_template.is_some()
+            || self.ca_cert.is_some()
+            || self.timeout.is_some()
+            || std::env::var_os(crate::mail::SMTP_URL_ENV).is_some_and(|v| !v.is_empty())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database: Option<PathBuf>,
@@ -143,8 +148,7 @@ pub struct Config {
     pub link: String,
     pub issue_limit: Option<RateLimit>,
     pub policy: Policy,
-    pub password_format: PasswordFormat,
-    pub argon2: Argon2Cost,
+    pub hashing: Hashing,
     pub email: EmailSettings,
 }
 
@@ -164,8 +168,7 @@ impl Default for Config {
                 window: TimeDelta::minutes(15),
             }),
             policy: Policy::default(),
-            password_format: PasswordFormat::Phc,
-            argon2: Argon2Cost::default(),
+            hashing: Hashing::default(),
             email: EmailSettings::default(),
         }
     }
@@ -240,8 +243,10 @@ struct FileLimits {
 struct FilePassword {
     min_length: Option<usize>,
     max_length: Option<usize>,
-    format: Option<String>,
+    format: Option<Format>,
     argon2: Option<FileArgon2>,
+    bcrypt: Option<FileBcrypt>,
+    pbkdf2: Option<FilePbkdf2>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -250,6 +255,19 @@ struct FileArgon2 {
     m_cost: Option<u32>,
     t_cost: Option<u32>,
     p_cost: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileBcrypt {
+    cost: Option<u32>,
+    prefix: Option<BcryptPrefix>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePbkdf2 {
+    iterations: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -268,6 +286,9 @@ struct FileEmail {
 const M_COST: std::ops::RangeInclusive<u32> = 7_168..=1_048_576;
 const T_COST: std::ops::RangeInclusive<u32> = 1..=16;
 const P_COST: std::ops::RangeInclusive<u32> = 1..=16;
+const BCRYPT_COST: std::ops::RangeInclusive<u32> = 4..=31;
+/// From OWASP's floor for PBKDF2-HMAC-SHA256 to what still finishes in seconds.
+const PBKDF2_ITERATIONS: std::ops::RangeInclusive<u32> = 600_000..=100_000_000;
 const MAX_PASSWORD_LIMIT: usize = 65_536;
 
 impl Config {
@@ -396,38 +417,63 @@ impl Config {
                 format!("must be between password.min_length and {MAX_PASSWORD_LIMIT}"),
             ));
         }
-        if let Some(f) = &p.format {
-            cfg.password_format = match f.as_str() {
-                "phc" => PasswordFormat::Phc,
-                "django" => PasswordFormat::Django,
-                _ => return Err(bad("password.format", one_of(f, "phc, django"))),
-            };
+        if let Some(f) = p.format {
+            cfg.hashing.format = f;
         }
+        let in_bounds = |key: &str, v: u32, range: std::ops::RangeInclusive<u32>| {
+            if range.contains(&v) {
+                Ok(v)
+            } else {
+                Err(bad(
+                    key,
+                    format!("{v} is out of bounds ({}..={})", range.start(), range.end()),
+                ))
+            }
+        };
         if let Some(a) = &p.argon2 {
-            let pick =
-                |key: &str, v: Option<u32>, default: u32, range: std::ops::RangeInclusive<u32>| {
-                    let v = v.unwrap_or(default);
-                    if range.contains(&v) {
-                        Ok(v)
-                    } else {
-                        Err(bad(
-                            key,
-                            format!("{v} is out of bounds ({}..={})", range.start(), range.end()),
-                        ))
-                    }
-                };
             let d = Argon2Cost::default();
-            cfg.argon2 = Argon2Cost {
-                m_cost: pick("password.argon2.m_cost", a.m_cost, d.m_cost, M_COST)?,
-                t_cost: pick("password.argon2.t_cost", a.t_cost, d.t_cost, T_COST)?,
-                p_cost: pick("password.argon2.p_cost", a.p_cost, d.p_cost, P_COST)?,
+            cfg.hashing.argon2 = Argon2Cost {
+                m_cost: in_bounds(
+                    "password.argon2.m_cost",
+                    a.m_cost.unwrap_or(d.m_cost),
+                    M_COST,
+                )?,
+                t_cost: in_bounds(
+                    "password.argon2.t_cost",
+                    a.t_cost.unwrap_or(d.t_cost),
+                    T_COST,
+                )?,
+                p_cost: in_bounds(
+                    "password.argon2.p_cost",
+                    a.p_cost.unwrap_or(d.p_cost),
+                    P_COST,
+                )?,
             };
-            if cfg.argon2.m_cost < 8 * cfg.argon2.p_cost {
+            if cfg.hashing.argon2.m_cost < 8 * cfg.hashing.argon2.p_cost {
                 return Err(bad(
                     "password.argon2.m_cost",
                     "must be at least 8 × p_cost".into(),
                 ));
             }
+        }
+        if let Some(b) = &p.bcrypt {
+            if let Some(cost) = b.cost {
+                cfg.hashing.bcrypt_cost = in_bounds("password.bcrypt.cost", cost, BCRYPT_COST)?;
+            }
+            if let Some(prefix) = b.prefix {
+                cfg.hashing.bcrypt_prefix = prefix;
+            }
+            if cfg.hashing.bcrypt_cost < crate::password::BCRYPT_FLOOR {
+                warnings.push(format!(
+                    "password.bcrypt.cost = {} is below OWASP's minimum of {}: fine for tests, weak for real accounts",
+                    cfg.hashing.bcrypt_cost,
+                    crate::password::BCRYPT_FLOOR
+                ));
+            }
+        }
+        if let Some(n) = p.pbkdf2.as_ref().and_then(|k| k.iterations) {
+            cfg.hashing.pbkdf2_iterations =
+                in_bounds("password.pbkdf2.iterations", n, PBKDF2_ITERATIONS)?;
         }
 
         let e = file.email;

@@ -28,6 +28,13 @@ pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
         None
     };
     let mut db = ctx.open(Access::ReadWrite)?;
+    // Settled first: when the application's hashes do not say which scheme
+    // it verifies, nothing is asked and the token stays as it is (78).
+    let scheme = ctx
+        .cfg
+        .hashing
+        .choose(|add| db.read().each_password_sampled(password::SAMPLE, add))?
+        .scheme;
     // A first look, so nobody types a new password twice for a dead token.
     let row = db.read().find_by_token(&stored)?;
     if let Err(e) = judge(ctx, row.as_ref()) {
@@ -42,7 +49,7 @@ pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
     };
     // The slow part happens before the write lock is taken, so concurrent
     // redeemers and the application wait only for the short update.
-    let hash = password::hash(&new_password, ctx.cfg.argon2, ctx.cfg.password_format)?;
+    let hash = scheme.hash(&new_password)?;
     drop(new_password);
 
     let ctx_ref = &*ctx;

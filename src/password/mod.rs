@@ -1,17 +1,20 @@
-//! New passwords: where they come from (hidden prompt or one stdin line), the
-//! length policy, and the Argon2id hash written for the application.
+//! New passwords: where they come from (hidden prompt or one stdin line),
+//! the length policy, and the scheme they are hashed with for the
+//! application (`scheme`), chosen by configuration or from the table's own
+//! hashes (`census`).
+
+mod census;
+mod scheme;
 
 use std::io::BufRead;
 
-use argon2::password_hash::{PasswordHasher, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
-use rand::TryRngCore;
-use rand::rngs::OsRng;
 use zeroize::Zeroizing;
 
-use crate::config::PasswordFormat;
 use crate::error::{Error, Result};
 use crate::input::{self, Line};
+
+pub use census::{Census, SAMPLE};
+pub use scheme::{Argon2Cost, BCRYPT_FLOOR, BcryptPrefix, Format, PBKDF2_DEFAULT, Scheme};
 
 /// Length rules: the minimum counts characters, the maximum bytes (it bounds
 /// the work the hash does and the memory a read takes).
@@ -30,20 +33,79 @@ impl Default for Policy {
     }
 }
 
+/// `[password]` as far as hashing goes: the format asked for, and the
+/// parameters each explicit scheme uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Argon2Cost {
-    pub m_cost: u32,
-    pub t_cost: u32,
-    pub p_cost: u32,
+pub struct Hashing {
+    pub format: Format,
+    /// For `argon2id` and `django-argon2`, and for `auto` on a table
+    /// without hashes yet.
+    pub argon2: Argon2Cost,
+    pub bcrypt_prefix: BcryptPrefix,
+    pub bcrypt_cost: u32,
+    pub pbkdf2_iterations: u32,
 }
 
-impl Default for Argon2Cost {
-    /// OWASP's recommended Argon2id setting.
+impl Default for Hashing {
     fn default() -> Self {
-        Argon2Cost {
-            m_cost: 19_456,
-            t_cost: 2,
-            p_cost: 1,
+        Hashing {
+            format: Format::Auto,
+            argon2: Argon2Cost::default(),
+            bcrypt_prefix: BcryptPrefix::TwoB,
+            bcrypt_cost: 12,
+            pbkdf2_iterations: PBKDF2_DEFAULT,
+        }
+    }
+}
+
+/// The scheme `redeem` writes and, under `auto`, the sample it came from.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub scheme: Scheme,
+    pub census: Option<Census>,
+}
+
+impl Hashing {
+    /// Settles the scheme. `sample` feeds the stored values of the newest
+    /// users' password column to the census; it runs only for `auto`.
+    pub fn choose(
+        &self,
+        sample: impl FnOnce(&mut dyn FnMut(Option<&str>)) -> Result<()>,
+    ) -> Result<Choice> {
+        let fixed = |scheme| {
+            Ok(Choice {
+                scheme,
+                census: None,
+            })
+        };
+        match self.format {
+            Format::Argon2id => fixed(Scheme::Argon2id {
+                cost: self.argon2,
+                django: false,
+            }),
+            Format::DjangoArgon2 => fixed(Scheme::Argon2id {
+                cost: self.argon2,
+                django: true,
+            }),
+            Format::Bcrypt => fixed(Scheme::Bcrypt {
+                prefix: self.bcrypt_prefix,
+                cost: self.bcrypt_cost,
+            }),
+            Format::DjangoPbkdf2 => fixed(Scheme::DjangoPbkdf2 {
+                iterations: self.pbkdf2_iterations,
+            }),
+            Format::Auto => {
+                let mut census = Census::default();
+                sample(&mut |value| census.add(value))?;
+                let scheme = census.choose()?.unwrap_or(Scheme::Argon2id {
+                    cost: self.argon2,
+                    django: false,
+                });
+                Ok(Choice {
+                    scheme,
+                    census: Some(census),
+                })
+            }
         }
     }
 }
@@ -104,33 +166,6 @@ pub fn prompt_twice(policy: Policy) -> Result<Zeroizing<String>> {
     Ok(first)
 }
 
-/// Hashes with Argon2id in the configured encoding: a PHC string, or
-/// Django's, which is the same string behind the name of its hasher.
-pub fn hash(password: &str, cost: Argon2Cost, format: PasswordFormat) -> Result<String> {
-    let phc = hash_phc(password, cost)?;
-    Ok(match format {
-        PasswordFormat::Phc => phc,
-        PasswordFormat::Django => format!("argon2{phc}"),
-    })
-}
-
-/// Hashes with Argon2id and a fresh 16-byte salt from the OS, as a PHC string
-/// (`$argon2id$v=19$m=...,t=...,p=...$salt$hash`).
-fn hash_phc(password: &str, cost: Argon2Cost) -> Result<String> {
-    let params = Params::new(cost.m_cost, cost.t_cost, cost.p_cost, None)
-        .map_err(|e| Error::config(format!("bad Argon2 parameters: {e}")))?;
-    let mut salt = [0u8; 16];
-    OsRng
-        .try_fill_bytes(&mut salt)
-        .map_err(|e| Error::internal(format!("the system random generator failed: {e}")))?;
-    let salt = SaltString::encode_b64(&salt)
-        .map_err(|e| Error::internal(format!("cannot encode the salt: {e}")))?;
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Error::internal(format!("password hashing failed: {e}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,36 +212,5 @@ mod tests {
         );
         let mut r = std::io::Cursor::new(vec![b'a'; 2 << 20]);
         assert_eq!(from_stdin(&mut r, p).unwrap_err().exit_code(), 65);
-    }
-
-    #[test]
-    fn django_encoding_is_the_phc_string_behind_its_name() {
-        let cost = Argon2Cost {
-            m_cost: 64,
-            t_cost: 1,
-            p_cost: 1,
-        };
-        let h = hash("correct horse", cost, PasswordFormat::Django).unwrap();
-        assert!(h.starts_with("argon2$argon2id$v=19$m=64,t=1,p=1$"), "{h}");
-        let parts: Vec<&str> = h.split('$').collect();
-        assert_eq!(parts.len(), 6);
-        // Unpadded standard base64: 16 bytes of salt, 32 of hash.
-        assert_eq!((parts[4].len(), parts[5].len()), (22, 43));
-        assert!(!parts[4].contains('=') && !parts[5].contains('='));
-    }
-
-    #[test]
-    fn phc_string_has_the_promised_shape() {
-        let h = hash_phc(
-            "correct horse",
-            Argon2Cost {
-                m_cost: 64,
-                t_cost: 1,
-                p_cost: 1,
-            },
-        )
-        .unwrap();
-        assert!(h.starts_with("$argon2id$v=19$m=64,t=1,p=1$"), "{h}");
-        assert!(!h.contains("correct horse"));
     }
 }

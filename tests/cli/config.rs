@@ -146,7 +146,19 @@ fn every_mistake_is_78_naming_the_key_and_changes_nothing() {
             "password.min_length: must be at least 1",
         ),
         ("[password]\nmax_length = 4\n", "password.max_length"),
-        ("[password]\nformat = \"bcrypt\"\n", "password.format"),
+        ("[password]\nformat = \"md5\"\n", "password.format"),
+        (
+            "[password]\nbcrypt = { cost = 3 }\n",
+            "password.bcrypt.cost: 3 is out of bounds (4..=31)",
+        ),
+        (
+            "[password]\nbcrypt = { prefix = \"2x\" }\n",
+            "(password.bcrypt): unknown variant `2x`, expected one of `2a`, `2b`, `2y`",
+        ),
+        (
+            "[password]\npbkdf2 = { iterations = 1000 }\n",
+            "password.pbkdf2.iterations: 1000 is out of bounds",
+        ),
         (
             "[password]\nargon2 = { m_cost = 1024 }\n",
             "password.argon2.m_cost: 1024 is out of bounds",

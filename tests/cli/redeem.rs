@@ -244,8 +244,8 @@ fn a_password_changed_by_other_means_kills_the_token() {
     // The application changes bob's password itself.
     env.conn()
         .execute(
-            "UPDATE users SET password_hash = 'app-set-hash' WHERE id = 2",
-            [],
+            "UPDATE users SET password_hash = ?1 WHERE id = 2",
+            [crate::common::APP_HASH],
         )
         .unwrap();
     let out = env
@@ -256,7 +256,10 @@ fn a_password_changed_by_other_means_kills_the_token() {
         .unwrap();
     assert_eq!(out.status.code(), Some(77));
     assert_one_line_error(&out.stderr, "the password was changed after it was issued");
-    assert_eq!(env.password_hash(2).as_deref(), Some("app-set-hash"));
+    assert_eq!(
+        env.password_hash(2).as_deref(),
+        Some(crate::common::APP_HASH)
+    );
     let v = json(
         &env.cmd()
             .args(["--json", "inspect", "bob"])
@@ -274,8 +277,8 @@ fn a_token_the_app_issued_itself_is_judged_by_expiry() {
     env.issue("bob");
     env.conn()
         .execute(
-            "UPDATE users SET password_hash = 'app-set-hash' WHERE id = 2",
-            [],
+            "UPDATE users SET password_hash = ?1 WHERE id = 2",
+            [crate::common::APP_HASH],
         )
         .unwrap();
     // Then the app issues its own token, with another expiry.

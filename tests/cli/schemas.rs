@@ -9,7 +9,7 @@ use crate::common::{TestEnv, assert_one_line_error, json, sha256_hex};
 
 fn django(db: &Path, args: &[&str]) -> bool {
     let helper = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/django_app.py");
-    let out = Command::new("python3")
+    let out = Command::new(crate::common::tools::python())
         .arg(helper)
         .arg(db)
         .args(args)
@@ -18,7 +18,7 @@ fn django(db: &Path, args: &[&str]) -> bool {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !stderr.contains("ModuleNotFoundError"),
-        "Django and argon2-cffi must be installed (pip install django argon2-cffi): {stderr}"
+        "Django and argon2-cffi must be installed (scripts/test-env): {stderr}"
     );
     out.status.success()
 }
@@ -159,8 +159,13 @@ fn members() -> (TestEnv, std::path::PathBuf) {
     env.conn()
         .execute_batch(
             "CREATE TABLE members (user_id INTEGER PRIMARY KEY, mail TEXT NOT NULL UNIQUE, pw TEXT, joined INTEGER);
-             INSERT INTO members VALUES (10, 'ann@example.net', 'legacy-hash-1', 1600000000);
              INSERT INTO members VALUES (11, 'ben@example.net', NULL, 1600000001);",
+        )
+        .unwrap();
+    env.conn()
+        .execute(
+            "INSERT INTO members VALUES (10, 'ann@example.net', ?1, 1600000000)",
+            [crate::common::APP_HASH],
         )
         .unwrap();
     let config = env.config(MEMBERS_CONFIG);

@@ -1,0 +1,72 @@
+"""Settings for the Django site that resetctl's tests drive.
+
+Loaded through DJANGO_SETTINGS_MODULE rather than settings.configure(): only
+Django's Settings class exports TIME_ZONE into the process environment, and
+PasswordResetTokenGenerator stamps tokens with datetime.now(), so a site set
+up with configure() would stamp them in the machine's zone instead of
+TIME_ZONE.
+
+Whatever is not set here keeps Django's global default; PASSWORD_HASHERS in
+particular stays stock so the tests see the hashes a real site would write.
+"""
+
+import os
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+SECRET_KEY_FALLBACKS = [
+    key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key
+]
+TIME_ZONE = os.environ.get("TIME_ZONE") or "UTC"
+USE_TZ = True
+if os.environ.get("PASSWORD_RESET_TIMEOUT"):
+    PASSWORD_RESET_TIMEOUT = int(os.environ["PASSWORD_RESET_TIMEOUT"])
+
+DEBUG = False
+# The host Django's test Client sends.
+ALLOWED_HOSTS = ["testserver"]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ["RESETSITE_DB"],
+    }
+}
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+]
+
+# startproject's list, so the views run behind the same CSRF, session and
+# auth machinery as on a real site.
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "resetsite.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [HERE / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
