@@ -22,6 +22,9 @@ _resetctl() {
             resetctl,completions)
                 cmd="resetctl__subcmd__completions"
                 ;;
+            resetctl,doctor)
+                cmd="resetctl__subcmd__doctor"
+                ;;
             resetctl,help)
                 cmd="resetctl__subcmd__help"
                 ;;
@@ -51,6 +54,9 @@ _resetctl() {
                 ;;
             resetctl__subcmd__help,completions)
                 cmd="resetctl__subcmd__help__subcmd__completions"
+                ;;
+            resetctl__subcmd__help,doctor)
+                cmd="resetctl__subcmd__help__subcmd__doctor"
                 ;;
             resetctl__subcmd__help,help)
                 cmd="resetctl__subcmd__help__subcmd__help"
@@ -83,7 +89,7 @@ _resetctl() {
 
     case "${cmd}" in
         resetctl)
-            opts="-q -h -V --db --config --json --quiet --color --actor --reason --help --version init issue inspect list revoke purge redeem audit completions help"
+            opts="-q -h -V --db --config --json --quiet --color --actor --reason --help --version init issue inspect list revoke purge redeem audit doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -200,8 +206,42 @@ _resetctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        resetctl__subcmd__doctor)
+            opts="-q -h --smtp --db --config --json --quiet --color --actor --reason --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         resetctl__subcmd__help)
-            opts="init issue inspect list revoke purge redeem audit completions help"
+            opts="init issue inspect list revoke purge redeem audit doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +269,20 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resetctl__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand purge 'Clear expired tokens (for cron)'
             cand redeem 'Set a new password with a reset token'
             cand audit 'Show the audit trail, newest first'
+            cand doctor 'Check the configuration against the database and mail server, changing nothing'
             cand completions 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -167,6 +168,19 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'resetctl;doctor'= {
+            cand --db 'The application''s SQLite database'
+            cand --config 'Config file (TOML); see the README for its keys'
+            cand --color 'When to colour output (NO_COLOR is honoured under auto)'
+            cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
+            cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
+            cand --smtp 'Also connect to the mail server (EHLO, STARTTLS and AUTH as configured, QUIT); nothing is sent'
+            cand --json 'Print results as JSON'
+            cand -q 'Print nothing but results and errors'
+            cand --quiet 'Print nothing but results and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'resetctl;completions'= {
             cand --db 'The application''s SQLite database'
             cand --config 'Config file (TOML); see the README for its keys'
@@ -188,6 +202,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand purge 'Clear expired tokens (for cron)'
             cand redeem 'Set a new password with a reset token'
             cand audit 'Show the audit trail, newest first'
+            cand doctor 'Check the configuration against the database and mail server, changing nothing'
             cand completions 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -206,6 +221,8 @@ set edit:completion:arg-completer[resetctl] = {|@words|
         &'resetctl;help;redeem'= {
         }
         &'resetctl;help;audit'= {
+        }
+        &'resetctl;help;doctor'= {
         }
         &'resetctl;help;completions'= {
         }

@@ -43,6 +43,7 @@ complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "revoke" -d 'Revok
 complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "purge" -d 'Clear expired tokens (for cron)'
 complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "redeem" -d 'Set a new password with a reset token'
 complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "audit" -d 'Show the audit trail, newest first'
+complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "doctor" -d 'Check the configuration against the database and mail server, changing nothing'
 complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "completions" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
 complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l db -d 'The application\'s SQLite database' -r -F
@@ -166,6 +167,17 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l reason -d 'W
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l json -d 'Print results as JSON'
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -s h -l help -d 'Print help'
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l db -d 'The application\'s SQLite database' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l actor -d 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]' -r
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l reason -d 'Why (a ticket number, say), recorded with every change this command makes' -r
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l smtp -d 'Also connect to the mail server (EHLO, STARTTLS and AUTH as configured, QUIT); nothing is sent'
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l json -d 'Print results as JSON'
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -s q -l quiet -d 'Print nothing but results and errors'
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l db -d 'The application\'s SQLite database' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
@@ -176,13 +188,14 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l reason
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l json -d 'Print results as JSON'
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "init" -d 'Create the database or add resetctl\'s columns, index and audit table'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "issue" -d 'Issue a reset token and print the reset link'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "inspect" -d 'Show a user\'s token state, or which user a token belongs to'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "list" -d 'List outstanding tokens'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "revoke" -d 'Revoke users\' tokens, or every token'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "purge" -d 'Clear expired tokens (for cron)'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "redeem" -d 'Set a new password with a reset token'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "audit" -d 'Show the audit trail, newest first'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "completions" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
-complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "init" -d 'Create the database or add resetctl\'s columns, index and audit table'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "issue" -d 'Issue a reset token and print the reset link'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "inspect" -d 'Show a user\'s token state, or which user a token belongs to'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "list" -d 'List outstanding tokens'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "revoke" -d 'Revoke users\' tokens, or every token'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "purge" -d 'Clear expired tokens (for cron)'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "redeem" -d 'Set a new password with a reset token'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "audit" -d 'Show the audit trail, newest first'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "doctor" -d 'Check the configuration against the database and mail server, changing nothing'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "completions" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
+complete -c resetctl -n "__fish_resetctl_using_subcommand help; and not __fish_seen_subcommand_from init issue inspect list revoke purge redeem audit doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -89,11 +89,23 @@ pub enum Command {
         after_help = "Examples:\n  resetctl audit --user alice\n  resetctl audit --action redeem --since 24h\n  resetctl --json audit --limit 0"
     )]
     Audit(AuditArgs),
+    /// Check the configuration against the database and mail server, changing nothing
+    #[command(
+        after_help = "Says what every other command would do: the database and its kind, the table and each mapped column, the token store, the password scheme redeem writes (and, under format = \"auto\", from which hashes), the link and the mail transport. Exit 0 when all is in place; otherwise the code of the first problem, with one error line per problem.\n\nExamples:\n  resetctl --config app.toml doctor\n  resetctl --config app.toml doctor --smtp\n  resetctl --json doctor | jq .password"
+    )]
+    Doctor(DoctorArgs),
     /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Examples:\n  resetctl completions bash > /etc/bash_completion.d/resetctl\n  resetctl completions zsh > \"${fpath[1]}/_resetctl\"\n  resetctl completions fish > ~/.config/fish/completions/resetctl.fish"
     )]
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also connect to the mail server (EHLO, STARTTLS and AUTH as configured, QUIT); nothing is sent
+    #[arg(long)]
+    pub smtp: bool,
 }
 
 #[derive(Debug, Args)]

@@ -52,7 +52,7 @@ impl Kind {
 ///
 /// Messages never carry a token, a token hash or a password: they are built
 /// from fixed text and the names of things, never from secret values.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Error {
     pub kind: Kind,
     pub message: String,

@@ -253,9 +253,15 @@ impl Mailer {
         }
     }
 
-    /// Checks that the mail server answers, before anything is issued (for
-    /// `--no-enumerate`, where a failure later would tell known users from
-    /// unknown ones).
+    /// The transport (never its password) and the sender, for people.
+    pub fn describe(&self) -> String {
+        format!("{}, from {}", self.shown_as, self.from)
+    }
+
+    /// Checks that the mail server answers (connect, EHLO, STARTTLS and
+    /// AUTH as configured, QUIT), sending nothing: before anything is
+    /// issued under `--no-enumerate`, where a failure later would tell
+    /// known users from unknown ones, and for `doctor --smtp`.
     pub fn probe(&self) -> std::result::Result<(), SendError> {
         let (done, result) = mpsc::channel();
         let transport = self.transport.clone();
@@ -305,9 +311,23 @@ impl Transport {
                 ))),
                 Err(e) => Err(classify_smtp(&e, via)),
             },
-            Transport::Sendmail(_) | Transport::File(_) => Ok(()),
+            Transport::Sendmail(_) => Ok(()),
+            Transport::File(dir) => probe_dir(dir)
+                .map_err(|e| SendError::permanent(format!("{via}: cannot write there: {e}"))),
         }
     }
+}
+
+/// Whether a message could be written into `dir`: a hidden file is made and
+/// removed again, so no outbox watcher takes it for a message.
+fn probe_dir(dir: &Path) -> std::io::Result<()> {
+    let path = dir.join(format!(".resetctl-probe-{}", std::process::id()));
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)?;
+    std::fs::remove_file(path)
 }
 
 /// One message per file, readable by its owner only: it holds a live link.

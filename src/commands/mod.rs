@@ -3,6 +3,7 @@
 
 mod audit;
 mod bulk;
+mod doctor;
 mod init;
 mod inspect;
 mod issue;
@@ -31,6 +32,7 @@ pub fn run(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::Purge(args) => purge::run(ctx, args),
         Command::Redeem(args) => redeem::run(ctx, args),
         Command::Audit(args) => audit::run(ctx, args),
+        Command::Doctor(args) => doctor::run(ctx, args),
         Command::Completions(args) => completions(args.shell),
     }
 }

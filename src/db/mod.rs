@@ -2,7 +2,9 @@
 //! mapping from SQLite's result codes to ours.
 
 mod audit;
+mod passwords;
 mod schema;
+mod survey;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +21,7 @@ use crate::error::{Error, Kind, Result};
 
 pub use audit::{AuditEntry, AuditFilter, AuditRow, Outcome};
 pub use schema::InitReport;
+pub use survey::{AuditTable, ColumnCheck, Survey};
 use users::Sql;
 pub use users::{Lookup, TokenFilter, TokenWriter, User, UserJson, UserRow, password_fingerprint};
 
@@ -64,6 +67,13 @@ impl Db {
         Ok(db)
     }
 
+    /// Opens read-only without checking the schema, for `doctor`, which
+    /// reports every gap instead of stopping at the first.
+    pub fn open_to_survey(path: &Path, busy_timeout: Duration, schema: &Schema) -> Result<Db> {
+        check_file(path)?;
+        Self::connect(path, Access::ReadOnly, busy_timeout, schema)
+    }
+
     fn connect(path: &Path, access: Access, busy_timeout: Duration, schema: &Schema) -> Result<Db> {
         let flags = match access {
             Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
@@ -105,6 +115,10 @@ impl Db {
             )
             .map_err(|e| db.err(e))?;
         Ok(db)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// A bigger page cache for this connection only (nothing persistent),

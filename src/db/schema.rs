@@ -25,42 +25,6 @@ pub struct InitReport {
 const DEMO_USERS: [&str; 3] = ["alice", "bob", "carol"];
 
 impl Db {
-    pub(super) fn check_schema(&self) -> Result<()> {
-        let s = &self.schema;
-        let tx = self.read();
-        let hint = || format!("run: resetctl --db {} init", self.path.display());
-        let Some(columns) = tx.columns_of(s.table.name())? else {
-            return Err(
-                Error::config(format!("{} has no table {}", self.path.display(), s.table))
-                    .with_hint(hint()),
-            );
-        };
-        let needed = [&s.id, &s.email, &s.password, &s.token, &s.expires]
-            .into_iter()
-            .chain(s.username.as_ref());
-        for col in needed {
-            if !columns.contains(&col.name().to_ascii_lowercase()) {
-                return Err(
-                    Error::config(format!("table {} has no column {}", s.table, col))
-                        .with_hint(hint()),
-                );
-            }
-        }
-        tx.check_id_column()?;
-        match tx.columns_of(AUDIT_TABLE)? {
-            Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => Ok(()),
-            Some(_) => Err(Error::config(format!(
-                "table {AUDIT_TABLE} exists but is not resetctl's audit table"
-            ))
-            .with_hint("rename or drop that table, then run resetctl init")),
-            None => Err(Error::config(format!(
-                "{} has no table {AUDIT_TABLE}",
-                self.path.display()
-            ))
-            .with_hint(hint())),
-        }
-    }
-
     /// Warnings about the layout that do not stop the tool.
     pub fn init_warnings(&self) -> Result<Vec<String>> {
         let s = &self.schema;
@@ -131,7 +95,7 @@ fn create_file(path: &Path) -> Result<bool> {
 impl Tx<'_> {
     /// The lower-cased column names of a table, or `None` if there is no such
     /// table (views count as missing: the tool must be able to update rows).
-    fn columns_of(&self, table: &str) -> Result<Option<HashSet<String>>> {
+    pub(super) fn columns_of(&self, table: &str) -> Result<Option<HashSet<String>>> {
         let kind: Option<String> = self
             .conn
             .query_row(
@@ -159,6 +123,13 @@ impl Tx<'_> {
             .and_then(|rows| rows.collect::<Result<HashSet<_>, _>>())
             .map_err(|e| self.err(e))?;
         Ok(Some(names))
+    }
+
+    /// The journal mode, as the file says (a read: nothing is changed).
+    pub(super) fn journal_mode(&self) -> Result<String> {
+        self.conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
     }
 
     fn exec(&self, sql: &str) -> Result<()> {
@@ -255,7 +226,12 @@ impl Tx<'_> {
 
     /// Whether some index starts with `column`, with the given collation
     /// (any, when `None`).
-    fn has_index_on(&self, table: &Ident, column: &Ident, collate: Option<&str>) -> Result<bool> {
+    pub(super) fn has_index_on(
+        &self,
+        table: &Ident,
+        column: &Ident,
+        collate: Option<&str>,
+    ) -> Result<bool> {
         self.conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) AS il \
@@ -283,7 +259,7 @@ impl Tx<'_> {
     /// The id column must name one row: an integer that is the primary key
     /// or has a unique index of its own. Anything else would let a token be
     /// written onto several users, or not be found again.
-    fn check_id_column(&self) -> Result<()> {
+    pub(super) fn check_id_column(&self) -> Result<()> {
         let s = self.schema;
         let (ty, pk, pk_cols, unique): (String, i64, i64, bool) = self
             .conn

@@ -1,0 +1,131 @@
+//! What the database holds of what resetctl needs. Every command reads
+//! this before it acts and stops at the first gap; `doctor` shows all of it.
+
+use std::path::Path;
+
+use super::Db;
+use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE};
+use crate::config::Schema;
+use crate::error::{Error, Result};
+
+/// One mapped column and whether the table has it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ColumnCheck {
+    /// The `[schema]` key that names it.
+    pub key: &'static str,
+    pub column: String,
+    pub found: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditTable {
+    Found,
+    Missing,
+    /// A table of that name that is not resetctl's.
+    Foreign,
+}
+
+#[derive(Debug)]
+pub struct Survey {
+    /// `None` when the users table is missing.
+    pub columns: Option<Vec<ColumnCheck>>,
+    /// Why the id column cannot name one user, if it cannot.
+    pub id_problem: Option<Error>,
+    pub token_index: bool,
+    pub audit: AuditTable,
+    pub journal_mode: String,
+}
+
+impl Db {
+    pub fn survey(&self) -> Result<Survey> {
+        let s = &self.schema;
+        let tx = self.read();
+        let mut survey = Survey {
+            columns: None,
+            id_problem: None,
+            token_index: false,
+            audit: match tx.columns_of(AUDIT_TABLE)? {
+                Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => AuditTable::Found,
+                Some(_) => AuditTable::Foreign,
+                None => AuditTable::Missing,
+            },
+            journal_mode: tx.journal_mode()?,
+        };
+        let Some(present) = tx.columns_of(s.table.name())? else {
+            return Ok(survey);
+        };
+        let mut mapped = vec![("id", &s.id)];
+        mapped.extend(s.username.as_ref().map(|u| ("username", u)));
+        mapped.extend([
+            ("email", &s.email),
+            ("password", &s.password),
+            ("token", &s.token),
+            ("expires", &s.expires),
+        ]);
+        let columns: Vec<ColumnCheck> = mapped
+            .into_iter()
+            .map(|(key, col)| ColumnCheck {
+                key,
+                column: col.name().to_string(),
+                found: present.contains(&col.name().to_ascii_lowercase()),
+            })
+            .collect();
+        if columns[0].found {
+            survey.id_problem = tx.check_id_column().err();
+        }
+        if columns.iter().any(|c| c.key == "token" && c.found) {
+            survey.token_index = tx.has_index_on(&s.table, &s.token, Some("BINARY"))?;
+        }
+        survey.columns = Some(columns);
+        Ok(survey)
+    }
+
+    pub(super) fn check_schema(&self) -> Result<()> {
+        match self
+            .survey()?
+            .problems(&self.path, &self.schema)
+            .into_iter()
+            .next()
+        {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Survey {
+    /// Every gap that stops a command, first the one commands report.
+    pub fn problems(&self, path: &Path, s: &Schema) -> Vec<Error> {
+        let hint = || format!("run: resetctl --db {} init", path.display());
+        let mut problems = Vec::new();
+        match &self.columns {
+            None => problems.push(
+                Error::config(format!("{} has no table {}", path.display(), s.table))
+                    .with_hint(hint()),
+            ),
+            Some(columns) => {
+                for c in columns.iter().filter(|c| !c.found) {
+                    problems.push(
+                        Error::config(format!("table {} has no column {}", s.table, c.column))
+                            .with_hint(hint()),
+                    );
+                }
+            }
+        }
+        problems.extend(self.id_problem.clone());
+        match self.audit {
+            AuditTable::Found => {}
+            AuditTable::Foreign => problems.push(
+                Error::config(format!(
+                    "table {AUDIT_TABLE} exists but is not resetctl's audit table"
+                ))
+                .with_hint("rename or drop that table, then run resetctl init"),
+            ),
+            AuditTable::Missing => problems.push(
+                Error::config(format!("{} has no table {AUDIT_TABLE}", path.display()))
+                    .with_hint(hint()),
+            ),
+        }
+        problems
+    }
+}
