@@ -9,7 +9,9 @@
 # an outstanding token, half of those expired) under bench/work/, then times
 # each resetctl command beside its baseline with hyperfine and prints medians,
 # ratios and peak memory as a Markdown table. Needs hyperfine, sqlite3 and the
-# argon2 CLI (Debian: apt-get install hyperfine sqlite3 argon2).
+# argon2 CLI (Debian: apt-get install hyperfine sqlite3 argon2), and Python's
+# bcrypt for the bcrypt baseline (scripts/test-env puts it in
+# target/test-env/py; BENCH_PYTHON names another Python that has it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users=${1:-1000000}
@@ -19,6 +21,9 @@ mkdir -p "$work"
 for tool in hyperfine sqlite3 argon2 python3; do
   command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool is needed" >&2; exit 2; }
 done
+py=${BENCH_PYTHON:-target/test-env/py/bin/python}
+"$py" -c 'import bcrypt' 2>/dev/null ||
+  { echo "bench/run.sh: $py has no bcrypt module; run scripts/test-env" >&2; exit 2; }
 
 # CI's smoke run passes the debug binary it already built; real runs use release.
 if [ -n "${RESETCTL_BENCH_BIN:-}" ]; then
@@ -33,7 +38,10 @@ printf '[limits]\nissue = "off"\n' > "$cfg"
 chmod 600 "$cfg"
 export RESETCTL_CONFIG=$cfg
 
-base=$work/base-$users.db
+# Every user has a password hash as an Argon2 app stores it, so that
+# format = "auto" finds what to write.
+app_hash='$argon2id$v=19$m=19456,t=2,p=1$+VXzjpa6ayIpWUraX/kqUw$UXECXMr0QdShJYr7tlvatGeovWcs+Ir3tfeDSZLORCY'
+base=$work/users-$users.db
 if [ ! -f "$base" ]; then
   echo "making $base ..." >&2
   rm -f "$base.tmp"
@@ -41,7 +49,7 @@ if [ ! -f "$base" ]; then
   sqlite3 "$base.tmp" "
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $users)
     INSERT INTO users (id, username, email, password_hash, password_reset_token, password_reset_expires)
-    SELECT i, 'user' || i, 'User' || i || '@Example.com', 'x',
+    SELECT i, 'user' || i, 'User' || i || '@Example.com', '$app_hash',
            CASE WHEN i % 10 = 0 THEN lower(hex(randomblob(32))) END,
            CASE WHEN i % 20 = 0 THEN '2026-11-21T09:00:00Z' WHEN i % 10 = 0 THEN '2026-11-21T12:00:00Z' END
     FROM n;"
@@ -96,6 +104,32 @@ bench redeem "$quick_runs" \
   "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin redeem $token --password-stdin'" \
   "sqlite3 $db \"UPDATE users SET password_reset_token = '$hash', password_reset_expires = '2026-11-21T12:00:00Z' WHERE id = $mid\""
 
+# The other schemes redeem writes, each against the same work done by the
+# library its apps use: Python's bcrypt (OpenBSD's algorithm in Rust), and
+# OpenSSL's PBKDF2 through hashlib.
+for scheme in bcrypt pbkdf2; do
+  printf '[limits]\nissue = "off"\n[password]\n' > "$work/$scheme.toml"
+  chmod 600 "$work/$scheme.toml"
+done
+printf 'format = "bcrypt"\nbcrypt = { cost = 12 }\n' >> "$work/bcrypt.toml"
+printf 'format = "django-pbkdf2"\npbkdf2 = { iterations = 1000000 }\n' >> "$work/pbkdf2.toml"
+prepare_redeem="sqlite3 $db \"UPDATE users SET password_reset_token = '$hash', password_reset_expires = '2026-11-21T12:00:00Z' WHERE id = $mid\""
+bench redeem-bcrypt "$quick_runs" \
+  "sh -c 'printf %s correct-horse-battery | $py -c \"import bcrypt, sys; bcrypt.hashpw(sys.stdin.buffer.read(), bcrypt.gensalt(12))\"'" \
+  "sh -c 'printf \"%s\\n\" correct-horse-battery | RESETCTL_CONFIG=$work/bcrypt.toml $bin redeem $token --password-stdin'" \
+  "$prepare_redeem"
+bench redeem-pbkdf2 "$quick_runs" \
+  "sh -c 'printf %s correct-horse-battery | python3 -c \"import hashlib, os, sys; hashlib.pbkdf2_hmac(\\\"sha256\\\", sys.stdin.buffer.read(), os.urandom(16), 1000000)\"'" \
+  "sh -c 'printf \"%s\\n\" correct-horse-battery | RESETCTL_CONFIG=$work/pbkdf2.toml $bin redeem $token --password-stdin'" \
+  "$prepare_redeem"
+# What format = "auto" costs: doctor samples the password column under
+# auto and not under a named format; the rest of its work is the same.
+printf '[limits]\nissue = "off"\n[password]\nformat = "argon2id"\n' > "$work/named.toml"
+chmod 600 "$work/named.toml"
+hyperfine --runs "$((quick_runs * 2))" --warmup 3 --style none -N --export-json "$json/auto-sample.json" \
+  -n named "$bin --config $work/named.toml --json doctor" \
+  -n auto "$bin --config $cfg --json doctor" >/dev/null
+
 bench purge "$runs" \
   "sqlite3 $db \"UPDATE users SET password_reset_token = NULL, password_reset_expires = NULL WHERE password_reset_token IS NOT NULL AND unixepoch(password_reset_expires) <= unixepoch('2026-11-21T10:00:00Z')\"" \
   "$bin --json purge" \
@@ -123,7 +157,8 @@ read -r wait_max wait_p99 wait_n < "$work/lock_wait"
 python3 - "$json" "$users" "$runs" "$quick_runs" "$rss_issue" "$rss_list" "$wait_max" "$wait_p99" "$wait_n" "${results[@]}" <<'PY'
 import json, os, platform, statistics, sys
 folder, users, runs, quick_runs, rss_issue, rss_list, wait_max, wait_p99, wait_n, *names = sys.argv[1:]
-targets = {"startup": 1.5, "issue-one": 1.5, "inspect-one": 1.5, "list": 1.5, "purge": 1.2, "issue-all": 2.0, "redeem": 1.0}
+targets = {"startup": 1.5, "issue-one": 1.5, "inspect-one": 1.5, "list": 1.5, "purge": 1.2, "issue-all": 2.0, "redeem": 1.0,
+           "redeem-bcrypt": 1.0, "redeem-pbkdf2": 1.0}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
 print(f"Machine: {cpu}, {os.cpu_count()} cores. Users: {int(users):,}. "
       f"Runs: {runs} for purge and issue-all, {quick_runs} for the others (median).\n")
@@ -135,6 +170,9 @@ for name in names:
     ratio = ours / base
     target = targets[name]
     print(f"| {name} | {base * 1000:.1f} ms | {ours * 1000:.1f} ms | {ratio:.2f}x | <= {target}x | {'yes' if ratio <= target else 'no'} |")
+named, auto = (statistics.median(r["times"]) for r in json.load(open(os.path.join(folder, "auto-sample.json")))["results"])
+print(f"\nformat = auto: doctor {auto * 1000:.2f} ms against {named * 1000:.2f} ms with a named format: "
+      f"sampling the newest 1,000 users costs {(auto - named) * 1000:.2f} ms (target < 1 ms).")
 print(f"\nPeak RSS: issue --all {int(rss_issue) / 1024:.1f} MB, list --json {int(rss_list) / 1024:.1f} MB (target < 64 MB).")
 print(f"\nThe app's writes during issue --all: {wait_n} writes, the longest waited {wait_max} ms "
       f"for the lock, 99% waited at most {wait_p99} ms.")
