@@ -11,13 +11,7 @@ const BCRYPT_2Y_12: &str = "$2y$12$bm3gOixEGNh6VoBTzwefHuC/ptfunPVinvowXh1Oquu/m
 fn doctor(env: &TestEnv, config: &str, args: &[&str]) -> (i32, String, String) {
     let before = std::fs::read(&env.db).ok();
     let cfg = env.config(config);
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&cfg)
-        .args(args)
-        .output()
-        .unwrap();
+    let out = env.cmd_with(&cfg).args(args).output().unwrap();
     assert_eq!(
         std::fs::read(&env.db).ok(),
         before,

@@ -30,9 +30,7 @@ fn table_of(hashes: [Option<&str>; 4], config: &str) -> (TestEnv, std::path::Pat
     }
     let cfg = env.config(config);
     let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&cfg)
+        .cmd_with(&cfg)
         .args(["--json", "issue", "u1"])
         .output()
         .unwrap();
@@ -46,9 +44,7 @@ fn table_of(hashes: [Option<&str>; 4], config: &str) -> (TestEnv, std::path::Pat
 }
 
 fn redeem(env: &TestEnv, cfg: &std::path::Path, token: &str, pw: &str) -> std::process::Output {
-    env.cmd()
-        .arg("--config")
-        .arg(cfg)
+    env.cmd_with(cfg)
         .args(["redeem", token, "--password-stdin"])
         .write_stdin(format!("{pw}\n"))
         .output()
@@ -294,23 +290,14 @@ fn stock_django_logs_in_with_what_auto_wrote() {
         .unwrap();
     assert!(django_wrote.starts_with("pbkdf2_sha256$"), "{django_wrote}");
     let cfg = env.config("[schema]\ntable = \"auth_user\"\npassword = \"password\"\n");
-    let run = |args: &[&str]| {
-        env.cmd()
-            .arg("--config")
-            .arg(&cfg)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| env.cmd_with(&cfg).args(args).output().unwrap();
     assert!(run(&["init"]).status.success());
     let token = json(&run(&["--json", "issue", "dave"]).stdout)["token"]
         .as_str()
         .unwrap()
         .to_string();
     let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&cfg)
+        .cmd_with(&cfg)
         .args(["redeem", &token, "--password-stdin"])
         .write_stdin(format!("{PW}\n"))
         .output()

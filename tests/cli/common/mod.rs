@@ -88,6 +88,13 @@ impl TestEnv {
         c
     }
 
+    /// The binary as `cmd` gives it, reading this config file.
+    pub fn cmd_with(&self, config: &Path) -> Command {
+        let mut c = self.cmd();
+        c.arg("--config").arg(config);
+        c
+    }
+
     /// Same, as a std Command for tests that run processes side by side.
     pub fn std_cmd(&self) -> StdCommand {
         let mut c = StdCommand::new(BIN);
