@@ -76,7 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Bulk: every user (a forced reset campaign)')
             [CompletionResult]::new('--skip-active', '--skip-active', [CompletionResultType]::ParameterName, 'Bulk: leave users that hold a live token alone (to resume a run)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Bulk: only count what would be issued, skipped and failed')
-            [CompletionResult]::new('--no-enumerate', '--no-enumerate', [CompletionResultType]::ParameterName, 'Answer an unknown user like a known one (exit 0, nothing issued, audited)')
+            [CompletionResult]::new('--no-enumerate', '--no-enumerate', [CompletionResultType]::ParameterName, 'Answer an unknown user like a known one (exit 0, nothing issued, audited); not with bulk runs')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Issue even past the rate limit (needs --reason; audited)')
             [CompletionResult]::new('--send', '--send', [CompletionResultType]::ParameterName, 'Email the link to the user instead of printing it')
             [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'With --send, also print the link')
@@ -136,6 +136,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
         }
         'resetctl;purge' {
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only tokens expired at least this long ago')
+            [CompletionResult]::new('--audit-older-than', '--audit-older-than', [CompletionResultType]::ParameterName, 'Also delete audit entries older than this (each user''s newest issue and email are kept)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s SQLite database')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')

@@ -581,13 +581,17 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__purge)
-            opts="-q -h --older-than --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --older-than --audit-older-than --db --config --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-older-than)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

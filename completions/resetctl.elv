@@ -71,7 +71,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --all 'Bulk: every user (a forced reset campaign)'
             cand --skip-active 'Bulk: leave users that hold a live token alone (to resume a run)'
             cand --dry-run 'Bulk: only count what would be issued, skipped and failed'
-            cand --no-enumerate 'Answer an unknown user like a known one (exit 0, nothing issued, audited)'
+            cand --no-enumerate 'Answer an unknown user like a known one (exit 0, nothing issued, audited); not with bulk runs'
             cand --force 'Issue even past the rate limit (needs --reason; audited)'
             cand --send 'Email the link to the user instead of printing it'
             cand --print 'With --send, also print the link'
@@ -127,6 +127,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
         }
         &'resetctl;purge'= {
             cand --older-than 'Only tokens expired at least this long ago'
+            cand --audit-older-than 'Also delete audit entries older than this (each user''s newest issue and email are kept)'
             cand --db 'The application''s SQLite database'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'

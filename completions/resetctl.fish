@@ -77,7 +77,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l reason -d 'W
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l all -d 'Bulk: every user (a forced reset campaign)'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l skip-active -d 'Bulk: leave users that hold a live token alone (to resume a run)'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l dry-run -d 'Bulk: only count what would be issued, skipped and failed'
-complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l no-enumerate -d 'Answer an unknown user like a known one (exit 0, nothing issued, audited)'
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l no-enumerate -d 'Answer an unknown user like a known one (exit 0, nothing issued, audited); not with bulk runs'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l force -d 'Issue even past the rate limit (needs --reason; audited)'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l send -d 'Email the link to the user instead of printing it'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l print -d 'With --send, also print the link'
@@ -126,6 +126,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l json -d 'Pr
 complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -s h -l help -d 'Print help'
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l older-than -d 'Only tokens expired at least this long ago' -r
+complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l audit-older-than -d 'Also delete audit entries older than this (each user\'s newest issue and email are kept)' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l db -d 'The application\'s SQLite database' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''

@@ -77,7 +77,9 @@ pub enum Command {
     )]
     Revoke(RevokeArgs),
     /// Clear expired tokens (for cron)
-    #[command(after_help = "Examples:\n  resetctl -q purge\n  resetctl purge --older-than 7d")]
+    #[command(
+        after_help = "Examples:\n  resetctl -q purge\n  resetctl purge --older-than 7d\n  resetctl -q purge --audit-older-than 365d"
+    )]
     Purge(PurgeArgs),
     /// Set a new password with a reset token
     #[command(
@@ -132,33 +134,34 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("who").required(true).args(["users", "all", "from"])))]
+#[command(group(ArgGroup::new("bulk").args(["all", "from"])))]
 pub struct IssueArgs {
     /// Users by email, username or numeric id
     #[arg(value_name = "USER")]
     pub users: Vec<String>,
 
     /// Bulk: every user (a forced reset campaign)
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["users", "from"])]
     pub all: bool,
 
     /// Bulk: the users listed in FILE, one per line (- for stdin; blank lines and # comments skipped)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "users")]
     pub from: Option<String>,
 
     /// Bulk: leave users that hold a live token alone (to resume a run)
-    #[arg(long)]
+    #[arg(long, requires = "bulk")]
     pub skip_active: bool,
 
     /// Bulk: only count what would be issued, skipped and failed
-    #[arg(long)]
+    #[arg(long, requires = "bulk")]
     pub dry_run: bool,
 
     /// Bulk: users per transaction; fewer hold the app's writers off for less time [default: 50000, with --send 100]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", requires = "bulk", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub batch: Option<u32>,
 
     /// Bulk with --send: at most N emails per second (e.g. 10/s)
-    #[arg(long, value_name = "N/s", requires = "send")]
+    #[arg(long, value_name = "N/s", requires = "send", requires = "bulk")]
     pub rate: Option<String>,
 
     /// Read USER as this kind of name instead of guessing
@@ -173,8 +176,8 @@ pub struct IssueArgs {
     #[arg(long, value_name = "URL")]
     pub link: Option<String>,
 
-    /// Answer an unknown user like a known one (exit 0, nothing issued, audited)
-    #[arg(long)]
+    /// Answer an unknown user like a known one (exit 0, nothing issued, audited); not with bulk runs
+    #[arg(long, conflicts_with = "bulk")]
     pub no_enumerate: bool,
 
     /// Issue even past the rate limit (needs --reason; audited)
@@ -254,6 +257,10 @@ pub struct PurgeArgs {
     /// Only tokens expired at least this long ago
     #[arg(long, value_name = "DURATION", default_value = "0s")]
     pub older_than: String,
+
+    /// Also delete audit entries older than this (each user's newest issue and email are kept)
+    #[arg(long, value_name = "DURATION")]
+    pub audit_older_than: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -279,6 +286,20 @@ pub enum Action {
     Purge,
     Redeem,
     Email,
+}
+
+impl Action {
+    /// As the audit table writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Init => "init",
+            Action::Issue => "issue",
+            Action::Revoke => "revoke",
+            Action::Purge => "purge",
+            Action::Redeem => "redeem",
+            Action::Email => "email",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,11 @@ pub fn now() -> Result<DateTime<Utc>> {
     }
 }
 
+/// Whether `RESETCTL_NOW` replaces the clock in this run.
+pub fn is_set() -> bool {
+    std::env::var_os(NOW_ENV).is_some()
+}
+
 /// Parses a duration such as `90s`, `15m`, `1h`, `2d`, `1w` or `1h30m`.
 pub fn parse_duration(text: &str) -> Result<TimeDelta> {
     let bad = || {
@@ -88,7 +93,8 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 /// Reads a stored expiry written by us or by an application, in any of the
-/// forms of CONTRACT.md section 1. `None` when it is not a time at all.
+/// forms the README lists under "The database". `None` when it is not a
+/// time at all.
 pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
     let s = text.trim();
     if s.is_empty() {
@@ -120,14 +126,21 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
-/// Integer timestamps are Unix seconds, or milliseconds when too large to be
-/// seconds of any plausible date (1e11 s is the year 5138, 1e11 ms is 1973).
+/// An integer timestamp read by its magnitude, as seconds, milliseconds,
+/// microseconds or nanoseconds since 1970: whichever of them falls between
+/// 2000 and 2200 (the four ranges never overlap). Any other number is not a
+/// time an application meant (`None`, so a token with it counts as
+/// expired), never a date centuries away that would keep it alive.
 pub fn from_unix_number(n: i64) -> Option<DateTime<Utc>> {
-    if n.unsigned_abs() >= 100_000_000_000 {
-        DateTime::from_timestamp_millis(n)
-    } else {
-        DateTime::from_timestamp(n, 0)
-    }
+    const FROM: i64 = 946_684_800; // 2000-01-01T00:00:00Z
+    const UNTIL: i64 = 7_258_118_400; // 2200-01-01T00:00:00Z
+    [1, 1_000, 1_000_000, 1_000_000_000]
+        .into_iter()
+        .find(|per_second| (FROM..UNTIL).contains(&(n / per_second)))
+        .and_then(|per_second| {
+            let nanos = (n % per_second) * (1_000_000_000 / per_second);
+            DateTime::from_timestamp(n / per_second, u32::try_from(nanos).ok()?)
+        })
 }
 
 /// "in 42m", "3h ago", "in 1d 2h": a rough relative time for people.
@@ -208,6 +221,35 @@ mod tests {
         }
         for junk in ["", "soon", "2026-13-01 00:00:00", "12:00"] {
             assert_eq!(parse_timestamp(junk), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn integers_are_read_by_magnitude_and_absurd_ones_are_not_times() {
+        let want = at("2020-01-01T00:00:00Z");
+        for n in [
+            1_577_836_800,
+            1_577_836_800_000,
+            1_577_836_800_000_000,
+            1_577_836_800_000_000_000,
+        ] {
+            assert_eq!(from_unix_number(n), Some(want), "{n}");
+        }
+        assert_eq!(
+            from_unix_number(1_577_836_800_123),
+            Some(at("2020-01-01T00:00:00.123Z"))
+        );
+        // Neither seconds, ms, us nor ns of any year from 2000 to 2199.
+        for n in [
+            0,
+            -1,
+            1_000,
+            99_999_999_999,
+            8_000_000_000_000,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(from_unix_number(n), None, "{n}");
         }
     }
 

@@ -290,6 +290,12 @@ const BCRYPT_COST: std::ops::RangeInclusive<u32> = 4..=31;
 /// From OWASP's floor for PBKDF2-HMAC-SHA256 to what still finishes in seconds.
 const PBKDF2_ITERATIONS: std::ops::RangeInclusive<u32> = 600_000..=100_000_000;
 const MAX_PASSWORD_LIMIT: usize = 65_536;
+/// Passwords shorter than this draw a warning.
+const MIN_LENGTH_FLOOR: usize = 8;
+/// SQLite takes its busy timeout in milliseconds as an `int`; an hour is
+/// far below that and far above any sensible wait.
+const MAX_BUSY_TIMEOUT: Duration = Duration::from_secs(3600);
+const MAX_EMAIL_TIMEOUT: Duration = Duration::from_secs(3600);
 
 impl Config {
     /// Reads a config file over the defaults. Returns the warnings it
@@ -319,7 +325,8 @@ impl Config {
 
         cfg.database = file.database.map(|p| dir.join(p));
         if let Some(t) = &file.busy_timeout {
-            cfg.busy_timeout = std_duration(t).map_err(|why| bad("busy_timeout", why))?;
+            cfg.busy_timeout = bounded_duration(t, Duration::ZERO, MAX_BUSY_TIMEOUT)
+                .map_err(|why| bad("busy_timeout", why))?;
         }
 
         let s = &file.schema;
@@ -350,6 +357,23 @@ impl Config {
         cfg.schema
             .check_distinct()
             .map_err(|why| bad("schema", why))?;
+        // resetctl's own tables are named in its queries without aliases,
+        // so the users table must never share their prefix.
+        if cfg
+            .schema
+            .table
+            .name()
+            .to_ascii_lowercase()
+            .starts_with("resetctl_")
+        {
+            return Err(bad(
+                "schema.table",
+                format!(
+                    "{} is a name resetctl keeps for its own tables",
+                    cfg.schema.table
+                ),
+            ));
+        }
         if let Some(f) = &s.expires_format {
             cfg.expires_format = match f.as_str() {
                 "rfc3339" => ExpiresFormat::Rfc3339,
@@ -409,6 +433,12 @@ impl Config {
         if cfg.policy.min_length == 0 {
             return Err(bad("password.min_length", "must be at least 1".into()));
         }
+        if cfg.policy.min_length < MIN_LENGTH_FLOOR {
+            warnings.push(format!(
+                "password.min_length = {} is below {MIN_LENGTH_FLOOR}, the least OWASP and NIST accept for a password",
+                cfg.policy.min_length
+            ));
+        }
         if cfg.policy.max_length < cfg.policy.min_length
             || cfg.policy.max_length > MAX_PASSWORD_LIMIT
         {
@@ -455,6 +485,15 @@ impl Config {
                     "must be at least 8 × p_cost".into(),
                 ));
             }
+            let Argon2Cost { m_cost, t_cost, .. } = cfg.hashing.argon2;
+            if let Some(needed) = owasp_t_cost(m_cost).filter(|&needed| t_cost < needed) {
+                return Err(bad(
+                    "password.argon2",
+                    format!(
+                        "m_cost = {m_cost} with t_cost = {t_cost} is weaker than OWASP's weakest setting: {m_cost} KiB needs t_cost {needed} or more"
+                    ),
+                ));
+            }
         }
         if let Some(b) = &p.bcrypt {
             if let Some(cost) = b.cost {
@@ -481,13 +520,17 @@ impl Config {
             timeout: e
                 .timeout
                 .as_deref()
-                .map(std_duration)
+                .map(|t| bounded_duration(t, Duration::from_secs(1), MAX_EMAIL_TIMEOUT))
                 .transpose()
                 .map_err(|why| bad("email.timeout", why))?,
             template: e.template.map(|p| dir.join(p)),
             html_template: e.html_template.map(|p| dir.join(p)),
             ca_cert: e.ca_cert.map(|p| dir.join(p)),
-            transport: e.transport,
+            // A file: outbox is a path like `database`: relative to this file.
+            transport: e.transport.map(|t| match t.strip_prefix("file:") {
+                Some(p) if !p.starts_with('/') => format!("file:{}", dir.join(p).display()),
+                _ => t,
+            }),
             from: e.from,
             subject: e.subject,
         };
@@ -533,9 +576,43 @@ fn one_of(value: &str, allowed: &str) -> String {
     format!("{} is not one of {allowed}", shown(value))
 }
 
-fn std_duration(text: &str) -> std::result::Result<Duration, String> {
-    let d = crate::clock::parse_duration(text).map_err(|e| e.message)?;
-    d.to_std().map_err(|_| "must not be negative".to_string())
+/// A duration between `min` and `max`: anything longer would overflow
+/// what SQLite or a socket takes, or wait for hours.
+fn bounded_duration(
+    text: &str,
+    min: Duration,
+    max: Duration,
+) -> std::result::Result<Duration, String> {
+    let d = crate::clock::parse_duration(text)
+        .map_err(|e| e.message)?
+        .to_std()
+        .map_err(|_| "must not be negative".to_string())?;
+    if d < min || d > max {
+        let show =
+            |d: Duration| crate::clock::format_duration(TimeDelta::seconds(d.as_secs() as i64));
+        return Err(format!("must be from {} to {}", show(min), show(max)));
+    }
+    Ok(d)
+}
+
+/// OWASP's Argon2id settings (memory in KiB, iterations), strongest memory
+/// first: a pair is weak when some row asks for more iterations at no more
+/// memory than it has.
+const OWASP_ARGON2: [(u32, u32); 5] = [
+    (47_104, 1),
+    (19_456, 2),
+    (12_288, 3),
+    (9_216, 4),
+    (7_168, 5),
+];
+
+/// The fewest iterations OWASP's table accepts for `m_cost` KiB; `None`
+/// below its smallest row (refused by the bounds already).
+fn owasp_t_cost(m_cost: u32) -> Option<u32> {
+    OWASP_ARGON2
+        .iter()
+        .find(|(m, _)| m_cost >= *m)
+        .map(|(_, t)| *t)
 }
 
 fn positive_duration(text: &str, max: TimeDelta) -> std::result::Result<TimeDelta, String> {
@@ -571,9 +648,10 @@ fn has_credentials(url: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Read permission for group or others (write alone shows nothing).
 fn readable_by_others(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o044 != 0)
 }
 
 /// A TOML error as one line, naming the line and the key it is about.

@@ -18,6 +18,9 @@ pub struct Context {
     /// One reading of the clock for the whole run, so every row and message
     /// of a command agrees on "now".
     pub now: DateTime<Utc>,
+    /// The system clock, when `RESETCTL_NOW` replaced it: every audit row
+    /// then records both.
+    pub real_now: Option<DateTime<Utc>>,
     pub actor: String,
     pub reason: Option<String>,
 }
@@ -59,6 +62,7 @@ impl Context {
             cfg,
             out,
             now: clock::now()?,
+            real_now: clock::is_set().then(chrono::Utc::now),
             actor,
             reason: cli.reason.clone().filter(|r| !r.trim().is_empty()),
         })
@@ -92,6 +96,8 @@ impl Context {
             detail: None,
             expires: None,
             password_check: None,
+            real_at: self.real_now.map(clock::rfc3339),
+            run: None,
         }
     }
 

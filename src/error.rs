@@ -1,7 +1,8 @@
 //! The errors a command can end with, and the exit code each one maps to.
 //!
 //! Every failure that reaches `main` is an [`Error`]; its [`Kind`] alone picks
-//! the exit code (CONTRACT.md section 6), so that table lives in one place.
+//! the exit code (the README's "Exit codes" table), so that table lives in one
+//! place.
 
 use std::fmt;
 
@@ -28,6 +29,9 @@ pub enum Kind {
     BadToken,
     /// Bad configuration or schema.
     Config,
+    /// A bulk run stopped by SIGINT, or by SIGTERM.
+    Interrupted,
+    Terminated,
 }
 
 impl Kind {
@@ -44,6 +48,8 @@ impl Kind {
             Kind::TempFail => 75,
             Kind::BadToken => 77,
             Kind::Config => 78,
+            Kind::Interrupted => 130,
+            Kind::Terminated => 143,
         }
     }
 }
@@ -64,10 +70,13 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// Messages and hints are folded onto one line and their control
+    /// characters escaped here, once for all: they quote paths, SMTP replies
+    /// and lower layers' words, none of which may reach a terminal raw.
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
         Error {
             kind,
-            message: one_line(message.into()),
+            message: printable(&one_line(message.into())),
             hint: None,
             silent: false,
         }
@@ -81,7 +90,7 @@ impl Error {
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(one_line(hint.into()));
+        self.hint = Some(printable(&one_line(hint.into())));
         self
     }
 
@@ -218,6 +227,8 @@ mod tests {
             (Kind::TempFail, 75),
             (Kind::BadToken, 77),
             (Kind::Config, 78),
+            (Kind::Interrupted, 130),
+            (Kind::Terminated, 143),
         ];
         for (kind, code) in table {
             assert_eq!(kind.exit_code(), code, "{kind:?}");
@@ -226,10 +237,13 @@ mod tests {
     }
 
     #[test]
-    fn messages_are_folded_onto_one_line() {
+    fn messages_are_folded_onto_one_line_and_escaped() {
         let e = Error::io("first\nsecond\r\n third").with_hint("a\nb");
         assert_eq!(e.message, "first; second; third");
         assert_eq!(e.hint.as_deref(), Some("a; b"));
+        let e = Error::io("550 \u{1b}]0;owned\u{7} no").with_hint("\u{1b}[2J");
+        assert_eq!(e.message, "550 \\u{1b}]0;owned\\u{7} no");
+        assert_eq!(e.hint.as_deref(), Some("\\u{1b}[2J"));
     }
 
     #[test]

@@ -11,7 +11,9 @@ mod input;
 pub mod mail;
 pub mod output;
 pub mod password;
+pub mod signals;
 pub mod token;
+mod user_list;
 
 #[cfg(test)]
 mod proptests;
@@ -20,11 +22,12 @@ pub use context::Context;
 
 /// Runs one parsed command line.
 pub fn run(cli: cli::Cli) -> error::Result<()> {
+    signals::survive_file_size_limit()?;
     // Completions need no database, config or clock.
     if let cli::Command::Completions(args) = &cli.command {
         return commands::completions(args.shell);
     }
-    let mut ctx = Context::from_cli(&cli)?;
-    commands::run(&mut ctx, &cli.command)?;
+    let ctx = Context::from_cli(&cli)?;
+    commands::run(&ctx, &cli.command)?;
     ctx.out.flush()
 }

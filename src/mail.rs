@@ -6,7 +6,7 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::clock;
 use crate::config::EmailSettings;
@@ -50,24 +50,37 @@ If that was not you, contact support right away.
 /// The placeholders a reset template may use.
 const RESET_PLACEHOLDERS: [&str; 5] = ["username", "email", "link", "expires_at", "ttl"];
 
-/// A failed delivery: worth retrying later (75), or not (69).
+/// A failed delivery: worth retrying later (75), or not (69). `uncertain`
+/// when it stopped at a point where the server may already hold the
+/// message (a timeout once the connection was made).
 #[derive(Debug)]
 pub struct SendError {
     pub temporary: bool,
+    pub uncertain: bool,
     pub reason: String,
 }
 
 impl SendError {
+    /// The reason quotes the server's own reply: escaped here, before it
+    /// can reach a terminal or the audit trail.
     fn temporary(reason: impl Into<String>) -> Self {
         SendError {
             temporary: true,
-            reason: reason.into(),
+            uncertain: false,
+            reason: crate::error::printable(&reason.into()),
         }
     }
     fn permanent(reason: impl Into<String>) -> Self {
         SendError {
             temporary: false,
-            reason: reason.into(),
+            uncertain: false,
+            reason: crate::error::printable(&reason.into()),
+        }
+    }
+    fn uncertain(reason: impl Into<String>) -> Self {
+        SendError {
+            uncertain: true,
+            ..SendError::temporary(reason)
         }
     }
 
@@ -81,12 +94,12 @@ impl SendError {
 
     /// "temporary failure: ..." for messages and the audit trail.
     pub fn describe(&self) -> String {
-        let what = if self.temporary {
-            "temporary"
-        } else {
-            "permanent"
+        let what = match (self.uncertain, self.temporary) {
+            (true, _) => "delivery uncertain (the server may have the message)",
+            (false, true) => "temporary failure",
+            (false, false) => "permanent failure",
         };
-        format!("{what} failure: {}", self.reason)
+        format!("{what}: {}", self.reason)
     }
 }
 
@@ -167,8 +180,18 @@ impl Mailer {
         })
     }
 
-    /// Sends the reset link. Returns the address, masked, as it may be shown.
-    pub fn send_reset(&self, mail: &ResetMail<'_>) -> std::result::Result<String, SendError> {
+    /// How long one delivery may take, start to end.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Sends the reset link, giving up at `by`. Returns the address,
+    /// masked, as it may be shown.
+    pub fn send_reset(
+        &self,
+        mail: &ResetMail<'_>,
+        by: Instant,
+    ) -> std::result::Result<String, SendError> {
         let (to, masked) = recipient(mail.user)?;
         let values = |escape: fn(&str) -> String| {
             let v = [
@@ -190,7 +213,7 @@ impl Mailer {
             .as_ref()
             .map(|t| fill(t, &RESET_PLACEHOLDERS, &values(html_escape)));
         let message = self.message(to, &self.subject, mail.date, text, html)?;
-        self.deliver(&message)?;
+        self.deliver(&message, by)?;
         Ok(masked)
     }
 
@@ -207,7 +230,7 @@ impl Mailer {
             &[display_name(user), clock::rfc3339(at)],
         );
         let message = self.message(to, CHANGED_SUBJECT, at, text, None)?;
-        self.deliver(&message)?;
+        self.deliver(&message, Instant::now() + self.timeout)?;
         Ok(masked)
     }
 
@@ -232,10 +255,13 @@ impl Mailer {
         built.map_err(|e| SendError::permanent(format!("cannot build the message: {e}")))
     }
 
-    /// Delivers within `timeout` overall: lettre's own timeout bounds each
+    /// Delivers by `by` at the latest: lettre's own timeout bounds each
     /// read, so a server dripping a byte at a time would hold us forever.
-    /// The work runs on a thread that is abandoned when the time is up.
-    fn deliver(&self, message: &Message) -> std::result::Result<(), SendError> {
+    /// The work runs on a thread that is given up at the deadline; its
+    /// socket's own timeouts close the connection soon after, and the
+    /// process's end closes it for good. A message given up on this way may
+    /// already be with the server: uncertain, never "not sent".
+    fn deliver(&self, message: &Message, by: Instant) -> std::result::Result<(), SendError> {
         let (done, result) = mpsc::channel();
         let transport = self.transport.clone();
         let message = message.clone();
@@ -243,9 +269,9 @@ impl Mailer {
         std::thread::spawn(move || {
             let _ = done.send(transport.send(&message, &via));
         });
-        match result.recv_timeout(self.timeout) {
+        match result.recv_timeout(by.saturating_duration_since(Instant::now())) {
             Ok(outcome) => outcome,
-            Err(_) => Err(SendError::temporary(format!(
+            Err(_) => Err(SendError::uncertain(format!(
                 "{}: no answer within {}s",
                 self.shown_as,
                 self.timeout.as_secs_f64()
@@ -297,8 +323,15 @@ impl Transport {
                     SendError::temporary(reason)
                 }
             }),
-            Transport::File(dir) => write_eml(dir, &message.formatted())
-                .map_err(|e| SendError::permanent(format!("{via}: {e}"))),
+            Transport::File(dir) => write_eml(dir, &message.formatted()).map_err(|e| {
+                // A full disk or quota empties again; a missing or
+                // forbidden folder does not by itself.
+                let reason = format!("{via}: {e}");
+                match e.raw_os_error() {
+                    Some(ENOSPC | EDQUOT | EFBIG) => SendError::temporary(reason),
+                    _ => SendError::permanent(reason),
+                }
+            }),
         }
     }
 
@@ -330,20 +363,35 @@ fn probe_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_file(path)
 }
 
+/// The errno values of a full disk, an exceeded quota and a file-size
+/// limit (Linux; the same numbers on the BSDs for the first and last).
+const ENOSPC: i32 = 28;
+const EDQUOT: i32 = 122;
+const EFBIG: i32 = 27;
+
 /// One message per file, readable by its owner only: it holds a live link.
+/// Written under a hidden name and renamed into place, so a watcher of the
+/// outbox never reads half a message; a failed write leaves nothing.
 fn write_eml(dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut name = [0u8; 16];
     OsRng
         .try_fill_bytes(&mut name)
         .map_err(std::io::Error::other)?;
-    let path = dir.join(format!("{}.eml", hex::encode(name)));
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    let name = hex::encode(name);
+    let partial = dir.join(format!(".{name}.eml.partial"));
+    let write = || -> std::io::Result<()> {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&partial)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&partial, dir.join(format!("{name}.eml")))
+    };
+    write().inspect_err(|_| {
+        let _ = std::fs::remove_file(&partial);
+    })
 }
 
 /// 4xx, timeouts and unreachable servers may pass; 5xx and TLS trouble will not.
@@ -368,6 +416,10 @@ fn classify_smtp(e: &lettre::transport::smtp::Error, via: &str) -> SendError {
         .any(|m| lower.contains(m));
     if e.is_permanent() || e.is_client() || tls_trouble {
         SendError::permanent(text)
+    } else if e.is_timeout() {
+        // A read that timed out may be the wait for the last reply, after
+        // the server had the whole message.
+        SendError::uncertain(text)
     } else {
         SendError::temporary(text)
     }
@@ -409,15 +461,15 @@ fn recipient(user: &User) -> std::result::Result<(Mailbox, String), SendError> {
     Ok((Mailbox::new(name, address), mask(email)))
 }
 
-/// `alice@example.com` -> `a***@example.com`.
+/// `alice@example.com` -> `a***@example.com`. Only a well-formed address
+/// shows its domain: of anything else nothing is shown.
 pub fn mask(email: &str) -> String {
-    let email = crate::error::printable(email.trim());
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}***@{domain}")
+    match email.trim().parse::<lettre::Address>() {
+        Ok(address) => {
+            let first: String = address.user().chars().take(1).collect();
+            crate::error::printable(&format!("{first}***@{}", address.domain()))
         }
-        None => "***".to_string(),
+        Err(_) => "***".to_string(),
     }
 }
 
@@ -658,6 +710,8 @@ mod tests {
         assert_eq!(mask("alice@example.com"), "a***@example.com");
         assert_eq!(mask(" Bob@Example.org "), "B***@Example.org");
         assert_eq!(mask("nonsense"), "***");
+        assert_eq!(mask("a@b@evil.example"), "***");
+        assert_eq!(mask("x@\u{1b}[2J.example"), "***");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Where results and diagnostics go: results to stdout (text or JSON),
 //! everything else to stderr, colour only where it can be seen.
 
+use std::cell::RefCell;
 use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 
 use comfy_table::presets::NOTHING;
@@ -19,7 +20,9 @@ pub struct Output {
     pub json: bool,
     pub quiet: bool,
     color: bool,
-    stdout: BufWriter<Stdout>,
+    /// Shared, so a command can print from inside a database transaction
+    /// (links are out before their tokens commit) while holding the context.
+    stdout: RefCell<BufWriter<Stdout>>,
 }
 
 impl Output {
@@ -38,29 +41,30 @@ impl Output {
             color,
             // Streams of JSON lines are the bulk of some runs' work; 64 KiB
             // writes keep system calls out of the per-row cost.
-            stdout: BufWriter::with_capacity(64 * 1024, io::stdout()),
+            stdout: RefCell::new(BufWriter::with_capacity(64 * 1024, io::stdout())),
         }
     }
 
     /// A line of result on stdout.
-    pub fn line(&mut self, text: impl std::fmt::Display) -> Result<()> {
-        writeln!(self.stdout, "{text}").map_err(stdout_error)
+    pub fn line(&self, text: impl std::fmt::Display) -> Result<()> {
+        writeln!(self.stdout.borrow_mut(), "{text}").map_err(stdout_error)
     }
 
     /// One JSON value on one line of stdout.
-    pub fn json(&mut self, value: &impl serde::Serialize) -> Result<()> {
-        serde_json::to_writer(&mut self.stdout, value).map_err(|e| stdout_error(e.into()))?;
-        self.stdout.write_all(b"\n").map_err(stdout_error)
+    pub fn json(&self, value: &impl serde::Serialize) -> Result<()> {
+        let mut out = self.stdout.borrow_mut();
+        serde_json::to_writer(&mut *out, value).map_err(|e| stdout_error(e.into()))?;
+        out.write_all(b"\n").map_err(stdout_error)
     }
 
     /// Streams a JSON array, one element at a time, so memory stays flat
     /// whatever the number of rows.
-    pub fn json_array(&mut self) -> JsonArray<'_> {
+    pub fn json_array(&self) -> JsonArray<'_> {
         JsonArray { out: self, n: 0 }
     }
 
     /// A result in words on stdout, unless `-q`.
-    pub fn say(&mut self, text: impl std::fmt::Display) -> Result<()> {
+    pub fn say(&self, text: impl std::fmt::Display) -> Result<()> {
         if self.quiet { Ok(()) } else { self.line(text) }
     }
 
@@ -73,7 +77,10 @@ impl Output {
 
     /// A warning on stderr, shown even under `-q`.
     pub fn warn(&self, text: impl std::fmt::Display) {
-        eprintln!("resetctl: warning: {text}");
+        eprintln!(
+            "resetctl: warning: {}",
+            crate::error::printable(&text.to_string())
+        );
     }
 
     /// A table in the plain, column-aligned style of admin tools, fitted to
@@ -96,7 +103,7 @@ impl Output {
         t
     }
 
-    pub fn print_table(&mut self, t: &Table) -> Result<()> {
+    pub fn print_table(&self, t: &Table) -> Result<()> {
         for line in t.lines() {
             self.line(line.trim_end())?;
         }
@@ -116,28 +123,69 @@ impl Output {
         }
     }
 
-    pub fn flush(&mut self) -> Result<()> {
-        self.stdout.flush().map_err(stdout_error)
+    pub fn flush(&self) -> Result<()> {
+        self.stdout.borrow_mut().flush().map_err(stdout_error)
+    }
+
+    /// Flushes, then, when stdout is a pipe, waits until the reader has
+    /// read it all: a reader that stops early (`| head`) leaves lines in
+    /// the pipe that nobody sees. Fails like a closed pipe if the reader
+    /// goes away with lines unread.
+    pub fn flush_and_wait_until_read(&self) -> Result<()> {
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+
+        self.flush()?;
+        let stdout = io::stdout();
+        let fd = stdout.as_fd();
+        let is_pipe = fd
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata())
+            .is_ok_and(|m| m.file_type().is_fifo());
+        if !is_pipe {
+            return Ok(());
+        }
+        let tick = Timespec {
+            tv_sec: 0,
+            tv_nsec: 50_000_000,
+        };
+        // Neither can block for long: the poll asks for no event, so it
+        // returns on the reader's end (an error on the pipe) or the tick.
+        while rustix::io::ioctl_fionread(fd).unwrap_or(0) > 0 {
+            let mut fds = [PollFd::new(&fd, PollFlags::empty())];
+            let _ = poll(&mut fds, Some(&tick));
+            if fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP) {
+                return Err(Error::broken_pipe());
+            }
+        }
+        Ok(())
     }
 }
 
 pub struct JsonArray<'a> {
-    out: &'a mut Output,
+    out: &'a Output,
     n: u64,
 }
 
 impl JsonArray<'_> {
     pub fn push(&mut self, value: &impl serde::Serialize) -> Result<()> {
         let sep: &[u8] = if self.n == 0 { b"[\n" } else { b",\n" };
-        self.out.stdout.write_all(sep).map_err(stdout_error)?;
-        serde_json::to_writer(&mut self.out.stdout, value).map_err(|e| stdout_error(e.into()))?;
+        let mut out = self.out.stdout.borrow_mut();
+        out.write_all(sep).map_err(stdout_error)?;
+        serde_json::to_writer(&mut *out, value).map_err(|e| stdout_error(e.into()))?;
         self.n += 1;
         Ok(())
     }
 
     pub fn finish(self) -> Result<()> {
         let end: &[u8] = if self.n == 0 { b"[]\n" } else { b"\n]\n" };
-        self.out.stdout.write_all(end).map_err(stdout_error)
+        self.out
+            .stdout
+            .borrow_mut()
+            .write_all(end)
+            .map_err(stdout_error)
     }
 }
 

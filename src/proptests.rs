@@ -10,9 +10,9 @@ use crate::mail::check_template;
 use crate::token::Token;
 
 fn instant() -> impl Strategy<Value = DateTime<Utc>> {
-    // March 1973 to 2100, whole seconds: before 1e8 s, an integer in
-    // milliseconds is too small to tell from seconds (clock::from_unix_number).
-    (100_000_000i64..4_102_444_800).prop_map(|s| DateTime::from_timestamp(s, 0).unwrap())
+    // 2000 to 2200, whole seconds: the years an integer is read as a time
+    // in, by its magnitude (clock::from_unix_number).
+    (946_684_800i64..7_258_118_400).prop_map(|s| DateTime::from_timestamp(s, 0).unwrap())
 }
 
 proptest! {
@@ -39,6 +39,8 @@ proptest! {
             t.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
             t.timestamp().to_string(),
             t.timestamp_millis().to_string(),
+            t.timestamp_micros().to_string(),
+            (i128::from(t.timestamp()) * 1_000_000_000).to_string(),
         ] {
             prop_assert_eq!(parse_timestamp(&form), Some(t), "{}", form);
         }

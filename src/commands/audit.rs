@@ -5,14 +5,14 @@ use crate::cli::AuditArgs;
 use crate::clock::{self, parse_duration};
 use crate::context::{lookup_kind, reject_token_as_user};
 use crate::db::{Access, AuditFilter, Lookup};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, printable};
 
-pub fn run(ctx: &mut Context, args: &AuditArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
     let since = args.since.as_deref().map(|s| since(ctx, s)).transpose()?;
     let db = ctx.open(Access::ReadOnly)?;
     let tx = db.read();
     let mut filter = AuditFilter {
-        action: args.action.map(|a| format!("{a:?}").to_lowercase()),
+        action: args.action.map(|a| a.as_str().to_string()),
         since,
         limit: (args.limit > 0).then_some(args.limit),
         ..AuditFilter::default()
@@ -48,6 +48,7 @@ pub fn run(ctx: &mut Context, args: &AuditArgs) -> Result<()> {
                 "subject": r.subject,
                 "detail": r.detail,
                 "reason": r.reason,
+                "real_at": r.real_at,
             }))?;
         }
         return array.finish();
@@ -59,15 +60,22 @@ pub fn run(ctx: &mut Context, args: &AuditArgs) -> Result<()> {
     let mut table = ctx.out.table(&[
         "AT", "ACTOR", "ACTION", "OUTCOME", "USER", "DETAIL", "REASON",
     ]);
+    // Every cell is escaped: the table may hold what an SMTP server said,
+    // or what another program wrote.
+    let cell = |v: Option<&str>| v.map_or("-".to_string(), printable);
     for r in &rows {
+        let at = match &r.real_at {
+            None => printable(&r.at),
+            Some(real) => format!("{} (clock set; real {})", printable(&r.at), printable(real)),
+        };
         table.add_row(vec![
-            r.at.clone(),
-            r.actor.clone(),
-            r.action.clone(),
-            r.outcome.clone(),
-            r.subject.clone().unwrap_or_else(|| "-".into()),
-            r.detail.clone().unwrap_or_else(|| "-".into()),
-            r.reason.clone().unwrap_or_else(|| "-".into()),
+            at,
+            printable(&r.actor),
+            printable(&r.action),
+            printable(&r.outcome),
+            cell(r.subject.as_deref()),
+            cell(r.detail.as_deref()),
+            cell(r.reason.as_deref()),
         ]);
     }
     ctx.out.print_table(&table)

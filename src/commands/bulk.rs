@@ -4,22 +4,25 @@
 //! with a whole token and expiry.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal};
+use std::io::{self, IsTerminal};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use super::State;
-use super::issue::{Issued, Issuer, Plan, deliver, failure_kind, report};
+use super::issue::{
+    Delivery, Issued, Issuer, Plan, failure_kind, record_failed, report, send, send_failure,
+    store_sent,
+};
 use crate::Context;
 use crate::cli::IssueArgs;
-use crate::db::{Access, UserRow};
+use crate::db::{Access, Db, Outcome, UserRow};
 use crate::error::{Error, Kind, Result, shown};
-use crate::input::{self, Line};
 use crate::mail::Mailer;
-use crate::token::TokenSource;
+use crate::signals::Stop;
+use crate::token::{Token, TokenSource};
+use crate::user_list::{Entry, UserList};
 
 /// Users per transaction. Every batch rewrites the token index pages its
 /// random tokens land on, and at a million users most of that index is
@@ -38,8 +41,6 @@ const SEND_BATCH: usize = 100;
 const LOCK_GAP: Duration = Duration::from_millis(110);
 /// Rows read at a time within a batch, so few are held at once.
 const PAGE: usize = 5000;
-/// A line of `--from` longer than this is not a USER.
-const MAX_LINE: usize = 4096;
 
 #[derive(Default)]
 struct Counts {
@@ -53,45 +54,34 @@ enum Source {
     /// Every user, by id.
     All { after: i64 },
     /// One USER per line.
-    Lines {
-        reader: Box<dyn BufRead>,
-        line_no: u64,
-    },
+    Lines(UserList),
 }
 
 /// What every batch of one run shares.
 struct Campaign<'a> {
     args: &'a IssueArgs,
-    mark: String,
+    /// This run's id, kept with its issues: a user listed twice is known.
+    run: String,
     /// Users come from a list, where one may appear twice.
     listed: bool,
     batch: usize,
+    /// Tokens are written with the batch (not in a dry run, and not with
+    /// `--send`, where each is stored once its email went out).
+    store: bool,
     issuer: Issuer<'a>,
     tokens: TokenSource,
 }
 
 /// What became of one USER.
 enum Judged {
-    Issue(Issued),
+    /// To issue, with the fingerprint of the password the token is for.
+    Issue(Issued, String),
     Skip,
     Fail(Error),
 }
 
-/// One line of `--from`, read before the batch's transaction begins, so a
-/// slow producer on stdin never holds the write lock.
-enum Entry {
-    Line {
-        line_no: u64,
-        text: String,
-    },
-    /// A line longer than any USER: reported, not looked up.
-    TooLong {
-        line_no: u64,
-    },
-}
-
 pub(super) fn run(
-    ctx: &mut Context,
+    ctx: &Context,
     args: &IssueArgs,
     plan: &Plan,
     mailer: Option<&Mailer>,
@@ -103,42 +93,56 @@ pub(super) fn run(
     db.set_cache_kib(16 * 1024)?;
     let mut source = match &args.from {
         None => Source::All { after: i64::MIN },
-        Some(path) => Source::Lines {
-            reader: open_list(path)?,
-            line_no: 0,
-        },
+        Some(path) => Source::Lines(UserList::open(path)?),
     };
+    let mut counts = Counts::default();
+    let mut failures: Vec<Kind> = Vec::new();
     let total = match source {
-        Source::All { .. } => Some(db.read().count_users()?),
-        Source::Lines { .. } => None,
+        Source::All { .. } => {
+            let bad = db.read().count_bad_ids()?;
+            if bad > 0 {
+                ctx.out.warn(format!(
+                    "{bad} user(s) have an id that is not an integer and are left out"
+                ));
+                counts.failed += bad;
+                failures.push(Kind::Config);
+            }
+            Some(db.read().count_users()?)
+        }
+        Source::Lines(_) => None,
     };
     let progress = progress_bar(ctx, total);
-    // Marks this run's issues in the audit trail, to know a user listed twice.
-    let mark = format!(
-        "; bulk run {}",
-        &crate::token::Token::generate()?.expose()[..12]
-    );
+    let run_id = Token::generate()?.expose()[..12].to_string();
     let mut campaign = Campaign {
         args,
-        issuer: Issuer::new(ctx, plan, &mark),
-        mark,
-        listed: matches!(source, Source::Lines { .. }),
+        issuer: Issuer::new(ctx, plan, "").in_run(Some(&run_id)),
+        run: run_id,
+        listed: matches!(source, Source::Lines(_)),
         batch: match args.batch {
             Some(n) => n as usize,
             None if args.send => SEND_BATCH,
             None => BATCH,
         },
+        store: !args.dry_run && mailer.is_none(),
         tokens: TokenSource::new(),
     };
-    let mut counts = Counts::default();
-    let mut failures: Vec<Kind> = Vec::new();
-    let mut last_send: Option<Instant> = None;
+    let stop = Stop::catch()?;
+    let mut stopped: Option<Error> = None;
+    let mut sender = Sender {
+        mailer,
+        pace,
+        last: None,
+    };
     let mut last_commit: Option<Instant> = None;
 
-    loop {
+    while stopped.is_none() {
+        if let Some(e) = stop.requested() {
+            stopped = Some(e);
+            break;
+        }
         let lines = match &mut source {
-            Source::Lines { reader, line_no } => {
-                let lines = read_lines(reader, line_no, campaign.batch)?;
+            Source::Lines(list) => {
+                let lines = list.next_batch(campaign.batch)?;
                 if lines.is_empty() {
                     break;
                 }
@@ -146,25 +150,31 @@ pub(super) fn run(
             }
             Source::All { .. } => None,
         };
-        let ctx_ref = &*ctx;
-        let judged = if args.dry_run {
-            judge_batch(ctx_ref, &db.read(), &mut campaign, &mut source, lines)?
-        } else {
+        let judged = if campaign.store {
             if let Some(at) = last_commit {
                 std::thread::sleep(LOCK_GAP.saturating_sub(at.elapsed()));
             }
-            let judged =
-                db.write(|tx| judge_batch(ctx_ref, tx, &mut campaign, &mut source, lines))?;
+            let judged = db.write(|tx| judge_batch(ctx, tx, &mut campaign, &mut source, lines))?;
             last_commit = Some(Instant::now());
+            // Printed after the commit, so a slow reader (a pager) never
+            // holds the app's writers; links that cannot be written take
+            // their tokens back with them.
+            if let Err(e) = print_batch(ctx, args, plan, &judged) {
+                take_back(ctx, &mut db, &campaign, &judged)?;
+                progress.finish_and_clear();
+                return Err(e);
+            }
             judged
+        } else {
+            judge_batch(ctx, &db.read(), &mut campaign, &mut source, lines)?
         };
         if judged.is_empty() {
             break;
         }
         let n = judged.len() as u64;
         for judged in judged {
-            let item = match judged {
-                Judged::Issue(item) => item,
+            let (item, password_check) = match judged {
+                Judged::Issue(item, check) => (item, check),
                 Judged::Skip => {
                     counts.skipped += 1;
                     continue;
@@ -176,32 +186,47 @@ pub(super) fn run(
                     continue;
                 }
             };
-            if args.dry_run {
+            if campaign.store || args.dry_run {
                 counts.issued += 1;
                 continue;
             }
-            if let (Some(every), Some(_)) = (pace, mailer) {
-                if let Some(last) = last_send {
-                    std::thread::sleep(every.saturating_sub(last.elapsed()));
-                }
-                last_send = Some(Instant::now());
+            if let Some(e) = stop.requested() {
+                stopped = Some(e);
+                break;
             }
-            let (delivery, failure) = deliver(ctx, &mut db, mailer, args, &item, plan)?;
-            match failure {
-                Some((_, e)) => {
+            match sender.send_one(ctx, &mut db, &campaign, plan, &item, &password_check)? {
+                Ok(()) => counts.issued += 1,
+                Err(e) => {
                     counts.failed += 1;
                     failures.push(e.kind);
                     progress.suspend(|| ctx.out.warn(&e.message));
+                    // The server is down or full: every other user would
+                    // wait out the same failure. They are left as they
+                    // are, for a resume with --skip-active.
+                    if e.kind == Kind::TempFail {
+                        stopped = Some(Error::new(
+                            Kind::TempFail,
+                            "stopped after a temporary email failure",
+                        ));
+                        break;
+                    }
                 }
-                None => counts.issued += 1,
             }
-            report(ctx, args, &item, &delivery, plan)?;
         }
         ctx.out.flush()?;
         progress.inc(n);
     }
     progress.finish_and_clear();
-    summarize(ctx, args, &counts)?;
+    summarize(ctx, args, &counts, stopped.is_some())?;
+    if let Some(e) = stopped {
+        return Err(Error::new(
+            e.kind,
+            format!(
+                "{}; the users not reached are as they were (resume with --skip-active)",
+                e.message
+            ),
+        ));
+    }
     if counts.failed > 0 {
         return Err(Error::new(
             failure_kind(failures.into_iter()),
@@ -215,39 +240,99 @@ pub(super) fn run(
     Ok(())
 }
 
-/// Up to `max` USER lines, skipping blanks and comments.
-fn read_lines(reader: &mut Box<dyn BufRead>, line_no: &mut u64, max: usize) -> Result<Vec<Entry>> {
-    let mut entries = Vec::new();
-    while entries.len() < max {
-        *line_no += 1;
-        let text = match input::read_line(reader, MAX_LINE) {
-            Ok(Line::Eof) => break,
-            Ok(Line::TooLong) => {
-                // The rest of an overlong line is not another USER.
-                skip_rest_of_line(reader)?;
-                entries.push(Entry::TooLong { line_no: *line_no });
-                continue;
-            }
-            Ok(Line::Text(t)) => String::from_utf8_lossy(&t).trim().to_string(),
-            Err(e) => return Err(Error::io(format!("cannot read the user list: {e}"))),
-        };
-        if text.is_empty() || text.starts_with('#') {
-            continue;
+/// Writes out a committed batch's links, and sees them read when stdout
+/// is a pipe.
+fn print_batch(ctx: &Context, args: &IssueArgs, plan: &Plan, judged: &[Judged]) -> Result<()> {
+    for j in judged {
+        if let Judged::Issue(item, _) = j {
+            report(ctx, args, item, &Delivery::NotAsked, plan)?;
         }
-        entries.push(Entry::Line {
-            line_no: *line_no,
-            text,
-        });
     }
-    Ok(entries)
+    ctx.out.flush_and_wait_until_read()
 }
 
-fn skip_rest_of_line(reader: &mut Box<dyn BufRead>) -> Result<()> {
-    let mut sink = Vec::new();
-    reader
-        .read_until(b'\n', &mut sink)
-        .map(drop)
-        .map_err(|e| Error::io(format!("cannot read the user list: {e}")))
+/// The links of a batch could not be written (a full disk, a closed pipe):
+/// its tokens are cleared again where they are still this run's, so no
+/// user holds one nobody saw, and a resume with --skip-active issues them
+/// anew. Recorded as one revoke.
+fn take_back(ctx: &Context, db: &mut Db, campaign: &Campaign<'_>, judged: &[Judged]) -> Result<()> {
+    db.write(|tx| {
+        let mut n = 0u64;
+        for j in judged {
+            if let Judged::Issue(
+                Issued {
+                    user: Some(u),
+                    token,
+                    ..
+                },
+                _,
+            ) = j
+            {
+                n += u64::from(tx.clear_token_if(u.id, &campaign.issuer.stored(token))?);
+            }
+        }
+        let mut audit = ctx.audit("revoke", Outcome::Ok);
+        audit.detail = Some(format!(
+            "{n} tokens of bulk run {} taken back: their links could not be written",
+            campaign.run
+        ));
+        audit.run = Some(campaign.run.clone());
+        tx.record(&audit)
+    })
+}
+
+/// Emails of a `--send` run, paced.
+struct Sender<'m> {
+    mailer: Option<&'m Mailer>,
+    pace: Option<Duration>,
+    last: Option<Instant>,
+}
+
+impl Sender<'_> {
+    /// Emails one user's link, then stores the token (or records the
+    /// failure) in a transaction of its own. The outer error ends the run;
+    /// the inner one is this user's failure.
+    fn send_one(
+        &mut self,
+        ctx: &Context,
+        db: &mut Db,
+        campaign: &Campaign<'_>,
+        plan: &Plan,
+        item: &Issued,
+        password_check: &str,
+    ) -> Result<std::result::Result<(), Error>> {
+        let (Some(mailer), Some(user)) = (self.mailer, &item.user) else {
+            return Err(Error::internal("a bulk send lost track of its user"));
+        };
+        if let (Some(every), Some(last)) = (self.pace, self.last) {
+            std::thread::sleep(every.saturating_sub(last.elapsed()));
+        }
+        self.last = Some(Instant::now());
+        let by = Instant::now() + mailer.timeout();
+        let sent = send(ctx, mailer, user, &item.token, plan, by);
+        let delivery = db.write(|tx| match &sent {
+            Ok(masked) => {
+                let to = (user, password_check);
+                store_sent(
+                    ctx,
+                    tx,
+                    to,
+                    &item.token,
+                    plan,
+                    masked,
+                    "",
+                    Some(&campaign.run),
+                )?;
+                Ok(Delivery::Sent(Some(masked.clone())))
+            }
+            Err(e) => {
+                record_failed(ctx, tx, user, e)?;
+                Ok(Delivery::Failed(e.describe()))
+            }
+        })?;
+        report(ctx, campaign.args, item, &delivery, plan)?;
+        Ok(sent.map(drop).map_err(|e| send_failure(user, &e)))
+    }
 }
 
 /// Decides each user of one batch and, unless this is a dry run, issues:
@@ -260,7 +345,7 @@ fn judge_batch(
     source: &mut Source,
     lines: Option<Vec<Entry>>,
 ) -> Result<Vec<Judged>> {
-    let mut batch = Batch::new(lines.as_ref().map_or(run.batch, Vec::len), run.args.dry_run);
+    let mut batch = Batch::new(lines.as_ref().map_or(run.batch, Vec::len), run.store);
     if let Some(lines) = lines {
         for entry in lines {
             match entry {
@@ -269,9 +354,12 @@ fn judge_batch(
                 ))),
                 Entry::Line { line_no, text } => match ctx.resolve(tx, &text, run.args.by) {
                     Ok(row) => judge(ctx, tx, run, &mut batch, row, text)?,
-                    Err(e) if matches!(e.kind, Kind::NoUser | Kind::BadInput) => batch.judged.push(
-                        Judged::Fail(Error::new(e.kind, format!("line {line_no}: {}", e.message))),
-                    ),
+                    Err(e) if matches!(e.kind, Kind::NoUser | Kind::BadInput | Kind::Config) => {
+                        batch.judged.push(Judged::Fail(Error::new(
+                            e.kind,
+                            format!("line {line_no}: {}", e.message),
+                        )))
+                    }
                     Err(e) => return Err(e),
                 },
             }
@@ -299,9 +387,12 @@ fn judge_batch(
         for w in &batch.writes {
             // Never skipped quietly: a token printed but not stored would be
             // a dead link in a user's mailbox.
-            let Some(Judged::Issue(Issued {
-                user: Some(user), ..
-            })) = batch.judged.get(w.at)
+            let Some(Judged::Issue(
+                Issued {
+                    user: Some(user), ..
+                },
+                _,
+            )) = batch.judged.get(w.at)
             else {
                 return Err(Error::internal("a bulk write lost track of its user"));
             };
@@ -315,7 +406,7 @@ fn judge_batch(
 /// thousands of users, and a vector doubling past that briefly holds both.
 struct Batch {
     judged: Vec<Judged>,
-    /// The writes to make (none in a dry run).
+    /// The writes to make (none in a dry run or with --send).
     writes: Vec<Pending>,
     /// Users of a list issued in this batch, whose audit rows are not yet written.
     listed: HashSet<i64>,
@@ -330,10 +421,10 @@ struct Pending {
 }
 
 impl Batch {
-    fn new(users: usize, dry_run: bool) -> Batch {
+    fn new(users: usize, store: bool) -> Batch {
         Batch {
             judged: Vec::with_capacity(users),
-            writes: Vec::with_capacity(if dry_run { 0 } else { users }),
+            writes: Vec::with_capacity(if store { users } else { 0 }),
             listed: HashSet::new(),
         }
     }
@@ -358,23 +449,29 @@ fn judge(
         return Ok(());
     }
     let token = run.tokens.next_token()?;
-    if !args.dry_run {
+    let password_check = if run.store {
         batch.writes.push(Pending {
             stored: run.issuer.stored(&token),
             password_check: row.password_fingerprint,
             at: batch.judged.len(),
         });
-    }
-    batch.judged.push(Judged::Issue(Issued {
-        input,
-        user: Some(row.user),
-        token,
-    }));
+        String::new()
+    } else {
+        row.password_fingerprint
+    };
+    batch.judged.push(Judged::Issue(
+        Issued {
+            input,
+            user: Some(row.user),
+            token,
+        },
+        password_check,
+    ));
     Ok(())
 }
 
 /// A user listed twice keeps the token this run already handed out: in
-/// this batch, or in an earlier one, whose mark is on their newest issue.
+/// this batch, or in an earlier one, whose id is on their newest issue.
 fn listed_again(
     tx: &crate::db::Tx<'_>,
     run: &Campaign<'_>,
@@ -386,8 +483,8 @@ fn listed_again(
     }
     Ok(tx
         .last_ok(id, "issue")?
-        .and_then(|r| r.detail)
-        .is_some_and(|d| d.ends_with(&run.mark)))
+        .and_then(|r| r.run)
+        .is_some_and(|r| r == run.run))
 }
 
 /// For `--send`, a live token counts as handed out only if an email left
@@ -402,24 +499,6 @@ fn delivered(tx: &crate::db::Tx<'_>, args: &IssueArgs, row: &crate::db::UserRow)
     Ok(matches!((issued, emailed), (Some(i), Some(e)) if e > i))
 }
 
-fn open_list(path: &str) -> Result<Box<dyn BufRead>> {
-    if path == "-" {
-        return Ok(Box::new(BufReader::new(io::stdin())));
-    }
-    match File::open(path) {
-        Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => Err(Error::io(format!(
-            "{} is a directory, not a list of users",
-            shown(path)
-        ))),
-        Ok(f) => Ok(Box::new(BufReader::new(f))),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Error::new(
-            Kind::NoInput,
-            format!("the user list {} does not exist", shown(path)),
-        )),
-        Err(e) => Err(Error::io(format!("cannot read {}: {e}", shown(path)))),
-    }
-}
-
 /// `--rate 10/s` (or `10`): the least time between two emails.
 pub(super) fn parse_rate(text: &str) -> Result<Duration> {
     let n: f64 = text
@@ -427,8 +506,15 @@ pub(super) fn parse_rate(text: &str) -> Result<Duration> {
         .trim_end_matches("/s")
         .parse()
         .ok()
-        .filter(|n: &f64| n.is_finite() && *n > 0.0 && *n <= 10_000.0)
-        .ok_or_else(|| Error::bad_input(format!("--rate {}: not a rate like 10/s", shown(text))))?;
+        // From one email every 100 s to 10,000 a second: slower is a typo,
+        // and 1/n of a tiny n overflows a Duration.
+        .filter(|n: &f64| n.is_finite() && (0.01..=10_000.0).contains(n))
+        .ok_or_else(|| {
+            Error::bad_input(format!(
+                "--rate {}: not a rate from 0.01/s to 10000/s",
+                shown(text)
+            ))
+        })?;
     Ok(Duration::from_secs_f64(1.0 / n))
 }
 
@@ -453,7 +539,7 @@ fn progress_bar(ctx: &Context, total: Option<u64>) -> ProgressBar {
 
 /// The closing count: on stderr beside a stream of results, as the result
 /// itself for a dry run.
-fn summarize(ctx: &mut Context, args: &IssueArgs, c: &Counts) -> Result<()> {
+fn summarize(ctx: &Context, args: &IssueArgs, c: &Counts, stopped: bool) -> Result<()> {
     if args.dry_run {
         if ctx.out.json {
             return ctx.out.json(&json!({
@@ -466,8 +552,15 @@ fn summarize(ctx: &mut Context, args: &IssueArgs, c: &Counts) -> Result<()> {
         ));
     }
     ctx.out.note(format!(
-        "Issued {}, skipped {}, failed {}.",
-        c.issued, c.skipped, c.failed
+        "Issued {}, skipped {}, failed {}{}.",
+        c.issued,
+        c.skipped,
+        c.failed,
+        if stopped {
+            "; stopped before the rest"
+        } else {
+            ""
+        }
     ));
     Ok(())
 }

@@ -87,7 +87,7 @@ struct Problem {
     hint: Option<String>,
 }
 
-pub fn run(ctx: &mut Context, args: &DoctorArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     let cfg = &ctx.cfg;
     let s = &cfg.schema;
     let mut problems: Vec<Error> = Vec::new();

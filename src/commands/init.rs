@@ -5,7 +5,7 @@ use crate::cli::InitArgs;
 use crate::db::{Db, Outcome};
 use crate::error::Result;
 
-pub fn run(ctx: &mut Context, args: &InitArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     let path = ctx.db_path()?.to_path_buf();
     let audit = ctx.audit("init", Outcome::Ok);
     let report = Db::init(

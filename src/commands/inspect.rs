@@ -4,9 +4,9 @@ use super::{State, token_arg};
 use crate::Context;
 use crate::cli::InspectArgs;
 use crate::db::{Access, AuditRow};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, printable};
 
-pub fn run(ctx: &mut Context, args: &InspectArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     // Parse a token before touching the database: a malformed one is 65
     // whatever the database holds.
     let token = args.token.as_deref().map(token_arg).transpose()?;
@@ -31,8 +31,9 @@ pub fn run(ctx: &mut Context, args: &InspectArgs) -> Result<()> {
     if ctx.out.json {
         let (expires_at, seconds_left) = state.json_fields(now);
         let event = |r: &Option<AuditRow>| {
-            r.as_ref()
-                .map(|r| json!({ "at": r.at, "actor": r.actor, "reason": r.reason }))
+            r.as_ref().map(
+                |r| json!({ "at": r.at, "actor": r.actor, "reason": r.reason, "real_at": r.real_at }),
+            )
         };
         return ctx.out.json(&json!({
             "user": row.user.json(),
@@ -48,9 +49,15 @@ pub fn run(ctx: &mut Context, args: &InspectArgs) -> Result<()> {
     let event = |r: &Option<AuditRow>| match r {
         None => "never".to_string(),
         Some(r) => {
-            let mut s = format!("{} by {}", r.at, r.actor);
+            let mut s = format!("{} by {}", printable(&r.at), printable(&r.actor));
             if let Some(reason) = &r.reason {
-                s.push_str(&format!(" ({reason})"));
+                s.push_str(&format!(" ({})", printable(reason)));
+            }
+            if let Some(real) = &r.real_at {
+                s.push_str(&format!(
+                    "; the clock was set by RESETCTL_NOW, real time {}",
+                    printable(real)
+                ));
             }
             s
         }

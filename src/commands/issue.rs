@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 use std::io::IsTerminal;
+use std::time::Instant;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::types::Value;
@@ -14,8 +15,8 @@ use crate::context::lookup_kind;
 use crate::db::{
     self, Access, AuditEntry, Db, Lookup, Outcome, TokenWriter, Tx, User, UserJson, UserRow,
 };
-use crate::error::{Error, Kind, Result, clean};
-use crate::mail::{self, Mailer, ResetMail};
+use crate::error::{Error, Kind, Result, clean, printable};
+use crate::mail::{self, Mailer, ResetMail, SendError};
 use crate::token::{self, Token};
 
 /// What every token of one run shares: its lifetime and its link.
@@ -35,7 +36,7 @@ pub(super) struct Issued {
     pub token: Token,
 }
 
-pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: &IssueArgs) -> Result<()> {
     let plan = plan(ctx, args)?;
     if args.force && ctx.reason.is_none() {
         return Err(Error::usage(
@@ -43,12 +44,6 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
         ));
     }
     let bulk = args.all || args.from.is_some();
-    if bulk && !args.users.is_empty() {
-        return Err(Error::usage("give USERs, or --all, or --from, not several"));
-    }
-    if !bulk && args.batch.is_some() {
-        return Err(Error::usage("--batch goes with --all or --from"));
-    }
     let pace = args.rate.as_deref().map(bulk::parse_rate).transpose()?;
     // A broken [email] section is found before anything is issued.
     let mailer = if args.send {
@@ -70,67 +65,160 @@ pub fn run(ctx: &mut Context, args: &IssueArgs) -> Result<()> {
     if bulk {
         return bulk::run(ctx, args, &plan, mailer.as_ref(), pace);
     }
-
     let mut db = ctx.open(Access::ReadWrite)?;
-    let ctx_ref = &*ctx;
-    let issued = db.write(|tx| {
-        let mut issued = Vec::new();
-        let mut seen = HashSet::new();
-        for input in &args.users {
-            let row = match ctx_ref.resolve(tx, input, args.by) {
-                Ok(row) => row,
-                Err(e) if e.kind == Kind::NoUser && args.no_enumerate => {
-                    issued.push(unknown_user(ctx_ref, tx, args, input)?);
-                    continue;
+    match &mailer {
+        None => print_run(ctx, &mut db, args, &plan),
+        Some(m) => send_run(ctx, &mut db, m, args, &plan),
+    }
+}
+
+/// One USER argument, resolved: a user to issue to, or (under
+/// `--no-enumerate`) a name that matches nobody.
+struct Target {
+    input: String,
+    row: Option<UserRow>,
+    /// The audit note for an issue past the rate limit.
+    note: &'static str,
+}
+
+/// Resolves every USER and checks the rate limit before anything is
+/// issued or sent: one unknown USER (without `--no-enumerate`) or one
+/// user past the limit (without `--force`) stops the command whole.
+fn targets(ctx: &Context, tx: &Tx<'_>, args: &IssueArgs) -> Result<Vec<Target>> {
+    let mut targets = Vec::new();
+    let mut seen = HashSet::new();
+    for input in &args.users {
+        let row = match ctx.resolve(tx, input, args.by) {
+            Ok(row) => row,
+            Err(e) if e.kind == Kind::NoUser && args.no_enumerate => {
+                if !args.force {
+                    check_rate_limit(ctx, tx, None, &unknown_subject(input, args.by), input)?;
                 }
-                Err(e) => return Err(e),
-            };
-            // Under --no-enumerate every argument gets its own answer, as an
-            // unknown one would: merging two names of one user would tell.
-            if !seen.insert(row.user.id) && !args.no_enumerate {
+                targets.push(Target {
+                    input: input.clone(),
+                    row: None,
+                    note: "",
+                });
                 continue;
             }
-            let label = row.user.label();
-            let shown_as = if args.no_enumerate {
-                input.as_str()
-            } else {
-                label.as_str()
-            };
-            let forced = match check_rate_limit(ctx_ref, tx, Some(row.user.id), &label, shown_as) {
-                Err(e) if !args.force => return Err(e),
-                Err(_) => "; forced past the rate limit",
-                Ok(()) => "",
-            };
-            let token = issue_token(ctx_ref, tx, &row, &plan, forced)?;
+            Err(e) => return Err(e),
+        };
+        // Under --no-enumerate every argument gets its own answer, as an
+        // unknown one would: merging two names of one user would tell.
+        if !seen.insert(row.user.id) && !args.no_enumerate {
+            continue;
+        }
+        let label = row.user.label();
+        let shown_as = if args.no_enumerate { input } else { &label };
+        let note = match check_rate_limit(ctx, tx, Some(row.user.id), &label, shown_as) {
+            Err(e) if !args.force => return Err(e),
+            Err(_) => "; forced past the rate limit",
+            Ok(()) => "",
+        };
+        targets.push(Target {
+            input: input.clone(),
+            row: Some(row),
+            note,
+        });
+    }
+    Ok(targets)
+}
+
+/// Without `--send`: the links are written out, and flushed, before the
+/// tokens commit (a few lines, never more than a pipe holds). If they
+/// cannot be written (a full disk, a closed pipe), nothing is issued and
+/// every earlier token still works: no user ends up holding a token whose
+/// link nobody saw.
+fn print_run(ctx: &Context, db: &mut Db, args: &IssueArgs, plan: &Plan) -> Result<()> {
+    db.write(|tx| {
+        let mut issued = Vec::new();
+        for t in targets(ctx, tx, args)? {
+            let token = Token::generate()?;
+            match &t.row {
+                Some(row) => Issuer::new(ctx, plan, t.note).issue(tx, row, &token)?,
+                None => record_unknown(ctx, tx, &t.input, args.by)?,
+            }
             issued.push(Issued {
-                input: input.clone(),
-                user: Some(row.user),
+                input: t.input,
+                user: t.row.map(|r| r.user),
                 token,
             });
         }
-        Ok(issued)
-    })?;
+        for item in &issued {
+            report(ctx, args, item, &Delivery::NotAsked, plan)?;
+        }
+        ctx.out.flush()
+    })
+}
 
+/// With `--send`: each link is emailed first and its token stored only
+/// once the server took the message, so a failed or uncertain delivery
+/// leaves the user's earlier token as it was. Under `--no-enumerate` every
+/// answer waits for the same deadline, one delivery's timeout, whether a
+/// message went out or there was nobody to send it to.
+fn send_run(
+    ctx: &Context,
+    db: &mut Db,
+    mailer: &Mailer,
+    args: &IssueArgs,
+    plan: &Plan,
+) -> Result<()> {
+    let targets = targets(ctx, &db.read(), args)?;
+    let total = targets.len();
     let mut failures = Vec::new();
-    for item in &issued {
-        let (delivery, failure) = deliver(ctx, &mut db, mailer.as_ref(), args, item, &plan)?;
-        failures.extend(failure);
-        report(ctx, args, item, &delivery, &plan)?;
+    for t in targets {
+        let by = Instant::now() + mailer.timeout();
+        let token = Token::generate()?;
+        let sent = t
+            .row
+            .as_ref()
+            .map(|row| send(ctx, mailer, &row.user, &token, plan, by));
+        if args.no_enumerate {
+            std::thread::sleep(by.saturating_duration_since(Instant::now()));
+        }
+        let delivery = db.write(|tx| match (&t.row, &sent) {
+            (Some(row), Some(Ok(masked))) => {
+                let to = (&row.user, row.password_fingerprint.as_str());
+                store_sent(ctx, tx, to, &token, plan, masked, t.note, None)?;
+                Ok(Delivery::Sent(Some(masked.clone())))
+            }
+            (Some(row), Some(Err(e))) => {
+                record_failed(ctx, tx, &row.user, e)?;
+                Ok(Delivery::Failed(e.describe()))
+            }
+            (_, _) => {
+                record_unknown(ctx, tx, &t.input, args.by)?;
+                Ok(Delivery::Sent(None))
+            }
+        })?;
+        // Under --no-enumerate a failure is answered like a success; the
+        // audit trail has it.
+        let delivery = match delivery {
+            Delivery::Failed(_) if args.no_enumerate => Delivery::Sent(None),
+            d => d,
+        };
+        if let (Some(row), Some(Err(e)), false) = (&t.row, &sent, args.no_enumerate) {
+            failures.push(send_failure(&row.user, e));
+        }
+        let item = Issued {
+            input: t.input,
+            user: t.row.map(|r| r.user),
+            token,
+        };
+        report(ctx, args, &item, &delivery, plan)?;
     }
     match failures.len() {
         0 => Ok(()),
-        1 if issued.len() == 1 => Err(failures.remove(0).1),
+        1 if total == 1 => Err(failures.remove(0)),
         n => {
             // Several users: each failure on its own line, then the verdict.
-            for (_, e) in &failures {
+            for e in &failures {
                 ctx.out.warn(&e.message);
             }
-            let revoked = failures.iter().filter(|(r, _)| *r).count();
             Err(Error::new(
-                failure_kind(failures.iter().map(|(_, e)| e.kind)),
+                failure_kind(failures.iter().map(|e| e.kind)),
                 format!(
-                    "{n} of {} reset links could not be sent; {revoked} of their tokens were revoked",
-                    issued.len()
+                    "{n} of {total} reset links could not be sent; their users' earlier tokens are unchanged"
                 ),
             ))
         }
@@ -161,6 +249,11 @@ fn plan(ctx: &Context, args: &IssueArgs) -> Result<Plan> {
     }
     let template = args.link.clone().unwrap_or_else(|| ctx.cfg.link.clone());
     check_link(&template)?;
+    // A link too long for a QR code is found before anything is issued:
+    // every link of a run is the template around 64 characters.
+    if args.qr.is_some() {
+        qr_code(&template.replace("{token}", &"0".repeat(token::HEX_LEN)))?;
+    }
     // Whole seconds, so every stored form (text or number) says the same.
     let expires = DateTime::from_timestamp((ctx.now + ttl).timestamp(), 0)
         .ok_or_else(|| Error::bad_input("--ttl takes the expiry out of range"))?;
@@ -171,20 +264,6 @@ fn plan(ctx: &Context, args: &IssueArgs) -> Result<Plan> {
         expires_cell: db::expiry_cell(expires, ctx.cfg.expires_format),
         template,
     })
-}
-
-/// Stores a new token for a user and audits it, with what a later redeem
-/// needs to tell whether the password changed since.
-pub(super) fn issue_token(
-    ctx: &Context,
-    tx: &Tx<'_>,
-    row: &UserRow,
-    plan: &Plan,
-    note: &str,
-) -> Result<Token> {
-    let token = Token::generate()?;
-    Issuer::new(ctx, plan, note).issue(tx, row, &token)?;
-    Ok(token)
 }
 
 /// Writes tokens with their audit rows. What the rows of one run share
@@ -211,6 +290,12 @@ impl<'a> Issuer<'a> {
         }
     }
 
+    /// Marks the issues as a bulk run's, so a user listed twice is known.
+    pub fn in_run(mut self, run: Option<&str>) -> Self {
+        self.audit.run = run.map(str::to_string);
+        self
+    }
+
     pub fn issue(&self, tx: &Tx<'_>, row: &UserRow, token: &Token) -> Result<()> {
         self.writer(tx)?.write(
             row.user.id,
@@ -231,26 +316,28 @@ impl<'a> Issuer<'a> {
     }
 }
 
-/// An unknown user under `--no-enumerate`: audited, rate-limited like a
-/// real one, and answered with a decoy token stored nowhere.
-fn unknown_user(ctx: &Context, tx: &Tx<'_>, args: &IssueArgs, input: &str) -> Result<Issued> {
-    // Keyed as lookups match (emails ignoring case), and limited like a real
-    // user, so a 75 tells nothing either.
-    let subject = match lookup_kind(input, args.by) {
-        Lookup::Email => clean(&input.trim().to_lowercase(), 256),
-        _ => clean(input.trim(), 256),
-    };
-    if !args.force {
-        check_rate_limit(ctx, tx, None, &subject, input)?;
+/// The audit key of a name that matches nobody, normalised as lookups
+/// read it: emails ignoring case, ids as numbers (`099` is `99`). So every
+/// spelling of one unknown name shares one rate-limit bucket, as every
+/// spelling of a known user shares that user's.
+fn unknown_subject(input: &str, by: Option<By>) -> String {
+    let input = input.trim();
+    match lookup_kind(input, by) {
+        Lookup::Email => clean(&input.to_lowercase(), 256),
+        Lookup::Id => {
+            let digits = input.trim_start_matches('0');
+            format!("id {}", if digits.is_empty() { "0" } else { digits })
+        }
+        Lookup::Username => clean(input, 256),
     }
+}
+
+/// An unknown user under `--no-enumerate`: audited (and so rate-limited)
+/// like a real one, and answered with a decoy token stored nowhere.
+fn record_unknown(ctx: &Context, tx: &Tx<'_>, input: &str, by: Option<By>) -> Result<()> {
     let mut audit = ctx.audit("issue", Outcome::UnknownUser);
-    audit.subject = Some(subject);
-    tx.record(&audit)?;
-    Ok(Issued {
-        input: input.to_string(),
-        user: None,
-        token: Token::generate()?,
-    })
+    audit.subject = Some(unknown_subject(input, by));
+    tx.record(&audit)
 }
 
 pub(super) enum Delivery {
@@ -260,25 +347,17 @@ pub(super) enum Delivery {
     Failed(String),
 }
 
-/// Emails one token if asked. A failure takes the token back (unless
-/// another was issued since) and is audited; it is returned with whether
-/// the token was revoked, unless `--no-enumerate` hides it.
-pub(super) fn deliver(
+/// Emails one token's link, by `by` at the latest. Nothing is stored here:
+/// the caller stores the token only once the message went out.
+pub(super) fn send(
     ctx: &Context,
-    db: &mut Db,
-    mailer: Option<&Mailer>,
-    args: &IssueArgs,
-    item: &Issued,
+    mailer: &Mailer,
+    user: &User,
+    token: &Token,
     plan: &Plan,
-) -> Result<(Delivery, Option<(bool, Error)>)> {
-    let (mailer, user) = match (mailer, &item.user) {
-        (None, _) => return Ok((Delivery::NotAsked, None)),
-        // An unknown user under --no-enumerate: nothing to send, and the
-        // same answer as a sent one.
-        (Some(_), None) => return Ok((Delivery::Sent(None), None)),
-        (Some(m), Some(u)) => (m, u),
-    };
-    let link = token::link(&plan.template, &item.token);
+    by: Instant,
+) -> std::result::Result<String, SendError> {
+    let link = token::link(&plan.template, token);
     let mail = ResetMail {
         user,
         link: &link,
@@ -286,44 +365,80 @@ pub(super) fn deliver(
         ttl: plan.ttl,
         date: ctx.now,
     };
-    let e = match mailer.send_reset(&mail) {
-        Ok(masked) => {
-            let detail = format!("reset link sent to {masked}");
-            record_email(ctx, db, user, Outcome::Ok, detail)?;
-            return Ok((Delivery::Sent(Some(masked)), None));
-        }
-        Err(e) => e,
-    };
-    let stored = item.token.stored(ctx.cfg.token_storage);
-    let revoked = db.write(|tx| tx.clear_token_if(user.id, &stored))?;
-    let what = if revoked {
-        "; the token was revoked"
+    mailer.send_reset(&mail, by)
+}
+
+/// Stores a token whose email went out: the token and its issue row, then
+/// the email row, in the transaction given, so the email row always comes
+/// after the issue it carried (what a resumed run checks).
+/// `to` is the user and the fingerprint of the password the token is for.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn store_sent(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    to: (&User, &str),
+    token: &Token,
+    plan: &Plan,
+    masked: &str,
+    note: &str,
+    run: Option<&str>,
+) -> Result<()> {
+    let (user, password_check) = to;
+    let issuer = Issuer::new(ctx, plan, note).in_run(run);
+    issuer.writer(tx)?.write(
+        user.id,
+        &issuer.stored(token),
+        &user.label(),
+        password_check,
+    )?;
+    let mut audit = ctx.audit("email", Outcome::Ok);
+    audit.user_id = Some(user.id);
+    audit.subject = Some(user.label());
+    audit.detail = Some(format!("reset link sent to {masked}"));
+    tx.record(&audit)
+}
+
+/// Records an email that did not go out, or may not have: no token was
+/// stored for it, so the user's earlier token is as it was.
+pub(super) fn record_failed(ctx: &Context, tx: &Tx<'_>, user: &User, e: &SendError) -> Result<()> {
+    let consequence = if e.uncertain {
+        "no token was stored, so if the message does arrive its link will not work"
     } else {
-        ""
+        "no token was stored; an earlier one still works"
     };
-    let detail = format!("reset link not sent: {}{what}", e.describe());
-    record_email(ctx, db, user, Outcome::Failed, detail)?;
-    if args.no_enumerate {
-        // Answered like a success; the audit trail has it.
-        return Ok((Delivery::Sent(None), None));
-    }
+    let mut audit = ctx.audit("email", Outcome::Failed);
+    audit.user_id = Some(user.id);
+    audit.subject = Some(user.label());
+    audit.detail = Some(format!(
+        "reset link not sent: {}; {consequence}",
+        e.describe()
+    ));
+    tx.record(&audit)
+}
+
+/// The error a failed delivery ends the command with.
+pub(super) fn send_failure(user: &User, e: &SendError) -> Error {
     let to = user
         .email
         .as_deref()
         .map_or("the user".to_string(), mail::mask);
-    let error = Error::new(
-        e.kind(),
+    let what = if e.uncertain {
         format!(
-            "could not send the reset link to {to}: {}{what}",
+            "could not confirm the reset link reached {to}: {}; no token was stored, so if it arrives its link will not work",
             e.describe()
-        ),
-    );
-    Ok((Delivery::Failed(e.describe()), Some((revoked, error))))
+        )
+    } else {
+        format!(
+            "could not send the reset link to {to}: {}; no token was stored, an earlier one still works",
+            e.describe()
+        )
+    };
+    Error::new(e.kind(), what)
 }
 
 /// Prints what happened to one USER.
 pub(super) fn report(
-    ctx: &mut Context,
+    ctx: &Context,
     args: &IssueArgs,
     item: &Issued,
     delivery: &Delivery,
@@ -367,7 +482,7 @@ pub(super) fn report(
     // an unknown user cannot be told apart.
     let who = match (&item.user, args.no_enumerate) {
         (Some(u), false) => u.label(),
-        _ => item.input.clone(),
+        _ => printable(&item.input),
     };
     match delivery {
         Delivery::Failed(_) => return Ok(()),

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::input::{self, Line};
 use crate::token::Token;
 
-pub fn run(ctx: &mut Context, command: &Command) -> Result<()> {
+pub fn run(ctx: &Context, command: &Command) -> Result<()> {
     match command {
         Command::Init(args) => init::run(ctx, args),
         Command::Issue(args) => issue::run(ctx, args),

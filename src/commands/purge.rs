@@ -2,37 +2,65 @@ use serde_json::json;
 
 use crate::Context;
 use crate::cli::PurgeArgs;
-use crate::clock::parse_duration;
+use crate::clock::{self, parse_duration};
 use crate::db::{Access, Outcome};
 use crate::error::Result;
 
-pub fn run(ctx: &mut Context, args: &PurgeArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: &PurgeArgs) -> Result<()> {
     let older_than = parse_duration(&args.older_than)?;
     let cutoff = ctx.now - older_than;
+    // Entries within the rate-limit window are what the limit counts:
+    // never pruned, whatever the duration asked.
+    let audit_cutoff = args
+        .audit_older_than
+        .as_deref()
+        .map(parse_duration)
+        .transpose()?
+        .map(|d| {
+            let window = ctx
+                .cfg
+                .issue_limit
+                .map_or(chrono::TimeDelta::zero(), |l| l.window);
+            clock::rfc3339(ctx.now - d.max(window))
+        });
     let mut db = ctx.open(Access::ReadWrite)?;
-    let ctx_ref = &*ctx;
-    let n = db.write(|tx| {
+    let (n, pruned) = db.write(|tx| {
         let n = tx.purge_expired(cutoff)?;
+        let pruned = audit_cutoff
+            .as_deref()
+            .map(|c| tx.prune_audit(c))
+            .transpose()?;
         // A purge that found nothing changed nothing: cron running every
         // minute should not fill the audit table.
-        if n > 0 {
-            let mut audit = ctx_ref.audit("purge", Outcome::Ok);
-            audit.detail = Some(format!(
-                "{n} expired tokens (older than {})",
-                args.older_than.trim()
-            ));
+        if n > 0 || pruned.is_some_and(|p| p > 0) {
+            let mut audit = ctx.audit("purge", Outcome::Ok);
+            let mut detail = format!("{n} expired tokens (older than {})", args.older_than.trim());
+            if let (Some(p), Some(c)) = (pruned, &audit_cutoff) {
+                detail.push_str(&format!("; {p} audit entries from before {c}"));
+            }
+            audit.detail = Some(detail);
             tx.record(&audit)?;
         }
-        Ok(n)
+        Ok((n, pruned))
     })?;
     if ctx.out.json {
-        return ctx.out.json(&json!({ "purged": n }));
+        let mut v = json!({ "purged": n });
+        if let Some(p) = pruned {
+            v["audit_deleted"] = json!(p);
+        }
+        return ctx.out.json(&v);
     }
     if !ctx.out.quiet {
         ctx.out.line(format!(
             "Purged {n} expired reset token{}.",
             if n == 1 { "" } else { "s" }
         ))?;
+        if let (Some(p), Some(c)) = (pruned, &audit_cutoff) {
+            ctx.out.line(format!(
+                "Deleted {p} audit entr{} from before {c}.",
+                if p == 1 { "y" } else { "ies" }
+            ))?;
+        }
     }
     Ok(())
 }

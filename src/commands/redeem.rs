@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::mail::Mailer;
 use crate::password;
 
-pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: &RedeemArgs) -> Result<()> {
     let token = token_arg(&args.token)?;
     // The prompt reads the controlling terminal, not stdin, so `redeem - <
     // link.txt` still prompts; cron jobs and CI have none.
@@ -52,16 +52,15 @@ pub fn run(ctx: &mut Context, args: &RedeemArgs) -> Result<()> {
     let hash = scheme.hash(&new_password)?;
     drop(new_password);
 
-    let ctx_ref = &*ctx;
     let user = db.write(|tx| {
         // Checked again under the lock: another redeemer, a revoke or a
         // password change may have come first.
         let row = tx.find_by_token(&stored)?;
-        let row = judge(ctx_ref, row.as_ref())?;
+        let row = judge(ctx, row.as_ref())?;
         if !tx.redeem(row.user.id, &stored, &hash)? {
             return Err(used_up());
         }
-        let mut audit = ctx_ref.audit("redeem", Outcome::Ok);
+        let mut audit = ctx.audit("redeem", Outcome::Ok);
         audit.user_id = Some(row.user.id);
         audit.subject = Some(row.user.label());
         tx.record(&audit)?;

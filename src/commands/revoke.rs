@@ -8,18 +8,17 @@ use crate::cli::RevokeArgs;
 use crate::db::{Access, Outcome, User};
 use crate::error::{Error, Result};
 
-pub fn run(ctx: &mut Context, args: &RevokeArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: &RevokeArgs) -> Result<()> {
     if args.all {
         return revoke_all(ctx, args.yes);
     }
     let mut db = ctx.open(Access::ReadWrite)?;
-    let ctx_ref = &*ctx;
     // Every USER is resolved before anything changes: one typo revokes nothing.
     let results: Vec<(User, bool)> = db.write(|tx| {
         let mut rows = Vec::new();
         let mut seen = HashSet::new();
         for input in &args.users {
-            let row = ctx_ref.resolve(tx, input, args.by)?;
+            let row = ctx.resolve(tx, input, args.by)?;
             if seen.insert(row.user.id) {
                 rows.push(row);
             }
@@ -28,7 +27,7 @@ pub fn run(ctx: &mut Context, args: &RevokeArgs) -> Result<()> {
         for row in rows {
             let revoked = tx.clear_token(row.user.id)?;
             if revoked {
-                let mut audit = ctx_ref.audit("revoke", Outcome::Ok);
+                let mut audit = ctx.audit("revoke", Outcome::Ok);
                 audit.user_id = Some(row.user.id);
                 audit.subject = Some(row.user.label());
                 tx.record(&audit)?;
@@ -54,7 +53,7 @@ pub fn run(ctx: &mut Context, args: &RevokeArgs) -> Result<()> {
     Ok(())
 }
 
-fn revoke_all(ctx: &mut Context, yes: bool) -> Result<()> {
+fn revoke_all(ctx: &Context, yes: bool) -> Result<()> {
     let mut db = ctx.open(Access::ReadWrite)?;
     if !yes {
         if !std::io::stdin().is_terminal() {
@@ -69,11 +68,10 @@ fn revoke_all(ctx: &mut Context, yes: bool) -> Result<()> {
             return Ok(());
         }
     }
-    let ctx_ref = &*ctx;
     let n = db.write(|tx| {
         let n = tx.clear_all()?;
         if n > 0 {
-            let mut audit = ctx_ref.audit("revoke", Outcome::Ok);
+            let mut audit = ctx.audit("revoke", Outcome::Ok);
             audit.detail = Some(format!("all: {n} tokens"));
             tx.record(&audit)?;
         }

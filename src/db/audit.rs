@@ -8,6 +8,8 @@ use crate::error::Result;
 
 pub const AUDIT_TABLE: &str = "resetctl_audit";
 
+/// The columns of every version of the audit table; `init` adds the
+/// newer ones (`NEWER_AUDIT_COLUMNS`) to a table an older version made.
 pub const AUDIT_COLUMNS: [&str; 11] = [
     "id",
     "at",
@@ -22,6 +24,10 @@ pub const AUDIT_COLUMNS: [&str; 11] = [
     "password_check",
 ];
 
+/// Added since the first version, with their types, in the order `init`
+/// adds them.
+pub const NEWER_AUDIT_COLUMNS: [(&str, &str); 2] = [("real_at", "TEXT"), ("run", "TEXT")];
+
 pub const CREATE_AUDIT: &str = "
 CREATE TABLE resetctl_audit (
   id INTEGER PRIMARY KEY,
@@ -34,7 +40,9 @@ CREATE TABLE resetctl_audit (
   detail TEXT,
   reason TEXT,
   expires TEXT,                 -- issue: the expiry written, to recognise our token
-  password_check TEXT           -- issue: fingerprint of the password hash then
+  password_check TEXT,          -- issue: fingerprint of the password hash then
+  real_at TEXT,                 -- the real time, when RESETCTL_NOW set the clock
+  run TEXT                      -- bulk issue: the run that wrote the row
 );
 CREATE INDEX resetctl_audit_user_idx ON resetctl_audit (user_id, id);
 CREATE INDEX resetctl_audit_subject_idx ON resetctl_audit (subject, id) WHERE user_id IS NULL;
@@ -76,6 +84,10 @@ pub struct AuditEntry {
     pub detail: Option<String>,
     pub expires: Option<String>,
     pub password_check: Option<String>,
+    /// The real time, when `RESETCTL_NOW` set the clock `at` was read from.
+    pub real_at: Option<String>,
+    /// The bulk run an issue belongs to.
+    pub run: Option<String>,
 }
 
 /// One row as read back for people and scripts (no internal columns).
@@ -90,6 +102,8 @@ pub struct AuditRow {
     pub subject: Option<String>,
     pub detail: Option<String>,
     pub reason: Option<String>,
+    pub real_at: Option<String>,
+    pub run: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -102,14 +116,15 @@ pub struct AuditFilter {
 }
 
 pub(crate) const INSERT: &str = "INSERT INTO resetctl_audit \
-     (at, actor, action, outcome, user_id, subject, detail, reason, expires, password_check) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+     (at, actor, action, outcome, user_id, subject, detail, reason, expires, password_check, real_at, run) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
-const ROW_COLUMNS: &str = "id, at, actor, action, outcome, user_id, subject, detail, reason";
+const ROW_COLUMNS: &str =
+    "id, at, actor, action, outcome, user_id, subject, detail, reason, real_at, run";
 
 // Statements looking up one user's history, kept here so the query-plan test
 // checks the very text that runs.
-pub(crate) const LAST_OK: &str = "SELECT id, at, actor, action, outcome, user_id, subject, detail, reason \
+pub(crate) const LAST_OK: &str = "SELECT id, at, actor, action, outcome, user_id, subject, detail, reason, real_at, run \
      FROM resetctl_audit WHERE user_id = ?1 AND action = ?2 AND outcome = 'ok' ORDER BY id DESC LIMIT 1";
 
 /// For a known user (by id), then for an unknown name under --no-enumerate.
@@ -131,6 +146,8 @@ fn audit_row(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
         subject: r.get(6)?,
         detail: r.get(7)?,
         reason: r.get(8)?,
+        real_at: r.get(9)?,
+        run: r.get(10)?,
     })
 }
 
@@ -149,10 +166,28 @@ impl Tx<'_> {
                     e.detail,
                     e.reason,
                     e.expires,
-                    e.password_check
+                    e.password_check,
+                    e.real_at,
+                    e.run
                 ])
             })
             .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Deletes entries recorded before `cutoff` (RFC 3339), except what
+    /// live tokens still need: each user's newest successful issue (the
+    /// "password changed since" check and bulk resumes read it) and newest
+    /// successful email (resuming a `--send` run reads it).
+    pub fn prune_audit(&self, cutoff: &str) -> Result<u64> {
+        self.conn
+            .execute(
+                "DELETE FROM resetctl_audit WHERE at < ?1 AND id NOT IN \
+                 (SELECT max(id) FROM resetctl_audit WHERE user_id IS NOT NULL \
+                  AND outcome = 'ok' AND action IN ('issue', 'email') GROUP BY user_id, action)",
+                [cutoff],
+            )
+            .map(|n| n as u64)
             .map_err(|e| self.err(e))
     }
 

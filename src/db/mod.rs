@@ -103,14 +103,18 @@ impl Db {
                 2,
                 FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
                 |ctx| {
-                    let id: i64 = ctx.get(0)?;
+                    // A row whose id is not an integer has no fingerprint:
+                    // it is left out by every command, never an error here.
+                    let ValueRef::Integer(id) = ctx.get_raw(0) else {
+                        return Ok(None);
+                    };
                     let hash = match ctx.get_raw(1) {
                         ValueRef::Null => None,
                         ValueRef::Text(b) | ValueRef::Blob(b) => Some(b.to_vec()),
                         ValueRef::Integer(i) => Some(i.to_string().into_bytes()),
                         ValueRef::Real(f) => Some(f.to_string().into_bytes()),
                     };
-                    Ok(password_fingerprint(id, hash.as_deref()))
+                    Ok(Some(password_fingerprint(id, hash.as_deref())))
                 },
             )
             .map_err(|e| db.err(e))?;
@@ -214,6 +218,11 @@ pub fn check_file(path: &Path) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(Error::io(format!(
             "{} is a directory, not a database file",
+            path.display()
+        ))),
+        // A FIFO or a device would block SQLite's first read forever.
+        Ok(m) if !m.is_file() => Err(Error::io(format!(
+            "{} is not a regular file, so it cannot be a database",
             path.display()
         ))),
         Ok(_) => Ok(()),

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rusqlite::OptionalExtension;
 
-use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, AuditEntry, CREATE_AUDIT};
+use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, AuditEntry, CREATE_AUDIT, NEWER_AUDIT_COLUMNS};
 use super::{Access, Db, Tx};
 use crate::config::{Ident, Schema};
 use crate::error::{Error, Result};
@@ -208,7 +208,24 @@ impl Tx<'_> {
                 self.exec(CREATE_AUDIT)?;
                 changes.push(format!("Created table {AUDIT_TABLE}"));
             }
-            Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {}
+            Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {
+                // Made by an older resetctl: it gets the columns added since.
+                let missing: Vec<&str> = NEWER_AUDIT_COLUMNS
+                    .iter()
+                    .filter(|(c, _)| !cols.contains(*c))
+                    .map(|(c, ty)| {
+                        self.exec(&format!("ALTER TABLE {AUDIT_TABLE} ADD COLUMN {c} {ty}"))
+                            .map(|()| *c)
+                    })
+                    .collect::<Result<_>>()?;
+                if !missing.is_empty() {
+                    changes.push(format!(
+                        "Added column{} {} to {AUDIT_TABLE}",
+                        if missing.len() == 1 { "" } else { "s" },
+                        missing.join(", ")
+                    ));
+                }
+            }
             Some(_) => {
                 return Err(Error::config(format!(
                     "table {AUDIT_TABLE} exists but is not resetctl's audit table"
@@ -234,10 +251,11 @@ impl Tx<'_> {
     ) -> Result<bool> {
         self.conn
             .query_row(
-                "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) AS il \
-                 JOIN pragma_index_xinfo(il.name) AS ix \
-                 WHERE ix.seqno = 0 AND ix.name = ?2 COLLATE NOCASE AND NOT il.partial \
-                 AND (?3 IS NULL OR ix.coll = ?3 COLLATE NOCASE))",
+                "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) \
+                 JOIN pragma_index_xinfo(pragma_index_list.name) \
+                 WHERE pragma_index_xinfo.seqno = 0 AND pragma_index_xinfo.name = ?2 COLLATE NOCASE \
+                 AND NOT pragma_index_list.partial \
+                 AND (?3 IS NULL OR pragma_index_xinfo.coll = ?3 COLLATE NOCASE))",
                 rusqlite::params![table.name(), column.name(), collate],
                 |r| r.get(0),
             )
@@ -264,10 +282,12 @@ impl Tx<'_> {
         let (ty, pk, pk_cols, unique): (String, i64, i64, bool) = self
             .conn
             .query_row(
-                "SELECT upper(type), pk, (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0), \
-                 EXISTS (SELECT 1 FROM pragma_index_list(?1) AS il WHERE il.\"unique\" AND NOT il.partial \
-                   AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1 \
-                   AND (SELECT name FROM pragma_index_info(il.name)) = ?2 COLLATE NOCASE) \
+                "SELECT upper(type), pk, \
+                 (SELECT count(*) FROM pragma_table_info(?1) WHERE pragma_table_info.pk > 0), \
+                 EXISTS (SELECT 1 FROM pragma_index_list(?1) \
+                   WHERE pragma_index_list.\"unique\" AND NOT pragma_index_list.partial \
+                   AND (SELECT count(*) FROM pragma_index_info(pragma_index_list.name)) = 1 \
+                   AND (SELECT pragma_index_info.name FROM pragma_index_info(pragma_index_list.name)) = ?2 COLLATE NOCASE) \
                  FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE",
                 [s.table.name(), s.id.name()],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::Db;
-use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE};
+use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS};
 use crate::config::Schema;
 use crate::error::{Error, Result};
 
@@ -21,6 +21,8 @@ pub struct ColumnCheck {
 pub enum AuditTable {
     Found,
     Missing,
+    /// Made by an older resetctl: `init` adds the columns it lacks.
+    Outdated(&'static str),
     /// A table of that name that is not resetctl's.
     Foreign,
 }
@@ -45,7 +47,12 @@ impl Db {
             id_problem: None,
             token_index: false,
             audit: match tx.columns_of(AUDIT_TABLE)? {
-                Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => AuditTable::Found,
+                Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {
+                    match NEWER_AUDIT_COLUMNS.iter().find(|(c, _)| !cols.contains(*c)) {
+                        Some((c, _)) => AuditTable::Outdated(c),
+                        None => AuditTable::Found,
+                    }
+                }
                 Some(_) => AuditTable::Foreign,
                 None => AuditTable::Missing,
             },
@@ -120,6 +127,12 @@ impl Survey {
                     "table {AUDIT_TABLE} exists but is not resetctl's audit table"
                 ))
                 .with_hint("rename or drop that table, then run resetctl init"),
+            ),
+            AuditTable::Outdated(column) => problems.push(
+                Error::config(format!(
+                    "{AUDIT_TABLE} was made by an older resetctl and lacks the column {column}"
+                ))
+                .with_hint(hint()),
             ),
             AuditTable::Missing => problems.push(
                 Error::config(format!("{} has no table {AUDIT_TABLE}", path.display()))

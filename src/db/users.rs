@@ -5,10 +5,10 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{CachedStatement, Row, params};
 use sha2::{Digest, Sha256};
 
-use super::audit::{self, AuditEntry};
+use super::audit::{self, AUDIT_TABLE, AuditEntry};
 use super::{EXPIRY_MS_FN, FINGERPRINT_FN, Tx, expiry_of};
 use crate::config::Schema;
-use crate::error::{Result, printable, push_printable};
+use crate::error::{Error, Result, printable, push_printable};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -127,6 +127,7 @@ pub(crate) struct Sql {
     pub outstanding: [String; 3],
     pub count_outstanding: String,
     pub count_users: String,
+    pub count_bad_ids: String,
     pub page: String,
     pub page_unjudged: String,
     pub set_token: String,
@@ -151,13 +152,17 @@ impl Sql {
         let has_token = format!("{tok} IS NOT NULL AND {tok} <> ''");
         let fingerprint = format!("{FINGERPRINT_FN}({t}.{id}, {t}.{pw})");
         // Dead: the newest issue resetctl recorded for this user is this very
-        // token (same expiry) and the password hash has changed since
-        // (CONTRACT.md section 2). One index search per row.
+        // token (same expiry) and the password hash has changed since (see
+        // the README's "inspect" section). One index search per row. Every
+        // column is named with its table's full name and nothing is aliased:
+        // an app's table may be called anything, `a` included, and the
+        // users table can never be called resetctl_audit.
+        let a = AUDIT_TABLE;
         let dead = format!(
-            "({has_token} AND coalesce((SELECT {EXPIRY_MS_FN}(a.expires) = {EXPIRY_MS_FN}({t}.{exp}) \
-             AND a.password_check <> {fingerprint} \
-             FROM resetctl_audit AS a WHERE a.user_id = {t}.{id} AND a.action = 'issue' AND a.outcome = 'ok' \
-             ORDER BY a.id DESC LIMIT 1), 0))"
+            "({has_token} AND coalesce((SELECT {EXPIRY_MS_FN}({a}.expires) = {EXPIRY_MS_FN}({t}.{exp}) \
+             AND {a}.password_check <> {fingerprint} \
+             FROM {a} WHERE {a}.user_id = {t}.{id} AND {a}.action = 'issue' AND {a}.outcome = 'ok' \
+             ORDER BY {a}.id DESC LIMIT 1), 0))"
         );
         let select = format!(
             "SELECT {id}, {username}, {email}, ({has_token}), {exp}, {dead}, {fingerprint} FROM {t}"
@@ -192,10 +197,16 @@ impl Sql {
                 outstanding(&format!(" AND ({expiry_ms} <= ?1 OR {dead})")),
             ],
             count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
-            count_users: format!("SELECT count(*) FROM {t}"),
-            // Keyset paging: each page is an index range, whatever the table size.
-            page: format!("{select} WHERE {id} > ?1 ORDER BY {id} LIMIT ?2"),
-            page_unjudged: format!("{select_unjudged} WHERE {id} > ?1 ORDER BY {id} LIMIT ?2"),
+            count_users: format!("SELECT count(*) FROM {t} WHERE typeof({id}) = 'integer'"),
+            count_bad_ids: format!("SELECT count(*) FROM {t} WHERE typeof({id}) <> 'integer'"),
+            // Keyset paging: each page is an index range, whatever the table
+            // size. Rows with other ids are left out, counted apart.
+            page: format!(
+                "{select} WHERE {id} > ?1 AND typeof({id}) = 'integer' ORDER BY {id} LIMIT ?2"
+            ),
+            page_unjudged: format!(
+                "{select_unjudged} WHERE {id} > ?1 AND typeof({id}) = 'integer' ORDER BY {id} LIMIT ?2"
+            ),
             set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
             clear_token: format!("{clear} AND {id} = ?1"),
             clear_token_if: format!("{clear} AND {id} = ?1 AND {tok} = ?2"),
@@ -239,34 +250,53 @@ impl<'a> Tx<'a> {
             .next())
     }
 
+    /// Rows of a lookup. A row whose id is not an integer cannot be named
+    /// again safely, so finding one is a schema problem (78), said plainly.
     fn rows(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<UserRow>> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
-        stmt.query_map(p, user_row)
+        let fetched: Vec<Fetched> = stmt
+            .query_map(p, user_row)
             .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))?;
+        fetched
+            .into_iter()
+            .map(|f| match f {
+                Fetched::Row(row) => Ok(row),
+                Fetched::BadId(id) => Err(Error::config(format!(
+                    "a user matching this has {} = {id} in {}, not an integer id; resetctl leaves such rows alone",
+                    self.schema.id, self.schema.table
+                ))
+                .with_hint("give the row an integer id in the application")),
+            })
+            .collect()
     }
 
     /// Calls `f` for each user with a token, in id order, without collecting.
+    /// Returns how many rows were left out for an id that is not an integer.
     pub fn each_outstanding(
         &self,
         filter: TokenFilter,
         now: DateTime<Utc>,
         mut f: impl FnMut(UserRow) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         let sql = &self.sql.outstanding[filter as usize];
         let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query(params![now.timestamp_millis()])
             .map_err(|e| self.err(e))?;
+        let mut left_out = 0;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            f(user_row(r).map_err(|e| self.err(e))?)?;
+            match user_row(r).map_err(|e| self.err(e))? {
+                Fetched::Row(row) => f(row)?,
+                Fetched::BadId(_) => left_out += 1,
+            }
         }
-        Ok(())
+        Ok(left_out)
     }
 
-    /// Up to `limit` users with ids above `after`, in id order. Unless
-    /// `judged`, no row is searched for a dead token (`dead` reads false):
-    /// for runs that ignore token state.
+    /// Up to `limit` users with integer ids above `after`, in id order.
+    /// Unless `judged`, no row is searched for a dead token (`dead` reads
+    /// false): for runs that ignore token state.
     pub fn page_after(&self, after: i64, limit: usize, judged: bool) -> Result<Vec<UserRow>> {
         let sql = if judged {
             &self.sql.page
@@ -274,6 +304,13 @@ impl<'a> Tx<'a> {
             &self.sql.page_unjudged
         };
         self.rows(sql, params![after, limit as i64])
+    }
+
+    /// Users whose id is not an integer: every bulk run leaves them out.
+    pub fn count_bad_ids(&self) -> Result<u64> {
+        self.conn
+            .query_row(&self.sql.count_bad_ids, [], |r| r.get(0))
+            .map_err(|e| self.err(e))
     }
 
     pub fn count_users(&self) -> Result<u64> {
@@ -306,6 +343,8 @@ impl<'a> Tx<'a> {
             record.raw_bind_parameter(7, &issue.detail)?;
             record.raw_bind_parameter(8, &issue.reason)?;
             record.raw_bind_parameter(9, &issue.expires)?;
+            record.raw_bind_parameter(11, &issue.real_at)?;
+            record.raw_bind_parameter(12, &issue.run)?;
             Ok((set, record))
         };
         let (set, record) = prepare().map_err(|e| self.err(e))?;
@@ -398,18 +437,33 @@ impl TokenWriter<'_, '_> {
     }
 }
 
-fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
-    Ok(UserRow {
+/// A users-table row as read: whole, or with an id resetctl cannot use
+/// (NULL, text or real, possible in a column that is not the rowid).
+enum Fetched {
+    Row(UserRow),
+    /// The id as it is, escaped for messages.
+    BadId(String),
+}
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<Fetched> {
+    let id = match r.get_ref(0)? {
+        ValueRef::Integer(id) => id,
+        other => {
+            let shown = text(other).map_or_else(|| "NULL".to_string(), |t| crate::error::shown(&t));
+            return Ok(Fetched::BadId(shown));
+        }
+    };
+    Ok(Fetched::Row(UserRow {
         user: User {
-            id: r.get(0)?,
+            id,
             username: text(r.get_ref(1)?),
             email: text(r.get_ref(2)?),
         },
         has_token: r.get(3)?,
         expires: expiry_of(r.get_ref(4)?),
         dead: r.get(5)?,
-        password_fingerprint: r.get(6)?,
-    })
+        password_fingerprint: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+    }))
 }
 
 /// A name column as text, whatever its storage class.
@@ -442,6 +496,8 @@ mod tests {
             detail: None,
             expires: None,
             password_check: None,
+            real_at: None,
+            run: None,
         }
     }
 

@@ -233,11 +233,11 @@ fn read_only_database_is_74() {
                 "--reuid=65534",
                 "--regid=65534",
                 "--clear-groups",
-                crate::common::BIN,
+                crate::common::bin(),
             ]);
             c
         } else {
-            assert_cmd::Command::new(crate::common::BIN)
+            assert_cmd::Command::new(crate::common::bin())
         };
         c.env("RESETCTL_DB", &env.db)
             .env("RESETCTL_NOW", crate::common::NOW)

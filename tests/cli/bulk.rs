@@ -321,7 +321,7 @@ fn send_reuses_one_connection_paces_and_lists_failures() {
     assert_eq!(
         env.token_row(7),
         (None, None),
-        "the failed user's token was revoked"
+        "no token was stored for the failed user"
     );
     assert!(env.token_row(8).0.is_some(), "the others were kept");
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)

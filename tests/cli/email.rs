@@ -190,7 +190,7 @@ fn starttls_and_implicit_tls_with_a_private_ca() {
     );
     assert!(send(&env, &cfg, &["alice"]).status.success());
     assert_eq!(server.messages().len(), 1);
-    // The same server without trusting its CA: a permanent failure, token revoked.
+    // The same server without trusting its CA: a permanent failure, nothing stored.
     let untrusting = config(
         &env,
         &format!("smtp://127.0.0.1:{}?tls=required", server.port),
@@ -278,8 +278,11 @@ fn auth_and_credentials_never_shown() {
 }
 
 #[test]
-fn failures_revoke_the_token_and_say_whether_to_retry() {
+fn failures_store_nothing_keep_the_earlier_token_and_say_whether_to_retry() {
     let env = TestEnv::demo();
+    // alice holds a token from before, given to her by hand.
+    let earlier = env.issue("alice");
+    let earlier_row = env.token_row(1);
     let rcpt_5xx = SmtpServer::start(
         &env.path("a"),
         &["--reply-rcpt", "550 5.1.1 No such mailbox here"],
@@ -291,10 +294,30 @@ fn failures_revoke_the_token_and_say_whether_to_retry() {
     let hung = SmtpServer::start(&env.path("c"), &["--silent"]);
     let down = crate::common::closed_port();
     for (port, extra, code, why) in [
-        (rcpt_5xx.port, "", 69, "permanent failure"),
-        (data_4xx.port, "", 75, "temporary failure"),
-        (down, "", 75, "temporary failure"),
-        (hung.port, "timeout = \"2s\"\n", 75, "temporary failure"),
+        (
+            rcpt_5xx.port,
+            "",
+            69,
+            "could not send the reset link to a***@example.com: permanent failure",
+        ),
+        (
+            data_4xx.port,
+            "",
+            75,
+            "could not send the reset link to a***@example.com: temporary failure",
+        ),
+        (
+            down,
+            "",
+            75,
+            "could not send the reset link to a***@example.com: temporary failure",
+        ),
+        (
+            hung.port,
+            "timeout = \"2s\"\n",
+            75,
+            "could not confirm the reset link reached a***@example.com: delivery uncertain",
+        ),
     ] {
         // Four issues to alice in a row: the rate limit is not what is tested here.
         let extra = format!("{extra}[limits]\nissue = \"off\"\n");
@@ -308,25 +331,24 @@ fn failures_revoke_the_token_and_say_whether_to_retry() {
             "port {port}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert_one_line_error(
-            &out.stderr,
-            &format!("could not send the reset link to a***@example.com: {why}"),
-        );
-        assert!(String::from_utf8_lossy(&out.stderr).contains("the token was revoked"));
+        assert_one_line_error(&out.stderr, why);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no token was stored"));
         assert!(out.stdout.is_empty());
-        assert_eq!(env.token_row(1), (None, None), "revoked again");
-        let audit = env.audit();
         assert_eq!(
-            audit.len(),
-            before_audit + 2,
-            "the issue and the failed delivery"
+            env.token_row(1),
+            earlier_row,
+            "the earlier token is untouched"
         );
+        let audit = env.audit();
+        assert_eq!(audit.len(), before_audit + 1, "only the failed delivery");
         let last = audit.last().unwrap();
         assert_eq!(
             (last.action.as_str(), last.outcome.as_str()),
             ("email", "failed")
         );
-        assert!(last.detail.as_deref().unwrap().contains(why));
+        let detail = last.detail.as_deref().unwrap();
+        assert!(detail.contains(why.split(": ").last().unwrap()), "{detail}");
+        assert!(detail.contains("no token was stored"), "{detail}");
         if extra.contains("timeout") {
             assert!(
                 started.elapsed() < std::time::Duration::from_secs(20),
@@ -335,13 +357,24 @@ fn failures_revoke_the_token_and_say_whether_to_retry() {
         }
     }
     assert!(rcpt_5xx.messages().is_empty() && data_4xx.messages().is_empty());
+    // Four failed deliveries later, the link she was given still works.
+    env.cmd()
+        .args(["redeem", &earlier, "--password-stdin"])
+        .write_stdin("correct horse battery\n")
+        .assert()
+        .success();
 }
 
 #[test]
 fn no_enumerate_sends_nothing_to_an_unknown_user_and_answers_alike() {
     let env = TestEnv::demo();
     let server = SmtpServer::start(env.dir.path(), &[]);
-    let cfg = config(&env, &format!("smtp://127.0.0.1:{}", server.port), "");
+    // Every answer under --no-enumerate waits for one delivery's timeout.
+    let cfg = config(
+        &env,
+        &format!("smtp://127.0.0.1:{}", server.port),
+        "timeout = \"1s\"\n",
+    );
     let known = send(&env, &cfg, &["--no-enumerate", "alice@example.com"]);
     let unknown = send(&env, &cfg, &["--no-enumerate", "mallory@example.com"]);
     assert_eq!(
@@ -502,7 +535,7 @@ fn sendmail_transport_through_a_real_sendmail() {
         env.token_row(3).0.unwrap(),
         sha256_hex(&messages[0].token())
     );
-    // A sendmail that fails: the token is revoked, and a retry may help (75).
+    // A sendmail that fails: nothing is stored, and a retry may help (75).
     drop(server);
     let out = env
         .cmd()
@@ -608,7 +641,11 @@ fn no_enumerate_never_tells_through_delivery_failures() {
         env.dir.path(),
         &["--reply-rcpt", "550 5.1.1 No such mailbox"],
     );
-    let cfg = config(&env, &format!("smtp://127.0.0.1:{}", refusing.port), "");
+    let cfg = config(
+        &env,
+        &format!("smtp://127.0.0.1:{}", refusing.port),
+        "timeout = \"1s\"\n",
+    );
     let known = send(&env, &cfg, &["--no-enumerate", "alice@example.com"]);
     let unknown = send(&env, &cfg, &["--no-enumerate", "nobody@example.com"]);
     assert_eq!(
@@ -626,7 +663,7 @@ fn no_enumerate_never_tells_through_delivery_failures() {
     assert_eq!(
         env.token_row(1),
         (None, None),
-        "alice's undelivered token was revoked"
+        "no token was stored for alice's undelivered link"
     );
     let failed = env
         .audit()

@@ -1,7 +1,8 @@
-//! CONTRACT.md section 6, row by row: each exit code, reached the way a user
-//! would reach it, with a one-line error and the database unchanged.
-//! 69 (email) has no way in until email delivery exists, and 70 is a bug by
-//! definition; both are pinned by the unit test of the mapping in src/error.rs.
+//! The README's table of exit codes, row by row: each code, reached the way
+//! a user would reach it, with a one-line error and the database unchanged.
+//! 69 (email) is reached in email.rs, 130 and 143 in hardening.rs, and 70 is
+//! a bug by definition; all are pinned by the unit test of the mapping in
+//! src/error.rs.
 
 use crate::common::{TestEnv, assert_one_line_error};
 

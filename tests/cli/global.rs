@@ -1,7 +1,7 @@
 //! Global options: where the database comes from, JSON, quiet, colour,
 //! actor and reason, the settable clock, the error form.
 
-use crate::common::{BIN, TestEnv, assert_one_line_error};
+use crate::common::{TestEnv, assert_one_line_error, bin};
 
 #[test]
 fn db_flag_wins_over_environment() {
@@ -92,7 +92,7 @@ fn colour_only_when_asked_or_on_a_terminal_and_never_under_no_color() {
             env!("CARGO_MANIFEST_DIR"),
             "/tests/support/pty_run.py"
         ))
-        .args(["--", BIN, "list"])
+        .args(["--", bin(), "list"])
         .env("RESETCTL_DB", &env.db)
         .env("RESETCTL_NOW", crate::common::NOW)
         .output()

@@ -5,7 +5,7 @@
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{BIN, NOW, TestEnv, assert_one_line_error};
+use crate::common::{NOW, TestEnv, assert_one_line_error, bin};
 
 /// Everything in the database, schema and rows, as text.
 fn dump(env: &TestEnv) -> String {
@@ -259,7 +259,7 @@ fn read_only_directory_and_locked_database() {
             "--reuid=65534",
             "--regid=65534",
             "--clear-groups",
-            BIN,
+            bin(),
             "issue",
             "bob",
         ])

@@ -51,7 +51,7 @@ fn tables_fit_a_narrow_terminal() {
             env!("CARGO_MANIFEST_DIR"),
             "/tests/support/pty_run.py"
         ))
-        .args(["--", crate::common::BIN, "--color", "never", "list"])
+        .args(["--", crate::common::bin(), "--color", "never", "list"])
         .env("PTY_COLS", "60")
         .env("RESETCTL_DB", &env.db)
         .env("RESETCTL_NOW", crate::common::NOW)
@@ -72,7 +72,7 @@ fn tables_fit_a_narrow_terminal() {
             env!("CARGO_MANIFEST_DIR"),
             "/tests/support/pty_run.py"
         ))
-        .args(["--", crate::common::BIN, "--color", "never", "list"])
+        .args(["--", crate::common::bin(), "--color", "never", "list"])
         .env("PTY_COLS", "0")
         .env("RESETCTL_DB", &env.db)
         .env("RESETCTL_NOW", crate::common::NOW)

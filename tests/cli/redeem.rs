@@ -141,7 +141,7 @@ fn without_a_terminal_the_password_must_come_from_stdin() {
     // setsid: no controlling terminal, as under cron, even when the tests run
     // from one.
     let out = std::process::Command::new("setsid")
-        .args(["-w", crate::common::BIN, "redeem", &token])
+        .args(["-w", crate::common::bin(), "redeem", &token])
         .env("RESETCTL_DB", &env.db)
         .env("RESETCTL_NOW", crate::common::NOW)
         .stdin(std::process::Stdio::null())
@@ -164,7 +164,7 @@ fn prompts_on_the_terminal_even_when_the_token_comes_from_stdin() {
     .unwrap();
     let script = format!(
         "exec {} redeem - < '{}'",
-        crate::common::BIN,
+        crate::common::bin(),
         file.display()
     );
     let (code, screen) = env.on_terminal_sh(

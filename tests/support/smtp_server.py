@@ -4,18 +4,24 @@
 usage: smtp_server.py --maildir DIR [--auth USER:PASS] [--tls-dir DIR]
                       [--starttls | --implicit-tls]
                       [--reply-rcpt "550 ..."] [--reply-data "451 ..."]
-                      [--reject ADDRESS]
+                      [--reject ADDRESS] [--delay-data SECONDS]
+                      [--reply-late SECONDS]
        smtp_server.py --silent | --drip
 
 Listens on a free port, prints "PORT <n>" once ready, and serves until
 killed or until its standard input closes. Accepted messages are written to
 the Maildir DIR, and the number of connections so far to DIR/../connections.
---reject refuses one recipient with 550, accepting the others. --tls-dir makes a throwaway CA and a certificate for
+--reject refuses one recipient with 550, accepting the others. --delay-data
+takes that long over a message before it stores it and answers, like a
+slow or busy server; --reply-late stores the message at once and only then
+waits that long to answer, so the message is kept whether or not the client
+is still there to hear the answer. --tls-dir makes a throwaway CA and a certificate for
 localhost/127.0.0.1 there (ca.pem is what a client must trust). --silent
 accepts connections and never says a word, like a hung server; --drip sends
 its greeting one byte every half second, forever.
 """
 import argparse
+import asyncio
 import mailbox
 import os
 import socket
@@ -85,6 +91,8 @@ def main():
     p.add_argument("--reply-rcpt")
     p.add_argument("--reply-data")
     p.add_argument("--reject")
+    p.add_argument("--delay-data", type=float, default=0.0)
+    p.add_argument("--reply-late", type=float, default=0.0)
     p.add_argument("--silent", action="store_true")
     p.add_argument("--drip", action="store_true")
     args = p.parse_args()
@@ -119,9 +127,13 @@ def main():
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
+                if args.delay_data:
+                    await asyncio.sleep(args.delay_data)
                 if args.reply_data:
                     return args.reply_data
                 box.add(envelope.original_content or envelope.content)
+                if args.reply_late:
+                    await asyncio.sleep(args.reply_late)
                 return "250 Message accepted for delivery"
 
         params = {}

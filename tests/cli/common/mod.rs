@@ -23,7 +23,16 @@ pub const NOW_PLUS_1H: &str = "2026-11-21T11:00:00Z";
 /// for the password "the app password").
 pub const APP_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$+VXzjpa6ayIpWUraX/kqUw$UXECXMr0QdShJYr7tlvatGeovWcs+Ir3tfeDSZLORCY";
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_resetctl");
+/// The binary under test: this build's, or the one `RESETCTL_TEST_BIN`
+/// names, to run a test against another build (say, the one before a fix,
+/// to see the test fail there).
+pub fn bin() -> &'static str {
+    static BIN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        std::env::var("RESETCTL_TEST_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_resetctl").to_string())
+    });
+    &BIN
+}
 
 pub struct TestEnv {
     pub dir: TempDir,
@@ -77,7 +86,7 @@ impl TestEnv {
 
     /// The binary, pointed at this database, at NOW, acting as "tester".
     pub fn cmd(&self) -> Command {
-        let mut c = Command::new(BIN);
+        let mut c = Command::new(bin());
         for var in CLEARED {
             c.env_remove(var);
         }
@@ -97,7 +106,7 @@ impl TestEnv {
 
     /// Same, as a std Command for tests that run processes side by side.
     pub fn std_cmd(&self) -> StdCommand {
-        let mut c = StdCommand::new(BIN);
+        let mut c = StdCommand::new(bin());
         for var in CLEARED {
             c.env_remove(var);
         }
@@ -114,7 +123,7 @@ impl TestEnv {
     /// Runs the binary on a pseudo-terminal (see tests/support/pty_run.py),
     /// answering prompts: `script` is (expected text, line to type) pairs.
     pub fn on_terminal(&self, script: &[(&str, &str)], args: &[&str]) -> (i32, String) {
-        let mut argv = vec![BIN];
+        let mut argv = vec![bin()];
         argv.extend(args);
         self.terminal(script, &argv)
     }
