@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
+use crate::audit::Action;
 use crate::output::ColorChoice;
+use crate::user::Lookup;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -117,14 +119,6 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// How to read a USER argument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum By {
-    Email,
-    Username,
-    Id,
-}
-
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Also add the sample users alice, bob and carol (@example.com)
@@ -166,7 +160,7 @@ pub struct IssueArgs {
 
     /// Read USER as this kind of name instead of guessing
     #[arg(long, value_enum)]
-    pub by: Option<By>,
+    pub by: Option<Lookup>,
 
     /// How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]
     #[arg(long, value_name = "DURATION")]
@@ -218,7 +212,7 @@ pub struct InspectArgs {
 
     /// Read USER as this kind of name instead of guessing
     #[arg(long, value_enum)]
-    pub by: Option<By>,
+    pub by: Option<Lookup>,
 }
 
 #[derive(Debug, Args)]
@@ -249,7 +243,7 @@ pub struct RevokeArgs {
 
     /// Read USER as this kind of name instead of guessing
     #[arg(long, value_enum)]
-    pub by: Option<By>,
+    pub by: Option<Lookup>,
 }
 
 #[derive(Debug, Args)]
@@ -276,30 +270,6 @@ pub struct RedeemArgs {
     /// Email the user that their password was changed (a failure only warns)
     #[arg(long)]
     pub notify: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Action {
-    Init,
-    Issue,
-    Revoke,
-    Purge,
-    Redeem,
-    Email,
-}
-
-impl Action {
-    /// As the audit table writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Init => "init",
-            Action::Issue => "issue",
-            Action::Revoke => "revoke",
-            Action::Purge => "purge",
-            Action::Redeem => "redeem",
-            Action::Email => "email",
-        }
-    }
 }
 
 #[derive(Debug, Args)]

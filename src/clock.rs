@@ -33,7 +33,7 @@ pub fn is_set() -> bool {
 /// Parses a duration such as `90s`, `15m`, `1h`, `2d`, `1w` or `1h30m`.
 pub fn parse_duration(text: &str) -> Result<TimeDelta> {
     let bad = || {
-        Error::bad_input(format!("malformed duration {}", crate::error::shown(text)))
+        Error::bad_input(format!("malformed duration {}", crate::text::shown(text)))
             .with_hint("use a number and a unit: 90s, 15m, 1h, 2d, 1w (or 1h30m)")
     };
     let s = text.trim();

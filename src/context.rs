@@ -1,19 +1,22 @@
-//! What every command needs: the settings, the output, the clock reading of
-//! this run, and who is acting and why.
+//! What every command needs: the settings, the token store they name, the
+//! output, the clock reading of this run, and who is acting and why.
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use crate::cli::{By, Cli};
+use crate::audit::{Action, AuditEntry, Outcome};
+use crate::cli::Cli;
 use crate::clock;
 use crate::config::Config;
-use crate::db::{Access, AuditEntry, Db, Lookup, Outcome, Tx, UserRow};
-use crate::error::{Error, Result, shown};
+use crate::db::{Access, Db};
+use crate::error::{Error, Result};
 use crate::output::Output;
+use crate::store::TokenStore;
 
 pub struct Context {
     pub cfg: Config,
+    pub store: Box<dyn TokenStore>,
     pub out: Output,
     /// One reading of the clock for the whole run, so every row and message
     /// of a command agrees on "now".
@@ -59,6 +62,7 @@ impl Context {
             out.warn(w);
         }
         Ok(Context {
+            store: crate::store::for_config(&cfg.schema, cfg.store),
             cfg,
             out,
             now: clock::now()?,
@@ -74,17 +78,20 @@ impl Context {
         })
     }
 
+    /// The database, checked for what the token store and every command
+    /// need.
     pub fn open(&self, access: Access) -> Result<Db> {
         Db::open(
             self.db_path()?,
             access,
             self.cfg.busy_timeout,
             &self.cfg.schema,
+            &self.store.user_columns(),
         )
     }
 
-    /// An audit row for this run, to be completed by the command.
-    pub fn audit(&self, action: &'static str, outcome: Outcome) -> AuditEntry {
+    /// An audit entry for this run, to be completed with what was done.
+    pub fn audit(&self, action: Action, outcome: Outcome) -> AuditEntry {
         AuditEntry {
             at: clock::rfc3339(self.now),
             actor: self.actor.clone(),
@@ -99,64 +106,6 @@ impl Context {
             real_at: self.real_now.map(clock::rfc3339),
             run: None,
         }
-    }
-
-    /// The one user a USER argument names: 67 when there is none.
-    pub fn resolve(&self, tx: &Tx<'_>, input: &str, by: Option<By>) -> Result<UserRow> {
-        // Pasted names often come with a stray space or newline.
-        let input = input.trim();
-        reject_token_as_user(input)?;
-        let lookup = lookup_kind(input, by);
-        let mut found = tx.find_users(input, lookup)?;
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => Err(no_such_user(
-                input,
-                lookup,
-                self.cfg.schema.username.is_some(),
-            )),
-            n => Err(Error::no_user(format!(
-                "{} is ambiguous: {n} users have that email when case is ignored",
-                shown(input)
-            ))
-            .with_hint("give the email exactly as stored, or the user's id")),
-        }
-    }
-}
-
-/// How to read a USER argument: as `--by` says, else guessed from its shape.
-pub fn lookup_kind(input: &str, by: Option<By>) -> Lookup {
-    match by {
-        Some(By::Email) => Lookup::Email,
-        Some(By::Username) => Lookup::Username,
-        Some(By::Id) => Lookup::Id,
-        None => Lookup::guess(input),
-    }
-}
-
-/// A token pasted where a USER belongs is refused before it can reach an
-/// error message or the audit table.
-pub fn reject_token_as_user(input: &str) -> Result<()> {
-    if crate::token::looks_like_token(input) {
-        return Err(
-            Error::bad_input("that looks like a reset token or link, not a user")
-                .with_hint("to see whose token it is: resetctl inspect --token -  (and paste it)"),
-        );
-    }
-    Ok(())
-}
-
-fn no_such_user(input: &str, lookup: Lookup, has_usernames: bool) -> Error {
-    let what = match lookup {
-        Lookup::Email => "with email",
-        Lookup::Username => "with username",
-        Lookup::Id => "with id",
-    };
-    let e = Error::no_user(format!("no user {what} {}", shown(input)));
-    if lookup == Lookup::Username && !has_usernames {
-        e.with_hint("this database has no usernames: give an email or an id")
-    } else {
-        e
     }
 }
 

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::text::{one_line, printable};
+
 /// What went wrong, as far as the exit code is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -152,64 +154,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Errors are promised to be one line: fold anything a lower layer (SQLite,
-/// the OS) put on several.
-fn one_line(s: String) -> String {
-    if s.contains(['\n', '\r']) {
-        s.split(['\n', '\r'])
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("; ")
-    } else {
-        s
-    }
-}
-
-/// A value the operator typed, made safe to store or show: control
-/// characters escaped and long values cut.
-pub fn clean(value: &str, max_chars: usize) -> String {
-    let mut out = String::new();
-    for (i, c) in value.chars().enumerate() {
-        if i == max_chars {
-            out.push('…');
-            break;
-        }
-        push_printable_char(&mut out, c);
-    }
-    out
-}
-
-/// Text from the database made safe for a terminal: a username holding
-/// escape sequences must not repaint a support person's screen.
-pub fn printable(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    push_printable(&mut out, value);
-    out
-}
-
-/// [`printable`] onto the end of `out`.
-pub fn push_printable(out: &mut String, value: &str) {
-    for c in value.chars() {
-        push_printable_char(out, c);
-    }
-}
-
-fn push_printable_char(out: &mut String, c: char) {
-    if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
-        out.extend(c.escape_unicode());
-    } else {
-        out.push(c);
-    }
-}
-
-/// Shows a value the operator typed inside an error message, quoted and
-/// short (shorter than a token, so a token pasted in the wrong place is
-/// never shown whole), so the error stays one line.
-pub fn shown(value: &str) -> String {
-    format!("'{}'", clean(value, 40))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,17 +188,5 @@ mod tests {
         let e = Error::io("550 \u{1b}]0;owned\u{7} no").with_hint("\u{1b}[2J");
         assert_eq!(e.message, "550 \\u{1b}]0;owned\\u{7} no");
         assert_eq!(e.hint.as_deref(), Some("\\u{1b}[2J"));
-    }
-
-    #[test]
-    fn shown_values_are_escaped_and_cut() {
-        assert_eq!(shown("bob"), "'bob'");
-        assert_eq!(shown("a\nb"), "'a\\u{a}b'");
-        assert_eq!(printable("ev\u{1b}[2Jil"), "ev\\u{1b}[2Jil");
-        assert_eq!(printable("Zoë"), "Zoë");
-        let long = "x".repeat(1000);
-        let s = shown(&long);
-        assert!(s.chars().count() < 45, "{s}");
-        assert!(s.ends_with("…'"));
     }
 }

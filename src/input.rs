@@ -6,6 +6,9 @@ use std::io::{self, BufRead};
 
 use zeroize::Zeroizing;
 
+use crate::error::{Error, Result};
+use crate::token::Token;
+
 pub enum Line {
     /// Nothing left to read.
     Eof,
@@ -53,6 +56,23 @@ pub fn read_line(reader: &mut impl BufRead, max: usize) -> io::Result<Line> {
         return Ok(Line::TooLong);
     }
     Ok(Line::Text(buf))
+}
+
+/// A token argument: the token or link itself, or `-` for the first line of
+/// stdin (which keeps it out of the process list).
+pub fn token_arg(arg: &str) -> Result<Token> {
+    if arg != "-" {
+        return Token::parse(arg);
+    }
+    // Room for a long reset link around the 64 characters.
+    match read_line(&mut std::io::stdin().lock(), 8192) {
+        Ok(Line::Text(line)) => Token::parse(&String::from_utf8_lossy(&line)),
+        Ok(Line::TooLong) => Err(Error::bad_input(
+            "malformed reset token: the first line of standard input is too long",
+        )),
+        Ok(Line::Eof) => Err(Error::bad_input("no token on standard input")),
+        Err(e) => Err(Error::io(format!("cannot read standard input: {e}"))),
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
-//! resetctl: password-reset tokens in an application's SQLite user database.
+//! resetctl: password-reset tokens in an application's database. The README
+//! has a map of these modules ("Architecture").
 
+pub mod audit;
 pub mod cli;
 pub mod clock;
 mod commands;
@@ -11,8 +13,13 @@ mod input;
 pub mod mail;
 pub mod output;
 pub mod password;
+pub mod rate;
+mod service;
 pub mod signals;
+pub mod store;
+pub mod text;
 pub mod token;
+pub mod user;
 mod user_list;
 
 #[cfg(test)]

@@ -79,7 +79,7 @@ impl Output {
     pub fn warn(&self, text: impl std::fmt::Display) {
         eprintln!(
             "resetctl: warning: {}",
-            crate::error::printable(&text.to_string())
+            crate::text::printable(&text.to_string())
         );
     }
 
@@ -187,6 +187,18 @@ impl JsonArray<'_> {
             .write_all(end)
             .map_err(stdout_error)
     }
+}
+
+/// The link as a QR code of Unicode half blocks, light on dark as a phone
+/// camera reads it from a terminal, with its quiet zone.
+pub fn qr_code(link: &str) -> Result<String> {
+    let code = qrcode::QrCode::new(link.as_bytes())
+        .map_err(|e| Error::bad_input(format!("the link cannot be drawn as a QR code: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .dark_color(qrcode::render::unicode::Dense1x2::Light)
+        .light_color(qrcode::render::unicode::Dense1x2::Dark)
+        .build())
 }
 
 pub(crate) fn stdout_error(e: io::Error) -> Error {

@@ -6,7 +6,6 @@ use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::config::TokenStorage;
 use crate::error::{Error, Result};
 
 /// Length of a token in hex characters (32 random bytes).
@@ -62,14 +61,6 @@ impl Token {
     pub fn expose(&self) -> &str {
         // Always ASCII hex: made by from_bytes or checked by parse.
         std::str::from_utf8(&self.0[..]).unwrap_or_default()
-    }
-
-    /// What the token column holds under the configured storage.
-    pub fn stored(&self, storage: TokenStorage) -> String {
-        match storage {
-            TokenStorage::Sha256 => self.sha256_hex(),
-            TokenStorage::Plain => self.expose().to_string(),
-        }
     }
 
     /// What the database keeps by default: the SHA-256 of the 64 ASCII hex characters,
@@ -180,11 +171,6 @@ pub fn looks_like_token(text: &str) -> bool {
         }
     }
     text.contains("token=")
-}
-
-/// Builds the reset link from a template holding `{token}`.
-pub fn link(template: &str, token: &Token) -> String {
-    template.replace("{token}", token.expose())
 }
 
 #[cfg(test)]

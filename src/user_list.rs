@@ -6,8 +6,9 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 
-use crate::error::{Error, Kind, Result, shown};
+use crate::error::{Error, Kind, Result};
 use crate::input::{self, Line};
+use crate::text::shown;
 
 /// A line longer than this is not a USER.
 pub const MAX_LINE: usize = 4096;

@@ -1,18 +1,20 @@
 use serde_json::json;
 
-use crate::Context;
+use crate::audit::AuditFilter;
 use crate::cli::AuditArgs;
 use crate::clock::{self, parse_duration};
-use crate::context::{lookup_kind, reject_token_as_user};
-use crate::db::{Access, AuditFilter, Lookup};
-use crate::error::{Error, Result, printable};
+use crate::context::Context;
+use crate::db::Access;
+use crate::error::{Error, Result};
+use crate::text::printable;
+use crate::user::{Lookup, reject_token_as_user};
 
 pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
     let since = args.since.as_deref().map(|s| since(ctx, s)).transpose()?;
     let db = ctx.open(Access::ReadOnly)?;
     let tx = db.read();
     let mut filter = AuditFilter {
-        action: args.action.map(|a| a.as_str().to_string()),
+        action: args.action,
         since,
         limit: (args.limit > 0).then_some(args.limit),
         ..AuditFilter::default()
@@ -21,7 +23,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
         reject_token_as_user(user)?;
         // A user deleted since keeps their trail: fall back to the id, or to
         // the name or email as recorded.
-        let lookup = lookup_kind(user, None);
+        let lookup = Lookup::guess(user);
         match tx.find_users(user, lookup)?.as_slice() {
             [row] => filter.user_id = Some(row.user.id),
             _ if lookup == Lookup::Id => filter.user_id = user.parse().ok(),
@@ -32,7 +34,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
     if let (Some(user), true, None) = (&args.user, rows.is_empty(), filter.user_id) {
         return Err(Error::no_user(format!(
             "no user and no audit entries for {}",
-            crate::error::shown(user)
+            crate::text::shown(user)
         )));
     }
     if ctx.out.json {
@@ -42,8 +44,8 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
                 "id": r.id,
                 "at": r.at,
                 "actor": r.actor,
-                "action": r.action,
-                "outcome": r.outcome,
+                "action": r.action.as_str(),
+                "outcome": r.outcome.as_str(),
                 "user_id": r.user_id,
                 "subject": r.subject,
                 "detail": r.detail,
@@ -71,8 +73,8 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
         table.add_row(vec![
             at,
             printable(&r.actor),
-            printable(&r.action),
-            printable(&r.outcome),
+            r.action.to_string(),
+            r.outcome.to_string(),
             cell(r.subject.as_deref()),
             cell(r.detail.as_deref()),
             cell(r.reason.as_deref()),
@@ -93,7 +95,7 @@ fn since(ctx: &Context, text: &str) -> Result<String> {
         .map_err(|_| {
             Error::bad_input(format!(
                 "--since {}: not a time or a duration",
-                crate::error::shown(text)
+                crate::text::shown(text)
             ))
             .with_hint("e.g. --since 24h or --since 2026-11-01T00:00:00Z")
         })

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::Context;
 use crate::cli::DoctorArgs;
-use crate::config::TokenStorage;
+use crate::context::Context;
 use crate::db::{AuditTable, ColumnCheck, Db};
 use crate::error::{Error, Result};
 use crate::mail::Mailer;
 use crate::password;
+use crate::store::TokenStorage;
 
 #[derive(Serialize)]
 struct Report {
@@ -29,10 +29,13 @@ struct Report {
 #[derive(Serialize)]
 struct Database {
     path: Option<String>,
-    kind: &'static str,
-    sqlite_version: &'static str,
-    /// `None`: not known, the file could not be read.
+    /// The engine, its version and journal mode: `None` when the database
+    /// could not be read.
+    kind: Option<&'static str>,
+    version: Option<String>,
     journal_mode: Option<String>,
+    #[serde(skip)]
+    shown: Option<String>,
     /// Why it could not be opened, if it could not.
     error: Option<String>,
 }
@@ -95,9 +98,10 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
         ok: false,
         database: Database {
             path: cfg.database.as_ref().map(|p| p.display().to_string()),
-            kind: "sqlite",
-            sqlite_version: rusqlite::version(),
+            kind: None,
+            version: None,
             journal_mode: None,
+            shown: None,
             error: None,
         },
         table: Table {
@@ -108,7 +112,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
             token_index: None,
         },
         token_store: TokenStore {
-            storage: match cfg.token_storage {
+            storage: match cfg.store.storage {
                 TokenStorage::Sha256 => "sha256",
                 TokenStorage::Plain => "plain",
             },
@@ -139,13 +143,18 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     match db
         .as_ref()
         .map_err(Clone::clone)
-        .and_then(|db| Ok((db, db.survey()?)))
+        .and_then(|db| Ok((db, db.survey(&ctx.store.user_columns())?)))
     {
         Ok((db, survey)) => {
-            report.database.journal_mode = Some(survey.journal_mode.clone());
+            report.database.shown = Some(survey.engine.to_string());
+            report.database.kind = Some(survey.engine.kind);
+            report.database.version = Some(survey.engine.version.clone());
+            report.database.journal_mode = survey.engine.journal_mode.clone();
             report.table.found = Some(survey.columns.is_some());
             report.table.audit_table = Some(survey.audit == AuditTable::Found);
-            report.table.token_index = survey.columns.as_ref().map(|_| survey.token_index);
+            if survey.columns.is_some() {
+                report.table.token_index = ctx.store.lookup_index(&db.read())?;
+            }
             can_sample = survey
                 .columns
                 .as_ref()
@@ -233,12 +242,9 @@ fn describe(r: &Report) -> Vec<String> {
     let found = |f: bool| if f { "found" } else { "MISSING" };
     let mut lines = Vec::new();
     let mut row = |key: &str, value: String| lines.push(format!("{key:<13}{value}"));
-    let db = match (&r.database.path, &r.database.journal_mode) {
+    let db = match (&r.database.path, &r.database.shown) {
         (None, _) => "none given (--db, RESETCTL_DB or database in the config file)".to_string(),
-        (Some(p), Some(mode)) => format!(
-            "{p}: SQLite (library {}), journal mode {mode}",
-            r.database.sqlite_version
-        ),
+        (Some(p), Some(storage)) => format!("{p}: {storage}"),
         (Some(p), None) => format!(
             "{p}: {}",
             r.database.error.as_deref().unwrap_or("cannot be read")

@@ -1,35 +1,47 @@
 use serde_json::json;
 
-use crate::Context;
+use crate::audit::{Action, Outcome};
 use crate::cli::InitArgs;
-use crate::db::{Db, Outcome};
+use crate::context::Context;
+use crate::db::Db;
 use crate::error::Result;
 
 pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     let path = ctx.db_path()?.to_path_buf();
-    let audit = ctx.audit("init", Outcome::Ok);
-    let report = Db::init(
-        &path,
-        ctx.cfg.busy_timeout,
-        &ctx.cfg.schema,
-        args.demo,
-        audit,
-    )?;
-    for w in &report.warnings {
+    let (mut db, created) = Db::create(&path, ctx.cfg.busy_timeout, &ctx.cfg.schema)?;
+    // Everything added in one transaction, in this order, with its audit
+    // entry in the same transaction when anything changed.
+    let added = db.write(|tx| {
+        let mut changes = tx.prepare_users_table()?;
+        changes.extend(ctx.store.prepare(tx)?);
+        changes.extend(tx.prepare_email_index()?);
+        changes.extend(tx.prepare_audit_table()?);
+        if args.demo {
+            changes.extend(tx.add_demo_users()?);
+        }
+        if !changes.is_empty() {
+            let mut audit = ctx.audit(Action::Init, Outcome::Ok);
+            audit.detail = Some(changes.join("; "));
+            tx.record(&audit)?;
+        }
+        Ok(changes)
+    })?;
+    let changes: Vec<String> = created.into_iter().chain(added).collect();
+    for w in db.init_warnings()? {
         ctx.out.warn(w);
     }
     if ctx.out.json {
         return ctx
             .out
-            .json(&json!({ "database": path, "changed": report.changes }));
+            .json(&json!({ "database": path, "changed": changes }));
     }
-    if report.changes.is_empty() {
+    if changes.is_empty() {
         ctx.out.say(format!(
             "Nothing to do: {} already has everything resetctl needs.",
             path.display()
         ))?;
     } else {
-        for change in &report.changes {
+        for change in &changes {
             ctx.out.say(change)?;
         }
     }

@@ -1,10 +1,12 @@
 use serde_json::json;
 
-use super::{State, token_arg};
-use crate::Context;
+use crate::audit::{Action, AuditRow};
 use crate::cli::InspectArgs;
-use crate::db::{Access, AuditRow};
-use crate::error::{Error, Result, printable};
+use crate::context::Context;
+use crate::db::Access;
+use crate::error::{Error, Result};
+use crate::input::token_arg;
+use crate::text::printable;
 
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     // Parse a token before touching the database: a malformed one is 65
@@ -12,20 +14,24 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     let token = args.token.as_deref().map(token_arg).transpose()?;
     let db = ctx.open(Access::ReadOnly)?;
     let tx = db.read();
-    let row = match (&token, &args.user) {
-        (Some(t), _) => tx
-            .find_by_token(&t.stored(ctx.cfg.token_storage))?
-            .ok_or_else(|| {
+    let (row, state) = match (&token, &args.user) {
+        (Some(t), _) => {
+            let held = ctx.store.find(&tx, t, ctx.now)?.ok_or_else(|| {
                 Error::bad_token(
                     "no user holds this reset token: it is unknown, used up or revoked",
                 )
-            })?,
-        (None, Some(user)) => ctx.resolve(&tx, user, args.by)?,
+            })?;
+            (held.user, held.state)
+        }
+        (None, Some(user)) => {
+            let row = tx.resolve(user, args.by)?;
+            let state = ctx.store.state(&tx, &row.user, ctx.now)?;
+            (row, state)
+        }
         (None, None) => return Err(Error::usage("give a USER or --token")),
     };
-    let state = State::of(&row, ctx.now);
-    let issued = tx.last_ok(row.user.id, "issue")?;
-    let redeemed = tx.last_ok(row.user.id, "redeem")?;
+    let issued = tx.last_ok(row.user.id, Action::Issue)?;
+    let redeemed = tx.last_ok(row.user.id, Action::Redeem)?;
 
     let now = ctx.now;
     if ctx.out.json {
@@ -40,12 +46,11 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
             "state": state.name(),
             "expires_at": expires_at,
             "seconds_left": seconds_left,
-            "password_changed_since_issue": row.dead,
+            "password_changed_since_issue": state.is_dead(),
             "last_issued": event(&issued),
             "last_redeemed": event(&redeemed),
         }));
     }
-    let token_line = state.describe(now);
     let event = |r: &Option<AuditRow>| match r {
         None => "never".to_string(),
         Some(r) => {
@@ -65,7 +70,8 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     let id = row.user.id;
     ctx.out
         .line(format!("User:           {} (id {id})", row.user.label()))?;
-    ctx.out.line(format!("Token:          {token_line}"))?;
+    ctx.out
+        .line(format!("Token:          {}", state.describe(now)))?;
     ctx.out
         .line(format!("Last issued:    {}", event(&issued)))?;
     ctx.out

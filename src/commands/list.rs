@@ -1,9 +1,11 @@
-use super::State;
-use crate::Context;
 use crate::cli::ListArgs;
 use crate::clock;
-use crate::db::{Access, TokenFilter, UserJson};
-use crate::error::{Result, printable};
+use crate::context::Context;
+use crate::db::Access;
+use crate::error::Result;
+use crate::store::TokenFilter;
+use crate::text::printable;
+use crate::user::UserJson;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let filter = match (args.active, args.expired) {
@@ -16,16 +18,17 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let now = ctx.now;
     if ctx.out.json {
         let mut array = ctx.out.json_array();
-        let left_out = tx.each_outstanding(filter, now, |row| {
-            let state = State::of(&row, now);
-            let (expires_at, seconds_left) = state.json_fields(now);
-            array.push(&ListJson {
-                user: row.user.json(),
-                state: state.name(),
-                expires_at,
-                seconds_left,
-            })
-        })?;
+        let left_out = ctx
+            .store
+            .each_outstanding(&tx, filter, now, &mut |user, state| {
+                let (expires_at, seconds_left) = state.json_fields(now);
+                array.push(&ListJson {
+                    user: user.json(),
+                    state: state.name(),
+                    expires_at,
+                    seconds_left,
+                })
+            })?;
         array.finish()?;
         warn_left_out(ctx, left_out);
         return Ok(());
@@ -34,20 +37,21 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         .out
         .table(&["ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT"]);
     let mut n = 0u64;
-    let left_out = tx.each_outstanding(filter, now, |row| {
-        let state = State::of(&row, now);
-        let expires = state.expires();
-        table.add_row(vec![
-            comfy_table::Cell::new(row.user.id),
-            comfy_table::Cell::new(row.user.username.as_deref().map_or("-".into(), printable)),
-            comfy_table::Cell::new(row.user.email.as_deref().map_or("-".into(), printable)),
-            ctx.out.state_cell(state.name()),
-            comfy_table::Cell::new(expires.map_or("?".into(), clock::rfc3339)),
-            comfy_table::Cell::new(state.left(now)),
-        ]);
-        n += 1;
-        Ok(())
-    })?;
+    let left_out = ctx
+        .store
+        .each_outstanding(&tx, filter, now, &mut |user, state| {
+            let expires = state.expires();
+            table.add_row(vec![
+                comfy_table::Cell::new(user.id),
+                comfy_table::Cell::new(user.username.as_deref().map_or("-".into(), printable)),
+                comfy_table::Cell::new(user.email.as_deref().map_or("-".into(), printable)),
+                ctx.out.state_cell(state.name()),
+                comfy_table::Cell::new(expires.map_or("?".into(), clock::rfc3339)),
+                comfy_table::Cell::new(state.left(now)),
+            ]);
+            n += 1;
+            Ok(())
+        })?;
     warn_left_out(ctx, left_out);
     if n == 0 {
         let what = match filter {

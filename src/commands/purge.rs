@@ -1,12 +1,18 @@
 use serde_json::json;
 
-use crate::Context;
+use crate::audit::{Action, Outcome};
 use crate::cli::PurgeArgs;
 use crate::clock::{self, parse_duration};
-use crate::db::{Access, Outcome};
-use crate::error::Result;
+use crate::context::Context;
+use crate::db::Access;
+use crate::error::{Error, Result};
 
 pub fn run(ctx: &Context, args: &PurgeArgs) -> Result<()> {
+    if !ctx.store.capabilities().revoke {
+        return Err(Error::config(
+            "this token store keeps nothing to purge: a token dies when the password changes or it expires",
+        ));
+    }
     let older_than = parse_duration(&args.older_than)?;
     let cutoff = ctx.now - older_than;
     // Entries within the rate-limit window are what the limit counts:
@@ -25,7 +31,7 @@ pub fn run(ctx: &Context, args: &PurgeArgs) -> Result<()> {
         });
     let mut db = ctx.open(Access::ReadWrite)?;
     let (n, pruned) = db.write(|tx| {
-        let n = tx.purge_expired(cutoff)?;
+        let n = ctx.store.purge(tx, cutoff)?;
         let pruned = audit_cutoff
             .as_deref()
             .map(|c| tx.prune_audit(c))
@@ -33,7 +39,7 @@ pub fn run(ctx: &Context, args: &PurgeArgs) -> Result<()> {
         // A purge that found nothing changed nothing: cron running every
         // minute should not fill the audit table.
         if n > 0 || pruned.is_some_and(|p| p > 0) {
-            let mut audit = ctx.audit("purge", Outcome::Ok);
+            let mut audit = ctx.audit(Action::Purge, Outcome::Ok);
             let mut detail = format!("{n} expired tokens (older than {})", args.older_than.trim());
             if let (Some(p), Some(c)) = (pruned, &audit_cutoff) {
                 detail.push_str(&format!("; {p} audit entries from before {c}"));

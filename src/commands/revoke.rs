@@ -3,12 +3,19 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use serde_json::json;
 
-use crate::Context;
+use crate::audit::{Action, Outcome};
 use crate::cli::RevokeArgs;
-use crate::db::{Access, Outcome, User};
+use crate::context::Context;
+use crate::db::Access;
 use crate::error::{Error, Result};
+use crate::user::User;
 
 pub fn run(ctx: &Context, args: &RevokeArgs) -> Result<()> {
+    if !ctx.store.capabilities().revoke {
+        return Err(Error::config(
+            "this token store keeps nothing to revoke: a token dies when the password changes or it expires",
+        ));
+    }
     if args.all {
         return revoke_all(ctx, args.yes);
     }
@@ -18,16 +25,16 @@ pub fn run(ctx: &Context, args: &RevokeArgs) -> Result<()> {
         let mut rows = Vec::new();
         let mut seen = HashSet::new();
         for input in &args.users {
-            let row = ctx.resolve(tx, input, args.by)?;
+            let row = tx.resolve(input, args.by)?;
             if seen.insert(row.user.id) {
                 rows.push(row);
             }
         }
         let mut results = Vec::new();
         for row in rows {
-            let revoked = tx.clear_token(row.user.id)?;
+            let revoked = ctx.store.revoke(tx, row.user.id)?;
             if revoked {
-                let mut audit = ctx.audit("revoke", Outcome::Ok);
+                let mut audit = ctx.audit(Action::Revoke, Outcome::Ok);
                 audit.user_id = Some(row.user.id);
                 audit.subject = Some(row.user.label());
                 tx.record(&audit)?;
@@ -62,16 +69,16 @@ fn revoke_all(ctx: &Context, yes: bool) -> Result<()> {
             ));
         }
         // Asked before taking the write lock: a person may take their time.
-        let n = db.read().count_outstanding()?;
+        let n = ctx.store.count_outstanding(&db.read())?;
         if !confirm(&format!("Revoke all {n} outstanding reset tokens? [y/N] "))? {
             ctx.out.say("Nothing revoked.")?;
             return Ok(());
         }
     }
     let n = db.write(|tx| {
-        let n = tx.clear_all()?;
+        let n = ctx.store.revoke_all(tx)?;
         if n > 0 {
-            let mut audit = ctx.audit("revoke", Outcome::Ok);
+            let mut audit = ctx.audit(Action::Revoke, Outcome::Ok);
             audit.detail = Some(format!("all: {n} tokens"));
             tx.record(&audit)?;
         }

@@ -1,29 +1,59 @@
-//! The application's SQLite database: opening it safely, and the error
-//! mapping from SQLite's result codes to ours.
+//! The application's database, whatever engine holds it. Everything above
+//! this module speaks through the engine-neutral types here: `Db` and `Tx`
+//! (transactions), `Arg` (bound values), `Row` and `Cell` (values read
+//! back), `Prepared` (a statement run many times) and `Dialect` (the SQL
+//! that differs between engines). Everything that knows SQLite is in
+//! `sqlite.rs`: opening, transactions, statements, introspection and the
+//! mapping of its errors to exit codes. A second engine is a second such
+//! file and a variant of the handles here; nothing above `db` changes.
 
 mod audit;
+mod dialect;
+mod names;
 mod passwords;
 mod schema;
+mod sqlite;
 mod survey;
 mod users;
+mod values;
 
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::path::Path;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use rusqlite::functions::FunctionFlags;
-use rusqlite::types::{Value, ValueRef};
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
-
-use crate::clock;
-use crate::config::{ExpiresFormat, Schema};
 use crate::error::{Error, Kind, Result};
 
-pub use audit::{AuditEntry, AuditFilter, AuditRow, Outcome};
+pub use audit::{AUDIT_TABLE, AuditWriter, LAST_OK, NTH_RECENT_ISSUE};
+pub use dialect::ColumnKind;
+pub use dialect::Dialect;
+pub use names::{Ident, Schema};
 pub use schema::InitReport;
-pub use survey::{AuditTable, ColumnCheck, Survey};
-use users::Sql;
-pub use users::{Lookup, TokenFilter, TokenWriter, User, UserJson, UserRow, password_fingerprint};
+pub use survey::{AuditTable, ColumnCheck, StoreColumn, Survey};
+use users::UserSql;
+pub use users::{Fetched, UserRow, user_columns};
+pub use values::{Arg, Cell, Prepared, Row};
+
+/// The engine holding a database, as `doctor` reports it.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub kind: &'static str,
+    pub version: String,
+    /// How it keeps its changes, where that is the file's to say.
+    pub journal_mode: Option<String>,
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            "sqlite" => write!(f, "SQLite (library {})", self.version)?,
+            other => write!(f, "{other} {}", self.version)?,
+        }
+        if let Some(mode) = &self.journal_mode {
+            write!(f, ", journal mode {mode}")?;
+        }
+        Ok(())
+    }
+}
 
 /// Whether a command only reads, or may write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,37 +63,42 @@ pub enum Access {
 }
 
 pub struct Db {
-    conn: Connection,
-    path: PathBuf,
-    busy_timeout: Duration,
-    schema: Schema,
-    sql: Sql,
+    conn: sqlite::Conn,
+    names: Names,
 }
 
-/// SQL name of the function that turns any stored expiry form into Unix
-/// milliseconds (NULL when unreadable), so SQL comparisons are right whatever
-/// the form an application wrote.
-pub const EXPIRY_MS_FN: &str = "resetctl_expiry_ms";
+/// The mapped names, the engine's dialect, and the user statements built
+/// from them once.
+struct Names {
+    schema: Schema,
+    dialect: Dialect,
+    users: UserSql,
+}
 
-/// SQL name of [`password_fingerprint`] (user id, password cell), so the
-/// "password changed since issue" check runs inside the same statements.
-pub const FINGERPRINT_FN: &str = "resetctl_password_fingerprint";
+/// The database inside (or outside) a transaction.
+#[derive(Clone, Copy)]
+pub struct Tx<'a> {
+    conn: sqlite::Handle<'a>,
+    names: &'a Names,
+}
 
 impl Db {
-    /// Opens an existing database and checks that it has what the tool needs.
+    /// Opens an existing database and checks that it has what the tool
+    /// needs: the app's mapped columns, `store_columns`, and the audit table.
     pub fn open(
         path: &Path,
         access: Access,
         busy_timeout: Duration,
         schema: &Schema,
+        store_columns: &[StoreColumn<'_>],
     ) -> Result<Db> {
         check_file(path)?;
-        let db = Self::connect(path, access, busy_timeout, schema)?;
-        if access == Access::ReadWrite && db.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        let db = Db::connect(path, access, busy_timeout, schema)?;
+        if access == Access::ReadWrite && db.conn.is_read_only() {
             return Err(Error::io(format!("{} is read-only", path.display()))
                 .with_hint("check the file's permissions and its directory's"));
         }
-        db.check_schema()?;
+        db.check_schema(store_columns)?;
         Ok(db)
     }
 
@@ -71,156 +106,165 @@ impl Db {
     /// reports every gap instead of stopping at the first.
     pub fn open_to_survey(path: &Path, busy_timeout: Duration, schema: &Schema) -> Result<Db> {
         check_file(path)?;
-        Self::connect(path, Access::ReadOnly, busy_timeout, schema)
+        Db::connect(path, Access::ReadOnly, busy_timeout, schema)
     }
 
     fn connect(path: &Path, access: Access, busy_timeout: Duration, schema: &Schema) -> Result<Db> {
-        let flags = match access {
-            Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
-            Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
-        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| map_err(e, path, busy_timeout))?;
-        let db = Db {
-            conn,
-            path: path.to_path_buf(),
-            busy_timeout,
-            schema: schema.clone(),
-            sql: Sql::new(schema),
-        };
-        db.conn.busy_timeout(busy_timeout).map_err(|e| db.err(e))?;
-        db.conn
-            .create_scalar_function(
-                EXPIRY_MS_FN,
-                1,
-                FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-                |ctx| Ok(expiry_of(ctx.get_raw(0)).map(|t| t.timestamp_millis())),
-            )
-            .map_err(|e| db.err(e))?;
-        db.conn
-            .create_scalar_function(
-                FINGERPRINT_FN,
-                2,
-                FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-                |ctx| {
-                    // A row whose id is not an integer has no fingerprint:
-                    // it is left out by every command, never an error here.
-                    let ValueRef::Integer(id) = ctx.get_raw(0) else {
-                        return Ok(None);
-                    };
-                    let hash = match ctx.get_raw(1) {
-                        ValueRef::Null => None,
-                        ValueRef::Text(b) | ValueRef::Blob(b) => Some(b.to_vec()),
-                        ValueRef::Integer(i) => Some(i.to_string().into_bytes()),
-                        ValueRef::Real(f) => Some(f.to_string().into_bytes()),
-                    };
-                    Ok(Some(password_fingerprint(id, hash.as_deref())))
-                },
-            )
-            .map_err(|e| db.err(e))?;
-        Ok(db)
+        let dialect = Dialect::sqlite();
+        Ok(Db {
+            conn: sqlite::Conn::open(path, access, busy_timeout)?,
+            names: Names {
+                users: UserSql::new(schema, &dialect),
+                schema: schema.clone(),
+                dialect,
+            },
+        })
     }
 
+    /// Where the database is, as shown in messages.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.conn.path()
     }
 
-    /// A bigger page cache for this connection only (nothing persistent),
-    /// so a bulk batch's scattered index updates need not spill to disk
-    /// before its commit.
-    pub fn set_cache_kib(&self, kib: u32) -> Result<()> {
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = -{kib}"))
-            .map_err(|e| self.err(e))
+    /// The statements that find one user or one user's history, by name,
+    /// for the test that checks each is served by an index.
+    #[cfg(test)]
+    pub fn lookup_statements(&self) -> Vec<(&'static str, String)> {
+        let u = &self.names.users;
+        let mut all = vec![
+            ("by id", u.by_id.clone()),
+            ("by email ignoring case", u.by_email.clone()),
+            ("page of users (bulk)", u.page.clone()),
+            ("last audit row", LAST_OK.to_string()),
+            ("rate limit, user", NTH_RECENT_ISSUE[0].to_string()),
+            ("rate limit, unknown name", NTH_RECENT_ISSUE[1].to_string()),
+        ];
+        all.extend(u.by_username.clone().map(|s| ("by username", s)));
+        all
     }
 
-    /// Runs `f` inside `BEGIN IMMEDIATE`: the write lock is taken up front,
-    /// so waiting for it honours busy_timeout (a deferred transaction that
-    /// upgrades later fails at once with SQLITE_BUSY), and a check made
-    /// inside cannot be invalidated before the write that depends on it.
+    /// Settings for this connection alone (nothing persistent) that suit a
+    /// bulk run: its batches touch many pages before they commit.
+    pub fn tune_for_bulk(&self) -> Result<()> {
+        self.conn.tune_for_bulk()
+    }
+
+    /// Runs `f` in a transaction that holds the write lock from its start:
+    /// waiting for it honours the busy timeout, and a check made inside
+    /// cannot be invalidated before the write that depends on it.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let Db {
-            conn,
-            path,
-            busy_timeout,
-            schema,
-            sql,
-        } = self;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| map_err(e, path, *busy_timeout))?;
-        let value = f(&Tx {
-            conn: &tx,
-            path,
-            busy_timeout: *busy_timeout,
-            schema,
-            sql,
-        })?;
-        tx.commit().map_err(|e| map_err(e, path, *busy_timeout))?;
-        Ok(value)
+        let names = &self.names;
+        self.conn.write(|conn| f(&Tx { conn, names }))
     }
 
     /// Reads outside any explicit transaction.
     pub fn read(&self) -> Tx<'_> {
         Tx {
-            conn: &self.conn,
-            path: &self.path,
-            busy_timeout: self.busy_timeout,
-            schema: &self.schema,
-            sql: &self.sql,
+            conn: self.conn.handle(),
+            names: &self.names,
         }
     }
+}
 
-    fn err(&self, e: rusqlite::Error) -> Error {
-        map_err(e, &self.path, self.busy_timeout)
+impl<'a> Tx<'a> {
+    pub fn schema(&self) -> &'a Schema {
+        &self.names.schema
+    }
+
+    pub fn dialect(&self) -> &'a Dialect {
+        &self.names.dialect
+    }
+
+    fn user_sql(&self) -> &'a UserSql {
+        &self.names.users
+    }
+
+    /// Runs a statement; returns how many rows it changed.
+    pub fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
+        self.conn.execute(sql, args)
+    }
+
+    /// Calls `f` with each row of a query, in order, without collecting.
+    pub fn each(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        f: &mut dyn FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.conn.each(sql, args, f)
+    }
+
+    /// The first row of a query, read by `f`.
+    pub fn first<T>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.each(sql, args, &mut |row| {
+            if let Some(f) = f.take() {
+                out = Some(f(row)?);
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Prepares a statement to run many times.
+    pub fn prepare(&self, sql: &str) -> Result<Prepared<'a>> {
+        self.conn.prepare(sql).map(Prepared)
+    }
+
+    /// Runs statements that take no values (schema changes).
+    pub fn batch(&self, sql: &str) -> Result<()> {
+        self.conn.batch(sql)
+    }
+
+    /// The lower-cased column names of a table, or `None` when there is no
+    /// such table (a view is an error: rows must be updatable).
+    pub fn columns_of(&self, table: &str) -> Result<Option<HashSet<String>>> {
+        self.conn.columns_of(table)
+    }
+
+    /// Whether some full index starts with `column`, with the given
+    /// collation (`"NOCASE"` for case-insensitive; any when `None`).
+    pub fn has_index_on(
+        &self,
+        table: &Ident,
+        column: &Ident,
+        collate: Option<&str>,
+    ) -> Result<bool> {
+        self.conn.has_index_on(table, column, collate)
+    }
+
+    /// Why the mapped id column cannot name one user, if it cannot.
+    pub fn id_column_problem(&self) -> Result<Option<Error>> {
+        self.conn.id_column_problem(self.schema())
+    }
+
+    /// Which engine holds the database, for `doctor`.
+    pub fn engine(&self) -> Result<Engine> {
+        self.conn.engine()
+    }
+
+    /// Whether the database holds tables of the application's (other than
+    /// resetctl's own).
+    pub fn has_app_tables(&self) -> Result<bool> {
+        self.conn.has_app_tables()
     }
 }
 
-/// A connection inside (or outside) a transaction, with the queries of
-/// `users.rs` and `audit.rs` on it.
-pub struct Tx<'a> {
-    conn: &'a Connection,
-    path: &'a Path,
-    busy_timeout: Duration,
-    schema: &'a Schema,
-    sql: &'a Sql,
-}
-
-impl Tx<'_> {
-    fn err(&self, e: rusqlite::Error) -> Error {
-        map_err(e, self.path, self.busy_timeout)
-    }
-}
-
-/// An expiry as the application wants it written: text or a number.
-pub fn expiry_cell(t: DateTime<Utc>, format: ExpiresFormat) -> Value {
-    match format {
-        ExpiresFormat::Rfc3339 => Value::Text(clock::rfc3339(t)),
-        ExpiresFormat::Sqlite => Value::Text(t.format("%Y-%m-%d %H:%M:%S").to_string()),
-        ExpiresFormat::Unix => Value::Integer(t.timestamp()),
-        ExpiresFormat::UnixMs => Value::Integer(t.timestamp_millis()),
-    }
-}
-
-/// Reads an expiry cell of any storage class.
-pub fn expiry_of(v: ValueRef<'_>) -> Option<DateTime<Utc>> {
-    match v {
-        ValueRef::Integer(n) => clock::from_unix_number(n),
-        ValueRef::Real(f) if f.is_finite() => clock::from_unix_number(f.trunc() as i64),
-        ValueRef::Text(t) => std::str::from_utf8(t).ok().and_then(clock::parse_timestamp),
-        _ => None,
-    }
-}
-
-/// Tells a missing file (66) from a directory or unreadable path (74) before
-/// SQLite gets a chance to say something vaguer, or to create the file.
+/// Tells a missing file (66) from a directory, device or FIFO (74) before
+/// the engine gets a chance to say something vaguer, create the file, or
+/// wait forever on a pipe.
 pub fn check_file(path: &Path) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(Error::io(format!(
             "{} is a directory, not a database file",
             path.display()
         ))),
-        // A FIFO or a device would block SQLite's first read forever.
         Ok(m) if !m.is_file() => Err(Error::io(format!(
             "{} is not a regular file, so it cannot be a database",
             path.display()
@@ -235,41 +279,5 @@ pub fn check_file(path: &Path) -> Result<()> {
             path.display()
         ))),
         Err(e) => Err(Error::io(format!("cannot open {}: {e}", path.display()))),
-    }
-}
-
-/// SQLite's result codes, turned into the contract's exit codes.
-pub fn map_err(e: rusqlite::Error, path: &Path, busy_timeout: Duration) -> Error {
-    let p = path.display();
-    let rusqlite::Error::SqliteFailure(code, message) = &e else {
-        return Error::internal(format!("database error: {e}"));
-    };
-    match code.code {
-        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::new(
-            Kind::TempFail,
-            format!(
-                "{p} is locked by another process (waited {}s)",
-                busy_timeout.as_secs_f64()
-            ),
-        )
-        .with_hint("try again later"),
-        ErrorCode::NotADatabase => Error::io(format!("{p} is not a SQLite database")),
-        ErrorCode::DatabaseCorrupt => Error::io(format!("{p} is corrupt")),
-        ErrorCode::ReadOnly => Error::io(format!("{p} is read-only"))
-            .with_hint("check the file's permissions and its directory's"),
-        ErrorCode::CannotOpen => Error::io(format!("cannot open {p}")),
-        ErrorCode::PermissionDenied => Error::io(format!("permission denied on {p}")),
-        ErrorCode::SystemIoFailure | ErrorCode::DiskFull | ErrorCode::FileLockingProtocolFailed => {
-            Error::io(format!("I/O error on {p}: {e}"))
-        }
-        _ => {
-            let msg = message.as_deref().unwrap_or("");
-            if msg.starts_with("no such column") || msg.starts_with("no such table") {
-                Error::config(format!("{p}: {msg}"))
-                    .with_hint(format!("run: resetctl --db {p} init"))
-            } else {
-                Error::internal(format!("database error on {p}: {e}"))
-            }
-        }
     }
 }

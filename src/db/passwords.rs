@@ -1,10 +1,7 @@
 //! The sample of stored password hashes that `[password] format = "auto"`
 //! reads to learn which scheme the application verifies.
 
-use rusqlite::types::ValueRef;
-
-use super::Tx;
-use crate::config::Schema;
+use super::{Cell, Schema, Tx};
 use crate::error::Result;
 
 /// The password column of the newest users by id: a walk down the id's
@@ -24,20 +21,18 @@ impl Tx<'_> {
     /// Calls `f` with the stored password value of each of the newest `n`
     /// users, as text (a blob or number as its text; NULL as `None`).
     pub fn each_password_sampled(&self, n: usize, f: &mut dyn FnMut(Option<&str>)) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare(&sample_sql(self.schema))
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([n as i64]).map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            match r.get_ref(0).map_err(|e| self.err(e))? {
-                ValueRef::Null => f(None),
-                ValueRef::Text(t) | ValueRef::Blob(t) => f(Some(&String::from_utf8_lossy(t))),
-                ValueRef::Integer(i) => f(Some(&i.to_string())),
-                ValueRef::Real(x) => f(Some(&x.to_string())),
-            }
-        }
-        Ok(())
+        self.each(
+            &sample_sql(self.schema()),
+            &[(n as i64).into()],
+            &mut |row| {
+                // Borrowed, not copied: this runs for every sampled row.
+                match row.cell(0)? {
+                    Cell::Text(bytes) => f(Some(&String::from_utf8_lossy(bytes))),
+                    other => f(other.text().as_deref()),
+                }
+                Ok(())
+            },
+        )
     }
 }
 

@@ -1,19 +1,18 @@
-//! Checking that the database has what the tool needs, and `init` adding
-//! what it owns (token columns, token index, audit table) and nothing else.
+//! What `init` adds that belongs to the database as a whole: the file, the
+//! users table in an empty database, the index that finds users by email,
+//! resetctl's audit table, and the demo users. What a token store needs is
+//! the store's to add (see `store`). Nothing of the app's is changed.
 
-use std::collections::HashSet;
 use std::fs::OpenOptions;
 use std::io::ErrorKind;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::OptionalExtension;
-
-use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, AuditEntry, CREATE_AUDIT, NEWER_AUDIT_COLUMNS};
-use super::{Access, Db, Tx};
-use crate::config::{Ident, Schema};
-use crate::error::{Error, Result};
+use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS};
+use super::dialect::ColumnKind;
+use super::{Access, Db, Ident, Tx};
+use crate::error::{Error, Kind, Result};
 
 /// What `init` changed, in the order it did it.
 #[derive(Debug, Default)]
@@ -25,12 +24,30 @@ pub struct InitReport {
 const DEMO_USERS: [&str; 3] = ["alice", "bob", "carol"];
 
 impl Db {
+    /// Creates the file (mode 0600) if it is missing and opens it to be
+    /// set up, without checking what it holds. Returns the change made.
+    pub fn create(
+        path: &Path,
+        busy_timeout: Duration,
+        schema: &super::Schema,
+    ) -> Result<(Db, Option<String>)> {
+        let created = create_file(path)?
+            .then(|| format!("Created database file {} (mode 0600)", path.display()));
+        super::check_file(path)?;
+        let db = Db::connect(path, Access::ReadWrite, busy_timeout, schema)?;
+        if db.conn.is_read_only() {
+            return Err(Error::io(format!("{} is read-only", path.display())));
+        }
+        Ok((db, created))
+    }
+
     /// Warnings about the layout that do not stop the tool.
     pub fn init_warnings(&self) -> Result<Vec<String>> {
-        let s = &self.schema;
+        let tx = self.read();
+        let s = tx.schema();
         let mut warnings = Vec::new();
         if let Some(u) = &s.username
-            && !self.read().has_index_on(&s.table, u, None)?
+            && !tx.has_index_on(&s.table, u, None)?
         {
             warnings.push(format!(
                 "{}.{u} has no index: finding users by username will scan the table",
@@ -38,42 +55,6 @@ impl Db {
             ));
         }
         Ok(warnings)
-    }
-
-    /// Creates the file (mode 0600) if it is missing, then adds in one
-    /// transaction whatever of the tool's own parts the database lacks.
-    /// The audit row, completed with what changed, is written in the same
-    /// transaction when anything did.
-    pub fn init(
-        path: &Path,
-        busy_timeout: Duration,
-        schema: &Schema,
-        demo: bool,
-        mut audit: AuditEntry,
-    ) -> Result<InitReport> {
-        let mut report = InitReport::default();
-        if create_file(path)? {
-            report.changes.push(format!(
-                "Created database file {} (mode 0600)",
-                path.display()
-            ));
-        }
-        super::check_file(path)?;
-        let mut db = Db::connect(path, Access::ReadWrite, busy_timeout, schema)?;
-        if db.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
-            return Err(Error::io(format!("{} is read-only", path.display())));
-        }
-        let changes = db.write(|tx| {
-            let changes = tx.upgrade(demo)?;
-            if !changes.is_empty() {
-                audit.detail = Some(changes.join("; "));
-                tx.record(&audit)?;
-            }
-            Ok(changes)
-        })?;
-        report.changes.extend(changes);
-        report.warnings = db.init_warnings()?;
-        Ok(report)
     }
 }
 
@@ -93,76 +74,25 @@ fn create_file(path: &Path) -> Result<bool> {
 }
 
 impl Tx<'_> {
-    /// The lower-cased column names of a table, or `None` if there is no such
-    /// table (views count as missing: the tool must be able to update rows).
-    pub(super) fn columns_of(&self, table: &str) -> Result<Option<HashSet<String>>> {
-        let kind: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT type FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE AND type IN ('table', 'view')",
-                [table],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        match kind.as_deref() {
-            None => return Ok(None),
-            Some("view") => {
-                return Err(Error::config(format!(
-                    "{table} is a view; resetctl needs a table it can update"
-                )));
-            }
-            Some(_) => {}
-        }
-        let mut stmt = self
-            .conn
-            .prepare("SELECT lower(name) FROM pragma_table_info(?1)")
-            .map_err(|e| self.err(e))?;
-        let names = stmt
-            .query_map([table], |r| r.get::<_, String>(0))
-            .and_then(|rows| rows.collect::<Result<HashSet<_>, _>>())
-            .map_err(|e| self.err(e))?;
-        Ok(Some(names))
-    }
-
-    /// The journal mode, as the file says (a read: nothing is changed).
-    pub(super) fn journal_mode(&self) -> Result<String> {
-        self.conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
-    }
-
-    fn exec(&self, sql: &str) -> Result<()> {
-        self.conn.execute_batch(sql).map_err(|e| self.err(e))
-    }
-
-    fn upgrade(&self, demo: bool) -> Result<Vec<String>> {
-        let s = self.schema;
-        let mut changes = Vec::new();
-        let t = s.table.q();
+    /// The users table: made (with the token columns the README's layout
+    /// has) in an empty database, else checked for the app's own columns.
+    /// A missing table beside other tables is an error: a mistyped
+    /// `schema.table` must not make a second table beside the app's.
+    pub fn prepare_users_table(&self) -> Result<Vec<String>> {
+        let s = self.schema();
         match self.columns_of(s.table.name())? {
-            None if self.has_app_tables()? => {
-                return Err(Error::config(format!("the database has no table {}", s.table))
-                    .with_hint("check schema.table in the config file; init creates the users table only in an empty database"));
-            }
+            None if self.has_app_tables()? => Err(Error::config(format!(
+                "the database has no table {}",
+                s.table
+            ))
+            .with_hint("check schema.table in the config file; init creates the users table only in an empty database")),
             None => {
-                let username = s
-                    .username
-                    .as_ref()
-                    .map(|u| format!("{} TEXT UNIQUE,\n  ", u.q()))
-                    .unwrap_or_default();
-                self.exec(&format!(
-                    "CREATE TABLE {t} (\n  {} INTEGER PRIMARY KEY,\n  {username}{} TEXT UNIQUE,\n  {} TEXT,\n  {} TEXT,\n  {} DATETIME\n)",
-                    s.id.q(),
-                    s.email.q(),
-                    s.password.q(),
-                    s.token.q(),
-                    s.expires.q()
-                ))?;
-                changes.push(format!("Created table {}", s.table));
+                self.batch(&self.dialect().create_users(s))?;
+                Ok(vec![format!("Created table {}", s.table)])
             }
             Some(cols) => {
-                // The application's own columns are its business: name them, never add them.
+                // The application's own columns are its business: name them,
+                // never add them.
                 let app_cols = [&s.id, &s.email, &s.password]
                     .into_iter()
                     .chain(s.username.as_ref());
@@ -175,194 +105,137 @@ impl Tx<'_> {
                         .with_hint("map the application's column names in the config file's [schema] section"));
                     }
                 }
-                self.check_id_column()?;
-                for (col, ty) in [(&s.token, "TEXT"), (&s.expires, "DATETIME")] {
-                    if !cols.contains(&col.name().to_ascii_lowercase()) {
-                        self.exec(&format!("ALTER TABLE {t} ADD COLUMN {} {ty}", col.q()))?;
-                        changes.push(format!("Added column {}.{}", s.table, col));
-                    }
+                match self.id_column_problem()? {
+                    Some(e) => Err(e),
+                    None => Ok(Vec::new()),
                 }
             }
         }
-        // The token index serves redeem and inspect --token; the email one,
-        // case-insensitive, serves the USER lookup that ignores case (apps
-        // such as Django have no index on email at all).
-        for (col, collate, suffix) in [
-            (&s.token, Some("BINARY"), "idx"),
-            (&s.email, Some("NOCASE"), "nocase_idx"),
-        ] {
-            if self.has_index_on(&s.table, col, collate)? {
-                continue;
-            }
-            let name = Ident::new("index", &format!("resetctl_{}_{}_{suffix}", s.table, col))?;
-            let collation = collate.map(|c| format!(" COLLATE {c}")).unwrap_or_default();
-            self.exec(&format!(
-                "CREATE INDEX {} ON {t} ({}{collation})",
-                name.q(),
-                col.q()
-            ))?;
-            changes.push(format!("Created index {name} on {}.{}", s.table, col));
+    }
+
+    /// Adds a column resetctl owns to the users table, if it is missing.
+    pub fn add_owned_column(&self, column: &Ident, kind: ColumnKind) -> Result<Option<String>> {
+        let s = self.schema();
+        let cols = self.columns_of(s.table.name())?.unwrap_or_default();
+        if cols.contains(&column.name().to_ascii_lowercase()) {
+            return Ok(None);
         }
+        self.batch(&self.dialect().add_column(&s.table.q(), &column.q(), kind))?;
+        Ok(Some(format!("Added column {}.{}", s.table, column)))
+    }
+
+    /// An index on one column of the users table, made unless one that
+    /// serves the same lookups is there.
+    pub fn add_owned_index(
+        &self,
+        column: &Ident,
+        suffix: &str,
+        ignoring_case: bool,
+    ) -> Result<Option<String>> {
+        let s = self.schema();
+        let d = self.dialect();
+        if self.has_index_on(&s.table, column, Some(d.index_collation(ignoring_case)))? {
+            return Ok(None);
+        }
+        let name = Ident::new(
+            "index",
+            &format!("resetctl_{}_{}_{suffix}", s.table, column),
+        )?;
+        self.batch(&d.create_index(&name, &s.table, column, ignoring_case))?;
+        Ok(Some(format!(
+            "Created index {name} on {}.{}",
+            s.table, column
+        )))
+    }
+
+    /// Finding a user by email ignoring case never scans the table: apps
+    /// such as Django have no index on email at all.
+    pub fn prepare_email_index(&self) -> Result<Vec<String>> {
+        let email = self.schema().email.clone();
+        Ok(self
+            .add_owned_index(&email, "nocase_idx", true)?
+            .into_iter()
+            .collect())
+    }
+
+    /// resetctl's audit table: made, or given the columns an older
+    /// resetctl's lacks.
+    pub fn prepare_audit_table(&self) -> Result<Vec<String>> {
         match self.columns_of(AUDIT_TABLE)? {
             None => {
-                self.exec(CREATE_AUDIT)?;
-                changes.push(format!("Created table {AUDIT_TABLE}"));
+                self.batch(self.dialect().create_audit())?;
+                Ok(vec![format!("Created table {AUDIT_TABLE}")])
             }
             Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {
-                // Made by an older resetctl: it gets the columns added since.
-                let missing: Vec<&str> = NEWER_AUDIT_COLUMNS
-                    .iter()
-                    .filter(|(c, _)| !cols.contains(*c))
-                    .map(|(c, ty)| {
-                        self.exec(&format!("ALTER TABLE {AUDIT_TABLE} ADD COLUMN {c} {ty}"))
-                            .map(|()| *c)
-                    })
-                    .collect::<Result<_>>()?;
-                if !missing.is_empty() {
-                    changes.push(format!(
-                        "Added column{} {} to {AUDIT_TABLE}",
-                        if missing.len() == 1 { "" } else { "s" },
-                        missing.join(", ")
-                    ));
+                let mut added = Vec::new();
+                for c in NEWER_AUDIT_COLUMNS.iter().filter(|c| !cols.contains(**c)) {
+                    self.batch(&self.dialect().add_column(AUDIT_TABLE, c, ColumnKind::Text))?;
+                    added.push(*c);
                 }
+                Ok(if added.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![format!(
+                        "Added column{} {} to {AUDIT_TABLE}",
+                        if added.len() == 1 { "" } else { "s" },
+                        added.join(", ")
+                    )]
+                })
             }
-            Some(_) => {
-                return Err(Error::config(format!(
-                    "table {AUDIT_TABLE} exists but is not resetctl's audit table"
-                )));
-            }
+            Some(_) => Err(Error::config(format!(
+                "table {AUDIT_TABLE} exists but is not resetctl's audit table"
+            ))),
         }
-        if demo {
-            let added = self.add_demo_users()?;
-            if !added.is_empty() {
-                changes.push(format!("Added demo users {}", added.join(", ")));
-            }
-        }
-        Ok(changes)
     }
 
-    /// Whether some index starts with `column`, with the given collation
-    /// (any, when `None`).
-    pub(super) fn has_index_on(
-        &self,
-        table: &Ident,
-        column: &Ident,
-        collate: Option<&str>,
-    ) -> Result<bool> {
-        self.conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) \
-                 JOIN pragma_index_xinfo(pragma_index_list.name) \
-                 WHERE pragma_index_xinfo.seqno = 0 AND pragma_index_xinfo.name = ?2 COLLATE NOCASE \
-                 AND NOT pragma_index_list.partial \
-                 AND (?3 IS NULL OR pragma_index_xinfo.coll = ?3 COLLATE NOCASE))",
-                rusqlite::params![table.name(), column.name(), collate],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))
-    }
-
-    /// Whether the database holds tables other than SQLite's and ours.
-    fn has_app_tables(&self) -> Result<bool> {
-        self.conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' \
-                 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1)",
-                [AUDIT_TABLE],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))
-    }
-
-    /// The id column must name one row: an integer that is the primary key
-    /// or has a unique index of its own. Anything else would let a token be
-    /// written onto several users, or not be found again.
-    pub(super) fn check_id_column(&self) -> Result<()> {
-        let s = self.schema;
-        let (ty, pk, pk_cols, unique): (String, i64, i64, bool) = self
-            .conn
-            .query_row(
-                "SELECT upper(type), pk, \
-                 (SELECT count(*) FROM pragma_table_info(?1) WHERE pragma_table_info.pk > 0), \
-                 EXISTS (SELECT 1 FROM pragma_index_list(?1) \
-                   WHERE pragma_index_list.\"unique\" AND NOT pragma_index_list.partial \
-                   AND (SELECT count(*) FROM pragma_index_info(pragma_index_list.name)) = 1 \
-                   AND (SELECT pragma_index_info.name FROM pragma_index_info(pragma_index_list.name)) = ?2 COLLATE NOCASE) \
-                 FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE",
-                [s.table.name(), s.id.name()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .map_err(|e| self.err(e))?;
-        if !ty.contains("INT") {
-            return Err(Error::config(format!(
-                "schema.id: {}.{} is declared {}; resetctl needs integer user ids",
-                s.table,
-                s.id,
-                if ty.is_empty() { "without a type" } else { &ty }
-            )));
-        }
-        let primary_key = pk == 1 && pk_cols == 1;
-        if !primary_key && !unique {
-            return Err(Error::config(format!(
-                "schema.id: {}.{} is not unique (neither the primary key nor under a unique index of its own)",
-                s.table, s.id
-            ))
-            .with_hint("point schema.id at the table's primary key"));
-        }
-        Ok(())
-    }
-
-    fn add_demo_users(&self) -> Result<Vec<&'static str>> {
-        let s = self.schema;
+    /// alice, bob and carol (`@example.com`), where not there yet.
+    pub fn add_demo_users(&self) -> Result<Vec<String>> {
+        let s = self.schema();
         let mut added = Vec::new();
         for name in DEMO_USERS {
             let email = format!("{name}@example.com");
-            let exists: bool = self
-                .conn
-                .query_row(
-                    &format!(
-                        "SELECT EXISTS (SELECT 1 FROM {} WHERE {} = ?1 COLLATE NOCASE)",
-                        s.table.q(),
-                        s.email.q()
-                    ),
-                    [&email],
-                    |r| r.get(0),
-                )
-                .map_err(|e| self.err(e))?;
-            if exists {
+            let exists = self.count(
+                &format!(
+                    "SELECT count(*) FROM {} WHERE {}",
+                    s.table.q(),
+                    self.dialect().equals_ignoring_case(&s.email.q(), 1)
+                ),
+                &[(&email).into()],
+            )?;
+            if exists > 0 {
                 continue;
             }
             let n = match &s.username {
-                Some(u) => self.conn.execute(
+                Some(u) => self.execute(
                     &format!(
                         "INSERT OR IGNORE INTO {} ({}, {}) VALUES (?1, ?2)",
                         s.table.q(),
                         u.q(),
                         s.email.q()
                     ),
-                    [name, email.as_str()],
+                    &[name.into(), (&email).into()],
                 ),
-                None => self.conn.execute(
+                None => self.execute(
                     &format!("INSERT INTO {} ({}) VALUES (?1)", s.table.q(), s.email.q()),
-                    [email.as_str()],
+                    &[(&email).into()],
                 ),
             }
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, msg)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    Error::config(format!(
-                        "cannot add demo users to {}: {}",
-                        s.table,
-                        msg.unwrap_or_default()
-                    ))
-                }
-                e => self.err(e),
+            // The app's constraints (a NOT NULL password, say) refuse them.
+            .map_err(|e| match e.kind {
+                Kind::Config => Error::config(format!(
+                    "cannot add demo users to {}: {}",
+                    s.table, e.message
+                )),
+                _ => e,
             })?;
             if n > 0 {
                 added.push(name);
             }
         }
-        Ok(added)
+        Ok(if added.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!("Added demo users {}", added.join(", "))]
+        })
     }
 }

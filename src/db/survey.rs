@@ -3,9 +3,8 @@
 
 use std::path::Path;
 
-use super::Db;
 use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS};
-use crate::config::Schema;
+use super::{Db, Engine, Ident, Schema};
 use crate::error::{Error, Result};
 
 /// One mapped column and whether the table has it.
@@ -33,42 +32,42 @@ pub struct Survey {
     pub columns: Option<Vec<ColumnCheck>>,
     /// Why the id column cannot name one user, if it cannot.
     pub id_problem: Option<Error>,
-    pub token_index: bool,
     pub audit: AuditTable,
-    pub journal_mode: String,
+    pub engine: Engine,
 }
 
+/// A column of the users table that a token store keeps its token in, by
+/// the `[schema]` key that names it.
+pub type StoreColumn<'a> = (&'static str, &'a Ident);
+
 impl Db {
-    pub fn survey(&self) -> Result<Survey> {
-        let s = &self.schema;
+    /// The app's mapped columns and `store_columns`, each found or not,
+    /// the id column, and resetctl's audit table.
+    pub fn survey(&self, store_columns: &[StoreColumn<'_>]) -> Result<Survey> {
         let tx = self.read();
+        let s = tx.schema();
         let mut survey = Survey {
             columns: None,
             id_problem: None,
-            token_index: false,
             audit: match tx.columns_of(AUDIT_TABLE)? {
                 Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {
-                    match NEWER_AUDIT_COLUMNS.iter().find(|(c, _)| !cols.contains(*c)) {
-                        Some((c, _)) => AuditTable::Outdated(c),
+                    match NEWER_AUDIT_COLUMNS.iter().find(|c| !cols.contains(**c)) {
+                        Some(c) => AuditTable::Outdated(c),
                         None => AuditTable::Found,
                     }
                 }
                 Some(_) => AuditTable::Foreign,
                 None => AuditTable::Missing,
             },
-            journal_mode: tx.journal_mode()?,
+            engine: tx.engine()?,
         };
         let Some(present) = tx.columns_of(s.table.name())? else {
             return Ok(survey);
         };
         let mut mapped = vec![("id", &s.id)];
         mapped.extend(s.username.as_ref().map(|u| ("username", u)));
-        mapped.extend([
-            ("email", &s.email),
-            ("password", &s.password),
-            ("token", &s.token),
-            ("expires", &s.expires),
-        ]);
+        mapped.extend([("email", &s.email), ("password", &s.password)]);
+        mapped.extend(store_columns.iter().copied());
         let columns: Vec<ColumnCheck> = mapped
             .into_iter()
             .map(|(key, col)| ColumnCheck {
@@ -78,19 +77,16 @@ impl Db {
             })
             .collect();
         if columns[0].found {
-            survey.id_problem = tx.check_id_column().err();
-        }
-        if columns.iter().any(|c| c.key == "token" && c.found) {
-            survey.token_index = tx.has_index_on(&s.table, &s.token, Some("BINARY"))?;
+            survey.id_problem = tx.id_column_problem()?;
         }
         survey.columns = Some(columns);
         Ok(survey)
     }
 
-    pub(super) fn check_schema(&self) -> Result<()> {
-        match self
-            .survey()?
-            .problems(&self.path, &self.schema)
+    pub(super) fn check_schema(&self, store_columns: &[StoreColumn<'_>]) -> Result<()> {
+        let survey = self.survey(store_columns)?;
+        match survey
+            .problems(self.path(), self.read().schema())
             .into_iter()
             .next()
         {

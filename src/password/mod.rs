@@ -4,6 +4,7 @@
 //! hashes (`census`).
 
 mod census;
+mod fingerprint;
 mod scheme;
 
 use std::io::BufRead;
@@ -14,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::input::{self, Line};
 
 pub use census::{Census, SAMPLE};
+pub use fingerprint::fingerprint;
 pub use scheme::{Argon2Cost, BCRYPT_FLOOR, BcryptPrefix, Format, PBKDF2_DEFAULT, Scheme};
 
 /// Length rules: the minimum counts characters, the maximum bytes (it bounds

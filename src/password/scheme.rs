@@ -56,6 +56,33 @@ impl Default for Argon2Cost {
     }
 }
 
+/// OWASP's Argon2id settings (memory in KiB, iterations), most memory
+/// first: a pair is weak when a row asks for more iterations at no more
+/// memory than it has.
+const OWASP_ARGON2: [(u32, u32); 5] = [
+    (47_104, 1),
+    (19_456, 2),
+    (12_288, 3),
+    (9_216, 4),
+    (7_168, 5),
+];
+
+impl Argon2Cost {
+    /// Why this is weaker than every row of OWASP's table, if it is.
+    pub fn below_owasp(&self) -> Option<String> {
+        let needed = OWASP_ARGON2
+            .iter()
+            .find(|(m, _)| self.m_cost >= *m)
+            .map(|(_, t)| *t)?;
+        (self.t_cost < needed).then(|| {
+            format!(
+                "m_cost = {} with t_cost = {} is weaker than OWASP's weakest setting: {} KiB needs t_cost {needed} or more",
+                self.m_cost, self.t_cost, self.m_cost
+            )
+        })
+    }
+}
+
 /// The version tag of a bcrypt hash. All three mean the same algorithm
 /// today; verifiers differ in which they accept (Laravel only `2y`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]

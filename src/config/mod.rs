@@ -1,0 +1,348 @@
+//! Settings in force for one run: the config file over built-in defaults
+//! (flags and environment are laid over these by `Context`). The file is
+//! read by `file.rs`; here each section becomes the settings of the module
+//! that uses it (`db::Schema`, `store::StoreSettings`, `password::Hashing`,
+//! `mail::EmailSettings`...), every value checked and bounded first.
+
+mod file;
+
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::TimeDelta;
+
+use crate::db::{Ident, Schema};
+use crate::error::{Error, Kind, Result};
+use crate::mail::EmailSettings;
+use crate::password::{Argon2Cost, BCRYPT_FLOOR, Hashing, Policy};
+use crate::rate::RateLimit;
+use crate::store::{StoreSettings, TokenStorage};
+use file::{FileConfig, FileEmail, FilePassword, FileSchema, FileToken};
+
+pub const DEFAULT_LINK: &str = "https://example.com/reset-password?token={token}";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: Option<PathBuf>,
+    pub busy_timeout: Duration,
+    pub schema: Schema,
+    pub store: StoreSettings,
+    pub ttl: TimeDelta,
+    pub max_ttl: TimeDelta,
+    pub link: String,
+    pub issue_limit: Option<RateLimit>,
+    pub policy: Policy,
+    pub hashing: Hashing,
+    pub email: EmailSettings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database: None,
+            busy_timeout: Duration::from_secs(5),
+            schema: Schema::default(),
+            store: StoreSettings::default(),
+            ttl: TimeDelta::hours(1),
+            max_ttl: TimeDelta::days(7),
+            link: DEFAULT_LINK.to_string(),
+            issue_limit: Some(RateLimit::default()),
+            policy: Policy::default(),
+            hashing: Hashing::default(),
+            email: EmailSettings::default(),
+        }
+    }
+}
+
+/// Bounds that keep a typo from making hashes weak or absurdly slow.
+const M_COST: RangeInclusive<u32> = 7_168..=1_048_576;
+const T_COST: RangeInclusive<u32> = 1..=16;
+const P_COST: RangeInclusive<u32> = 1..=16;
+const BCRYPT_COST: RangeInclusive<u32> = 4..=31;
+/// From OWASP's floor for PBKDF2-HMAC-SHA256 to what still finishes in seconds.
+const PBKDF2_ITERATIONS: RangeInclusive<u32> = 600_000..=100_000_000;
+const MAX_PASSWORD_LIMIT: usize = 65_536;
+/// Passwords shorter than this draw a warning.
+const MIN_LENGTH_FLOOR: usize = 8;
+/// SQLite takes its busy timeout in milliseconds as an `int`; an hour is
+/// far below that and far above any sensible wait.
+const MAX_BUSY_TIMEOUT: Duration = Duration::from_secs(3600);
+const MAX_EMAIL_TIMEOUT: Duration = Duration::from_secs(3600);
+
+impl Config {
+    /// Reads a config file over the defaults. Returns the warnings it
+    /// deserves as well, for the caller to show.
+    pub fn from_file(path: &Path) -> Result<(Config, Vec<String>)> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::new(
+                    Kind::NoInput,
+                    format!("config file {} does not exist", path.display()),
+                ));
+            }
+            Err(e) => {
+                return Err(Error::config(format!(
+                    "cannot read config file {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        let file: FileConfig =
+            toml::from_str(&text).map_err(|e| file::parse_error(path, &text, &e))?;
+        let mut b = Builder {
+            path,
+            dir: path.parent().unwrap_or(Path::new(".")),
+            cfg: Config::default(),
+            warnings: Vec::new(),
+        };
+        b.cfg.database = file.database.map(|p| b.dir.join(p));
+        if let Some(t) = &file.busy_timeout {
+            b.cfg.busy_timeout = bounded_duration(t, Duration::ZERO, MAX_BUSY_TIMEOUT)
+                .map_err(|why| b.bad("busy_timeout", why))?;
+        }
+        b.schema(&file.schema)?;
+        b.token(&file.token)?;
+        if let Some(v) = &file.limits.issue {
+            b.cfg.issue_limit = RateLimit::parse(v).map_err(|why| b.bad("limits.issue", why))?;
+        }
+        b.password(&file.password)?;
+        b.email(file.email)?;
+        Ok((b.cfg, b.warnings))
+    }
+}
+
+/// A config being read: where from, and what it has so far.
+struct Builder<'a> {
+    path: &'a Path,
+    /// Paths in the file are relative to it.
+    dir: &'a Path,
+    cfg: Config,
+    warnings: Vec<String>,
+}
+
+impl Builder<'_> {
+    fn bad(&self, key: &str, why: String) -> Error {
+        Error::config(format!("{}: {key}: {why}", self.path.display()))
+    }
+
+    fn in_bounds(&self, key: &str, v: u32, range: RangeInclusive<u32>) -> Result<u32> {
+        if range.contains(&v) {
+            Ok(v)
+        } else {
+            Err(self.bad(
+                key,
+                format!("{v} is out of bounds ({}..={})", range.start(), range.end()),
+            ))
+        }
+    }
+
+    fn schema(&mut self, s: &FileSchema) -> Result<()> {
+        let ident = |key: &str, value: &Option<String>, default: &Ident| -> Result<Ident> {
+            match value {
+                None => Ok(default.clone()),
+                Some(v) => Ident::new(key, v)
+                    .map_err(|e| Error::config(format!("{}: {}", self.path.display(), e.message))),
+            }
+        };
+        let d = Schema::default();
+        let schema = Schema {
+            table: ident("schema.table", &s.table, &d.table)?,
+            id: ident("schema.id", &s.id, &d.id)?,
+            username: match s.username.as_deref() {
+                Some("") => None,
+                _ => Some(ident(
+                    "schema.username",
+                    &s.username,
+                    d.username.as_ref().unwrap_or(&d.id),
+                )?),
+            },
+            email: ident("schema.email", &s.email, &d.email)?,
+            password: ident("schema.password", &s.password, &d.password)?,
+            token: ident("schema.token", &s.token, &d.token)?,
+            expires: ident("schema.expires", &s.expires, &d.expires)?,
+        };
+        schema.check().map_err(|(key, why)| self.bad(key, why))?;
+        self.cfg.schema = schema;
+        if let Some(f) = s.expires_format {
+            self.cfg.store.expires_format = f;
+        }
+        if let Some(f) = s.token_storage {
+            self.cfg.store.storage = f;
+        }
+        if self.cfg.store.storage == TokenStorage::Plain {
+            self.warnings.push(
+                "schema.token_storage = \"plain\": reset tokens are stored as they are, so anyone who can read the database can use them"
+                    .to_string(),
+            );
+        }
+        Ok(())
+    }
+
+    fn token(&mut self, t: &FileToken) -> Result<()> {
+        if let Some(v) = &t.max_ttl {
+            self.cfg.max_ttl = positive_duration(v, TimeDelta::days(365))
+                .map_err(|why| self.bad("token.max_ttl", why))?;
+        }
+        if let Some(v) = &t.ttl {
+            self.cfg.ttl =
+                positive_duration(v, self.cfg.max_ttl).map_err(|why| self.bad("token.ttl", why))?;
+        } else if self.cfg.ttl > self.cfg.max_ttl {
+            self.cfg.ttl = self.cfg.max_ttl;
+        }
+        if let Some(link) = &t.link {
+            let store = crate::store::for_config(&self.cfg.schema, self.cfg.store);
+            if let Some(why) = store.link_problem(link) {
+                return Err(self.bad("token.link", why));
+            }
+            self.cfg.link = link.clone();
+        }
+        Ok(())
+    }
+
+    fn password(&mut self, p: &FilePassword) -> Result<()> {
+        let policy = &mut self.cfg.policy;
+        if let Some(n) = p.min_length {
+            policy.min_length = n;
+        }
+        if let Some(n) = p.max_length {
+            policy.max_length = n;
+        }
+        let policy = self.cfg.policy;
+        if policy.min_length == 0 {
+            return Err(self.bad("password.min_length", "must be at least 1".into()));
+        }
+        if policy.min_length < MIN_LENGTH_FLOOR {
+            self.warnings.push(format!(
+                "password.min_length = {} is below {MIN_LENGTH_FLOOR}, the least OWASP and NIST accept for a password",
+                policy.min_length
+            ));
+        }
+        if policy.max_length < policy.min_length || policy.max_length > MAX_PASSWORD_LIMIT {
+            return Err(self.bad(
+                "password.max_length",
+                format!("must be between password.min_length and {MAX_PASSWORD_LIMIT}"),
+            ));
+        }
+        if let Some(f) = p.format {
+            self.cfg.hashing.format = f;
+        }
+        if let Some(a) = &p.argon2 {
+            let d = Argon2Cost::default();
+            let cost = Argon2Cost {
+                m_cost: self.in_bounds(
+                    "password.argon2.m_cost",
+                    a.m_cost.unwrap_or(d.m_cost),
+                    M_COST,
+                )?,
+                t_cost: self.in_bounds(
+                    "password.argon2.t_cost",
+                    a.t_cost.unwrap_or(d.t_cost),
+                    T_COST,
+                )?,
+                p_cost: self.in_bounds(
+                    "password.argon2.p_cost",
+                    a.p_cost.unwrap_or(d.p_cost),
+                    P_COST,
+                )?,
+            };
+            if cost.m_cost < 8 * cost.p_cost {
+                return Err(self.bad(
+                    "password.argon2.m_cost",
+                    "must be at least 8 × p_cost".into(),
+                ));
+            }
+            if let Some(why) = cost.below_owasp() {
+                return Err(self.bad("password.argon2", why));
+            }
+            self.cfg.hashing.argon2 = cost;
+        }
+        if let Some(b) = &p.bcrypt {
+            if let Some(cost) = b.cost {
+                self.cfg.hashing.bcrypt_cost =
+                    self.in_bounds("password.bcrypt.cost", cost, BCRYPT_COST)?;
+            }
+            if let Some(prefix) = b.prefix {
+                self.cfg.hashing.bcrypt_prefix = prefix;
+            }
+            if self.cfg.hashing.bcrypt_cost < BCRYPT_FLOOR {
+                self.warnings.push(format!(
+                    "password.bcrypt.cost = {} is below OWASP's minimum of {BCRYPT_FLOOR}: fine for tests, weak for real accounts",
+                    self.cfg.hashing.bcrypt_cost
+                ));
+            }
+        }
+        if let Some(n) = p.pbkdf2.as_ref().and_then(|k| k.iterations) {
+            self.cfg.hashing.pbkdf2_iterations =
+                self.in_bounds("password.pbkdf2.iterations", n, PBKDF2_ITERATIONS)?;
+        }
+        Ok(())
+    }
+
+    fn email(&mut self, e: FileEmail) -> Result<()> {
+        let dir = self.dir;
+        self.cfg.email = EmailSettings {
+            timeout: e
+                .timeout
+                .as_deref()
+                .map(|t| bounded_duration(t, Duration::from_secs(1), MAX_EMAIL_TIMEOUT))
+                .transpose()
+                .map_err(|why| self.bad("email.timeout", why))?,
+            template: e.template.map(|p| dir.join(p)),
+            html_template: e.html_template.map(|p| dir.join(p)),
+            ca_cert: e.ca_cert.map(|p| dir.join(p)),
+            // A file: outbox is a path like `database`: relative to this file.
+            transport: e.transport.map(|t| match t.strip_prefix("file:") {
+                Some(p) if !p.starts_with('/') => format!("file:{}", dir.join(p).display()),
+                _ => t,
+            }),
+            from: e.from,
+            subject: e.subject,
+        };
+        if self.cfg.email.has_credentials() && readable_by_others(self.path) {
+            self.warnings.push(format!(
+                "{} holds SMTP credentials and can be read by other users; run: chmod 600 {}",
+                self.path.display(),
+                self.path.display()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A duration between `min` and `max`: anything longer would overflow
+/// what SQLite or a socket takes, or wait for hours.
+fn bounded_duration(
+    text: &str,
+    min: Duration,
+    max: Duration,
+) -> std::result::Result<Duration, String> {
+    let d = crate::clock::parse_duration(text)
+        .map_err(|e| e.message)?
+        .to_std()
+        .map_err(|_| "must not be negative".to_string())?;
+    if d < min || d > max {
+        let show =
+            |d: Duration| crate::clock::format_duration(TimeDelta::seconds(d.as_secs() as i64));
+        return Err(format!("must be from {} to {}", show(min), show(max)));
+    }
+    Ok(d)
+}
+
+fn positive_duration(text: &str, max: TimeDelta) -> std::result::Result<TimeDelta, String> {
+    let d = crate::clock::parse_duration(text).map_err(|e| e.message)?;
+    if d <= TimeDelta::zero() || d > max {
+        return Err(format!(
+            "must be more than 0s and at most {}",
+            crate::clock::format_duration(max)
+        ));
+    }
+    Ok(d)
+}
+
+/// Read permission for group or others (write alone shows nothing).
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o044 != 0)
+}

@@ -1,0 +1,132 @@
+//! The application's table and column names, checked as SQL identifiers
+//! before any of them reaches a statement.
+
+use crate::error::{Error, Result};
+use crate::text::shown;
+
+/// Where the application keeps its users: every name is a checked
+/// identifier, so it can be put into SQL text (quoted) without risk.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub table: Ident,
+    pub id: Ident,
+    /// `None` for applications without usernames.
+    pub username: Option<Ident>,
+    pub email: Ident,
+    pub password: Ident,
+    pub token: Ident,
+    pub expires: Ident,
+}
+
+impl Default for Schema {
+    fn default() -> Self {
+        let id = |s: &str| Ident(s.to_string());
+        Schema {
+            table: id("users"),
+            id: id("id"),
+            username: Some(id("username")),
+            email: id("email"),
+            password: id("password_hash"),
+            token: id("password_reset_token"),
+            expires: id("password_reset_expires"),
+        }
+    }
+}
+
+impl Schema {
+    /// Two settings naming one column would make the tool overwrite the
+    /// application's data with its own; and resetctl's own tables are named
+    /// in its statements without aliases, so the users table may not take
+    /// their prefix.
+    pub fn check(&self) -> std::result::Result<(), (&'static str, String)> {
+        let mut cols: Vec<(&str, &Ident)> = vec![
+            ("id", &self.id),
+            ("email", &self.email),
+            ("password", &self.password),
+            ("token", &self.token),
+            ("expires", &self.expires),
+        ];
+        if let Some(u) = &self.username {
+            cols.push(("username", u));
+        }
+        for (i, (ka, a)) in cols.iter().enumerate() {
+            for (kb, b) in &cols[i + 1..] {
+                if a.name().eq_ignore_ascii_case(b.name()) {
+                    return Err((
+                        "schema",
+                        format!("schema.{ka} and schema.{kb} both name the column {a}"),
+                    ));
+                }
+            }
+        }
+        if self
+            .table
+            .name()
+            .to_ascii_lowercase()
+            .starts_with("resetctl_")
+        {
+            return Err((
+                "schema.table",
+                format!("{} is a name resetctl keeps for its own tables", self.table),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A table or column name matching `[A-Za-z_][A-Za-z0-9_]*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident(String);
+
+impl Ident {
+    pub fn new(key: &str, name: &str) -> Result<Ident> {
+        let mut chars = name.chars();
+        let ok = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            // SQLite keeps these names for itself.
+            && !name.to_ascii_lowercase().starts_with("sqlite_");
+        if ok {
+            Ok(Ident(name.to_string()))
+        } else {
+            Err(Error::config(format!(
+                "{key} = {} is not a valid SQL identifier",
+                shown(name)
+            ))
+            .with_hint(
+                "names may hold only letters, digits and '_', and may not start with a digit",
+            ))
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+
+    /// The name quoted for SQL text. Safe because of the check in `new`.
+    pub fn q(&self) -> String {
+        format!("\"{}\"", self.0)
+    }
+}
+
+impl std::fmt::Display for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        for good in ["users", "_x", "auth_user", "T1"] {
+            assert!(Ident::new("schema.table", good).is_ok(), "{good}");
+        }
+        for bad in ["", "1users", "users;--", "a b", "a\"b", "naïve", "users.x"] {
+            let e = Ident::new("schema.table", bad).unwrap_err();
+            assert_eq!(e.exit_code(), 78);
+            assert!(e.message.starts_with("schema.table = "), "{}", e.message);
+        }
+    }
+}

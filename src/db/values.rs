@@ -1,0 +1,128 @@
+//! The values that cross the engine seam: what is bound to a statement,
+//! what is read back, a row, and a statement prepared to run many times.
+
+use chrono::{DateTime, Utc};
+
+use super::sqlite;
+use crate::clock;
+use crate::error::{Error, Result};
+
+/// A value bound to a statement's parameter. Statements are written with
+/// numbered parameters, `?1`, `?2`...
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Arg<'a> {
+    Null,
+    Int(i64),
+    Text(&'a str),
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(n: i64) -> Self {
+        Arg::Int(n)
+    }
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(s: &'a str) -> Self {
+        Arg::Text(s)
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(s: &'a String) -> Self {
+        Arg::Text(s)
+    }
+}
+
+impl<'a, T: Into<Arg<'a>>> From<Option<T>> for Arg<'a> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Arg::Null, Into::into)
+    }
+}
+
+/// A value as read from a row, in the storage class it had: applications
+/// store names, expiries and ids in whatever class they chose.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    /// Text, or a blob, as bytes.
+    Text(&'a [u8]),
+}
+
+impl Cell<'_> {
+    /// The value as text, whatever its class (`None` for NULL).
+    pub fn text(self) -> Option<String> {
+        match self {
+            Cell::Null => None,
+            Cell::Text(b) => Some(String::from_utf8_lossy(b).into_owned()),
+            Cell::Int(i) => Some(i.to_string()),
+            Cell::Real(f) => Some(f.to_string()),
+        }
+    }
+
+    /// The value read as a point in time, in any of the forms the README
+    /// lists under "The database". `None` when it is not one.
+    pub fn time(self) -> Option<DateTime<Utc>> {
+        match self {
+            Cell::Int(n) => clock::from_unix_number(n),
+            Cell::Real(f) if f.is_finite() => clock::from_unix_number(f.trunc() as i64),
+            Cell::Text(t) => std::str::from_utf8(t).ok().and_then(clock::parse_timestamp),
+            _ => None,
+        }
+    }
+}
+
+/// One row of a result.
+pub struct Row<'r>(pub(super) sqlite::RowRef<'r>);
+
+/// A statement prepared once and run many times, with the values that do
+/// not change bound once.
+pub struct Prepared<'t>(pub(super) sqlite::Stmt<'t>);
+
+impl Row<'_> {
+    pub fn cell(&self, i: usize) -> Result<Cell<'_>> {
+        self.0.cell(i)
+    }
+
+    pub fn int(&self, i: usize) -> Result<i64> {
+        match self.cell(i)? {
+            Cell::Int(n) => Ok(n),
+            other => Err(Error::internal(format!(
+                "database error: column {i} holds {other:?}, not an integer"
+            ))),
+        }
+    }
+
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+        match self.cell(i)? {
+            Cell::Null => Ok(None),
+            _ => self.int(i).map(Some),
+        }
+    }
+
+    pub fn flag(&self, i: usize) -> Result<bool> {
+        self.int(i).map(|n| n != 0)
+    }
+
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        self.cell(i).map(Cell::text)
+    }
+
+    pub fn text(&self, i: usize) -> Result<String> {
+        self.opt_text(i).map(Option::unwrap_or_default)
+    }
+}
+
+impl Prepared<'_> {
+    /// Binds a parameter (counted from 1) for every run until bound again.
+    pub fn bind(&mut self, n: usize, value: Arg<'_>) -> Result<()> {
+        self.0.bind(n, value)
+    }
+
+    /// Runs with the values bound; returns how many rows it changed.
+    pub fn run(&mut self) -> Result<u64> {
+        self.0.run()
+    }
+}

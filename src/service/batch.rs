@@ -1,0 +1,200 @@
+//! One batch of a bulk run, decided: each user skipped, failed, or given a
+//! token, and (unless this is a dry run or a `--send` run, which stores
+//! each token once its email went out) the tokens stored together.
+
+use std::collections::HashSet;
+
+use super::plan::Plan;
+use super::report::Issued;
+use crate::audit::Action;
+use crate::cli::IssueArgs;
+use crate::context::Context;
+use crate::db::{Tx, UserRow};
+use crate::error::{Error, Kind, Result};
+use crate::store::{IssueRecord, NewToken, TokenState};
+use crate::token::TokenSource;
+use crate::user_list::{Entry, UserList};
+
+/// Rows read at a time within a batch, so few are held at once.
+const PAGE: usize = 5000;
+
+/// What every batch of one run shares.
+pub struct Campaign<'a> {
+    pub args: &'a IssueArgs,
+    /// This run's id, kept with its issues: a user listed twice is known.
+    pub run: String,
+    /// Users come from a list, where one may appear twice.
+    pub listed: bool,
+    pub batch: usize,
+    /// Tokens are written with the batch (not in a dry run, and not with
+    /// `--send`, where each is stored once its email went out).
+    pub store: bool,
+    /// The issue entry every token of the run gets.
+    pub record: IssueRecord,
+    pub tokens: TokenSource,
+}
+
+impl<'a> Campaign<'a> {
+    pub fn new(
+        ctx: &Context,
+        args: &'a IssueArgs,
+        plan: &Plan,
+        run: String,
+        listed: bool,
+        batch: usize,
+        store: bool,
+    ) -> Campaign<'a> {
+        Campaign {
+            args,
+            record: plan.record(ctx, "", Some(&run)),
+            run,
+            listed,
+            batch,
+            store,
+            tokens: TokenSource::new(),
+        }
+    }
+}
+
+/// Where the users come from.
+pub enum Source {
+    /// Every user, by id.
+    All { after: i64 },
+    /// One USER per line.
+    Lines(UserList),
+}
+
+/// What became of one USER.
+pub enum Judged {
+    /// To issue, with the fingerprint of the password the token is for.
+    Issue(Issued, String),
+    Skip,
+    Fail(Error),
+}
+
+/// Decides each user of one batch, and stores their tokens when the
+/// campaign stores with the batch: the users of `lines`, or for `--all` the
+/// next users by id, read inside the transaction a page at a time.
+pub fn judge_batch(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    run: &mut Campaign<'_>,
+    source: &mut Source,
+    lines: Option<Vec<Entry>>,
+) -> Result<Vec<Judged>> {
+    let mut judged = Vec::with_capacity(lines.as_ref().map_or(run.batch, Vec::len));
+    // Users of a list issued in this batch, whose audit entries are not
+    // written yet.
+    let mut listed = HashSet::new();
+    if let Some(lines) = lines {
+        for entry in lines {
+            match entry {
+                Entry::TooLong { line_no } => judged.push(Judged::Fail(Error::bad_input(format!(
+                    "line {line_no}: too long for a USER"
+                )))),
+                Entry::Line { line_no, text } => match tx.resolve(&text, run.args.by) {
+                    Ok(row) => judged.push(judge(ctx, tx, run, &mut listed, row, text)?),
+                    Err(e) if matches!(e.kind, Kind::NoUser | Kind::BadInput | Kind::Config) => {
+                        judged.push(Judged::Fail(Error::new(
+                            e.kind,
+                            format!("line {line_no}: {}", e.message),
+                        )))
+                    }
+                    Err(e) => return Err(e),
+                },
+            }
+        }
+    } else if let Source::All { after } = source {
+        while judged.len() < run.batch {
+            let rows = tx.page_after(*after, PAGE.min(run.batch - judged.len()))?;
+            let Some(last) = rows.last() else { break };
+            *after = last.user.id;
+            for row in rows {
+                let input = row.user.id.to_string();
+                judged.push(judge(ctx, tx, run, &mut listed, row, input)?);
+            }
+        }
+    }
+    if run.store {
+        let mut tokens: Vec<NewToken<'_>> = judged
+            .iter()
+            .filter_map(|j| match j {
+                Judged::Issue(
+                    Issued {
+                        user: Some(user),
+                        token,
+                        ..
+                    },
+                    check,
+                ) => Some(NewToken {
+                    user,
+                    password_check: check,
+                    token,
+                }),
+                _ => None,
+            })
+            .collect();
+        if !tokens.is_empty() {
+            ctx.store.store(tx, &run.record, &mut tokens)?;
+        }
+    }
+    Ok(judged)
+}
+
+/// Skips or issues for one user.
+fn judge(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    run: &mut Campaign<'_>,
+    listed: &mut HashSet<i64>,
+    row: UserRow,
+    input: String,
+) -> Result<Judged> {
+    let args = run.args;
+    let skip = (args.skip_active
+        && matches!(
+            ctx.store.state(tx, &row.user, ctx.now)?,
+            TokenState::Active(_)
+        )
+        && delivered(tx, args, &row)?)
+        || (run.listed && listed_again(tx, run, listed, row.user.id)?);
+    if skip {
+        return Ok(Judged::Skip);
+    }
+    Ok(Judged::Issue(
+        Issued {
+            input,
+            user: Some(row.user),
+            token: run.tokens.next_token()?,
+        },
+        row.password_fingerprint,
+    ))
+}
+
+/// A user listed twice keeps the token this run already handed out: in
+/// this batch, or in an earlier one, whose id is on their newest issue.
+fn listed_again(
+    tx: &Tx<'_>,
+    run: &Campaign<'_>,
+    listed: &mut HashSet<i64>,
+    id: i64,
+) -> Result<bool> {
+    if !listed.insert(id) {
+        return Ok(true);
+    }
+    Ok(tx
+        .last_ok(id, Action::Issue)?
+        .and_then(|r| r.run)
+        .is_some_and(|r| r == run.run))
+}
+
+/// For `--send`, a live token counts as handed out only if an email left
+/// for it: a token a run without `--send` printed does not count.
+fn delivered(tx: &Tx<'_>, args: &IssueArgs, row: &UserRow) -> Result<bool> {
+    if !args.send {
+        return Ok(true);
+    }
+    let issued = tx.last_ok(row.user.id, Action::Issue)?.map(|r| r.id);
+    let emailed = tx.last_ok(row.user.id, Action::Email)?.map(|r| r.id);
+    Ok(matches!((issued, emailed), (Some(i), Some(e)) if e > i))
+}

@@ -1,0 +1,225 @@
+//! Issuing to the USERs named on the command line: every one resolved and
+//! checked against the rate limit before anything is issued, then either
+//! the links printed before the tokens commit, or each link emailed before
+//! its token is stored. Bulk runs are `bulk.rs`.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use super::delivery::{self, Sent};
+use super::limits;
+use super::plan::Plan;
+use super::report::{Delivery, Issued, failure_kind, report};
+use crate::cli::IssueArgs;
+use crate::context::Context;
+use crate::db::{Access, Db, Tx, UserRow};
+use crate::error::{Error, Kind, Result};
+use crate::mail::Mailer;
+use crate::store::NewToken;
+use crate::token::Token;
+
+/// `issue`: the USERs given, or a bulk run with `--all` or `--from`.
+pub fn issue(ctx: &Context, args: &IssueArgs) -> Result<()> {
+    let plan = Plan::new(ctx, args)?;
+    if args.force && ctx.reason.is_none() {
+        return Err(Error::usage(
+            "--force needs --reason: bypassing the rate limit is recorded with why",
+        ));
+    }
+    let pace = args
+        .rate
+        .as_deref()
+        .map(crate::rate::parse_pace)
+        .transpose()?;
+    // A broken [email] section is found before anything is issued.
+    let mailer = if args.send {
+        Some(Mailer::new(&ctx.cfg.email)?)
+    } else {
+        None
+    };
+    // Under --no-enumerate a delivery failure cannot be reported per user
+    // (an unknown user has nothing to fail), so an unreachable server is
+    // found first, the same for everyone.
+    if let (Some(m), true) = (&mailer, args.no_enumerate) {
+        m.probe().map_err(|e| {
+            Error::new(
+                e.kind(),
+                format!("the mail server cannot be used: {}", e.describe()),
+            )
+        })?;
+    }
+    if args.all || args.from.is_some() {
+        return super::bulk::run(ctx, args, &plan, mailer.as_ref(), pace);
+    }
+    let mut db = ctx.open(Access::ReadWrite)?;
+    match &mailer {
+        None => print_run(ctx, &mut db, args, &plan),
+        Some(m) => send_run(ctx, &mut db, m, args, &plan),
+    }
+}
+
+/// One USER argument, resolved: a user to issue to, or (under
+/// `--no-enumerate`) a name that matches nobody.
+struct Target {
+    input: String,
+    row: Option<UserRow>,
+    /// The audit note for an issue past the rate limit.
+    note: &'static str,
+}
+
+/// Resolves every USER and checks the rate limit before anything is
+/// issued or sent: one unknown USER (without `--no-enumerate`) or one
+/// user past the limit (without `--force`) stops the command whole.
+fn targets(ctx: &Context, tx: &Tx<'_>, args: &IssueArgs) -> Result<Vec<Target>> {
+    let mut targets = Vec::new();
+    let mut seen = HashSet::new();
+    for input in &args.users {
+        let row = match tx.resolve(input, args.by) {
+            Ok(row) => row,
+            Err(e) if e.kind == Kind::NoUser && args.no_enumerate => {
+                if !args.force {
+                    let subject = limits::unknown_subject(input, args.by);
+                    limits::check(ctx, tx, None, &subject, input)?;
+                }
+                targets.push(Target {
+                    input: input.clone(),
+                    row: None,
+                    note: "",
+                });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        // Under --no-enumerate every argument gets its own answer, as an
+        // unknown one would: merging two names of one user would tell.
+        if !seen.insert(row.user.id) && !args.no_enumerate {
+            continue;
+        }
+        let label = row.user.label();
+        let shown_as = if args.no_enumerate { input } else { &label };
+        let note = match limits::check(ctx, tx, Some(row.user.id), &label, shown_as) {
+            Err(e) if !args.force => return Err(e),
+            Err(_) => "; forced past the rate limit",
+            Ok(()) => "",
+        };
+        targets.push(Target {
+            input: input.clone(),
+            row: Some(row),
+            note,
+        });
+    }
+    Ok(targets)
+}
+
+/// Without `--send`: the links are written out, and flushed, before the
+/// tokens commit (a few lines, never more than a pipe holds). If they
+/// cannot be written (a full disk, a closed pipe), nothing is issued and
+/// every earlier token still works: no user ends up holding a token whose
+/// link nobody saw.
+fn print_run(ctx: &Context, db: &mut Db, args: &IssueArgs, plan: &Plan) -> Result<()> {
+    db.write(|tx| {
+        let mut issued = Vec::new();
+        for t in targets(ctx, tx, args)? {
+            let token = Token::generate()?;
+            match &t.row {
+                Some(row) => {
+                    let mut tokens = [NewToken {
+                        user: &row.user,
+                        password_check: &row.password_fingerprint,
+                        token: &token,
+                    }];
+                    ctx.store
+                        .store(tx, &plan.record(ctx, t.note, None), &mut tokens)?;
+                }
+                None => limits::record_unknown(ctx, tx, &t.input, args.by)?,
+            }
+            issued.push(Issued {
+                input: t.input,
+                user: t.row.map(|r| r.user),
+                token,
+            });
+        }
+        for item in &issued {
+            report(ctx, args, item, &Delivery::NotAsked, plan)?;
+        }
+        ctx.out.flush()
+    })
+}
+
+/// With `--send`: each link is emailed first and its token stored only
+/// once the server took the message. Under `--no-enumerate` every answer
+/// waits for the same deadline, one delivery's timeout, whether a message
+/// went out or there was nobody to send it to.
+fn send_run(
+    ctx: &Context,
+    db: &mut Db,
+    mailer: &Mailer,
+    args: &IssueArgs,
+    plan: &Plan,
+) -> Result<()> {
+    let targets = targets(ctx, &db.read(), args)?;
+    let total = targets.len();
+    let mut failures = Vec::new();
+    for t in targets {
+        let by = Instant::now() + mailer.timeout();
+        let token = Token::generate()?;
+        let sent = t
+            .row
+            .as_ref()
+            .map(|row| delivery::send(ctx, mailer, &row.user, &token, plan, by));
+        if args.no_enumerate {
+            std::thread::sleep(by.saturating_duration_since(Instant::now()));
+        }
+        let delivery = db.write(|tx| match (&t.row, &sent) {
+            (Some(row), Some(Ok(masked))) => {
+                let sent = Sent {
+                    user: &row.user,
+                    password_check: &row.password_fingerprint,
+                    token: &token,
+                    to: masked,
+                };
+                delivery::store_sent(ctx, tx, plan, sent, t.note, None)?;
+                Ok(Delivery::Sent(Some(masked.clone())))
+            }
+            (Some(row), Some(Err(e))) => {
+                delivery::record_failed(ctx, tx, &row.user, e)?;
+                Ok(Delivery::Failed(e.describe()))
+            }
+            (_, _) => {
+                limits::record_unknown(ctx, tx, &t.input, args.by)?;
+                Ok(Delivery::Sent(None))
+            }
+        })?;
+        // Under --no-enumerate a failure is answered like a success; the
+        // audit trail has it.
+        let delivery = match delivery {
+            Delivery::Failed(_) if args.no_enumerate => Delivery::Sent(None),
+            d => d,
+        };
+        if let (Some(row), Some(Err(e)), false) = (&t.row, &sent, args.no_enumerate) {
+            failures.push(delivery::send_failure(&row.user, e));
+        }
+        let item = Issued {
+            input: t.input,
+            user: t.row.map(|r| r.user),
+            token,
+        };
+        report(ctx, args, &item, &delivery, plan)?;
+    }
+    match failures.len() {
+        0 => Ok(()),
+        1 if total == 1 => Err(failures.remove(0)),
+        n => {
+            // Several users: each failure on its own line, then the verdict.
+            for e in &failures {
+                ctx.out.warn(&e.message);
+            }
+            Err(Error::new(
+                failure_kind(failures.iter().map(|e| e.kind)),
+                format!(
+                    "{n} of {total} reset links could not be sent; their users' earlier tokens are unchanged"
+                ),
+            ))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! What every token of one issue run shares: its lifetime, its expiry,
+//! the link template, and the issue entry each token gets in the audit.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::audit::{Action, Outcome};
+use crate::cli::IssueArgs;
+use crate::clock::{self, format_duration, parse_duration};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::store::IssueRecord;
+use crate::token::{HEX_LEN, Token};
+use crate::user::User;
+
+pub struct Plan {
+    pub ttl: TimeDelta,
+    pub expires: DateTime<Utc>,
+    pub expires_text: String,
+    pub template: String,
+}
+
+impl Plan {
+    /// From `--ttl` and `--link` over the configuration. Everything that
+    /// can be wrong with them is found here, before anything is issued.
+    pub fn new(ctx: &Context, args: &IssueArgs) -> Result<Plan> {
+        let ttl = match &args.ttl {
+            Some(t) => parse_duration(t)?,
+            None => ctx.cfg.ttl,
+        };
+        if ttl <= TimeDelta::zero() || ttl > ctx.cfg.max_ttl {
+            return Err(Error::bad_input(format!(
+                "--ttl must be more than 0s and at most {}",
+                format_duration(ctx.cfg.max_ttl)
+            )));
+        }
+        let template = args.link.clone().unwrap_or_else(|| ctx.cfg.link.clone());
+        if let Some(why) = ctx.store.link_problem(&template) {
+            return Err(Error::usage(why)
+                .with_hint("e.g. --link 'https://app.example/reset?token={token}'"));
+        }
+        // A link too long for a QR code is found before anything is issued:
+        // every link of a run is the template around one token.
+        if args.qr.is_some() {
+            crate::output::qr_code(&template.replace("{token}", &"0".repeat(HEX_LEN)))?;
+        }
+        // Whole seconds, so every stored form (text or number) says the same.
+        let expires = DateTime::from_timestamp((ctx.now + ttl).timestamp(), 0)
+            .ok_or_else(|| Error::bad_input("--ttl takes the expiry out of range"))?;
+        Ok(Plan {
+            ttl,
+            expires,
+            expires_text: clock::rfc3339(expires),
+            template,
+        })
+    }
+
+    /// The issue entry each token of the run gets, `note` appended to its
+    /// detail, marked as a bulk run's with `run`.
+    pub fn record(&self, ctx: &Context, note: &str, run: Option<&str>) -> IssueRecord {
+        let mut audit = ctx.audit(Action::Issue, Outcome::Ok);
+        audit.detail = Some(format!(
+            "expires {} (ttl {}){note}",
+            self.expires_text,
+            format_duration(self.ttl)
+        ));
+        audit.expires = Some(self.expires_text.clone());
+        audit.run = run.map(str::to_string);
+        IssueRecord {
+            audit,
+            expires: self.expires,
+        }
+    }
+
+    /// The link for a token (a user is `None` for a decoy).
+    pub fn link(&self, ctx: &Context, token: &Token, user: Option<&User>) -> String {
+        ctx.store.link(&self.template, token, user)
+    }
+}

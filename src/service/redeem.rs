@@ -1,0 +1,129 @@
+//! Redeeming: the token judged, the new password hashed in the scheme the
+//! app verifies (before the write lock), then judged again and used up in
+//! one transaction, so of any number of concurrent redeemers exactly one
+//! wins. A refusal is audited; the notice, if asked, comes last.
+
+use crate::audit::{Action, Outcome};
+use crate::clock;
+use crate::context::Context;
+use crate::db::{Access, Db};
+use crate::error::{Error, Kind, Result};
+use crate::mail::Mailer;
+use crate::password;
+use crate::store::{Held, TokenState};
+use crate::token::Token;
+use crate::user::User;
+use zeroize::Zeroizing;
+
+/// Where the new password comes from.
+pub enum NewPassword {
+    /// The next line of standard input.
+    Stdin,
+    /// The hidden prompt on the terminal, asked twice.
+    Prompt,
+}
+
+/// What a redeem did.
+pub struct Redeemed {
+    pub user: User,
+    /// With `--notify`: whether the notice went out.
+    pub notified: Option<bool>,
+}
+
+pub fn redeem(ctx: &Context, token: &Token, source: NewPassword, notify: bool) -> Result<Redeemed> {
+    // A broken [email] section is found before the password changes.
+    let mailer = notify.then(|| Mailer::new(&ctx.cfg.email)).transpose()?;
+    let mut db = ctx.open(Access::ReadWrite)?;
+    // Settled first: when the application's hashes do not say which scheme
+    // it verifies, nothing is asked and the token stays as it is (78).
+    let scheme = ctx
+        .cfg
+        .hashing
+        .choose(|add| db.read().each_password_sampled(password::SAMPLE, add))?
+        .scheme;
+    // A first look, so nobody types a new password twice for a dead token.
+    let held = ctx.store.find(&db.read(), token, ctx.now)?;
+    if let Err(e) = judge(ctx, held.as_ref()) {
+        return Err(reject(ctx, &mut db, held.as_ref(), e)?);
+    }
+
+    let policy = ctx.cfg.policy;
+    let new_password: Zeroizing<String> = match source {
+        NewPassword::Stdin => password::from_stdin(&mut std::io::stdin().lock(), policy)?,
+        NewPassword::Prompt => password::prompt_twice(policy)?,
+    };
+    // The slow part happens before the write lock is taken, so concurrent
+    // redeemers and the application wait only for the short update.
+    let hash = scheme.hash(&new_password)?;
+    drop(new_password);
+
+    let user = db.write(|tx| {
+        // Checked again under the lock: another redeemer, a revoke or a
+        // password change may have come first.
+        let held = ctx.store.find(tx, token, ctx.now)?;
+        let held = judge(ctx, held.as_ref())?;
+        if !ctx.store.consume(tx, held, &hash)? {
+            return Err(used_up());
+        }
+        let mut audit = ctx.audit(Action::Redeem, Outcome::Ok);
+        audit.user_id = Some(held.user.user.id);
+        audit.subject = Some(held.user.user.label());
+        tx.record(&audit)?;
+        Ok(held.user.user.clone())
+    });
+    let user = match user {
+        Ok(u) => u,
+        Err(e) if e.kind == Kind::BadToken => {
+            let held = ctx.store.find(&db.read(), token, ctx.now)?;
+            return Err(reject(ctx, &mut db, held.as_ref(), e)?);
+        }
+        Err(e) => return Err(e),
+    };
+    // The password is changed whatever happens to the notice: a failure
+    // warns and is audited, and the exit code stays 0.
+    let notified = match &mailer {
+        None => None,
+        Some(m) => Some(super::delivery::notify_changed(ctx, &mut db, m, &user)?),
+    };
+    Ok(Redeemed { user, notified })
+}
+
+fn used_up() -> Error {
+    Error::bad_token("invalid reset token: it is unknown, already used or revoked")
+        .with_hint("issue a new one: resetctl issue USER")
+}
+
+/// Whether the token found can be redeemed now.
+fn judge<'h>(ctx: &Context, held: Option<&'h Held>) -> Result<&'h Held> {
+    let Some(held) = held else {
+        return Err(used_up());
+    };
+    match held.state {
+        TokenState::Active(_) => Ok(held),
+        TokenState::Dead(_) => Err(Error::bad_token(
+            "reset token expired: the password was changed after it was issued",
+        )
+        .with_hint("issue a new one: resetctl issue USER")),
+        TokenState::Expired(t) => Err(Error::bad_token(match t {
+            Some(t) => format!(
+                "reset token expired at {} ({})",
+                clock::rfc3339(t),
+                clock::relative(t, ctx.now)
+            ),
+            None => "reset token expired".to_string(),
+        })
+        .with_hint("issue a new one: resetctl issue USER")),
+        TokenState::None => Err(used_up()),
+    }
+}
+
+/// Records the refused attempt (a security event worth a trace), and
+/// returns the error to end with.
+fn reject(ctx: &Context, db: &mut Db, held: Option<&Held>, e: Error) -> Result<Error> {
+    let mut audit = ctx.audit(Action::Redeem, Outcome::Rejected);
+    audit.user_id = held.map(|h| h.user.user.id);
+    audit.subject = held.map(|h| h.user.user.label());
+    audit.detail = Some(e.message.clone());
+    db.write(|tx| tx.record(&audit))?;
+    Ok(e)
+}

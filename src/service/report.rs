@@ -1,0 +1,129 @@
+//! What an issue prints for each USER: a line and the link, a QR code, or
+//! one JSON object, the same whether it ran alone or in a bulk run.
+
+use std::io::IsTerminal;
+
+use super::plan::Plan;
+use crate::cli::{IssueArgs, QrWhen};
+use crate::clock;
+use crate::context::Context;
+use crate::error::{Kind, Result};
+use crate::text::printable;
+use crate::token::Token;
+use crate::user::{User, UserJson};
+
+/// A token made for one USER argument. `user` is `None` for an unknown user
+/// under `--no-enumerate`: the token is then a decoy, stored nowhere.
+pub struct Issued {
+    pub input: String,
+    pub user: Option<User>,
+    pub token: Token,
+}
+
+pub enum Delivery {
+    NotAsked,
+    /// Sent, to this masked address (`None`: nothing to send, answered as sent).
+    Sent(Option<String>),
+    Failed(String),
+}
+
+/// Retrying makes sense if any failure was temporary.
+pub fn failure_kind(kinds: impl Iterator<Item = Kind>) -> Kind {
+    let kinds: Vec<Kind> = kinds.collect();
+    if kinds.contains(&Kind::TempFail) {
+        Kind::TempFail
+    } else {
+        kinds.first().copied().unwrap_or(Kind::Unavailable)
+    }
+}
+
+/// Prints what happened to one USER.
+pub fn report(
+    ctx: &Context,
+    args: &IssueArgs,
+    item: &Issued,
+    delivery: &Delivery,
+    plan: &Plan,
+) -> Result<()> {
+    let link = plan.link(ctx, &item.token, item.user.as_ref());
+    let show_link = args.print || matches!(delivery, Delivery::NotAsked);
+    if ctx.out.json {
+        // Under --no-enumerate every user object holds only what was typed,
+        // known or not, so the output cannot tell them apart.
+        let user = match &item.user {
+            Some(u) if !args.no_enumerate => u.json(),
+            _ => UserJson::typed(&item.input, args.by),
+        };
+        let shown = show_link && !matches!(delivery, Delivery::Failed(_));
+        let (sent, to, error) = match delivery {
+            Delivery::NotAsked => (false, None, None),
+            Delivery::Sent(to) => (
+                true,
+                Some(to.as_deref().filter(|_| !args.no_enumerate)),
+                None,
+            ),
+            Delivery::Failed(why) => (false, None, Some(why.as_str())),
+        };
+        return ctx.out.json(&IssueJson {
+            user,
+            expires_at: &plan.expires_text,
+            sent,
+            to,
+            error,
+            token: shown.then(|| item.token.expose()),
+            link: shown.then_some(link.as_str()),
+        });
+    }
+    let when = format!(
+        "valid until {} ({})",
+        plan.expires_text,
+        clock::relative(plan.expires, ctx.now)
+    );
+    // Under --no-enumerate every user is named as typed, so the answer for
+    // an unknown user cannot be told apart.
+    let who = match (&item.user, args.no_enumerate) {
+        (Some(u), false) => u.label(),
+        _ => printable(&item.input),
+    };
+    match delivery {
+        Delivery::Failed(_) => return Ok(()),
+        Delivery::NotAsked => ctx.out.say(format!("{who}: reset link {when}"))?,
+        Delivery::Sent(_) if args.no_enumerate => ctx.out.say(format!(
+            "If {who} has an account, a reset link was sent to its email address, {when}."
+        ))?,
+        Delivery::Sent(to) => ctx.out.say(format!(
+            "Sent a reset link to {} for {who}, {when}.",
+            to.as_deref().unwrap_or("the user")
+        ))?,
+    }
+    if show_link {
+        ctx.out.line(&link)?;
+        let draw = match args.qr {
+            None => false,
+            Some(QrWhen::Always) => true,
+            Some(QrWhen::Auto) => std::io::stdout().is_terminal(),
+        };
+        if draw {
+            ctx.out.line(crate::output::qr_code(&link)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// One issued token in JSON. A struct of borrowed fields, not a map built
+/// per user: bulk runs print a million of these.
+#[derive(serde::Serialize)]
+struct IssueJson<'a> {
+    user: UserJson<'a>,
+    expires_at: &'a str,
+    sent: bool,
+    /// Present once sent: the masked address, or null when it is not told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<&'a str>,
+}
