@@ -55,6 +55,9 @@ if [ ! -f "$base" ]; then
     FROM n;"
   mv "$base.tmp" "$base"
 fi
+# A database made by an older resetctl gets what this one needs (no-op when
+# it has it already).
+RESETCTL_DB=$base "$bin" -q init
 # For purge: half the users hold an expired token.
 expired=$work/expired-$users.db
 if [ ! -f "$expired" ]; then
@@ -62,6 +65,7 @@ if [ ! -f "$expired" ]; then
   sqlite3 "$expired.tmp" "UPDATE users SET password_reset_token = lower(hex(randomblob(32))), password_reset_expires = '2026-11-21T09:00:00Z' WHERE id % 2 = 0;"
   mv "$expired.tmp" "$expired"
 fi
+RESETCTL_DB=$expired "$bin" -q init
 db=$work/run.db
 cp "$base" "$db"
 export RESETCTL_DB=$db
