@@ -150,6 +150,8 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             break
         }
         'resetctl;redeem' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Whose token it is, for a bare token whose framework keys tokens by user (Laravel, Django); a whole link says it itself')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Read --user as this kind of name instead of guessing')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s SQLite database')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')

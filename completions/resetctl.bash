@@ -623,12 +623,20 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__redeem)
-            opts="-q -h --password-stdin --notify --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --user --by --password-stdin --notify --db --config --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "email username id" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -140,6 +140,8 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --help 'Print help'
         }
         &'resetctl;redeem'= {
+            cand --user 'Whose token it is, for a bare token whose framework keys tokens by user (Laravel, Django); a whole link says it itself'
+            cand --by 'Read --user as this kind of name instead of guessing'
             cand --db 'The application''s SQLite database'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'

@@ -137,6 +137,10 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l reason -d 'W
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l json -d 'Print results as JSON'
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -s h -l help -d 'Print help'
+complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l user -d 'Whose token it is, for a bare token whose framework keys tokens by user (Laravel, Django); a whole link says it itself' -r
+complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l by -d 'Read --user as this kind of name instead of guessing' -r -f -a "email\t''
+username\t''
+id\t''"
 complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l db -d 'The application\'s SQLite database' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''

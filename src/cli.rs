@@ -200,9 +200,10 @@ pub enum QrWhen {
 }
 
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("what").required(true).args(["user", "token"])))]
+#[command(group(ArgGroup::new("what").required(true).multiple(true).args(["user", "token"])))]
 pub struct InspectArgs {
-    /// The user by email, username or numeric id
+    /// The user by email, username or numeric id (with --token: whose token
+    /// it is, for a bare Laravel or Django token)
     #[arg(value_name = "USER")]
     pub user: Option<String>,
 
@@ -262,6 +263,15 @@ pub struct RedeemArgs {
     /// The token, or a whole reset link; - reads it from the first line of stdin
     #[arg(value_name = "TOKEN")]
     pub token: String,
+
+    /// Whose token it is, for a bare token whose framework keys tokens by
+    /// user (Laravel, Django); a whole link says it itself
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Read --user as this kind of name instead of guessing
+    #[arg(long, value_enum, requires = "user")]
+    pub by: Option<Lookup>,
 
     /// Read the new password from the next line of stdin instead of prompting
     #[arg(long)]

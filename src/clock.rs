@@ -126,6 +126,30 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
+/// Reads a stored time as [`parse_timestamp`] does, except that a time
+/// without an offset is a wall-clock time in `zone`: how Laravel's Carbon
+/// and Django read the naive times they write. `None` when it is no time,
+/// or falls in the hour a clock change skips.
+pub fn parse_in_zone(text: &str, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    let s = text.trim();
+    let t_form = s.replacen(' ', "T", 1);
+    if DateTime::parse_from_rfc3339(&t_form).is_ok() || s.bytes().all(|b| b.is_ascii_digit()) {
+        return parse_timestamp(s);
+    }
+    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|fmt| NaiveDateTime::parse_from_str(&t_form, fmt).ok())?;
+    naive
+        .and_local_timezone(zone)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// `t` as a wall-clock time in `zone`, `YYYY-MM-DD HH:MM:SS`.
+pub fn wall_clock(t: DateTime<Utc>, zone: chrono_tz::Tz) -> NaiveDateTime {
+    t.with_timezone(&zone).naive_local()
+}
+
 /// An integer timestamp read by its magnitude, as seconds, milliseconds,
 /// microseconds or nanoseconds since 1970: whichever of them falls between
 /// 2000 and 2200 (the four ranges never overlap). Any other number is not a

@@ -62,7 +62,7 @@ impl Context {
             out.warn(w);
         }
         Ok(Context {
-            store: crate::store::for_config(&cfg.schema, cfg.store),
+            store: crate::store::for_config(&cfg.schema, &cfg.store),
             cfg,
             out,
             now: clock::now()?,
@@ -81,13 +81,17 @@ impl Context {
     /// The database, checked for what the token store and every command
     /// need.
     pub fn open(&self, access: Access) -> Result<Db> {
-        Db::open(
+        let db = Db::open(
             self.db_path()?,
             access,
             self.cfg.busy_timeout,
             &self.cfg.schema,
             &self.store.user_columns(),
-        )
+        )?;
+        if let Some(e) = self.store.problems(&db.read())?.into_iter().next() {
+            return Err(e);
+        }
+        Ok(db)
     }
 
     /// An audit entry for this run, to be completed with what was done.

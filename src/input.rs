@@ -7,7 +7,6 @@ use std::io::{self, BufRead};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::token::Token;
 
 pub enum Line {
     /// Nothing left to read.
@@ -59,14 +58,15 @@ pub fn read_line(reader: &mut impl BufRead, max: usize) -> io::Result<Line> {
 }
 
 /// A token argument: the token or link itself, or `-` for the first line of
-/// stdin (which keeps it out of the process list).
-pub fn token_arg(arg: &str) -> Result<Token> {
+/// stdin (which keeps it out of the process list). The token store reads
+/// it (`TokenStore::parse`): each framework's links differ.
+pub fn token_arg(arg: &str) -> Result<Zeroizing<String>> {
     if arg != "-" {
-        return Token::parse(arg);
+        return Ok(Zeroizing::new(arg.to_string()));
     }
-    // Room for a long reset link around the 64 characters.
+    // Room for a long reset link around the token.
     match read_line(&mut std::io::stdin().lock(), 8192) {
-        Ok(Line::Text(line)) => Token::parse(&String::from_utf8_lossy(&line)),
+        Ok(Line::Text(line)) => Ok(Zeroizing::new(String::from_utf8_lossy(&line).into_owned())),
         Ok(Line::TooLong) => Err(Error::bad_input(
             "malformed reset token: the first line of standard input is too long",
         )),

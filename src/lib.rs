@@ -14,6 +14,7 @@ pub mod mail;
 pub mod output;
 pub mod password;
 pub mod rate;
+pub mod secret;
 mod service;
 pub mod signals;
 pub mod store;

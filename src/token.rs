@@ -1,5 +1,6 @@
-//! Reset tokens: made from the OS CSPRNG, stored as their SHA-256, accepted
-//! back as hex or inside a pasted link.
+//! Reset tokens: made from the OS CSPRNG as 64 hex characters, accepted
+//! back as hex or inside a pasted link. A token store may accept other
+//! forms an application's own code makes (see `Token::from_text`).
 
 use rand::TryRngCore;
 use rand::rngs::OsRng;
@@ -11,11 +12,19 @@ use crate::error::{Error, Result};
 /// Length of a token in hex characters (32 random bytes).
 pub const HEX_LEN: usize = 64;
 
-/// A token in its canonical form: 64 lowercase hex characters. Wiped from
+/// The longest token text held: resetctl's 64 hex characters, and what
+/// applications make themselves (Devise's 20 characters, Django's
+/// `<timestamp>-<32 hex>`).
+pub const MAX_LEN: usize = 96;
+
+/// A token: 64 lowercase hex characters when resetctl made it. Wiped from
 /// memory when dropped; its `Debug` never shows it, so a stray `{:?}` or a
 /// panic message cannot leak it. Held inline, not on the heap: a bulk
 /// batch keeps tens of thousands.
-pub struct Token(Zeroizing<[u8; HEX_LEN]>);
+pub struct Token {
+    text: Zeroizing<[u8; MAX_LEN]>,
+    len: u8,
+}
 
 impl Token {
     pub fn generate() -> Result<Token> {
@@ -25,9 +34,26 @@ impl Token {
     }
 
     fn from_bytes(bytes: &[u8]) -> Token {
-        let mut text = Zeroizing::new([0u8; HEX_LEN]);
-        hex_into(bytes, text.as_mut());
-        Token(text)
+        let mut text = Zeroizing::new([0u8; MAX_LEN]);
+        hex_into(bytes, &mut text[..HEX_LEN]);
+        Token {
+            text,
+            len: HEX_LEN as u8,
+        }
+    }
+
+    /// A token in an application's own form, as its store checked it:
+    /// printable ASCII without spaces, at most `MAX_LEN` characters.
+    pub fn from_text(s: &str) -> Option<Token> {
+        let ok = !s.is_empty() && s.len() <= MAX_LEN && s.bytes().all(|b| b.is_ascii_graphic());
+        ok.then(|| {
+            let mut text = Zeroizing::new([0u8; MAX_LEN]);
+            text[..s.len()].copy_from_slice(s.as_bytes());
+            Token {
+                text,
+                len: s.len() as u8,
+            }
+        })
     }
 
     /// Accepts what an operator pastes: the hex token in any case with
@@ -52,22 +78,41 @@ impl Token {
             ))
             .with_hint("paste the whole token or the whole reset link"));
         }
-        let mut text = Zeroizing::new([0u8; HEX_LEN]);
-        text.copy_from_slice(candidate.as_bytes());
+        let mut text = Zeroizing::new([0u8; MAX_LEN]);
+        text[..HEX_LEN].copy_from_slice(candidate.as_bytes());
         text.make_ascii_lowercase();
-        Ok(Token(text))
+        Ok(Token {
+            text,
+            len: HEX_LEN as u8,
+        })
     }
 
     pub fn expose(&self) -> &str {
-        // Always ASCII hex: made by from_bytes or checked by parse.
-        std::str::from_utf8(&self.0[..]).unwrap_or_default()
+        // Always ASCII: made by from_bytes, or checked by parse or from_text.
+        std::str::from_utf8(&self.text[..usize::from(self.len)]).unwrap_or_default()
     }
 
-    /// What the database keeps by default: the SHA-256 of the 64 ASCII hex characters,
-    /// as lowercase hex.
+    /// What the database keeps by default: the SHA-256 of the token's
+    /// characters, as lowercase hex.
     pub fn sha256_hex(&self) -> String {
-        lower_hex(&Sha256::digest(&self.0[..]))
+        lower_hex(&Sha256::digest(self.expose().as_bytes()))
     }
+}
+
+/// The value of the query parameter `name` in a pasted link (`name=` right
+/// after `?`, `&`, `#` or `;`, so `mytoken=` is not `token=`).
+pub fn link_param<'a>(link: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!("{name}=");
+    for (at, _) in link.match_indices(&key) {
+        if at == 0 || matches!(link.as_bytes()[at - 1], b'?' | b'&' | b'#' | b';') {
+            let rest = &link[at + key.len()..];
+            let end = rest
+                .find(['&', '#', ';', ' ', '"', '\''])
+                .unwrap_or(rest.len());
+            return Some(&rest[..end]);
+        }
+    }
+    None
 }
 
 fn is_token_text(s: &str) -> bool {
@@ -78,17 +123,10 @@ fn is_token_text(s: &str) -> bool {
 /// path segment of exactly 64 hex characters, as `--link` templates such as
 /// `https://app/reset/{token}` make.
 fn from_link(s: &str) -> Option<&str> {
-    for (at, _) in s.match_indices("token=") {
-        if at == 0 || matches!(s.as_bytes()[at - 1], b'?' | b'&' | b'#' | b';') {
-            let rest = &s[at + "token=".len()..];
-            let end = rest
-                .find(['&', '#', ';', ' ', '"', '\''])
-                .unwrap_or(rest.len());
-            return Some(&rest[..end]);
-        }
-    }
-    s.rsplit(['/', '?', '&', '#', '='])
-        .find(|seg| is_token_text(seg))
+    link_param(s, "token").or_else(|| {
+        s.rsplit(['/', '?', '&', '#', '='])
+            .find(|seg| is_token_text(seg))
+    })
 }
 
 /// Lowercase hex in one allocation: `hex::encode` collects char by char,

@@ -12,14 +12,15 @@ use crate::db::{AuditTable, ColumnCheck, Db};
 use crate::error::{Error, Result};
 use crate::mail::Mailer;
 use crate::password;
-use crate::store::TokenStorage;
+use crate::store::Description;
 
 #[derive(Serialize)]
 struct Report {
     ok: bool,
+    framework: &'static str,
     database: Database,
     table: Table,
-    token_store: TokenStore,
+    token_store: Description,
     password: Password,
     link: String,
     email: Email,
@@ -50,13 +51,6 @@ struct Table {
 }
 
 #[derive(Serialize)]
-struct TokenStore {
-    storage: &'static str,
-    column: String,
-    expires_column: String,
-}
-
-#[derive(Serialize)]
 struct Password {
     format: &'static str,
     /// The scheme `redeem` writes; `None` when it cannot be known.
@@ -73,6 +67,11 @@ struct Sample {
     users: usize,
     without_password: usize,
     hashes: BTreeMap<String, usize>,
+    /// The most common hash found, with its parameters as stored
+    /// (`redeem` never writes below the floors).
+    most_common: Option<serde_json::Value>,
+    #[serde(skip)]
+    most_common_described: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +95,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     let mut problems: Vec<Error> = Vec::new();
     let mut report = Report {
         ok: false,
+        framework: cfg.store.framework.name(),
         database: Database {
             path: cfg.database.as_ref().map(|p| p.display().to_string()),
             kind: None,
@@ -111,14 +111,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
             audit_table: None,
             token_index: None,
         },
-        token_store: TokenStore {
-            storage: match cfg.store.storage {
-                TokenStorage::Sha256 => "sha256",
-                TokenStorage::Plain => "plain",
-            },
-            column: format!("{}.{}", s.table, s.token),
-            expires_column: format!("{}.{}", s.table, s.expires),
-        },
+        token_store: ctx.store.describe(),
         password: Password {
             format: cfg.hashing.format.as_str(),
             writes: None,
@@ -161,6 +154,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
                 .is_some_and(|c| c.iter().any(|c| c.key == "password" && c.found));
             report.table.columns = survey.columns.clone().unwrap_or_default();
             problems.extend(survey.problems(db.path(), s));
+            problems.extend(ctx.store.problems(&db.read())?);
         }
         Err(e) => {
             report.database.error = Some(e.message.clone());
@@ -181,6 +175,12 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
                 users: c.sampled,
                 without_password: c.without_hash,
                 hashes: c.families.iter().cloned().collect(),
+                most_common: c.found().map(|s| {
+                    let mut v = s.parameters();
+                    v["format"] = serde_json::json!(s.format_name());
+                    v
+                }),
+                most_common_described: c.found().map(|s| s.describe()),
             });
         }
         // Only a verdict on the hashes themselves is news; an unreadable
@@ -251,6 +251,7 @@ fn describe(r: &Report) -> Vec<String> {
         ),
     };
     row("Database", db);
+    row("Framework", r.framework.to_string());
     if let Some(table_found) = r.table.found {
         row(
             "Users table",
@@ -266,13 +267,7 @@ fn describe(r: &Report) -> Vec<String> {
     if let Some(audit) = r.table.audit_table {
         row("Audit table", format!("resetctl_audit: {}", found(audit)));
     }
-    row(
-        "Token store",
-        format!(
-            "{} of the token in {}, expiry in {}",
-            r.token_store.storage, r.token_store.column, r.token_store.expires_column
-        ),
-    );
+    row("Token store", store_line(&r.token_store));
     if let Some(index) = r.table.token_index {
         row(
             "Token index",
@@ -291,16 +286,22 @@ fn describe(r: &Report) -> Vec<String> {
         None if r.password.format == "auto" => String::new(),
         None => format!(" (format = {})", r.password.format),
         Some(s) if s.hashes.is_empty() => format!(
-            " (format = auto: no hashes among the {} newest users, so argon2id)",
-            s.users
+            " (format = auto: no hashes among the {} newest users, so {})",
+            s.users,
+            r.password.writes.unwrap_or("argon2id")
         ),
         Some(s) => {
             let mut seen: Vec<String> = s.hashes.iter().map(|(k, n)| format!("{n} {k}")).collect();
             if s.without_password > 0 {
                 seen.push(format!("{} without a password", s.without_password));
             }
+            let most = s
+                .most_common_described
+                .as_ref()
+                .map(|d| format!("; most use {d}"))
+                .unwrap_or_default();
             format!(
-                " (format = auto, from the {} newest users: {})",
+                " (format = auto, from the {} newest users: {}{most})",
                 s.users,
                 seen.join(", ")
             )
@@ -322,4 +323,43 @@ fn describe(r: &Report) -> Vec<String> {
         lines.push("Ready: every command can run with this configuration.".into());
     }
     lines
+}
+
+/// Where the store keeps tokens, and what it needs, in words.
+fn store_line(d: &Description) -> String {
+    let col = |c: &Option<String>| c.clone().unwrap_or_default();
+    let secret = match d.secret {
+        Some(true) => "; the app's secret: set",
+        Some(false) => "; the app's secret: NOT SET",
+        None => "",
+    };
+    let lives = d
+        .lifetime
+        .as_ref()
+        .map(|l| format!("; a token lives {l}"))
+        .unwrap_or_default();
+    let zone = d
+        .time_zone
+        .as_ref()
+        .map(|z| format!(" on the {z} clock"))
+        .unwrap_or_default();
+    match d.storage {
+        "devise-hmac" => format!(
+            "Devise's keyed digest of the token in {}, the time it was sent in {}{lives}{secret}",
+            col(&d.column),
+            col(&d.expires_column)
+        ),
+        "bcrypt" => format!(
+            "bcrypt of the token in table {}, one row per email{lives}{zone}",
+            col(&d.table)
+        ),
+        "none" => format!(
+            "nothing stored: each token is derived from the user's row{lives}{zone}{secret}"
+        ),
+        storage => format!(
+            "{storage} of the token in {}, expiry in {}",
+            col(&d.column),
+            col(&d.expires_column)
+        ),
+    }
 }

@@ -11,12 +11,18 @@ use crate::text::printable;
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     // Parse a token before touching the database: a malformed one is 65
     // whatever the database holds.
-    let token = args.token.as_deref().map(token_arg).transpose()?;
+    let presented = match args.token.as_deref() {
+        Some(t) => Some(ctx.store.parse(&token_arg(t)?)?),
+        None => None,
+    };
     let db = ctx.open(Access::ReadOnly)?;
     let tx = db.read();
-    let (row, state) = match (&token, &args.user) {
-        (Some(t), _) => {
-            let held = ctx.store.find(&tx, t, ctx.now)?.ok_or_else(|| {
+    let (row, state) = match (presented, &args.user) {
+        (Some(mut p), user) => {
+            if let Some(user) = user {
+                p.user = Some(tx.resolve(user, args.by)?.user);
+            }
+            let held = ctx.store.find(&tx, &p, ctx.now)?.ok_or_else(|| {
                 Error::bad_token(
                     "no user holds this reset token: it is unknown, used up or revoked",
                 )

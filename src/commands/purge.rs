@@ -8,10 +8,8 @@ use crate::db::Access;
 use crate::error::{Error, Result};
 
 pub fn run(ctx: &Context, args: &PurgeArgs) -> Result<()> {
-    if !ctx.store.capabilities().revoke {
-        return Err(Error::config(
-            "this token store keeps nothing to purge: a token dies when the password changes or it expires",
-        ));
+    if let Some(why) = ctx.store.cannot_revoke() {
+        return Err(Error::config(why));
     }
     let older_than = parse_duration(&args.older_than)?;
     let cutoff = ctx.now - older_than;

@@ -7,7 +7,9 @@ use crate::input::token_arg;
 use crate::service::{NewPassword, redeem};
 
 pub fn run(ctx: &Context, args: &RedeemArgs) -> Result<()> {
-    let token = token_arg(&args.token)?;
+    // Read before the database is opened: a malformed token is 65
+    // whatever the database holds.
+    let presented = ctx.store.parse(&token_arg(&args.token)?)?;
     // The prompt reads the controlling terminal, not stdin, so `redeem - <
     // link.txt` still prompts; cron jobs and CI have none.
     let source = if args.password_stdin {
@@ -21,7 +23,8 @@ pub fn run(ctx: &Context, args: &RedeemArgs) -> Result<()> {
             ),
         );
     };
-    let done = redeem(ctx, &token, source, args.notify)?;
+    let named = args.user.as_deref().map(|u| (u, args.by));
+    let done = redeem(ctx, presented, named, source, args.notify)?;
     if ctx.out.json {
         let mut v = json!({ "user": done.user.json(), "redeemed": true });
         if let Some(sent) = done.notified {

@@ -11,10 +11,8 @@ use crate::error::{Error, Result};
 use crate::user::User;
 
 pub fn run(ctx: &Context, args: &RevokeArgs) -> Result<()> {
-    if !ctx.store.capabilities().revoke {
-        return Err(Error::config(
-            "this token store keeps nothing to revoke: a token dies when the password changes or it expires",
-        ));
+    if let Some(why) = ctx.store.cannot_revoke() {
+        return Err(Error::config(why));
     }
     if args.all {
         return revoke_all(ctx, args.yes);

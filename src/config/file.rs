@@ -14,6 +14,7 @@ use crate::text::shown;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
+    pub framework: Option<super::framework::FrameworkName>,
     pub database: Option<PathBuf>,
     pub busy_timeout: Option<String>,
     #[serde(default)]
@@ -26,6 +27,9 @@ pub struct FileConfig {
     pub password: FilePassword,
     #[serde(default)]
     pub email: FileEmail,
+    pub devise: Option<super::framework::FileDevise>,
+    pub laravel: Option<super::framework::FileLaravel>,
+    pub django: Option<super::framework::FileDjango>,
 }
 
 #[derive(Debug, Default, Deserialize)]

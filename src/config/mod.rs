@@ -5,6 +5,7 @@
 //! `mail::EmailSettings`...), every value checked and bounded first.
 
 mod file;
+mod framework;
 
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::error::{Error, Kind, Result};
 use crate::mail::EmailSettings;
 use crate::password::{Argon2Cost, BCRYPT_FLOOR, Hashing, Policy};
 use crate::rate::RateLimit;
+use crate::secret::Secret;
 use crate::store::{StoreSettings, TokenStorage};
 use file::{FileConfig, FileEmail, FilePassword, FileSchema, FileToken};
 
@@ -34,6 +36,8 @@ pub struct Config {
     pub issue_limit: Option<RateLimit>,
     pub policy: Policy,
     pub hashing: Hashing,
+    /// Appended to every password before it is hashed (Devise's pepper).
+    pub pepper: Option<Secret>,
     pub email: EmailSettings,
 }
 
@@ -50,6 +54,7 @@ impl Default for Config {
             issue_limit: Some(RateLimit::default()),
             policy: Policy::default(),
             hashing: Hashing::default(),
+            pepper: None,
             email: EmailSettings::default(),
         }
     }
@@ -102,7 +107,13 @@ impl Config {
             b.cfg.busy_timeout = bounded_duration(t, Duration::ZERO, MAX_BUSY_TIMEOUT)
                 .map_err(|why| b.bad("busy_timeout", why))?;
         }
-        b.schema(&file.schema)?;
+        let defaults = b.framework(framework::Sections {
+            name: file.framework,
+            devise: file.devise,
+            laravel: file.laravel,
+            django: file.django,
+        })?;
+        b.schema(&file.schema, &defaults)?;
         b.token(&file.token)?;
         if let Some(v) = &file.limits.issue {
             b.cfg.issue_limit = RateLimit::parse(v).map_err(|why| b.bad("limits.issue", why))?;
@@ -138,7 +149,13 @@ impl Builder<'_> {
         }
     }
 
-    fn schema(&mut self, s: &FileSchema) -> Result<()> {
+    fn schema(&mut self, s: &FileSchema, d: &Schema) -> Result<()> {
+        self.row_keys_unused(&[
+            ("token", s.token.is_some()),
+            ("expires", s.expires.is_some()),
+            ("token_storage", s.token_storage.is_some()),
+            ("expires_format", s.expires_format.is_some()),
+        ])?;
         let ident = |key: &str, value: &Option<String>, default: &Ident| -> Result<Ident> {
             match value {
                 None => Ok(default.clone()),
@@ -146,17 +163,13 @@ impl Builder<'_> {
                     .map_err(|e| Error::config(format!("{}: {}", self.path.display(), e.message))),
             }
         };
-        let d = Schema::default();
         let schema = Schema {
             table: ident("schema.table", &s.table, &d.table)?,
             id: ident("schema.id", &s.id, &d.id)?,
             username: match s.username.as_deref() {
                 Some("") => None,
-                _ => Some(ident(
-                    "schema.username",
-                    &s.username,
-                    d.username.as_ref().unwrap_or(&d.id),
-                )?),
+                None => d.username.clone(),
+                Some(_) => Some(ident("schema.username", &s.username, &d.id)?),
             },
             email: ident("schema.email", &s.email, &d.email)?,
             password: ident("schema.password", &s.password, &d.password)?,
@@ -181,9 +194,17 @@ impl Builder<'_> {
     }
 
     fn token(&mut self, t: &FileToken) -> Result<()> {
+        // A framework's own lifetime is the most a token can have: its app
+        // refuses a token older than that whatever resetctl wrote.
+        let most = self
+            .cfg
+            .store
+            .framework
+            .lifetime()
+            .unwrap_or(TimeDelta::days(365));
         if let Some(v) = &t.max_ttl {
-            self.cfg.max_ttl = positive_duration(v, TimeDelta::days(365))
-                .map_err(|why| self.bad("token.max_ttl", why))?;
+            self.cfg.max_ttl =
+                positive_duration(v, most).map_err(|why| self.bad("token.max_ttl", why))?;
         }
         if let Some(v) = &t.ttl {
             self.cfg.ttl =
@@ -192,7 +213,7 @@ impl Builder<'_> {
             self.cfg.ttl = self.cfg.max_ttl;
         }
         if let Some(link) = &t.link {
-            let store = crate::store::for_config(&self.cfg.schema, self.cfg.store);
+            let store = crate::store::for_config(&self.cfg.schema, &self.cfg.store);
             if let Some(why) = store.link_problem(link) {
                 return Err(self.bad("token.link", why));
             }

@@ -69,6 +69,13 @@ fn audit_row(r: &Row<'_>) -> Result<AuditRow> {
     })
 }
 
+/// What an issue recorded about its token.
+pub struct IssueTrace {
+    pub id: i64,
+    pub expires: Option<String>,
+    pub password_check: Option<String>,
+}
+
 /// Writes audit entries that share most of their fields, binding those once:
 /// a bulk run writes a million of them, and binding twelve values per user
 /// was a measurable share of its time.
@@ -144,6 +151,34 @@ impl Tx<'_> {
             LAST_OK,
             &[user_id.into(), action.as_str().into()],
             audit_row,
+        )
+    }
+
+    /// A user's newest successful issue: what a store that keeps nothing
+    /// knows of the token.
+    pub fn last_issue(&self, user_id: i64) -> Result<Option<IssueTrace>> {
+        self.first(
+            "SELECT id, expires, password_check FROM resetctl_audit \
+             WHERE user_id = ?1 AND action = 'issue' AND outcome = 'ok' ORDER BY id DESC LIMIT 1",
+            &[user_id.into()],
+            |r| {
+                Ok(IssueTrace {
+                    id: r.int(0)?,
+                    expires: r.opt_text(1)?,
+                    password_check: r.opt_text(2)?,
+                })
+            },
+        )
+    }
+
+    /// Each user with a successful issue expiring after `now` (RFC 3339),
+    /// in id order.
+    pub fn each_issued_user(&self, now: &str, f: &mut dyn FnMut(i64) -> Result<()>) -> Result<()> {
+        self.each(
+            "SELECT DISTINCT user_id FROM resetctl_audit WHERE action = 'issue' AND outcome = 'ok' \
+             AND user_id IS NOT NULL AND expires > ?1 ORDER BY user_id",
+            &[now.into()],
+            &mut |r| f(r.int(0)?),
         )
     }
 

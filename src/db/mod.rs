@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Kind, Result};
 
-pub use audit::{AUDIT_TABLE, AuditWriter, LAST_OK, NTH_RECENT_ISSUE};
+pub use audit::{AUDIT_TABLE, AuditWriter, IssueTrace, LAST_OK, NTH_RECENT_ISSUE};
 pub use dialect::ColumnKind;
 pub use dialect::Dialect;
 pub use names::{Ident, Schema};

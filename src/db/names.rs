@@ -98,6 +98,11 @@ impl Ident {
         }
     }
 
+    /// A name resetctl itself knows to be valid (a framework's column).
+    pub fn known(name: &'static str) -> Ident {
+        Ident(name.to_string())
+    }
+
     pub fn name(&self) -> &str {
         &self.0
     }

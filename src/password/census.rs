@@ -197,6 +197,12 @@ impl Census {
         self.families.iter().map(|(_, n)| n).sum()
     }
 
+    /// The most common hash the sample held that resetctl can write, with
+    /// its parameters as found (before any floor): what `doctor` reports.
+    pub fn found(&self) -> Option<Scheme> {
+        (!self.writable.is_empty()).then(|| most_common(&self.writable))
+    }
+
     /// The scheme to write: `None` when there are no hashes at all yet.
     /// No family holding more than half the hashes, or a winner resetctl
     /// cannot write, is a configuration error (78) saying what was seen.

@@ -16,7 +16,9 @@ use crate::input::{self, Line};
 
 pub use census::{Census, SAMPLE};
 pub use fingerprint::fingerprint;
-pub use scheme::{Argon2Cost, BCRYPT_FLOOR, BcryptPrefix, Format, PBKDF2_DEFAULT, Scheme};
+pub use scheme::{
+    Argon2Cost, BCRYPT_FLOOR, BcryptPrefix, Format, PBKDF2_DEFAULT, Scheme, random_alphanumeric,
+};
 
 /// Length rules: the minimum counts characters, the maximum bytes (it bounds
 /// the work the hash does and the memory a read takes).
@@ -46,6 +48,11 @@ pub struct Hashing {
     pub bcrypt_prefix: BcryptPrefix,
     pub bcrypt_cost: u32,
     pub pbkdf2_iterations: u32,
+    /// What `auto` writes on a table without hashes yet (a framework's
+    /// own scheme); Argon2id when `None`.
+    pub empty_table: Option<Scheme>,
+    /// The one bcrypt prefix the app's verifier takes (Laravel's `2y`).
+    pub only_prefix: Option<BcryptPrefix>,
 }
 
 impl Default for Hashing {
@@ -56,6 +63,8 @@ impl Default for Hashing {
             bcrypt_prefix: BcryptPrefix::TwoB,
             bcrypt_cost: 12,
             pbkdf2_iterations: PBKDF2_DEFAULT,
+            empty_table: None,
+            only_prefix: None,
         }
     }
 }
@@ -89,25 +98,38 @@ impl Hashing {
                 cost: self.argon2,
                 django: true,
             }),
-            Format::Bcrypt => fixed(Scheme::Bcrypt {
+            Format::Bcrypt => fixed(self.insist(Scheme::Bcrypt {
                 prefix: self.bcrypt_prefix,
                 cost: self.bcrypt_cost,
-            }),
+            })),
             Format::DjangoPbkdf2 => fixed(Scheme::DjangoPbkdf2 {
                 iterations: self.pbkdf2_iterations,
             }),
             Format::Auto => {
                 let mut census = Census::default();
                 sample(&mut |value| census.add(value))?;
-                let scheme = census.choose()?.unwrap_or(Scheme::Argon2id {
-                    cost: self.argon2,
-                    django: false,
-                });
+                let scheme = census
+                    .choose()?
+                    .or(self.empty_table)
+                    .unwrap_or(Scheme::Argon2id {
+                        cost: self.argon2,
+                        django: false,
+                    });
                 Ok(Choice {
-                    scheme,
+                    scheme: self.insist(scheme),
                     census: Some(census),
                 })
             }
+        }
+    }
+}
+
+impl Hashing {
+    /// A bcrypt scheme with the prefix the app's verifier insists on.
+    fn insist(&self, scheme: Scheme) -> Scheme {
+        match (scheme, self.only_prefix) {
+            (Scheme::Bcrypt { cost, .. }, Some(prefix)) => Scheme::Bcrypt { prefix, cost },
+            (s, _) => s,
         }
     }
 }

@@ -237,7 +237,7 @@ fn bcrypt(password: &str, prefix: BcryptPrefix, cost: u32) -> Result<String> {
 /// Django's `PBKDF2PasswordHasher`: PBKDF2-HMAC-SHA256, a 22-character
 /// alphanumeric salt as Django makes them, the 32-byte key in padded base64.
 fn django_pbkdf2(password: &str, iterations: u32) -> Result<String> {
-    let salt = alphanumeric_salt::<22>()?;
+    let salt = random_alphanumeric(22)?;
     let mut key = Zeroizing::new([0u8; 32]);
     pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt.as_bytes(), iterations, &mut *key);
     Ok(format!(
@@ -246,14 +246,15 @@ fn django_pbkdf2(password: &str, iterations: u32) -> Result<String> {
     ))
 }
 
-/// N characters drawn uniformly from `[A-Za-z0-9]` with OS randomness.
-fn alphanumeric_salt<const N: usize>() -> Result<String> {
+/// `n` characters drawn uniformly from `[A-Za-z0-9]` with OS randomness:
+/// Django's salts, Laravel's `Str::random`.
+pub fn random_alphanumeric(n: usize) -> Result<String> {
     const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut salt = String::with_capacity(N);
-    while salt.len() < N {
+    let mut salt = String::with_capacity(n);
+    while salt.len() < n {
         for &b in random_bytes::<32>()?.iter() {
             // 248 = 4 × 62: bytes above it are dropped, so no character is likelier.
-            if b < 248 && salt.len() < N {
+            if b < 248 && salt.len() < n {
                 salt.push(char::from(ALPHABET[usize::from(b % 62)]));
             }
         }
@@ -344,8 +345,8 @@ mod tests {
 
     #[test]
     fn salts_differ() {
-        let a = alphanumeric_salt::<22>().unwrap();
-        let b = alphanumeric_salt::<22>().unwrap();
+        let a = random_alphanumeric(22).unwrap();
+        let b = random_alphanumeric(22).unwrap();
         assert_ne!(a, b);
     }
 }

@@ -161,11 +161,14 @@ fn judge(
     if skip {
         return Ok(Judged::Skip);
     }
+    let token = ctx
+        .store
+        .new_token(tx, &row.user, run.record.expires, &mut run.tokens)?;
     Ok(Judged::Issue(
         Issued {
             input,
             user: Some(row.user),
-            token: run.tokens.next_token()?,
+            token,
         },
         row.password_fingerprint,
     ))

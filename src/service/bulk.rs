@@ -79,7 +79,7 @@ pub fn run(
     let batch = match args.batch {
         Some(n) => n as usize,
         None if args.send => SEND_BATCH,
-        None => BATCH,
+        None => ctx.store.bulk_batch().unwrap_or(BATCH),
     };
     let run_id = Token::generate()?.expose()[..12].to_string();
     let listed = matches!(source, Source::Lines(_));

@@ -16,7 +16,7 @@ use crate::db::{Access, Db, Tx, UserRow};
 use crate::error::{Error, Kind, Result};
 use crate::mail::Mailer;
 use crate::store::NewToken;
-use crate::token::Token;
+use crate::token::TokenSource;
 
 /// `issue`: the USERs given, or a bulk run with `--all` or `--from`.
 pub fn issue(ctx: &Context, args: &IssueArgs) -> Result<()> {
@@ -119,8 +119,14 @@ fn targets(ctx: &Context, tx: &Tx<'_>, args: &IssueArgs) -> Result<Vec<Target>> 
 fn print_run(ctx: &Context, db: &mut Db, args: &IssueArgs, plan: &Plan) -> Result<()> {
     db.write(|tx| {
         let mut issued = Vec::new();
+        let mut source = TokenSource::new();
         for t in targets(ctx, tx, args)? {
-            let token = Token::generate()?;
+            let token = match &t.row {
+                Some(row) => ctx
+                    .store
+                    .new_token(tx, &row.user, plan.expires, &mut source)?,
+                None => source.next_token()?,
+            };
             match &t.row {
                 Some(row) => {
                     let mut tokens = [NewToken {
@@ -160,9 +166,15 @@ fn send_run(
     let targets = targets(ctx, &db.read(), args)?;
     let total = targets.len();
     let mut failures = Vec::new();
+    let mut source = TokenSource::new();
     for t in targets {
         let by = Instant::now() + mailer.timeout();
-        let token = Token::generate()?;
+        let token = match &t.row {
+            Some(row) => ctx
+                .store
+                .new_token(&db.read(), &row.user, plan.expires, &mut source)?,
+            None => source.next_token()?,
+        };
         let sent = t
             .row
             .as_ref()

@@ -28,8 +28,17 @@ impl Plan {
             None => ctx.cfg.ttl,
         };
         if ttl <= TimeDelta::zero() || ttl > ctx.cfg.max_ttl {
+            let framework = &ctx.cfg.store.framework;
+            let why = match framework.lifetime() {
+                Some(l) if ttl > l => format!(
+                    ": framework = \"{}\" lets a token live {} at most, so it would refuse the token before the link said",
+                    framework.name(),
+                    format_duration(l)
+                ),
+                _ => String::new(),
+            };
             return Err(Error::bad_input(format!(
-                "--ttl must be more than 0s and at most {}",
+                "--ttl must be more than 0s and at most {}{why}",
                 format_duration(ctx.cfg.max_ttl)
             )));
         }

@@ -9,10 +9,10 @@ use crate::context::Context;
 use crate::db::{Access, Db};
 use crate::error::{Error, Kind, Result};
 use crate::mail::Mailer;
-use crate::password;
-use crate::store::{Held, TokenState};
-use crate::token::Token;
-use crate::user::User;
+use crate::password::{self, Scheme};
+use crate::secret::Secret;
+use crate::store::{Held, Presented, TokenState};
+use crate::user::{Lookup, User};
 use zeroize::Zeroizing;
 
 /// Where the new password comes from.
@@ -30,10 +30,22 @@ pub struct Redeemed {
     pub notified: Option<bool>,
 }
 
-pub fn redeem(ctx: &Context, token: &Token, source: NewPassword, notify: bool) -> Result<Redeemed> {
+/// Redeems `token`; `named` is the `--user` (and `--by`) that says whose
+/// a bare token is, for stores that need to know.
+pub fn redeem(
+    ctx: &Context,
+    mut token: Presented,
+    named: Option<(&str, Option<Lookup>)>,
+    source: NewPassword,
+    notify: bool,
+) -> Result<Redeemed> {
     // A broken [email] section is found before the password changes.
     let mailer = notify.then(|| Mailer::new(&ctx.cfg.email)).transpose()?;
     let mut db = ctx.open(Access::ReadWrite)?;
+    if let Some((user, by)) = named {
+        token.user = Some(db.read().resolve(user, by)?.user);
+    }
+    let token = &token;
     // Settled first: when the application's hashes do not say which scheme
     // it verifies, nothing is asked and the token stays as it is (78).
     let scheme = ctx
@@ -54,7 +66,7 @@ pub fn redeem(ctx: &Context, token: &Token, source: NewPassword, notify: bool) -
     };
     // The slow part happens before the write lock is taken, so concurrent
     // redeemers and the application wait only for the short update.
-    let hash = scheme.hash(&new_password)?;
+    let hash = hash_peppered(&scheme, &new_password, ctx.cfg.pepper.as_ref())?;
     drop(new_password);
 
     let user = db.write(|tx| {
@@ -86,6 +98,29 @@ pub fn redeem(ctx: &Context, token: &Token, source: NewPassword, notify: bool) -
         Some(m) => Some(super::delivery::notify_changed(ctx, &mut db, m, &user)?),
     };
     Ok(Redeemed { user, notified })
+}
+
+/// The hash of the password with the app's pepper appended, as Devise
+/// hashes it. bcrypt's 72-byte limit counts the pepper too.
+fn hash_peppered(scheme: &Scheme, password: &str, pepper: Option<&Secret>) -> Result<String> {
+    let Some(pepper) = pepper else {
+        return scheme.hash(password);
+    };
+    let mut peppered = Zeroizing::new(String::with_capacity(
+        password.len() + pepper.expose().len(),
+    ));
+    peppered.push_str(password);
+    peppered.push_str(pepper.expose());
+    scheme.hash(&peppered).map_err(|mut e| {
+        if e.kind == Kind::BadInput {
+            e.message = format!(
+                "{} (counting the app's pepper of {} bytes)",
+                e.message,
+                pepper.expose().len()
+            );
+        }
+        e
+    })
 }
 
 fn used_up() -> Error {

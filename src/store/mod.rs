@@ -1,24 +1,62 @@
 //! Where a reset token lives and how it is checked, behind one seam: the
 //! [`TokenStore`] trait. Each way an application keeps its tokens is one
-//! implementation in one file; today's is `row_columns.rs` (a hash or the
-//! token itself, and an expiry, in two columns of the user's row). A store
-//! that keeps a keyed digest on the row, one with its own table, or one
-//! that keeps nothing (tokens derived from the row and a secret) each
-//! land beside it, picked by `for_config`.
+//! implementation in one file: `row_columns.rs` (the README's layout: a
+//! hash and an expiry on the user's row), `devise.rs` (the same columns
+//! with Devise's keyed digest and send time), `laravel.rs` (a table of its
+//! own, one bcrypt-hashed row per email) and `django.rs` (nothing stored:
+//! tokens derived from the row and the app's secret). `for_config` picks
+//! one from the `framework` the configuration names.
 
+pub mod devise;
+pub mod django;
+pub mod laravel;
 mod row_columns;
 mod state;
 
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditEntry;
-use crate::db::{StoreColumn, Tx, UserRow};
-use crate::error::Result;
-use crate::token::Token;
+use crate::db::{Schema, StoreColumn, Tx, UserRow};
+use crate::error::{Error, Result};
+use crate::token::{Token, TokenSource};
 use crate::user::User;
 
 pub use state::{TokenFilter, TokenState};
+
+/// The top-level `framework` key: whose code verifies the tokens and
+/// passwords resetctl writes.
+#[derive(Debug, Clone, Default)]
+pub enum Framework {
+    /// The README's layout.
+    #[default]
+    None,
+    Devise(devise::DeviseSettings),
+    Laravel(laravel::LaravelSettings),
+    Django(django::DjangoSettings),
+}
+
+impl Framework {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Framework::None => "none",
+            Framework::Devise(_) => "devise",
+            Framework::Laravel(_) => "laravel",
+            Framework::Django(_) => "django",
+        }
+    }
+
+    /// How long the framework lets a token live, where it decides: a
+    /// `--ttl` may be shorter, never longer.
+    pub fn lifetime(&self) -> Option<TimeDelta> {
+        match self {
+            Framework::None => None,
+            Framework::Devise(d) => Some(d.within),
+            Framework::Laravel(l) => Some(l.expire),
+            Framework::Django(d) => Some(d.timeout),
+        }
+    }
+}
 
 /// What the token column holds (`[schema] token_storage`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -44,10 +82,11 @@ pub enum ExpiresFormat {
 }
 
 /// What a store is built from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct StoreSettings {
     pub storage: TokenStorage,
     pub expires_format: ExpiresFormat,
+    pub framework: Framework,
 }
 
 impl Default for StoreSettings {
@@ -55,16 +94,48 @@ impl Default for StoreSettings {
         StoreSettings {
             storage: TokenStorage::Sha256,
             expires_format: ExpiresFormat::Rfc3339,
+            framework: Framework::None,
         }
     }
 }
 
-/// What a store can do beyond issuing and redeeming. A store that keeps
-/// nothing can neither revoke a token nor list them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Capabilities {
-    pub revoke: bool,
-    pub list: bool,
+/// A token as presented to `redeem` or `inspect --token`, with whom its
+/// link names, for stores whose tokens do not say it themselves.
+#[derive(Debug)]
+pub struct Presented {
+    pub token: Token,
+    /// Laravel's `email=`, Django's uid.
+    pub names: Option<String>,
+    /// The user `--user` named, for a bare token.
+    pub user: Option<User>,
+}
+
+impl Presented {
+    pub fn bare(token: Token) -> Presented {
+        Presented {
+            token,
+            names: None,
+            user: None,
+        }
+    }
+}
+
+/// How a store keeps its tokens, for `doctor`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Description {
+    pub framework: &'static str,
+    /// What is kept for a token: `sha256`, `plain`, `devise-hmac`,
+    /// `bcrypt`, or `none`.
+    pub storage: &'static str,
+    /// Where: `table.column`s, or a table of its own.
+    pub column: Option<String>,
+    pub expires_column: Option<String>,
+    pub table: Option<String>,
+    /// Whether the app's secret is set, where one is needed (never its value).
+    pub secret: Option<bool>,
+    /// The framework's own token lifetime.
+    pub lifetime: Option<String>,
+    pub time_zone: Option<String>,
 }
 
 /// What an issue shares across the tokens it stores: the audit entry each
@@ -91,7 +162,43 @@ pub struct Held {
 }
 
 pub trait TokenStore {
-    fn capabilities(&self) -> Capabilities;
+    /// Why `revoke` and `purge` mean nothing here, if they do not: a store
+    /// that keeps nothing has nothing to take back.
+    fn cannot_revoke(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Users per bulk batch, for a store whose tokens are slow to store
+    /// (each batch holds the write lock while it is stored).
+    fn bulk_batch(&self) -> Option<usize> {
+        None
+    }
+
+    /// What `doctor` shows about it.
+    fn describe(&self) -> Description;
+
+    /// What keeps it from working on this database (a missing secret, a
+    /// missing table), each one line.
+    fn problems(&self, _tx: &Tx<'_>) -> Result<Vec<Error>> {
+        Ok(Vec::new())
+    }
+
+    /// Reads a pasted token or link (the bare token, or the whole link).
+    fn parse(&self, input: &str) -> Result<Presented> {
+        Token::parse(input).map(Presented::bare)
+    }
+
+    /// The token to give `user`, valid until `expires`: fresh randomness,
+    /// unless the store derives its tokens from the row.
+    fn new_token(
+        &self,
+        _tx: &Tx<'_>,
+        _user: &User,
+        _expires: DateTime<Utc>,
+        source: &mut TokenSource,
+    ) -> Result<Token> {
+        source.next_token()
+    }
 
     /// Columns of the users table it keeps tokens in: checked by every
     /// command, shown by `doctor`.
@@ -118,7 +225,7 @@ pub trait TokenStore {
     fn state(&self, tx: &Tx<'_>, user: &User, now: DateTime<Utc>) -> Result<TokenState>;
 
     /// Who holds a presented token, and its state at `now`.
-    fn find(&self, tx: &Tx<'_>, token: &Token, now: DateTime<Utc>) -> Result<Option<Held>>;
+    fn find(&self, tx: &Tx<'_>, presented: &Presented, now: DateTime<Utc>) -> Result<Option<Held>>;
 
     /// Writes the new password hash and uses the token up, in one
     /// statement, if the user still holds exactly that token: false when
@@ -154,6 +261,11 @@ pub trait TokenStore {
 }
 
 /// The store the configuration names.
-pub fn for_config(schema: &crate::db::Schema, settings: StoreSettings) -> Box<dyn TokenStore> {
-    Box::new(row_columns::RowColumns::new(schema, settings))
+pub fn for_config(schema: &Schema, settings: &StoreSettings) -> Box<dyn TokenStore> {
+    match &settings.framework {
+        Framework::None => Box::new(row_columns::RowColumns::new(schema, settings)),
+        Framework::Devise(d) => Box::new(devise::store(schema, d)),
+        Framework::Laravel(l) => Box::new(laravel::Laravel::new(schema, l)),
+        Framework::Django(d) => Box::new(django::Django::new(schema, d)),
+    }
 }

@@ -1,25 +1,57 @@
-//! The store of the README's layout: each user row holds the SHA-256 of
-//! its token (or, with `token_storage = "plain"`, the token) and the
-//! expiry, in two columns `init` adds when they are missing.
+//! Tokens kept on the user's row, in two columns: the README's layout
+//! (the SHA-256 of the token, or with `token_storage = "plain"` the token,
+//! and the expiry), and the same shape with another digest and time, as
+//! Devise keeps them (see `devise.rs`). `init` adds the two columns when
+//! they are missing.
 
 use std::cell::OnceCell;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
+use super::devise::{self, Key};
 use super::{
-    Capabilities, ExpiresFormat, Held, IssueRecord, NewToken, StoreSettings, TokenFilter,
+    Description, ExpiresFormat, Held, IssueRecord, NewToken, Presented, StoreSettings, TokenFilter,
     TokenState, TokenStorage, TokenStore,
 };
 use crate::db::{
     AUDIT_TABLE, Arg, AuditWriter, ColumnKind, Fetched, Row, Schema, StoreColumn, Tx, user_columns,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::token::Token;
 use crate::user::User;
 
+/// What the token column holds for a token.
+pub enum Digest {
+    /// Its SHA-256, as lowercase hex: the README's layout.
+    Sha256,
+    /// The token itself.
+    Plain,
+    /// Devise's keyed digest.
+    Keyed(Key),
+}
+
+/// What the time column holds.
+pub enum TimeColumn {
+    /// The expiry, in the form the app wants.
+    Expires(ExpiresFormat),
+    /// When the token was issued (Devise's `reset_password_sent_at`, as
+    /// Active Record writes it): it lives `within` from then.
+    SentAt { within: TimeDelta },
+}
+
+/// How a presented token (or its link) is read.
+pub enum Form {
+    /// 64 hex characters, alone or in a link's `token=`.
+    Hex,
+    /// Devise's own or resetctl's, in `reset_password_token=`.
+    Devise,
+}
+
 pub struct RowColumns {
     schema: Schema,
-    settings: StoreSettings,
+    digest: Digest,
+    time: TimeColumn,
+    form: Form,
     /// Statements, built from the names and the engine's dialect at first use.
     sql: OnceCell<Sql>,
 }
@@ -38,7 +70,7 @@ struct Sql {
 }
 
 impl Sql {
-    fn new(s: &Schema, tx: &Tx<'_>) -> Sql {
+    fn new(s: &Schema, time: &TimeColumn, tx: &Tx<'_>) -> Sql {
         let d = tx.dialect();
         let (t, id, pw, tok, exp) = (
             s.table.q(),
@@ -56,13 +88,21 @@ impl Sql {
         // an app's table may be called anything, `a` included, and the
         // users table can never be called resetctl_audit.
         let a = AUDIT_TABLE;
+        // The row's expiry as Unix milliseconds, whatever the column holds.
+        let row_expiry_ms = match time {
+            TimeColumn::Expires(_) => d.expiry_ms(&format!("{t}.{exp}")),
+            TimeColumn::SentAt { within } => format!(
+                "({} + {})",
+                d.expiry_ms(&format!("{t}.{exp}")),
+                within.num_milliseconds()
+            ),
+        };
         let dead = format!(
-            "({has_token} AND coalesce((SELECT {} = {} \
+            "({has_token} AND coalesce((SELECT {} = {row_expiry_ms} \
              AND {a}.password_check <> {fingerprint} \
              FROM {a} WHERE {a}.user_id = {t}.{id} AND {a}.action = 'issue' AND {a}.outcome = 'ok' \
              ORDER BY {a}.id DESC LIMIT 1), 0))",
             d.expiry_ms(&format!("{a}.expires")),
-            d.expiry_ms(&format!("{t}.{exp}"))
         );
         let token_state = format!("({has_token}), {t}.{exp}, {dead}");
         // Listing never issues, so it skips hashing every row's password.
@@ -70,7 +110,7 @@ impl Sql {
             "SELECT {}, {token_state} FROM {t}",
             user_columns(s, d, false)
         );
-        let expiry_ms = format!("coalesce({}, 0)", d.expiry_ms(&format!("{t}.{exp}")));
+        let expiry_ms = format!("coalesce({row_expiry_ms}, 0)");
         // `?1 IS NOT NULL` keeps one parameter in every variant.
         let outstanding = |cond: &str| {
             format!("{listed} WHERE {has_token}{cond} AND ?1 IS NOT NULL ORDER BY {t}.{id}")
@@ -101,58 +141,122 @@ impl Sql {
 }
 
 impl RowColumns {
-    pub fn new(schema: &Schema, settings: StoreSettings) -> RowColumns {
+    /// The README's layout, with `[schema]`'s storage and expiry form.
+    pub fn new(schema: &Schema, settings: &StoreSettings) -> RowColumns {
+        let digest = match settings.storage {
+            TokenStorage::Sha256 => Digest::Sha256,
+            TokenStorage::Plain => Digest::Plain,
+        };
+        RowColumns::with(
+            schema,
+            digest,
+            TimeColumn::Expires(settings.expires_format),
+            Form::Hex,
+        )
+    }
+
+    pub fn with(schema: &Schema, digest: Digest, time: TimeColumn, form: Form) -> RowColumns {
         RowColumns {
             schema: schema.clone(),
-            settings,
+            digest,
+            time,
+            form,
             sql: OnceCell::new(),
         }
     }
 
     fn sql(&self, tx: &Tx<'_>) -> &Sql {
-        self.sql.get_or_init(|| Sql::new(&self.schema, tx))
+        self.sql
+            .get_or_init(|| Sql::new(&self.schema, &self.time, tx))
     }
 
     /// What the token column gets for `token`.
-    fn stored(&self, token: &Token) -> String {
-        match self.settings.storage {
-            TokenStorage::Sha256 => token.sha256_hex(),
-            TokenStorage::Plain => token.expose().to_string(),
+    fn stored(&self, token: &Token) -> Result<String> {
+        match &self.digest {
+            Digest::Sha256 => Ok(token.sha256_hex()),
+            Digest::Plain => Ok(token.expose().to_string()),
+            Digest::Keyed(key) => key.digest(token),
         }
     }
 
     /// The token state in the three columns at `at` of `row`.
-    fn state_at(row: &Row<'_>, at: usize, now: DateTime<Utc>) -> Result<TokenState> {
+    fn state_at(&self, row: &Row<'_>, at: usize, now: DateTime<Utc>) -> Result<TokenState> {
+        let time = row.cell(at + 1)?.time();
+        let expires = match self.time {
+            TimeColumn::Expires(_) => time,
+            TimeColumn::SentAt { within } => time.map(|t| t + within),
+        };
         Ok(TokenState::of(
             row.flag(at)?,
-            row.cell(at + 1)?.time(),
+            expires,
             row.flag(at + 2)?,
             now,
         ))
     }
+
+    /// What the time column gets for a token expiring at `expires`.
+    fn time_cell(&self, expires: DateTime<Utc>) -> TimeCell {
+        match self.time {
+            TimeColumn::Expires(ExpiresFormat::Rfc3339) => {
+                TimeCell::Text(crate::clock::rfc3339(expires))
+            }
+            TimeColumn::Expires(ExpiresFormat::Sqlite) => {
+                TimeCell::Text(expires.format("%Y-%m-%d %H:%M:%S").to_string())
+            }
+            TimeColumn::Expires(ExpiresFormat::Unix) => TimeCell::Int(expires.timestamp()),
+            TimeColumn::Expires(ExpiresFormat::UnixMs) => TimeCell::Int(expires.timestamp_millis()),
+            // A shorter lifetime than Devise's is an earlier issue time.
+            TimeColumn::SentAt { within } => TimeCell::Text(
+                (expires - within)
+                    .format("%Y-%m-%d %H:%M:%S%.6f")
+                    .to_string(),
+            ),
+        }
+    }
 }
 
-/// An expiry as the application wants it written: text or a number.
-enum ExpiryCell {
+/// A time as the application wants it written: text or a number.
+enum TimeCell {
     Text(String),
     Int(i64),
 }
 
-fn expiry_cell(t: DateTime<Utc>, format: ExpiresFormat) -> ExpiryCell {
-    match format {
-        ExpiresFormat::Rfc3339 => ExpiryCell::Text(crate::clock::rfc3339(t)),
-        ExpiresFormat::Sqlite => ExpiryCell::Text(t.format("%Y-%m-%d %H:%M:%S").to_string()),
-        ExpiresFormat::Unix => ExpiryCell::Int(t.timestamp()),
-        ExpiresFormat::UnixMs => ExpiryCell::Int(t.timestamp_millis()),
-    }
-}
-
 impl TokenStore for RowColumns {
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            revoke: true,
-            list: true,
+    fn describe(&self) -> Description {
+        let s = &self.schema;
+        let (framework, storage, secret) = match &self.digest {
+            Digest::Sha256 => ("none", "sha256", None),
+            Digest::Plain => ("none", "plain", None),
+            Digest::Keyed(key) => ("devise", "devise-hmac", Some(key.is_set())),
+        };
+        Description {
+            framework,
+            storage,
+            column: Some(format!("{}.{}", s.table, s.token)),
+            expires_column: Some(format!("{}.{}", s.table, s.expires)),
+            table: None,
+            secret,
+            lifetime: match self.time {
+                TimeColumn::Expires(_) => None,
+                TimeColumn::SentAt { within } => Some(crate::clock::format_duration(within)),
+            },
+            time_zone: None,
         }
+    }
+
+    fn problems(&self, _tx: &Tx<'_>) -> Result<Vec<Error>> {
+        Ok(match &self.digest {
+            Digest::Keyed(key) if !key.is_set() => vec![devise::no_secret()],
+            _ => Vec::new(),
+        })
+    }
+
+    fn parse(&self, input: &str) -> Result<Presented> {
+        match self.form {
+            Form::Hex => Token::parse(input),
+            Form::Devise => devise::parse(input),
+        }
+        .map(Presented::bare)
     }
 
     fn user_columns(&self) -> Vec<StoreColumn<'_>> {
@@ -196,19 +300,19 @@ impl TokenStore for RowColumns {
         let mut stored: Vec<(String, usize)> = tokens
             .iter()
             .enumerate()
-            .map(|(i, t)| (self.stored(t.token), i))
-            .collect();
+            .map(|(i, t)| Ok((self.stored(t.token)?, i)))
+            .collect::<Result<_>>()?;
         // Random tokens land all over the token index. Written in the order
         // of the index, each of its pages is read and changed once per
         // batch instead of being evicted and read again between users.
         stored.sort_unstable();
-        let expiry = expiry_cell(record.expires, self.settings.expires_format);
+        let time = self.time_cell(record.expires);
         let mut set = tx.prepare(&self.sql(tx).set_token)?;
         set.bind(
             2,
-            match &expiry {
-                ExpiryCell::Text(s) => Arg::Text(s),
-                ExpiryCell::Int(n) => Arg::Int(*n),
+            match &time {
+                TimeCell::Text(s) => Arg::Text(s),
+                TimeCell::Int(n) => Arg::Int(*n),
             },
         )?;
         let mut audit = AuditWriter::new(tx, &record.audit)?;
@@ -224,15 +328,15 @@ impl TokenStore for RowColumns {
 
     fn state(&self, tx: &Tx<'_>, user: &User, now: DateTime<Utc>) -> Result<TokenState> {
         let found = tx.first(&self.sql(tx).state_by_id, &[user.id.into()], |row| {
-            Self::state_at(row, 0, now)
+            self.state_at(row, 0, now)
         })?;
         Ok(found.unwrap_or(TokenState::None))
     }
 
-    fn find(&self, tx: &Tx<'_>, token: &Token, now: DateTime<Utc>) -> Result<Option<Held>> {
-        let key = self.stored(token);
+    fn find(&self, tx: &Tx<'_>, presented: &Presented, now: DateTime<Utc>) -> Result<Option<Held>> {
+        let key = self.stored(&presented.token)?;
         let found = tx.first(&self.sql(tx).by_token, &[Arg::Text(&key)], |row| {
-            Ok((Fetched::read(row)?, Self::state_at(row, 4, now)?))
+            Ok((Fetched::read(row)?, self.state_at(row, 4, now)?))
         })?;
         match found {
             None => Ok(None),
@@ -258,7 +362,7 @@ impl TokenStore for RowColumns {
     }
 
     fn take_back(&self, tx: &Tx<'_>, user_id: i64, token: &Token) -> Result<bool> {
-        let stored = self.stored(token);
+        let stored = self.stored(token)?;
         let args = [user_id.into(), Arg::Text(&stored)];
         Ok(tx.execute(&self.sql(tx).clear_token_if, &args)? > 0)
     }
@@ -286,7 +390,7 @@ impl TokenStore for RowColumns {
         let mut left_out = 0;
         tx.each(sql, &[now.timestamp_millis().into()], &mut |row| {
             match Fetched::read(row)? {
-                Fetched::Row(r) => f(&r.user, Self::state_at(row, 4, now)?)?,
+                Fetched::Row(r) => f(&r.user, self.state_at(row, 4, now)?)?,
                 Fetched::BadId(_) => left_out += 1,
             }
             Ok(())

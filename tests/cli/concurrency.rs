@@ -1,9 +1,10 @@
 //! Many redeemers of one token, and a database locked by another writer.
 
 use std::io::Write;
-use std::process::{Child, Output};
+use std::process::Child;
 use std::time::Duration;
 
+use crate::common::frameworks::race_redeem;
 use crate::common::{TestEnv, assert_one_line_error};
 
 fn spawn_redeem(env: &TestEnv, token: &str, password: &str) -> Child {
@@ -26,31 +27,9 @@ fn sixteen_concurrent_redeemers_exactly_one_wins() {
     const N: usize = 16;
     let env = TestEnv::demo();
     let token = env.issue("alice");
-    let children: Vec<Child> = (0..N)
-        .map(|i| spawn_redeem(&env, &token, &format!("password number {i}")))
-        .collect();
-    let outputs: Vec<Output> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .collect();
-    let winners: Vec<usize> = (0..N)
-        .filter(|&i| outputs[i].status.code() == Some(0))
-        .collect();
-    assert_eq!(winners.len(), 1, "exactly one redeem succeeds");
-    for (i, out) in outputs.iter().enumerate() {
-        if i != winners[0] {
-            assert_eq!(
-                out.status.code(),
-                Some(77),
-                "loser {i}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            assert_one_line_error(&out.stderr, "");
-        }
-    }
+    let winner_pw = race_redeem(&env, None, &token);
     // The stored password is the winner's, and only the winner's.
     let hash = env.password_hash(1).unwrap();
-    let winner_pw = format!("password number {}", winners[0]);
     assert!(argon2_reference::verify_encoded(&hash, winner_pw.as_bytes()).unwrap());
     assert_eq!(env.token_row(1), (None, None));
     let audit = env.audit();

@@ -8,6 +8,7 @@ mod bulk;
 mod completions;
 mod concurrency;
 mod config;
+mod devise;
 mod doctor;
 mod email;
 mod exit_codes;

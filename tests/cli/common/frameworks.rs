@@ -1,0 +1,131 @@
+//! The frameworks' own code, run on a test's database: a Rails app with
+//! Devise (tests/support/devise_app), Laravel's password broker
+//! (tests/support/laravel_app) and a stock Django site
+//! (tests/support/django_site). Each call is one process of the real
+//! framework; its answer is the exit status (0 yes, 1 refused) and one line.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Command, Output};
+
+use super::tools::{program, support};
+use super::{TestEnv, assert_one_line_error};
+
+/// What a framework said: accepted (or done), and its line.
+#[derive(Debug)]
+pub struct Answer {
+    pub ok: bool,
+    pub line: String,
+}
+
+fn run(mut c: Command, what: &str) -> Answer {
+    let out = c.output().unwrap();
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "{what} itself failed ({code}): {line}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Answer {
+        ok: code == 0,
+        line,
+    }
+}
+
+/// The Rails app, with the app's secret and Devise's settings.
+pub struct Devise {
+    pub secret_key_base: String,
+    pub env: Vec<(&'static str, String)>,
+}
+
+impl Devise {
+    pub const SECRET: &'static str = "resetctl-test-secret-key-base";
+
+    pub fn new() -> Devise {
+        Devise {
+            secret_key_base: Devise::SECRET.to_string(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, var: &'static str, value: &str) -> Devise {
+        self.env.push((var, value.to_string()));
+        self
+    }
+
+    /// `ruby app.rb COMMAND DB ARGS...` at `at` (RFC 3339), or now.
+    pub fn call(&self, db: &Path, at: Option<&str>, command: &str, args: &[&str]) -> Answer {
+        let mut c = Command::new(program("ruby"));
+        c.arg(support("devise_app/app.rb"))
+            .arg(command)
+            .arg(db)
+            .args(args)
+            .env("SECRET_KEY_BASE", &self.secret_key_base)
+            .env_remove("AT")
+            .env_remove("DATABASE_URL");
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        if let Some(at) = at {
+            c.env("AT", at);
+        }
+        run(c, "the Devise app")
+    }
+
+    /// Devise's `PUT /users/password` with the token and a new password.
+    pub fn reset(&self, db: &Path, at: &str, token: &str, password: &str) -> Answer {
+        self.call(db, Some(at), "reset", &[token, password])
+    }
+
+    pub fn sign_in(&self, db: &Path, email: &str, password: &str) -> Answer {
+        self.call(db, None, "sign-in", &[email, password])
+    }
+
+    /// The row as stored: encrypted_password, reset_password_token,
+    /// reset_password_sent_at.
+    pub fn row(&self, db: &Path, email: &str) -> serde_json::Value {
+        let a = self.call(db, None, "row", &[email]);
+        assert!(a.ok, "{}", a.line);
+        serde_json::from_str(&a.line).unwrap()
+    }
+}
+
+/// Sixteen `redeem`s of one token or link at once, each with its own new
+/// password: exactly one wins (0) and the others are refused (77). Returns
+/// the winner's password.
+pub fn race_redeem(env: &TestEnv, config: Option<&Path>, token: &str) -> String {
+    const N: usize = 16;
+    let children: Vec<Child> = (0..N)
+        .map(|i| {
+            let mut c = env.std_cmd();
+            if let Some(config) = config {
+                c.arg("--config").arg(config);
+            }
+            let mut child = c.args(["redeem", "-", "--password-stdin"]).spawn().unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            stdin
+                .write_all(format!("{token}\npassword number {i}\n").as_bytes())
+                .unwrap();
+            child
+        })
+        .collect();
+    let outputs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let winners: Vec<usize> = (0..N)
+        .filter(|&i| outputs[i].status.code() == Some(0))
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one redeem succeeds");
+    for (i, out) in outputs.iter().enumerate().filter(|(i, _)| *i != winners[0]) {
+        assert_eq!(
+            out.status.code(),
+            Some(77),
+            "loser {i}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_one_line_error(&out.stderr, "");
+    }
+    format!("password number {}", winners[0])
+}
