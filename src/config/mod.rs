@@ -285,6 +285,16 @@ impl Builder<'_> {
                     self.in_bounds("password.bcrypt.cost", cost, BCRYPT_COST)?;
             }
             if let Some(prefix) = b.prefix {
+                if let Some(only) = self.cfg.hashing.only_prefix.filter(|p| *p != prefix) {
+                    return Err(self.bad(
+                        "password.bcrypt.prefix",
+                        format!(
+                            "framework = \"{}\" verifies only ${}$ hashes (Laravel's bcrypt.verify throws on others)",
+                            self.cfg.store.framework.name(),
+                            only.as_str()
+                        ),
+                    ));
+                }
                 self.cfg.hashing.bcrypt_prefix = prefix;
             }
             if self.cfg.hashing.bcrypt_cost < BCRYPT_FLOOR {

@@ -20,6 +20,7 @@ mod hostile;
 mod init;
 mod inspect;
 mod issue;
+mod laravel;
 mod list;
 mod passwords;
 mod polish;

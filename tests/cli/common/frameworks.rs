@@ -129,3 +129,56 @@ pub fn race_redeem(env: &TestEnv, config: Option<&Path>, token: &str) -> String 
     }
     format!("password number {}", winners[0])
 }
+
+/// Laravel 8.83's password broker and user provider, booted on the file
+/// (`hashing.bcrypt.verify` on).
+pub struct Laravel {
+    pub env: Vec<(&'static str, String)>,
+}
+
+impl Laravel {
+    /// With `RESET_TABLE` set to `table`.
+    pub fn new(table: &str) -> Laravel {
+        Laravel {
+            env: vec![("RESET_TABLE", table.to_string())],
+        }
+    }
+
+    pub fn with(mut self, var: &'static str, value: &str) -> Laravel {
+        self.env.push((var, value.to_string()));
+        self
+    }
+
+    /// `php app.php COMMAND DB ARGS...` at `at` (RFC 3339), or now.
+    pub fn call(&self, db: &Path, at: Option<&str>, command: &str, args: &[&str]) -> Answer {
+        let mut c = Command::new(program("php"));
+        c.arg(support("laravel_app/app.php"))
+            .arg(command)
+            .arg(db)
+            .args(args)
+            .env_remove("AT");
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        if let Some(at) = at {
+            c.env("AT", at);
+        }
+        run(c, "the Laravel app")
+    }
+
+    /// `Password::tokenExists` at `at`.
+    pub fn token_exists(&self, db: &Path, at: &str, email: &str, token: &str) -> bool {
+        self.call(db, Some(at), "token-exists", &[email, token]).ok
+    }
+
+    /// The provider's credential check, as a login makes it.
+    pub fn check(&self, db: &Path, email: &str, password: &str) -> bool {
+        self.call(db, None, "check", &[email, password]).ok
+    }
+
+    /// The user's row and the reset rows for the email, as `row` prints
+    /// them: `user: password=... remember_token=...`, then `reset: ...`.
+    pub fn row(&self, db: &Path, email: &str) -> String {
+        self.call(db, None, "row", &[email]).line
+    }
+}

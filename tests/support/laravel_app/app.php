@@ -1,0 +1,317 @@
+<?php
+/*
+ * A Laravel application's password-reset and login code, run on a SQLite
+ * file, for resetctl's tests.
+ *
+ * usage: php tests/support/laravel_app/app.php COMMAND DB [ARGS...]
+ *
+ *   create       DB EMAIL PASSWORD
+ *       Creates `users` (as Laravel's default migration does) and the reset
+ *       table named by RESET_TABLE, each only if missing, then adds a user
+ *       whose password is Hash::make(PASSWORD).
+ *   token-exists DB EMAIL TOKEN
+ *       Password::broker()->tokenExists($user, TOKEN).
+ *   reset        DB EMAIL TOKEN NEW_PASSWORD
+ *       Password::broker()->reset(...) with Breeze's callback (new
+ *       Hash::make password, new 60-character remember_token, save); prints
+ *       the broker's status (passwords.reset, passwords.token, passwords.user).
+ *   check        DB EMAIL PASSWORD
+ *       What a login does: the user provider's retrieveByCredentials, then
+ *       validateCredentials.
+ *   issue        DB EMAIL
+ *       Password::broker()->createToken($user); prints the plain token.
+ *   row          DB EMAIL
+ *       Prints the user's password hash and remember_token, and the reset
+ *       table's rows for EMAIL in the order Laravel reads them. Laravel looks
+ *       only at the first: with password_resets (no unique key) that is the
+ *       row stored first, whatever its created_at.
+ *
+ * Settings, from the environment:
+ *   RESET_TABLE    password_reset_tokens (Laravel 10+, the default) or
+ *                  password_resets (Laravel 8 and 9)
+ *   EXPIRE         minutes a reset token lasts (default 60)
+ *   APP_TIMEZONE   app.timezone (default UTC)
+ *   BCRYPT_ROUNDS  hashing.bcrypt.rounds (default 10)
+ *   AT             RFC 3339 time; the app runs as if it were then
+ *                  (Carbon::setTestNow)
+ *
+ * Exit status: 0 yes / done, 1 no / refused, 2 anything else (bad usage,
+ * broken harness; the message goes to stderr). One line on stdout says what
+ * happened. Laravel throwing on what it read (a stored hash that is not
+ * bcrypt `$2y$`, a created_at Carbon cannot parse) counts as refused, since a
+ * real app answers it with an error page; the line names the exception.
+ *
+ * hashing.bcrypt.verify is on, as in Laravel 11+'s defaults, so a hash that
+ * Laravel's BcryptHasher would refuse is refused here rather than passed by
+ * password_verify.
+ */
+
+use Carbon\CarbonImmutable;
+use Carbon\Exceptions\InvalidFormatException;
+use Illuminate\Auth\AuthManager;
+use Illuminate\Auth\Events\PasswordReset;
+use Illuminate\Auth\Passwords\PasswordBrokerManager;
+use Illuminate\Config\Repository as Config;
+use Illuminate\Container\Container;
+use Illuminate\Contracts\Auth\PasswordBroker;
+use Illuminate\Database\Capsule\Manager as Capsule;
+use Illuminate\Database\Schema\Blueprint;
+use Illuminate\Events\Dispatcher;
+use Illuminate\Hashing\HashManager;
+use Illuminate\Support\Carbon;
+use Illuminate\Support\Facades\Facade;
+use Illuminate\Support\Facades\Hash;
+use Illuminate\Support\Facades\Password;
+use Illuminate\Support\Str;
+
+require_once '/usr/share/php/Illuminate/autoload.php';
+
+// The default App\Models\User of the Laravel skeleton.
+class User extends Illuminate\Foundation\Auth\User
+{
+    protected $fillable = ['name', 'email', 'password'];
+
+    protected $hidden = ['password', 'remember_token'];
+
+    protected $casts = ['email_verified_at' => 'datetime'];
+}
+
+function finish(int $code, string $line): void
+{
+    fwrite($code === 2 ? STDERR : STDOUT, $line . "\n");
+    exit($code);
+}
+
+function env_setting(string $name, string $default): string
+{
+    $value = getenv($name);
+    return ($value === false || $value === '') ? $default : $value;
+}
+
+function env_int(string $name, int $default): int
+{
+    $value = env_setting($name, (string) $default);
+    if (!preg_match('/^[0-9]+$/', $value)) {
+        finish(2, "$name must be a whole number, not '$value'");
+    }
+    return (int) $value;
+}
+
+function boot(string $db): void
+{
+    $table = env_setting('RESET_TABLE', 'password_reset_tokens');
+    if (!in_array($table, ['password_reset_tokens', 'password_resets'], true)) {
+        finish(2, "RESET_TABLE must be password_reset_tokens or password_resets, not '$table'");
+    }
+    $timezone = env_setting('APP_TIMEZONE', 'UTC');
+    if (!in_array($timezone, DateTimeZone::listIdentifiers(DateTimeZone::ALL_WITH_BC), true)) {
+        finish(2, "APP_TIMEZONE '$timezone' is not a time zone name");
+    }
+
+    $app = new Container();
+    Container::setInstance($app);
+    Facade::setFacadeApplication($app);
+
+    $config = new Config([
+        'app' => [
+            'timezone' => $timezone,
+            // Only the HMAC that makes new tokens uses the key, so any key will do.
+            'key' => 'base64:' . base64_encode(random_bytes(32)),
+        ],
+        'hashing' => [
+            'driver' => 'bcrypt',
+            'bcrypt' => ['rounds' => env_int('BCRYPT_ROUNDS', 10), 'verify' => true],
+        ],
+        'auth' => [
+            'defaults' => ['guard' => 'web', 'passwords' => 'users'],
+            'providers' => ['users' => ['driver' => 'eloquent', 'model' => User::class]],
+            'passwords' => [
+                'users' => [
+                    'provider' => 'users',
+                    'table' => $table,
+                    'expire' => env_int('EXPIRE', 60),
+                    'throttle' => 60,
+                ],
+            ],
+        ],
+    ]);
+    $app->instance('config', $config);
+
+    // Laravel's LoadConfiguration bootstrapper applies app.timezone this way;
+    // it is the only way the setting reaches Carbon, Eloquent and the reset
+    // table's created_at.
+    date_default_timezone_set($timezone);
+
+    $at = getenv('AT');
+    if ($at !== false && $at !== '') {
+        if (!preg_match('/^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/', $at)) {
+            finish(2, "AT must be an RFC 3339 time, not '$at'");
+        }
+        $now = Carbon::parse($at)->setTimezone($timezone);
+        Carbon::setTestNow($now);
+        CarbonImmutable::setTestNow($now->toImmutable());
+    }
+
+    $events = new Dispatcher($app);
+    $app->instance('events', $events);
+
+    $capsule = new Capsule($app);
+    $capsule->addConnection([
+        'driver' => 'sqlite',
+        'database' => $db,
+        'prefix' => '',
+        'foreign_key_constraints' => true,
+    ]);
+    $capsule->setEventDispatcher($events);
+    $capsule->setAsGlobal();
+    $capsule->bootEloquent();
+    $app->instance('db', $capsule->getDatabaseManager());
+
+    $app->singleton('hash', fn ($app) => new HashManager($app));
+    $app->singleton('auth', fn ($app) => new AuthManager($app));
+    $app->singleton('auth.password', fn ($app) => new PasswordBrokerManager($app));
+}
+
+function schema(): void
+{
+    $schema = Capsule::schema();
+    if (!$schema->hasTable('users')) {
+        $schema->create('users', function (Blueprint $table) {
+            $table->id();
+            $table->string('name');
+            $table->string('email')->unique();
+            $table->timestamp('email_verified_at')->nullable();
+            $table->string('password');
+            $table->rememberToken();
+            $table->timestamps();
+        });
+    }
+    $reset = config('auth.passwords.users.table');
+    if (!$schema->hasTable($reset)) {
+        $schema->create($reset, function (Blueprint $table) use ($reset) {
+            if ($reset === 'password_resets') {
+                $table->string('email')->index();
+            } else {
+                $table->string('email')->primary();
+            }
+            $table->string('token');
+            $table->timestamp('created_at')->nullable();
+        });
+    }
+}
+
+function user(string $email): User
+{
+    // The broker's own lookup, so a case or spacing mismatch fails as it would in the app.
+    $user = Password::broker()->getUser(['email' => $email]);
+    if ($user === null) {
+        finish(1, "passwords.user: no user with email '$email'");
+    }
+    return $user;
+}
+
+// Errors Laravel raises on data it cannot read. A real app answers them with
+// an error page, so for the user they are a refusal, not a broken harness.
+function is_app_refusal(Throwable $e): bool
+{
+    return ($e instanceof RuntimeException
+            && $e->getMessage() === 'This password does not use the Bcrypt algorithm.')
+        || $e instanceof InvalidFormatException;
+}
+
+function run(string $command, array $args): void
+{
+    $arity = ['create' => 2, 'token-exists' => 2, 'reset' => 3, 'check' => 2, 'issue' => 1, 'row' => 1];
+    if (!isset($arity[$command])) {
+        finish(2, "unknown command '$command'");
+    }
+    if (count($args) !== $arity[$command]) {
+        finish(2, "$command takes " . $arity[$command] . ' arguments after DB, got ' . count($args));
+    }
+
+    switch ($command) {
+        case 'create':
+            [$email, $password] = $args;
+            schema();
+            User::create([
+                'name' => Str::before($email, '@'),
+                'email' => $email,
+                'password' => Hash::make($password),
+            ]);
+            finish(0, "created user $email");
+
+        case 'token-exists':
+            [$email, $token] = $args;
+            $exists = Password::broker()->tokenExists(user($email), $token);
+            finish($exists ? 0 : 1, $exists ? 'token exists' : 'no valid token (wrong, expired, or not in the first row for the email)');
+
+        case 'reset':
+            [$email, $token, $password] = $args;
+            $status = Password::broker()->reset(
+                ['email' => $email, 'password' => $password, 'password_confirmation' => $password, 'token' => $token],
+                function ($user) use ($password) {
+                    $user->forceFill([
+                        'password' => Hash::make($password),
+                        'remember_token' => Str::random(60),
+                    ])->save();
+
+                    event(new PasswordReset($user));
+                }
+            );
+            finish($status === PasswordBroker::PASSWORD_RESET ? 0 : 1, $status);
+
+        case 'check':
+            [$email, $password] = $args;
+            $provider = app('auth')->createUserProvider('users');
+            $credentials = ['email' => $email, 'password' => $password];
+            $user = $provider->retrieveByCredentials($credentials);
+            if ($user === null) {
+                finish(1, "no user with email '$email'");
+            }
+            $ok = $provider->validateCredentials($user, $credentials);
+            finish($ok ? 0 : 1, $ok ? 'password accepted' : 'password refused');
+
+        case 'issue':
+            [$email] = $args;
+            finish(0, Password::broker()->createToken(user($email)));
+
+        case 'row':
+            [$email] = $args;
+            $db = Capsule::connection();
+            $user = $db->table('users')->where('email', $email)->first();
+            echo $user === null
+                ? "user: none\n"
+                : "user: password=$user->password remember_token=" . ($user->remember_token ?? 'NULL') . "\n";
+            $rows = $db->table(config('auth.passwords.users.table'))->where('email', $email)->get();
+            foreach ($rows as $i => $row) {
+                $note = $i === 0 ? ' (the one Laravel reads)' : '';
+                echo "reset: token=$row->token created_at=" . ($row->created_at ?? 'NULL') . "$note\n";
+            }
+            if ($rows->isEmpty()) {
+                echo "reset: none\n";
+            }
+            exit($user === null ? 1 : 0);
+    }
+}
+
+if ($argc < 3) {
+    finish(2, 'usage: php app.php create|token-exists|reset|check|issue|row DB [ARGS...]');
+}
+[$command, $db] = [$argv[1], $argv[2]];
+if ($command !== 'create' && !is_file($db)) {
+    // Laravel's SQLite connector refuses a missing file too, but with a long trace.
+    finish(2, "no database file '$db'");
+}
+if ($command === 'create' && !file_exists($db)) {
+    touch($db);
+}
+
+try {
+    boot($db);
+    run($command, array_slice($argv, 3));
+} catch (Throwable $e) {
+    if (is_app_refusal($e)) {
+        finish(1, get_class($e) . ': ' . $e->getMessage());
+    }
+    finish(2, get_class($e) . ': ' . $e->getMessage() . ' at ' . $e->getFile() . ':' . $e->getLine());
+}
