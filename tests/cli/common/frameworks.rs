@@ -182,3 +182,70 @@ impl Laravel {
         self.call(db, None, "row", &[email]).line
     }
 }
+
+/// A stock Django site (tests/support/django_site) on the file, with its
+/// `SECRET_KEY` and settings.
+#[derive(Clone)]
+pub struct Django {
+    pub python: std::path::PathBuf,
+    pub env: Vec<(&'static str, String)>,
+}
+
+impl Django {
+    pub const SECRET: &'static str = "django-insecure-resetctl-test-key";
+
+    /// The latest Django, or 4.2 LTS with `lts`.
+    pub fn new(lts: bool) -> Django {
+        Django {
+            python: if lts {
+                super::tools::stock_django42()
+            } else {
+                super::tools::stock_django()
+            },
+            env: vec![("SECRET_KEY", Django::SECRET.to_string())],
+        }
+    }
+
+    pub fn with(mut self, var: &'static str, value: &str) -> Django {
+        self.env.retain(|(k, _)| *k != var);
+        self.env.push((var, value.to_string()));
+        self
+    }
+
+    /// `site.py COMMAND DB ARGS...` at `at` (RFC 3339), or now.
+    pub fn call(&self, db: &Path, at: Option<&str>, command: &str, args: &[&str]) -> Answer {
+        let mut c = Command::new(&self.python);
+        c.arg(support("django_site/site.py"))
+            .arg(command)
+            .arg(db)
+            .args(args)
+            .env_remove("AT")
+            .env_remove("SECRET_KEY_FALLBACKS")
+            .env_remove("TIME_ZONE")
+            .env_remove("PASSWORD_RESET_TIMEOUT");
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        if let Some(at) = at {
+            c.env("AT", at);
+        }
+        run(c, "the Django site")
+    }
+
+    /// `PasswordResetConfirmView`: open the link, set the password.
+    pub fn confirm(&self, db: &Path, at: &str, link: &str, password: &str) -> Answer {
+        self.call(db, Some(at), "confirm", &[link, password])
+    }
+
+    /// `authenticate()` and a login (which sets `last_login`).
+    pub fn login(&self, db: &Path, username: &str, password: &str) -> bool {
+        self.call(db, None, "login", &[username, password]).ok
+    }
+
+    /// The `auth_user` row as stored.
+    pub fn row(&self, db: &Path, username: &str) -> serde_json::Value {
+        let a = self.call(db, None, "row", &[username]);
+        assert!(a.ok, "{}", a.line);
+        serde_json::from_str(&a.line).unwrap()
+    }
+}

@@ -38,6 +38,12 @@ pub fn stock_django() -> PathBuf {
     need(env_dir().join("django/bin/python"), "stock Django")
 }
 
+/// Stock Django 4.2 LTS, without argon2-cffi.
+#[track_caller]
+pub fn stock_django42() -> PathBuf {
+    need(env_dir().join("django42/bin/python"), "stock Django 4.2")
+}
+
 /// Node's module folder holding bcryptjs.
 #[track_caller]
 pub fn node_modules() -> PathBuf {
