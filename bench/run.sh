@@ -13,25 +13,14 @@
 # bcrypt for the bcrypt baseline (scripts/test-env puts it in
 # target/test-env/py; BENCH_PYTHON names another Python that has it).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 users=${1:-1000000}
 runs=${2:-5}
-work=bench/work
-mkdir -p "$work"
-for tool in hyperfine sqlite3 argon2 python3; do
-  command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool is needed" >&2; exit 2; }
-done
+bench_start sqlite3 argon2
 py=${BENCH_PYTHON:-target/test-env/py/bin/python}
 "$py" -c 'import bcrypt' 2>/dev/null ||
   { echo "bench/run.sh: $py has no bcrypt module; run scripts/test-env" >&2; exit 2; }
 
-# CI's smoke run passes the debug binary it already built; real runs use release.
-if [ -n "${RESETCTL_BENCH_BIN:-}" ]; then
-  bin=$(realpath "$RESETCTL_BENCH_BIN")
-else
-  cargo build --release --quiet
-  bin=$PWD/target/release/resetctl
-fi
 export RESETCTL_NOW=2026-11-21T10:00:00Z
 cfg=$work/bench.toml
 printf '[limits]\nissue = "off"\n' > "$cfg"
@@ -71,25 +60,10 @@ cp "$base" "$db"
 export RESETCTL_DB=$db
 mid=$((users / 2))
 email="user$mid@example.com"
-json=$work/json
-mkdir -p "$json"
-results=()
 
 # Commands of a few milliseconds vary run to run more than the slow ones:
 # they get at least 20 runs, which cost little.
 quick_runs=$(( runs > 20 ? runs : 20 ))
-
-# bench NAME RUNS BASELINE-COMMAND RESETCTL-COMMAND [PREPARE]
-bench() {
-  local name=$1 n=$2 baseline=$3 ours=$4 prepare=${5:-}
-  local args=(--runs "$n" --warmup 1 --style none --export-json "$json/$name.json" -N)
-  [ -z "$prepare" ] || args+=(--prepare "$prepare")
-  # The writes of the scenario before are flushed first, so no scenario's
-  # fsyncs queue behind another's gigabytes.
-  sync
-  hyperfine "${args[@]}" -n baseline "$baseline" -n resetctl "$ours" >/dev/null
-  results+=("$name")
-}
 
 bench startup "$quick_runs" "sqlite3 --version" "$bin --version"
 bench issue-one "$quick_runs" \
@@ -158,22 +132,12 @@ touch "$work/done"
 wait "$writer"
 read -r wait_max wait_p99 wait_n < "$work/lock_wait"
 
-python3 - "$json" "$users" "$runs" "$quick_runs" "$rss_issue" "$rss_list" "$wait_max" "$wait_p99" "$wait_n" "${results[@]}" <<'PY'
-import json, os, platform, statistics, sys
-folder, users, runs, quick_runs, rss_issue, rss_list, wait_max, wait_p99, wait_n, *names = sys.argv[1:]
-targets = {"startup": 1.5, "issue-one": 1.5, "inspect-one": 1.5, "list": 1.5, "purge": 1.2, "issue-all": 2.0, "redeem": 1.0,
-           "redeem-bcrypt": 1.0, "redeem-pbkdf2": 1.0}
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
-print(f"Machine: {cpu}, {os.cpu_count()} cores. Users: {int(users):,}. "
-      f"Runs: {runs} for purge and issue-all, {quick_runs} for the others (median).\n")
-print("| scenario | baseline median | resetctl median | ratio | target | met |")
-print("|---|---|---|---|---|---|")
-for name in names:
-    data = json.load(open(os.path.join(folder, name + ".json")))["results"]
-    base, ours = (statistics.median(r["times"]) for r in data)
-    ratio = ours / base
-    target = targets[name]
-    print(f"| {name} | {base * 1000:.1f} ms | {ours * 1000:.1f} ms | {ratio:.2f}x | <= {target}x | {'yes' if ratio <= target else 'no'} |")
+echo "$(machine) Users: $(printf "%'d" "$users"). Runs: $runs for purge and issue-all, $quick_runs for the others (median)."
+echo
+table startup=1.5 issue-one=1.5 inspect-one=1.5 list=1.5 redeem=1.0 redeem-bcrypt=1.0 redeem-pbkdf2=1.0 purge=1.2 issue-all=2.0
+python3 - "$json" "$rss_issue" "$rss_list" "$wait_max" "$wait_p99" "$wait_n" <<'PY'
+import json, os, statistics, sys
+folder, rss_issue, rss_list, wait_max, wait_p99, wait_n = sys.argv[1:]
 named, auto = (statistics.median(r["times"]) for r in json.load(open(os.path.join(folder, "auto-sample.json")))["results"])
 print(f"\nformat = auto: doctor {auto * 1000:.2f} ms against {named * 1000:.2f} ms with a named format: "
       f"sampling the newest 1,000 users costs {(auto - named) * 1000:.2f} ms (target < 1 ms).")

@@ -53,21 +53,45 @@ pub fn redeem(
         .hashing
         .choose(|add| db.read().each_password_sampled(password::SAMPLE, add))?
         .scheme;
-    // A first look, so nobody types a new password twice for a dead token.
-    let held = ctx.store.find(&db.read(), token, ctx.now)?;
-    if let Err(e) = judge(ctx, held.as_ref()) {
-        return Err(reject(ctx, &mut db, held.as_ref(), e)?);
-    }
-
     let policy = ctx.cfg.policy;
-    let new_password: Zeroizing<String> = match source {
-        NewPassword::Stdin => password::from_stdin(&mut std::io::stdin().lock(), policy)?,
-        NewPassword::Prompt => password::prompt_twice(policy)?,
-    };
-    // The slow part happens before the write lock is taken, so concurrent
+    let pepper = ctx.cfg.pepper.as_ref();
+    // The slow parts happen before the write lock is taken, so concurrent
     // redeemers and the application wait only for the short update.
-    let hash = hash_peppered(&scheme, &new_password, ctx.cfg.pepper.as_ref())?;
-    drop(new_password);
+    let hash = match source {
+        // A first look, so nobody types a new password twice for a dead
+        // token.
+        NewPassword::Prompt => {
+            let held = ctx.store.find(&db.read(), token, ctx.now)?;
+            if let Err(e) = judge(ctx, held.as_ref()) {
+                return Err(reject(ctx, &mut db, held.as_ref(), e)?);
+            }
+            hash_peppered(&scheme, &password::prompt_twice(policy)?, pepper)?
+        }
+        // The password is already there: it is hashed while the token is
+        // looked at (a bcrypt or PBKDF2 check of its own, for some stores).
+        // A bad token is still the answer before a bad password.
+        NewPassword::Stdin => {
+            let new_password = password::from_stdin(&mut std::io::stdin().lock(), policy);
+            let (held, hash) = std::thread::scope(|s| {
+                let hashing = new_password
+                    .as_ref()
+                    .ok()
+                    .map(|pw| s.spawn(|| hash_peppered(&scheme, pw, pepper)));
+                let held = ctx.store.find(&db.read(), token, ctx.now);
+                let hash = hashing.map(|h| {
+                    h.join()
+                        .map_err(|_| Error::internal("the hashing thread failed"))?
+                });
+                (held, hash)
+            });
+            let held = held?;
+            if let Err(e) = judge(ctx, held.as_ref()) {
+                return Err(reject(ctx, &mut db, held.as_ref(), e)?);
+            }
+            new_password?;
+            hash.unwrap_or_else(|| Err(Error::internal("no password to hash")))?
+        }
+    };
 
     let user = db.write(|tx| {
         // Checked again under the lock: another redeemer, a revoke or a

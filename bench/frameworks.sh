@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# resetctl under each framework against what the framework's own tools do,
+# in one run, as ratios.
+#
+#   bench/frameworks.sh [USERS] [RUNS] [BULK_USERS]
+#                         (defaults: 1000000 users, 5 runs, 400 bulk users)
+#
+# RESETCTL_BENCH_BIN=path uses that binary instead of building a release one.
+#
+# Makes, once, a Devise, a Laravel and a Django database of USERS users
+# under bench/work/ (the tables as each framework's own migrations make
+# them), then times:
+#
+#   devise-issue-one   issue one user            sqlite3 UPDATE of that row
+#   devise-issue-all   issue --all               one sqlite3 UPDATE of every row
+#   laravel-redeem     redeem a link ($2y$, 12)  php password_hash at cost 12
+#   laravel-reset      the same                  php doing Laravel's reset work:
+#                                                password_verify of the token
+#                                                row, then password_hash
+#   django-issue-one   issue one user            sqlite3 SELECT of the row
+#   django-issue-audited  the same               the SELECT, and the INSERT of an
+#                                                audit row, in one transaction
+#   django-redeem      redeem a link (PBKDF2,    python3 hashlib.pbkdf2_hmac,
+#                      1,000,000 iterations)     1,000,000 iterations
+#
+# and the Laravel bulk throughput: issue --all on BULK_USERS users (each
+# token a bcrypt hash at cost 10), on every core and on one (taskset).
+# Needs hyperfine, sqlite3, php-cli and python3.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+users=${1:-1000000}
+runs=${2:-5}
+bulk=${3:-400}
+bench_start sqlite3 php taskset
+quick=$(( runs > 20 ? runs : 20 ))
+export RESETCTL_NOW=2026-11-21T10:00:00Z
+mid=$((users / 2))
+
+# make DB SQL: the database, once, from SQL that fills $users rows.
+make() {
+  local db=$1 sql=$2
+  [ -f "$db" ] && return 0
+  echo "making $db ..." >&2
+  rm -f "$db.tmp"
+  sqlite3 "$db.tmp" "$sql"
+  mv "$db.tmp" "$db"
+}
+rows="WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $users)"
+
+# --- Devise: Devise's own migration; passwords as Devise writes them.
+devise_db=$work/devise-$users.db
+make "$devise_db" "
+  CREATE TABLE users (id integer PRIMARY KEY AUTOINCREMENT NOT NULL, email varchar DEFAULT '' NOT NULL,
+    encrypted_password varchar DEFAULT '' NOT NULL, reset_password_token varchar, reset_password_sent_at datetime,
+    remember_created_at datetime, created_at datetime(6) NOT NULL, updated_at datetime(6) NOT NULL);
+  CREATE UNIQUE INDEX index_users_on_email ON users (email);
+  CREATE UNIQUE INDEX index_users_on_reset_password_token ON users (reset_password_token);
+  $rows INSERT INTO users (id, email, encrypted_password, created_at, updated_at)
+  SELECT i, 'user' || i || '@example.com', '\$2a\$12\$rSmE91rP.Q6fBvZTvEGirucleQVCg4.CTWY3nTFjL4ZKettCy2kKa',
+    '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000' FROM n;"
+devise_cfg=$work/devise.toml
+printf 'framework = "devise"\n[devise]\nsecret_key_base = "bench-secret-key-base"\n[limits]\nissue = "off"\n' > "$devise_cfg"
+chmod 600 "$devise_cfg"
+RESETCTL_CONFIG=$devise_cfg RESETCTL_DB=$devise_db "$bin" -q init
+run_db=$work/frameworks-run.db
+cp "$devise_db" "$run_db"
+RESETCTL_CONFIG=$devise_cfg bench devise-issue-one "$quick" \
+  "sqlite3 $run_db \"UPDATE users SET reset_password_token = lower(hex(randomblob(32))), reset_password_sent_at = '2026-11-21 10:00:00.000000' WHERE email = 'user$mid@example.com'\"" \
+  "$bin --db $run_db --json issue user$mid@example.com"
+RESETCTL_CONFIG=$devise_cfg bench devise-issue-all "$runs" \
+  "sqlite3 $run_db \"UPDATE users SET reset_password_token = lower(hex(randomblob(32))), reset_password_sent_at = '2026-11-21 10:00:00.000000'\"" \
+  "$bin --db $run_db --json issue --all" \
+  "sh -c 'cp $devise_db $run_db && sync'"
+
+# --- Laravel: the 11 skeleton's migrations; passwords at Laravel 11's cost 12.
+laravel_db=$work/laravel-$users.db
+make "$laravel_db" "
+  CREATE TABLE users (id integer not null primary key autoincrement, name varchar not null, email varchar not null,
+    email_verified_at datetime, password varchar not null, remember_token varchar, created_at datetime, updated_at datetime);
+  CREATE UNIQUE INDEX users_email_unique on users (email);
+  CREATE TABLE password_reset_tokens (email varchar not null, token varchar not null, created_at datetime, primary key (email));
+  $rows INSERT INTO users (id, name, email, password)
+  SELECT i, 'user' || i, 'user' || i || '@example.com', '\$2y\$12\$k7EQ6u9.R78pCNspXbOChuaiiLY1pB6Xl7.3b2EhHnjU/4KlXsAOG' FROM n;"
+laravel_cfg=$work/laravel.toml
+printf 'framework = "laravel"\n[limits]\nissue = "off"\n' > "$laravel_cfg"
+chmod 600 "$laravel_cfg"
+RESETCTL_CONFIG=$laravel_cfg RESETCTL_DB=$laravel_db "$bin" -q init
+cp "$laravel_db" "$run_db"
+token=$(printf 'b%.0s' $(seq 64))
+# The row Laravel would hold for that token (bcrypt $2y$, cost 10), made new before each run.
+printf "INSERT OR REPLACE INTO password_reset_tokens VALUES ('user%s@example.com', '%s', '2026-11-21 09:30:00');\n" \
+  "$mid" '$2y$10$/GxkyLvti1u9RbsSSMfxpOAU8i4VX/M0kXaN93SR.Zp1n49jf87ma' > "$work/token_row.sql"
+token_row="sh -c 'sqlite3 $run_db < $work/token_row.sql'"
+link="https://example.com/reset-password/$token?email=user$mid%40example.com"
+RESETCTL_CONFIG=$laravel_cfg bench laravel-redeem "$quick" \
+  "sh -c 'printf %s correct-horse-battery | php bench/laravel_baseline.php'" \
+  "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin --db $run_db redeem $link --password-stdin'" \
+  "$token_row"
+RESETCTL_CONFIG=$laravel_cfg bench laravel-reset "$quick" \
+  "sh -c 'printf %s correct-horse-battery | php bench/laravel_baseline.php reset'" \
+  "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin --db $run_db redeem $link --password-stdin'" \
+  "$token_row"
+# Bulk: users per second, on every core and on one.
+bulk_db=$work/laravel-bulk-$bulk.db
+make "$bulk_db" "
+  CREATE TABLE users (id integer not null primary key autoincrement, name varchar not null, email varchar not null,
+    email_verified_at datetime, password varchar not null, remember_token varchar, created_at datetime, updated_at datetime);
+  CREATE UNIQUE INDEX users_email_unique on users (email);
+  CREATE TABLE password_reset_tokens (email varchar not null, token varchar not null, created_at datetime, primary key (email));
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $bulk)
+  INSERT INTO users (id, name, email, password) SELECT i, 'user' || i, 'user' || i || '@example.com', 'x' FROM n;"
+RESETCTL_CONFIG=$laravel_cfg RESETCTL_DB=$bulk_db "$bin" -q init
+throughput() {
+  cp "$bulk_db" "$run_db"
+  sync
+  local start end
+  start=$(date +%s.%N)
+  RESETCTL_CONFIG=$laravel_cfg "$@" "$bin" --db "$run_db" -q issue --all >/dev/null
+  end=$(date +%s.%N)
+  python3 -c "print(f'{$bulk / ($end - $start):.1f}')"
+}
+every_core=$(throughput)
+one_core=$(throughput taskset -c 0)
+
+# --- Django: django.contrib.auth's migration; passwords as Django 5.x writes them.
+django_db=$work/django-$users.db
+django_hash='pbkdf2_sha256$1000000$benchsaltbenchsalt0123$8yTRKQvmZfozk9LfHADuOT2Q85bMNfBS6FQpPhEGuFk='
+make "$django_db" "
+  CREATE TABLE auth_user (id integer NOT NULL PRIMARY KEY AUTOINCREMENT, password varchar(128) NOT NULL,
+    last_login datetime NULL, is_superuser bool NOT NULL, username varchar(150) NOT NULL UNIQUE,
+    last_name varchar(150) NOT NULL, email varchar(254) NOT NULL, is_staff bool NOT NULL, is_active bool NOT NULL,
+    date_joined datetime NOT NULL, first_name varchar(150) NOT NULL);
+  $rows INSERT INTO auth_user (id, password, last_login, is_superuser, username, last_name, email, is_staff, is_active, date_joined, first_name)
+  SELECT i, '$django_hash', '2026-11-01 08:00:00.123456', 0, 'user' || i, '', 'user' || i || '@example.com', 0, 1,
+    '2026-01-01 00:00:00', '' FROM n;"
+django_cfg=$work/django.toml
+printf 'framework = "django"\n[django]\nsecret_key = "bench-django-secret"\n[limits]\nissue = "off"\n' > "$django_cfg"
+chmod 600 "$django_cfg"
+RESETCTL_CONFIG=$django_cfg RESETCTL_DB=$django_db "$bin" -q init
+cp "$django_db" "$run_db"
+RESETCTL_CONFIG=$django_cfg bench django-issue-one "$quick" \
+  "sqlite3 $run_db \"SELECT id, password, last_login, email FROM auth_user WHERE username = 'user$mid'\"" \
+  "$bin --db $run_db --json issue user$mid"
+# The same with what issue must also do: keep its audit row, durably.
+RESETCTL_CONFIG=$django_cfg bench django-issue-audited "$quick" \
+  "sqlite3 $run_db \"BEGIN; SELECT id, password, last_login, email FROM auth_user WHERE username = 'user$mid'; INSERT INTO resetctl_audit (at, actor, action, outcome, user_id, subject, expires, password_check) VALUES ('2026-11-21T10:00:00Z', 'bench', 'issue', 'ok', $mid, 'user$mid', '2026-11-24T10:00:00Z', 'x'); COMMIT;\"" \
+  "$bin --db $run_db --json issue user$mid"
+django_link=$(RESETCTL_CONFIG=$django_cfg "$bin" --db "$run_db" -q issue "user$mid")
+# Each run puts the password back, so the same link works again.
+RESETCTL_CONFIG=$django_cfg bench django-redeem "$quick" \
+  "sh -c 'printf %s correct-horse-battery | python3 -c \"import hashlib, os, sys; hashlib.pbkdf2_hmac(\\\"sha256\\\", sys.stdin.buffer.read(), os.urandom(16), 1000000)\"'" \
+  "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin --db $run_db redeem $django_link --password-stdin'" \
+  "sqlite3 $run_db \"UPDATE auth_user SET password = '$django_hash' WHERE id = $mid\""
+
+echo "$(machine) Users: $(printf "%'d" "$users"). Runs: $runs for devise-issue-all, $quick for the others (median)."
+echo
+table devise-issue-one=1.5 devise-issue-all=2.0 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0
+echo
+echo "Laravel bulk issue, $bulk users (a bcrypt hash at cost 10 each): $every_core users/s on every core, $one_core users/s on one."
