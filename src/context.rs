@@ -1,15 +1,13 @@
 //! What every command needs: the settings, the token store they name, the
 //! output, the clock reading of this run, and who is acting and why.
 
-use std::path::Path;
-
 use chrono::{DateTime, Utc};
 
 use crate::audit::{Action, AuditEntry, Outcome};
 use crate::cli::Cli;
 use crate::clock;
 use crate::config::Config;
-use crate::db::{Access, Db};
+use crate::db::{Access, Db, Location};
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::store::TokenStore;
@@ -39,8 +37,8 @@ impl Context {
             None => (Config::default(), Vec::new()),
         };
         // --db and RESETCTL_DB (merged by clap, the flag first) over the file.
-        if let Some(db) = cli.db.clone().filter(|p| !p.as_os_str().is_empty()) {
-            cfg.database = Some(db);
+        if let Some(db) = cli.db.as_ref().filter(|p| !p.as_os_str().is_empty()) {
+            cfg.database = Some(Location::parse(db, None)?);
         }
         let actor = match &cli.actor {
             Some(a) => a.clone(),
@@ -72,8 +70,8 @@ impl Context {
         })
     }
 
-    pub fn db_path(&self) -> Result<&Path> {
-        self.cfg.database.as_deref().ok_or_else(|| {
+    pub fn db_location(&self) -> Result<&Location> {
+        self.cfg.database.as_ref().ok_or_else(|| {
             Error::usage("no database given").with_hint("pass --db PATH or set RESETCTL_DB")
         })
     }
@@ -82,7 +80,7 @@ impl Context {
     /// need.
     pub fn open(&self, access: Access) -> Result<Db> {
         let db = Db::open(
-            self.db_path()?,
+            self.db_location()?,
             access,
             self.cfg.busy_timeout,
             &self.cfg.schema,

@@ -97,7 +97,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
         ok: false,
         framework: cfg.store.framework.name(),
         database: Database {
-            path: cfg.database.as_ref().map(|p| p.display().to_string()),
+            path: cfg.database.as_ref().map(ToString::to_string),
             kind: None,
             version: None,
             journal_mode: None,
@@ -130,8 +130,8 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     };
 
     let db = ctx
-        .db_path()
-        .and_then(|path| Db::open_to_survey(path, cfg.busy_timeout, s));
+        .db_location()
+        .and_then(|at| Db::open_to_survey(at, cfg.busy_timeout, s));
     let mut can_sample = false;
     match db
         .as_ref()
@@ -153,7 +153,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
                 .as_ref()
                 .is_some_and(|c| c.iter().any(|c| c.key == "password" && c.found));
             report.table.columns = survey.columns.clone().unwrap_or_default();
-            problems.extend(survey.problems(db.path(), s));
+            problems.extend(survey.problems(db.location(), s));
             problems.extend(ctx.store.problems(&db.read())?);
         }
         Err(e) => {

@@ -7,8 +7,8 @@ use crate::db::Db;
 use crate::error::Result;
 
 pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
-    let path = ctx.db_path()?.to_path_buf();
-    let (mut db, created) = Db::create(&path, ctx.cfg.busy_timeout, &ctx.cfg.schema)?;
+    let at = ctx.db_location()?;
+    let (mut db, created) = Db::create(at, ctx.cfg.busy_timeout, &ctx.cfg.schema)?;
     // Everything added in one transaction, in this order, with its audit
     // entry in the same transaction when anything changed.
     let added = db.write(|tx| {
@@ -33,12 +33,11 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     if ctx.out.json {
         return ctx
             .out
-            .json(&json!({ "database": path, "changed": changes }));
+            .json(&json!({ "database": at.to_string(), "changed": changes }));
     }
     if changes.is_empty() {
         ctx.out.say(format!(
-            "Nothing to do: {} already has everything resetctl needs.",
-            path.display()
+            "Nothing to do: {at} already has everything resetctl needs."
         ))?;
     } else {
         for change in &changes {

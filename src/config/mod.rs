@@ -8,12 +8,12 @@ mod file;
 mod framework;
 
 use std::ops::RangeInclusive;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::TimeDelta;
 
-use crate::db::{Ident, Schema};
+use crate::db::{Ident, Location, Schema};
 use crate::error::{Error, Kind, Result};
 use crate::mail::EmailSettings;
 use crate::password::{Argon2Cost, BCRYPT_FLOOR, Hashing, Policy};
@@ -26,7 +26,7 @@ pub const DEFAULT_LINK: &str = "https://example.com/reset-password?token={token}
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub database: Option<PathBuf>,
+    pub database: Option<Location>,
     pub busy_timeout: Duration,
     pub schema: Schema,
     pub store: StoreSettings,
@@ -102,7 +102,10 @@ impl Config {
             cfg: Config::default(),
             warnings: Vec::new(),
         };
-        b.cfg.database = file.database.map(|p| b.dir.join(p));
+        b.cfg.database = file
+            .database
+            .map(|p| Location::parse(&p, Some(b.dir)))
+            .transpose()?;
         if let Some(t) = &file.busy_timeout {
             b.cfg.busy_timeout = bounded_duration(t, Duration::ZERO, MAX_BUSY_TIMEOUT)
                 .map_err(|why| b.bad("busy_timeout", why))?;

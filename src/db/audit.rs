@@ -37,12 +37,13 @@ const ROW_COLUMNS: &str =
 pub const LAST_OK: &str = "SELECT id, at, actor, action, outcome, user_id, subject, detail, reason, real_at, run \
      FROM resetctl_audit WHERE user_id = ?1 AND action = ?2 AND outcome = 'ok' ORDER BY id DESC LIMIT 1";
 
-/// For a known user (by id), then for an unknown name under --no-enumerate.
+/// For a known user (by id), then for an unknown name under --no-enumerate:
+/// `?1` the user or name, `?2` the time after which, `?3` the offset.
 pub const NTH_RECENT_ISSUE: [&str; 2] = [
     "SELECT at FROM resetctl_audit WHERE user_id = ?1 AND action = 'issue' \
-     AND outcome = 'ok' AND at > ?3 ORDER BY id DESC LIMIT 1 OFFSET ?4",
-    "SELECT at FROM resetctl_audit WHERE user_id IS NULL AND subject = ?2 AND action = 'issue' \
-     AND outcome = 'unknown-user' AND at > ?3 AND ?1 IS NULL ORDER BY id DESC LIMIT 1 OFFSET ?4",
+     AND outcome = 'ok' AND at > ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3",
+    "SELECT at FROM resetctl_audit WHERE user_id IS NULL AND subject = ?1 AND action = 'issue' \
+     AND outcome = 'unknown-user' AND at > ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3",
 ];
 
 fn audit_row(r: &Row<'_>) -> Result<AuditRow> {
@@ -109,7 +110,7 @@ impl<'t> AuditWriter<'t> {
         self.insert.bind(5, user_id.into())?;
         self.insert.bind(6, subject.into())?;
         self.insert.bind(10, password_check.into())?;
-        self.insert.run().map(drop)
+        self.insert.queue()
     }
 }
 
@@ -194,28 +195,28 @@ impl Tx<'_> {
         nth: u32,
     ) -> Result<Option<String>> {
         let sql = NTH_RECENT_ISSUE[usize::from(user_id.is_none())];
+        let offset = i64::from(nth.saturating_sub(1));
         let args = [
-            user_id.into(),
-            subject.into(),
+            user_id.map_or(Arg::Text(subject), Arg::Int),
             since.into(),
-            i64::from(nth.saturating_sub(1)).into(),
+            offset.into(),
         ];
         self.first(sql, &args, |r| r.text(0))
     }
 
     /// Rows matching the filter, newest first.
     pub fn audit_rows(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
-        let limit = f.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM resetctl_audit \
-             WHERE (?1 IS NULL OR user_id = ?1) \
-             AND (?2 IS NULL OR {} \
-                  OR subject LIKE ?6 ESCAPE '\\' OR subject LIKE ?7 ESCAPE '\\') \
-             AND (?3 IS NULL OR action = ?3) \
-             AND (?4 IS NULL OR at >= ?4) \
-             ORDER BY id DESC LIMIT ?5",
-            self.dialect().equals_ignoring_case("subject", 2)
-        );
+        let limit = f
+            .limit
+            .map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        // Only the filters given become conditions: an untyped NULL
+        // parameter is an error on PostgreSQL.
+        let mut conditions = Vec::new();
+        let mut args: Vec<Arg<'_>> = Vec::new();
+        if let Some(id) = f.user_id {
+            args.push(id.into());
+            conditions.push(format!("user_id = ?{}", args.len()));
+        }
         // A user shown as `name <email>` is found by either part.
         let like = f.subject.as_deref().map(|s| {
             s.replace('\\', "\\\\")
@@ -224,15 +225,34 @@ impl Tx<'_> {
         });
         let by_name = like.as_ref().map(|s| format!("{s} <%"));
         let by_email = like.as_ref().map(|s| format!("%<{s}>"));
-        let args = [
-            f.user_id.into(),
-            f.subject.as_ref().into(),
-            f.action.map(Action::as_str).into(),
-            f.since.as_ref().into(),
-            limit.into(),
-            by_name.as_ref().into(),
-            by_email.as_ref().into(),
-        ];
+        if let (Some(subject), Some(by_name), Some(by_email)) = (&f.subject, &by_name, &by_email) {
+            let n = args.len() + 1;
+            args.extend([Arg::Text(subject), Arg::Text(by_name), Arg::Text(by_email)]);
+            conditions.push(format!(
+                "({} OR subject LIKE ?{} ESCAPE '\\' OR subject LIKE ?{} ESCAPE '\\')",
+                self.dialect().equals_ignoring_case("subject", n),
+                n + 1,
+                n + 2
+            ));
+        }
+        if let Some(action) = f.action {
+            args.push(Arg::Text(action.as_str()));
+            conditions.push(format!("action = ?{}", args.len()));
+        }
+        if let Some(since) = &f.since {
+            args.push(Arg::Text(since));
+            conditions.push(format!("at >= ?{}", args.len()));
+        }
+        args.push(limit.into());
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {} ", conditions.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM resetctl_audit {filter}ORDER BY id DESC LIMIT ?{}",
+            args.len()
+        );
         let mut rows = Vec::new();
         self.each(&sql, &args, &mut |r| {
             rows.push(audit_row(r)?);

@@ -2,59 +2,131 @@
 //! `db` and the token stores build: comparing ignoring case, reading an
 //! expiry as a time, the password fingerprint, and the schema changes
 //! `init` makes. Statements are written with numbered parameters (`?1`);
-//! an engine with another syntax rewrites them as it prepares them.
+//! PostgreSQL's engine rewrites them as `$1` as it prepares them.
 
 use super::names::{Ident, Schema};
 
 /// SQL name of the function that reads any stored expiry form as Unix
-/// milliseconds (NULL when it is no time).
+/// milliseconds (NULL when it is no time), registered on SQLite.
 pub const EXPIRY_MS_FN: &str = "resetctl_expiry_ms";
 
-/// SQL name of `password::fingerprint` (user id, password cell).
+/// SQL name of `password::fingerprint` (user id, password cell),
+/// registered on SQLite.
 pub const FINGERPRINT_FN: &str = "resetctl_password_fingerprint";
 
-/// SQLite's, the one engine today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Sqlite,
+    Postgres,
+}
+
 #[derive(Debug, Clone)]
 pub struct Dialect {
-    _engine: (),
+    kind: Kind,
 }
 
 impl Dialect {
     pub fn sqlite() -> Dialect {
-        Dialect { _engine: () }
+        Dialect { kind: Kind::Sqlite }
+    }
+
+    pub fn postgres() -> Dialect {
+        Dialect {
+            kind: Kind::Postgres,
+        }
+    }
+
+    fn pg(&self) -> bool {
+        self.kind == Kind::Postgres
     }
 
     /// `column` equals parameter `n`, ignoring ASCII case, in the form the
     /// case-insensitive index `init` makes can serve.
     pub fn equals_ignoring_case(&self, column: &str, n: usize) -> String {
-        format!("{column} = ?{n} COLLATE NOCASE")
+        if self.pg() {
+            format!("lower({column}) = lower(?{n})")
+        } else {
+            format!("{column} = ?{n} COLLATE NOCASE")
+        }
     }
 
     /// An expiry cell read as Unix milliseconds, NULL when it is no time.
+    /// On PostgreSQL: a `timestamp` (UTC, as the session's zone is), a
+    /// `timestamptz`, RFC 3339 text, or whole Unix seconds, milliseconds,
+    /// microseconds or nanoseconds between 2000 and 2200, as on SQLite.
     pub fn expiry_ms(&self, expr: &str) -> String {
-        format!("{EXPIRY_MS_FN}({expr})")
+        if !self.pg() {
+            return format!("{EXPIRY_MS_FN}({expr})");
+        }
+        let t = format!("(({expr})::text)");
+        let n = format!("({t}::numeric)");
+        format!(
+            "(CASE WHEN {t} IS NULL THEN NULL \
+             WHEN {t} ~ '^-?[0-9]{{1,19}}$' THEN CASE \
+               WHEN {n} BETWEEN 946684800 AND 7258118399 THEN {n} * 1000 \
+               WHEN {n} BETWEEN 946684800000 AND 7258118399999 THEN {n} \
+               WHEN {n} BETWEEN 946684800000000 AND 7258118399999999 THEN div({n}, 1000) \
+               WHEN {n} BETWEEN 946684800000000000 AND 7258118399999999999 THEN div({n}, 1000000) \
+               END \
+             ELSE floor(extract(epoch FROM {t}::timestamptz) * 1000) END)::bigint"
+        )
     }
 
-    /// The password fingerprint of a row.
+    /// The password fingerprint of a row (`password::fingerprint`).
     pub fn fingerprint(&self, id: &str, password: &str) -> String {
-        format!("{FINGERPRINT_FN}({id}, {password})")
+        if !self.pg() {
+            return format!("{FINGERPRINT_FN}({id}, {password})");
+        }
+        format!(
+            "encode(substring(sha256(convert_to('resetctl password fingerprint', 'UTF8') || '\\x00'::bytea \
+             || convert_to(({id})::text, 'UTF8') || CASE WHEN ({password}) IS NULL THEN '\\x00'::bytea \
+             ELSE '\\x01'::bytea || convert_to(({password})::text, 'UTF8') END) FROM 1 FOR 16), 'hex')"
+        )
     }
 
     /// Whether a value is an integer (an id column that is not the rowid
-    /// may hold text, a real or NULL).
+    /// may hold text, a real or NULL on SQLite; PostgreSQL's id columns are
+    /// typed, and checked to be integers).
     pub fn is_integer(&self, expr: &str) -> String {
-        format!("typeof({expr}) = 'integer'")
+        if self.pg() {
+            format!("({expr}) IS NOT NULL")
+        } else {
+            format!("typeof({expr}) = 'integer'")
+        }
+    }
+
+    /// False, as a value `coalesce` can fall back to beside a comparison.
+    pub fn falsity(&self) -> &'static str {
+        if self.pg() { "false" } else { "0" }
+    }
+
+    /// `INSERT` that skips rows a unique index already holds.
+    pub fn insert_ignoring(&self, table: &str, columns: &str, values: &str) -> String {
+        if self.pg() {
+            format!("INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING")
+        } else {
+            format!("INSERT OR IGNORE INTO {table} ({columns}) VALUES ({values})")
+        }
     }
 
     /// The users table `init` makes in an empty database.
     pub fn create_users(&self, s: &Schema) -> String {
+        let (id, text, time) = if self.pg() {
+            (
+                "bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+                "text",
+                "timestamptz",
+            )
+        } else {
+            ("INTEGER PRIMARY KEY", "TEXT", "DATETIME")
+        };
         let username = s
             .username
             .as_ref()
-            .map(|u| format!("{} TEXT UNIQUE,\n  ", u.q()))
+            .map(|u| format!("{} {text} UNIQUE,\n  ", u.q()))
             .unwrap_or_default();
         format!(
-            "CREATE TABLE {} (\n  {} INTEGER PRIMARY KEY,\n  {username}{} TEXT UNIQUE,\n  {} TEXT,\n  {} TEXT,\n  {} DATETIME\n)",
+            "CREATE TABLE {} (\n  {} {id},\n  {username}{} {text} UNIQUE,\n  {} {text},\n  {} {text},\n  {} {time}\n)",
             s.table.q(),
             s.id.q(),
             s.email.q(),
@@ -66,9 +138,11 @@ impl Dialect {
 
     /// A column resetctl owns, added to a table; `kind` is `text` or `time`.
     pub fn add_column(&self, table: &str, column: &str, kind: ColumnKind) -> String {
-        let ty = match kind {
-            ColumnKind::Text => "TEXT",
-            ColumnKind::Time => "DATETIME",
+        let ty = match (kind, self.pg()) {
+            (ColumnKind::Text, false) => "TEXT",
+            (ColumnKind::Time, false) => "DATETIME",
+            (ColumnKind::Text, true) => "text",
+            (ColumnKind::Time, true) => "timestamptz",
         };
         format!("ALTER TABLE {table} ADD COLUMN {column} {ty}")
     }
@@ -81,31 +155,45 @@ impl Dialect {
         column: &Ident,
         ignoring_case: bool,
     ) -> String {
-        let collation = if ignoring_case { "NOCASE" } else { "BINARY" };
-        format!(
-            "CREATE INDEX {} ON {} ({} COLLATE {collation})",
-            name.q(),
-            table.q(),
-            column.q()
-        )
+        let key = match (self.pg(), ignoring_case) {
+            (true, true) => format!("lower({})", column.q()),
+            (true, false) => column.q(),
+            (false, true) => format!("{} COLLATE NOCASE", column.q()),
+            (false, false) => format!("{} COLLATE BINARY", column.q()),
+        };
+        format!("CREATE INDEX {} ON {} ({key})", name.q(), table.q())
     }
 
-    /// The collation name an index must have to serve a lookup, for
-    /// `Tx::has_index_on`.
+    /// What an index must have to serve a lookup, for `Tx::has_index_on`:
+    /// a collation on SQLite, `lower()` or not on PostgreSQL.
     pub fn index_collation(&self, ignoring_case: bool) -> &'static str {
-        if ignoring_case { "NOCASE" } else { "BINARY" }
+        match (self.pg(), ignoring_case) {
+            (true, true) => "lower",
+            (true, false) => "plain",
+            (false, true) => "NOCASE",
+            (false, false) => "BINARY",
+        }
     }
 
     /// resetctl's audit table and its indexes.
-    pub fn create_audit(&self) -> &'static str {
-        "
+    pub fn create_audit(&self) -> String {
+        let (id, int) = if self.pg() {
+            (
+                "bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+                "bigint",
+            )
+        } else {
+            ("INTEGER PRIMARY KEY", "INTEGER")
+        };
+        format!(
+            "
 CREATE TABLE resetctl_audit (
-  id INTEGER PRIMARY KEY,
+  id {id},
   at TEXT NOT NULL,             -- RFC 3339 UTC
   actor TEXT NOT NULL,
   action TEXT NOT NULL,         -- init, issue, revoke, purge, redeem, email
   outcome TEXT NOT NULL,        -- ok, unknown-user, rejected, failed
-  user_id INTEGER,
+  user_id {int},
   subject TEXT,                 -- the user as shown to people, or what was typed
   detail TEXT,
   reason TEXT,
@@ -117,6 +205,7 @@ CREATE TABLE resetctl_audit (
 CREATE INDEX resetctl_audit_user_idx ON resetctl_audit (user_id, id);
 CREATE INDEX resetctl_audit_subject_idx ON resetctl_audit (subject, id) WHERE user_id IS NULL;
 "
+        )
     }
 }
 

@@ -1,16 +1,21 @@
 //! The application's database, whatever engine holds it. Everything above
 //! this module speaks through the engine-neutral types here: `Db` and `Tx`
 //! (transactions), `Arg` (bound values), `Row` and `Cell` (values read
-//! back), `Prepared` (a statement run many times) and `Dialect` (the SQL
-//! that differs between engines). Everything that knows SQLite is in
-//! `sqlite.rs`: opening, transactions, statements, introspection and the
-//! mapping of its errors to exit codes. A second engine is a second such
-//! file and a variant of the handles here; nothing above `db` changes.
+//! back), `Prepared` (a statement run many times), `Dialect` (the SQL
+//! that differs between engines) and `Location` (a file, or a server's
+//! URL). Everything that knows SQLite is in `sqlite.rs`, everything that
+//! knows PostgreSQL in `postgres/`: opening, transactions, statements,
+//! introspection and the mapping of their errors to exit codes;
+//! `engine.rs` hands each call to the one in use. Nothing above `db`
+//! knows which it is.
 
 mod audit;
 mod dialect;
+mod engine;
+mod location;
 mod names;
 mod passwords;
+mod postgres;
 mod schema;
 mod sqlite;
 mod survey;
@@ -20,6 +25,8 @@ mod values;
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
+
+pub use location::Location;
 
 use crate::error::{Error, Kind, Result};
 
@@ -46,6 +53,7 @@ impl std::fmt::Display for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.kind {
             "sqlite" => write!(f, "SQLite (library {})", self.version)?,
+            "postgresql" => write!(f, "PostgreSQL {} (server)", self.version)?,
             other => write!(f, "{other} {}", self.version)?,
         }
         if let Some(mode) = &self.journal_mode {
@@ -63,7 +71,8 @@ pub enum Access {
 }
 
 pub struct Db {
-    conn: sqlite::Conn,
+    conn: engine::Conn,
+    location: Location,
     names: Names,
 }
 
@@ -78,7 +87,7 @@ struct Names {
 /// The database inside (or outside) a transaction.
 #[derive(Clone, Copy)]
 pub struct Tx<'a> {
-    conn: sqlite::Handle<'a>,
+    conn: engine::Handle<'a>,
     names: &'a Names,
 }
 
@@ -86,16 +95,15 @@ impl Db {
     /// Opens an existing database and checks that it has what the tool
     /// needs: the app's mapped columns, `store_columns`, and the audit table.
     pub fn open(
-        path: &Path,
+        at: &Location,
         access: Access,
         busy_timeout: Duration,
         schema: &Schema,
         store_columns: &[StoreColumn<'_>],
     ) -> Result<Db> {
-        check_file(path)?;
-        let db = Db::connect(path, access, busy_timeout, schema)?;
-        if access == Access::ReadWrite && db.conn.is_read_only() {
-            return Err(Error::io(format!("{} is read-only", path.display()))
+        let db = Db::connect(at, access, busy_timeout, schema)?;
+        if access == Access::ReadWrite && db.conn.is_read_only()? {
+            return Err(Error::io(format!("{at} is read-only"))
                 .with_hint("check the file's permissions and its directory's"));
         }
         db.check_schema(store_columns)?;
@@ -104,15 +112,28 @@ impl Db {
 
     /// Opens read-only without checking the schema, for `doctor`, which
     /// reports every gap instead of stopping at the first.
-    pub fn open_to_survey(path: &Path, busy_timeout: Duration, schema: &Schema) -> Result<Db> {
-        check_file(path)?;
-        Db::connect(path, Access::ReadOnly, busy_timeout, schema)
+    pub fn open_to_survey(at: &Location, busy_timeout: Duration, schema: &Schema) -> Result<Db> {
+        Db::connect(at, Access::ReadOnly, busy_timeout, schema)
     }
 
-    fn connect(path: &Path, access: Access, busy_timeout: Duration, schema: &Schema) -> Result<Db> {
-        let dialect = Dialect::sqlite();
+    fn connect(
+        at: &Location,
+        access: Access,
+        busy_timeout: Duration,
+        schema: &Schema,
+    ) -> Result<Db> {
+        if let Location::File(path) = at {
+            check_file(path)?;
+        }
+        let conn = engine::Conn::open(at, access, busy_timeout)?;
+        let dialect = if conn.is_postgres() {
+            Dialect::postgres()
+        } else {
+            Dialect::sqlite()
+        };
         Ok(Db {
-            conn: sqlite::Conn::open(path, access, busy_timeout)?,
+            conn,
+            location: at.clone(),
             names: Names {
                 users: UserSql::new(schema, &dialect),
                 schema: schema.clone(),
@@ -121,9 +142,9 @@ impl Db {
         })
     }
 
-    /// Where the database is, as shown in messages.
-    pub fn path(&self) -> &Path {
-        self.conn.path()
+    /// Where the database is, as shown in messages (never a password).
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
     /// The statements that find one user or one user's history, by name,

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS};
 use super::dialect::ColumnKind;
-use super::{Access, Db, Ident, Tx};
+use super::{Access, Db, Ident, Location, Tx};
 use crate::error::{Error, Kind, Result};
 
 /// What `init` changed, in the order it did it.
@@ -25,18 +25,22 @@ const DEMO_USERS: [&str; 3] = ["alice", "bob", "carol"];
 
 impl Db {
     /// Creates the file (mode 0600) if it is missing and opens it to be
-    /// set up, without checking what it holds. Returns the change made.
+    /// set up, without checking what it holds. Returns the change made. A
+    /// PostgreSQL database must exist already: resetctl makes tables in
+    /// it, never the database.
     pub fn create(
-        path: &Path,
+        at: &Location,
         busy_timeout: Duration,
         schema: &super::Schema,
     ) -> Result<(Db, Option<String>)> {
-        let created = create_file(path)?
-            .then(|| format!("Created database file {} (mode 0600)", path.display()));
-        super::check_file(path)?;
-        let db = Db::connect(path, Access::ReadWrite, busy_timeout, schema)?;
-        if db.conn.is_read_only() {
-            return Err(Error::io(format!("{} is read-only", path.display())));
+        let created = match at {
+            Location::File(path) => create_file(path)?
+                .then(|| format!("Created database file {} (mode 0600)", path.display())),
+            Location::Postgres(_) => None,
+        };
+        let db = Db::connect(at, Access::ReadWrite, busy_timeout, schema)?;
+        if db.conn.is_read_only()? {
+            return Err(Error::io(format!("{at} is read-only")));
         }
         Ok((db, created))
     }
@@ -163,7 +167,7 @@ impl Tx<'_> {
     pub fn prepare_audit_table(&self) -> Result<Vec<String>> {
         match self.columns_of(AUDIT_TABLE)? {
             None => {
-                self.batch(self.dialect().create_audit())?;
+                self.batch(&self.dialect().create_audit())?;
                 Ok(vec![format!("Created table {AUDIT_TABLE}")])
             }
             Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {
@@ -207,11 +211,10 @@ impl Tx<'_> {
             }
             let n = match &s.username {
                 Some(u) => self.execute(
-                    &format!(
-                        "INSERT OR IGNORE INTO {} ({}, {}) VALUES (?1, ?2)",
-                        s.table.q(),
-                        u.q(),
-                        s.email.q()
+                    &self.dialect().insert_ignoring(
+                        &s.table.q(),
+                        &format!("{}, {}", u.q(), s.email.q()),
+                        "?1, ?2",
                     ),
                     &[name.into(), (&email).into()],
                 ),

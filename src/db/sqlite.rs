@@ -17,7 +17,7 @@ use super::{Arg, Cell, Ident, Row, Schema};
 use crate::error::{Error, Kind, Result};
 use crate::password::fingerprint;
 
-pub(super) struct Conn {
+pub struct Conn {
     conn: Connection,
     path: PathBuf,
     busy_timeout: Duration,
@@ -25,15 +25,15 @@ pub(super) struct Conn {
 
 /// A connection, in a transaction or not: what a `Tx` holds.
 #[derive(Clone, Copy)]
-pub(super) struct Handle<'a> {
+pub struct Handle<'a> {
     conn: &'a Connection,
     path: &'a Path,
     busy_timeout: Duration,
 }
 
-pub(super) struct RowRef<'r>(&'r rusqlite::Row<'r>);
+pub struct RowRef<'r>(&'r rusqlite::Row<'r>);
 
-pub(super) struct Stmt<'t> {
+pub struct Stmt<'t> {
     stmt: CachedStatement<'t>,
     on: Handle<'t>,
 }
@@ -82,10 +82,6 @@ impl Conn {
             )
             .map_err(err)?;
         Ok(c)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -149,7 +145,7 @@ impl<'a> Handle<'a> {
         bind_all(&mut stmt, args).map_err(|e| self.err(e))?;
         let mut rows = stmt.raw_query();
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            f(&Row(RowRef(r)))?;
+            f(&Row(super::engine::RowRef::Sqlite(RowRef(r))))?;
         }
         Ok(())
     }

@@ -1,10 +1,8 @@
 //! What the database holds of what resetctl needs. Every command reads
 //! this before it acts and stops at the first gap; `doctor` shows all of it.
 
-use std::path::Path;
-
 use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS};
-use super::{Db, Engine, Ident, Schema};
+use super::{Db, Engine, Ident, Location, Schema};
 use crate::error::{Error, Result};
 
 /// One mapped column and whether the table has it.
@@ -86,7 +84,7 @@ impl Db {
     pub(super) fn check_schema(&self, store_columns: &[StoreColumn<'_>]) -> Result<()> {
         let survey = self.survey(store_columns)?;
         match survey
-            .problems(self.path(), self.read().schema())
+            .problems(self.location(), self.read().schema())
             .into_iter()
             .next()
         {
@@ -98,14 +96,12 @@ impl Db {
 
 impl Survey {
     /// Every gap that stops a command, first the one commands report.
-    pub fn problems(&self, path: &Path, s: &Schema) -> Vec<Error> {
-        let hint = || format!("run: resetctl --db {} init", path.display());
+    pub fn problems(&self, at: &Location, s: &Schema) -> Vec<Error> {
+        let hint = || format!("run: resetctl --db {at} init");
         let mut problems = Vec::new();
         match &self.columns {
-            None => problems.push(
-                Error::config(format!("{} has no table {}", path.display(), s.table))
-                    .with_hint(hint()),
-            ),
+            None => problems
+                .push(Error::config(format!("{at} has no table {}", s.table)).with_hint(hint())),
             Some(columns) => {
                 for c in columns.iter().filter(|c| !c.found) {
                     problems.push(
@@ -130,10 +126,8 @@ impl Survey {
                 ))
                 .with_hint(hint()),
             ),
-            AuditTable::Missing => problems.push(
-                Error::config(format!("{} has no table {AUDIT_TABLE}", path.display()))
-                    .with_hint(hint()),
-            ),
+            AuditTable::Missing => problems
+                .push(Error::config(format!("{at} has no table {AUDIT_TABLE}")).with_hint(hint())),
         }
         problems
     }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::sqlite;
+use super::engine;
 use crate::clock;
 use crate::error::{Error, Result};
 
@@ -75,11 +75,11 @@ impl Cell<'_> {
 }
 
 /// One row of a result.
-pub struct Row<'r>(pub(super) sqlite::RowRef<'r>);
+pub struct Row<'r>(pub(super) engine::RowRef<'r>);
 
 /// A statement prepared once and run many times, with the values that do
 /// not change bound once.
-pub struct Prepared<'t>(pub(super) sqlite::Stmt<'t>);
+pub struct Prepared<'t>(pub(super) engine::Stmt<'t>);
 
 impl Row<'_> {
     pub fn cell(&self, i: usize) -> Result<Cell<'_>> {
@@ -124,5 +124,13 @@ impl Prepared<'_> {
     /// Runs with the values bound; returns how many rows it changed.
     pub fn run(&mut self) -> Result<u64> {
         self.0.run()
+    }
+
+    /// Runs with the values bound, now or, on an engine that can send
+    /// many statements at once, together with the next ones (before any
+    /// other statement, and before the commit). For the writes of a bulk
+    /// batch, whose counts nobody reads.
+    pub fn queue(&mut self) -> Result<()> {
+        self.0.queue()
     }
 }

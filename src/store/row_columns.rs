@@ -101,8 +101,9 @@ impl Sql {
             "({has_token} AND coalesce((SELECT {} = {row_expiry_ms} \
              AND {a}.password_check <> {fingerprint} \
              FROM {a} WHERE {a}.user_id = {t}.{id} AND {a}.action = 'issue' AND {a}.outcome = 'ok' \
-             ORDER BY {a}.id DESC LIMIT 1), 0))",
+             ORDER BY {a}.id DESC LIMIT 1), {}))",
             d.expiry_ms(&format!("{a}.expires")),
+            d.falsity(),
         );
         let token_state = format!("({has_token}), {t}.{exp}, {dead}");
         // Listing never issues, so it skips hashing every row's password.
@@ -111,10 +112,8 @@ impl Sql {
             user_columns(s, d, false)
         );
         let expiry_ms = format!("coalesce({row_expiry_ms}, 0)");
-        // `?1 IS NOT NULL` keeps one parameter in every variant.
-        let outstanding = |cond: &str| {
-            format!("{listed} WHERE {has_token}{cond} AND ?1 IS NOT NULL ORDER BY {t}.{id}")
-        };
+        let outstanding =
+            |cond: &str| format!("{listed} WHERE {has_token}{cond} ORDER BY {t}.{id}");
         let clear = format!("UPDATE {t} SET {tok} = NULL, {exp} = NULL WHERE {has_token}");
         Sql {
             state_by_id: format!("SELECT {token_state} FROM {t} WHERE {t}.{id} = ?1"),
@@ -320,7 +319,7 @@ impl TokenStore for RowColumns {
             let t = &tokens[*i];
             set.bind(1, Arg::Text(value))?;
             set.bind(3, Arg::Int(t.user.id))?;
-            set.run()?;
+            set.queue()?;
             audit.write(t.user.id, &t.user.label(), Some(t.password_check))?;
         }
         Ok(())
@@ -387,8 +386,15 @@ impl TokenStore for RowColumns {
         f: &mut dyn FnMut(&User, TokenState) -> Result<()>,
     ) -> Result<u64> {
         let sql = &self.sql(tx).outstanding[filter as usize];
+        // Listing all compares with no time.
+        let now_ms = [now.timestamp_millis().into()];
+        let args: &[Arg<'_>] = if filter == TokenFilter::All {
+            &[]
+        } else {
+            &now_ms
+        };
         let mut left_out = 0;
-        tx.each(sql, &[now.timestamp_millis().into()], &mut |row| {
+        tx.each(sql, args, &mut |row| {
             match Fetched::read(row)? {
                 Fetched::Row(r) => f(&r.user, self.state_at(row, 4, now)?)?,
                 Fetched::BadId(_) => left_out += 1,

@@ -1,6 +1,7 @@
 //! `audit`: the trail of who did what, filtered, newest first, no secrets.
 
 use crate::common::{TestEnv, json, sha256_hex};
+use crate::on_both_engines;
 
 fn trail(env: &TestEnv, args: &[&str]) -> Vec<serde_json::Value> {
     let out = env
@@ -18,114 +19,117 @@ fn trail(env: &TestEnv, args: &[&str]) -> Vec<serde_json::Value> {
     json(&out.stdout).as_array().unwrap().clone()
 }
 
-#[test]
-fn records_who_what_when_and_why_newest_first() {
-    let env = TestEnv::demo();
-    let token = env.issue("alice");
-    env.cmd()
-        .args(["redeem", &token, "--password-stdin"])
-        .env("SUDO_USER", "root-via-sudo")
-        .env("RESETCTL_NOW", "2026-11-21T10:10:00Z")
-        .write_stdin("new password 1\n")
-        .assert()
-        .success();
-    env.cmd()
-        .args([
-            "--actor", "ops-bot", "--reason", "INC-9", "revoke", "--all", "--yes",
-        ])
-        .assert()
-        .success();
-    let rows = trail(&env, &[]);
-    let summary: Vec<(&str, &str, &str)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r["action"].as_str().unwrap(),
-                r["actor"].as_str().unwrap(),
-                r["at"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        summary,
-        [
-            ("redeem", "root-via-sudo", "2026-11-21T10:10:00Z"),
-            ("issue", "tester", "2026-11-21T10:00:00Z"),
-            ("init", "tester", "2026-11-21T10:00:00Z"),
-        ],
-        "revoke --all with nothing to revoke is not a change"
-    );
-    let text = serde_json::to_string(&rows).unwrap();
-    assert!(!text.contains(&token) && !text.contains(&sha256_hex(&token)));
-    assert!(!text.contains("new password 1"));
-    assert!(!env.all_text().contains("new password 1"));
+on_both_engines! {
+    fn records_who_what_when_and_why_newest_first(backend) {
+        let env = TestEnv::demo_on(backend);
+        let token = env.issue("alice");
+        env.cmd()
+            .args(["redeem", &token, "--password-stdin"])
+            .env("SUDO_USER", "root-via-sudo")
+            .env("RESETCTL_NOW", "2026-11-21T10:10:00Z")
+            .write_stdin("new password 1\n")
+            .assert()
+            .success();
+        env.cmd()
+            .args([
+                "--actor", "ops-bot", "--reason", "INC-9", "revoke", "--all", "--yes",
+            ])
+            .assert()
+            .success();
+        let rows = trail(&env, &[]);
+        let summary: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r["action"].as_str().unwrap(),
+                    r["actor"].as_str().unwrap(),
+                    r["at"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("redeem", "root-via-sudo", "2026-11-21T10:10:00Z"),
+                ("issue", "tester", "2026-11-21T10:00:00Z"),
+                ("init", "tester", "2026-11-21T10:00:00Z"),
+            ],
+            "revoke --all with nothing to revoke is not a change"
+        );
+        let text = serde_json::to_string(&rows).unwrap();
+        assert!(!text.contains(&token) && !text.contains(&sha256_hex(&token)));
+        assert!(!text.contains("new password 1"));
+        assert!(!env.all_text().contains("new password 1"));
+    }
 }
 
-#[test]
-fn filters_by_user_action_since_and_limit() {
-    let env = TestEnv::demo();
-    env.issue("alice");
-    env.issue("bob");
-    env.cmd()
-        .args(["revoke", "bob"])
-        .env("RESETCTL_NOW", "2026-11-21T12:00:00Z")
-        .assert()
-        .success();
-    let bob = trail(&env, &["--user", "bob@example.com"]);
-    assert_eq!(bob.len(), 2);
-    assert!(bob.iter().all(|r| r["user_id"] == 2));
-    let issues = trail(&env, &["--action", "issue"]);
-    assert_eq!(issues.len(), 2);
-    let recent = trail(&env, &["--since", "2026-11-21T11:00:00Z"]);
-    assert_eq!(recent.len(), 1);
-    assert_eq!(recent[0]["action"], "revoke");
-    let out = env
-        .cmd()
-        .args(["--json", "audit", "--since", "90m"])
-        .env("RESETCTL_NOW", "2026-11-21T12:30:00Z")
-        .output()
-        .unwrap();
-    let recent = json(&out.stdout);
-    assert_eq!(
-        recent.as_array().unwrap().len(),
-        1,
-        "90m before 12:30 leaves only the 12:00 revoke"
-    );
-    assert_eq!(trail(&env, &["--limit", "1"]).len(), 1);
-    assert_eq!(trail(&env, &["--limit", "0"]).len(), 4);
-    env.cmd()
-        .args(["audit", "--action", "explode"])
-        .assert()
-        .code(2);
-    env.cmd()
-        .args(["audit", "--since", "yesterday-ish"])
-        .assert()
-        .code(65);
+on_both_engines! {
+    fn filters_by_user_action_since_and_limit(backend) {
+        let env = TestEnv::demo_on(backend);
+        env.issue("alice");
+        env.issue("bob");
+        env.cmd()
+            .args(["revoke", "bob"])
+            .env("RESETCTL_NOW", "2026-11-21T12:00:00Z")
+            .assert()
+            .success();
+        let bob = trail(&env, &["--user", "bob@example.com"]);
+        assert_eq!(bob.len(), 2);
+        assert!(bob.iter().all(|r| r["user_id"] == 2));
+        let issues = trail(&env, &["--action", "issue"]);
+        assert_eq!(issues.len(), 2);
+        let recent = trail(&env, &["--since", "2026-11-21T11:00:00Z"]);
+        assert_eq!(recent.len(), 1);
+        assert_eq!(recent[0]["action"], "revoke");
+        let out = env
+            .cmd()
+            .args(["--json", "audit", "--since", "90m"])
+            .env("RESETCTL_NOW", "2026-11-21T12:30:00Z")
+            .output()
+            .unwrap();
+        let recent = json(&out.stdout);
+        assert_eq!(
+            recent.as_array().unwrap().len(),
+            1,
+            "90m before 12:30 leaves only the 12:00 revoke"
+        );
+        assert_eq!(trail(&env, &["--limit", "1"]).len(), 1);
+        assert_eq!(trail(&env, &["--limit", "0"]).len(), 4);
+        env.cmd()
+            .args(["audit", "--action", "explode"])
+            .assert()
+            .code(2);
+        env.cmd()
+            .args(["audit", "--since", "yesterday-ish"])
+            .assert()
+            .code(65);
+    }
 }
 
-#[test]
-fn human_table() {
-    let env = TestEnv::demo();
-    env.cmd()
-        .args(["--reason", "T-7", "issue", "carol"])
-        .assert()
-        .success();
-    let out = env.cmd().args(["audit", "--limit", "1"]).output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 2, "{text}");
-    assert!(lines[0].split_whitespace().eq([
-        "AT", "ACTOR", "ACTION", "OUTCOME", "USER", "DETAIL", "REASON"
-    ]));
-    for cell in [
-        "2026-11-21T10:00:00Z",
-        "tester",
-        "issue",
-        "ok",
-        "carol <carol@example.com>",
-        "T-7",
-    ] {
-        assert!(lines[1].contains(cell), "{cell} in {text}");
+on_both_engines! {
+    fn human_table(backend) {
+        let env = TestEnv::demo_on(backend);
+        env.cmd()
+            .args(["--reason", "T-7", "issue", "carol"])
+            .assert()
+            .success();
+        let out = env.cmd().args(["audit", "--limit", "1"]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines[0].split_whitespace().eq([
+            "AT", "ACTOR", "ACTION", "OUTCOME", "USER", "DETAIL", "REASON"
+        ]));
+        for cell in [
+            "2026-11-21T10:00:00Z",
+            "tester",
+            "issue",
+            "ok",
+            "carol <carol@example.com>",
+            "T-7",
+        ] {
+            assert!(lines[1].contains(cell), "{cell} in {text}");
+        }
     }
 }
 
@@ -149,11 +153,12 @@ fn a_deleted_users_trail_is_found_by_name_email_or_id() {
     }
 }
 
-#[test]
-fn since_wants_a_unit() {
-    let env = TestEnv::demo();
-    let out = env.cmd().args(["audit", "--since", "24"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(65));
-    crate::common::assert_one_line_error(&out.stderr, "--since '24': not a time or a duration");
-    assert_eq!(trail(&env, &["--since", "2026-11-21 09:00:00"]).len(), 1);
+on_both_engines! {
+    fn since_wants_a_unit(backend) {
+        let env = TestEnv::demo_on(backend);
+        let out = env.cmd().args(["audit", "--since", "24"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(65));
+        crate::common::assert_one_line_error(&out.stderr, "--since '24': not a time or a duration");
+        assert_eq!(trail(&env, &["--since", "2026-11-21 09:00:00"]).len(), 1);
+    }
 }

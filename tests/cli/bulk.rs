@@ -1,6 +1,7 @@
 //! Bulk issue: --all and --from, streaming in batches, resuming, dry runs,
 //! a kill -9 in the middle, and sending with one reused connection.
 
+use crate::on_both_engines;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -8,7 +9,7 @@ use crate::common::smtp::SmtpServer;
 use crate::common::{TestEnv, assert_one_line_error, json, sha256_hex};
 
 fn count(env: &TestEnv, sql: &str) -> i64 {
-    env.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    env.value(sql).unwrap().parse().unwrap()
 }
 
 #[test]
@@ -66,131 +67,133 @@ fn all_on_ten_thousand_users_streams_json_lines() {
     );
 }
 
-#[test]
-fn from_a_file_or_stdin_skips_comments_reports_unknown_users_and_keeps_the_rest() {
-    let env = TestEnv::with_users(20);
-    let list = env.path("users.txt");
-    std::fs::write(
-        &list,
-        "# breach 2026-11\nu1\n\n  U2@EXAMPLE.COM  \nnobody@example.com\n3\nu1\n",
-    )
-    .unwrap();
-    let out = env
-        .cmd()
-        .args(["--json", "issue", "--from"])
-        .arg(&list)
-        .output()
+on_both_engines! {
+    fn from_a_file_or_stdin_skips_comments_reports_unknown_users_and_keeps_the_rest(backend) {
+        let env = TestEnv::with_users_on(20, backend);
+        let list = env.path("users.txt");
+        std::fs::write(
+            &list,
+            "# breach 2026-11\nu1\n\n  U2@EXAMPLE.COM  \nnobody@example.com\n3\nu1\n",
+        )
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(67),
-        "an unknown user fails the run, not the others"
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("resetctl: warning: line 5: no user with email 'nobody@example.com'"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("Issued 3, skipped 1, failed 1."),
-        "u1 listed twice keeps its first token: {stderr}"
-    );
-    assert!(
-        stderr
-            .trim_end()
-            .ends_with("resetctl: error: 1 of 5 users failed; the others were kept"),
-        "{stderr}"
-    );
-    let ids: Vec<i64> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| json(l.as_bytes())["user"]["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(ids, [1, 2, 3]);
-    assert_eq!(
-        count(
-            &env,
-            "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
-        ),
-        3
-    );
+        let out = env
+            .cmd()
+            .args(["--json", "issue", "--from"])
+            .arg(&list)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(67),
+            "an unknown user fails the run, not the others"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("resetctl: warning: line 5: no user with email 'nobody@example.com'"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("Issued 3, skipped 1, failed 1."),
+            "u1 listed twice keeps its first token: {stderr}"
+        );
+        assert!(
+            stderr
+                .trim_end()
+                .ends_with("resetctl: error: 1 of 5 users failed; the others were kept"),
+            "{stderr}"
+        );
+        let ids: Vec<i64> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| json(l.as_bytes())["user"]["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [1, 2, 3]);
+        assert_eq!(
+            count(
+                &env,
+                "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
+            ),
+            3
+        );
 
-    let mut child = env
-        .std_cmd()
-        .args(["-q", "issue", "--from", "-"])
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"u10\nu11@example.com\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap().lines().count(),
-        2,
-        "-q: the links only"
-    );
-    assert!(out.stderr.is_empty());
-    let out = env
-        .cmd()
-        .args(["issue", "--from", "missing.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(66));
-    assert_one_line_error(&out.stderr, "the user list 'missing.txt' does not exist");
+        let mut child = env
+            .std_cmd()
+            .args(["-q", "issue", "--from", "-"])
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"u10\nu11@example.com\n")
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap().lines().count(),
+            2,
+            "-q: the links only"
+        );
+        assert!(out.stderr.is_empty());
+        let out = env
+            .cmd()
+            .args(["issue", "--from", "missing.txt"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(66));
+        assert_one_line_error(&out.stderr, "the user list 'missing.txt' does not exist");
+    }
 }
 
-#[test]
-fn dry_run_only_counts_and_skip_active_resumes() {
-    let env = TestEnv::with_users(1_200);
-    env.cmd()
-        .args(["issue", "--from", "-"])
-        .write_stdin("u1\nu2\nu3\n")
-        .assert()
-        .success();
-    let before = env.bytes();
-    let out = env
-        .cmd()
-        .args(["issue", "--all", "--skip-active", "--dry-run"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        "Dry run: would issue 1197, skip 3; 0 failed.\n"
-    );
-    assert_eq!(env.bytes(), before, "a dry run writes nothing");
-    let v = json(
-        &env.cmd()
-            .args(["--json", "issue", "--all", "--dry-run"])
+on_both_engines! {
+    fn dry_run_only_counts_and_skip_active_resumes(backend) {
+        let env = TestEnv::with_users_on(1_200, backend);
+        env.cmd()
+            .args(["issue", "--from", "-"])
+            .write_stdin("u1\nu2\nu3\n")
+            .assert()
+            .success();
+        let before = env.bytes();
+        let out = env
+            .cmd()
+            .args(["issue", "--all", "--skip-active", "--dry-run"])
             .output()
-            .unwrap()
-            .stdout,
-    );
-    assert_eq!(
-        v,
-        serde_json::json!({"dry_run": true, "issued": 1200, "skipped": 0, "failed": 0})
-    );
-    let first_tokens: Vec<String> = (1..=3).map(|id| env.token_row(id).0.unwrap()).collect();
-    let out = env
-        .cmd()
-        .args(["issue", "--all", "--skip-active"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Issued 1197, skipped 3, failed 0."));
-    let kept: Vec<String> = (1..=3).map(|id| env.token_row(id).0.unwrap()).collect();
-    assert_eq!(kept, first_tokens, "live tokens were left alone");
-    assert_eq!(
-        count(
-            &env,
-            "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
-        ),
-        1_200
-    );
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            "Dry run: would issue 1197, skip 3; 0 failed.\n"
+        );
+        assert_eq!(env.bytes(), before, "a dry run writes nothing");
+        let v = json(
+            &env.cmd()
+                .args(["--json", "issue", "--all", "--dry-run"])
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        assert_eq!(
+            v,
+            serde_json::json!({"dry_run": true, "issued": 1200, "skipped": 0, "failed": 0})
+        );
+        let first_tokens: Vec<String> = (1..=3).map(|id| env.token_row(id).0.unwrap()).collect();
+        let out = env
+            .cmd()
+            .args(["issue", "--all", "--skip-active"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("Issued 1197, skipped 3, failed 0."));
+        let kept: Vec<String> = (1..=3).map(|id| env.token_row(id).0.unwrap()).collect();
+        assert_eq!(kept, first_tokens, "live tokens were left alone");
+        assert_eq!(
+            count(
+                &env,
+                "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
+            ),
+            1_200
+        );
+    }
 }
 
 #[test]
@@ -277,215 +280,219 @@ fn a_kill_9_mid_run_leaves_whole_pairs_and_a_resume_finishes() {
     );
 }
 
-#[test]
-fn send_reuses_one_connection_paces_and_lists_failures() {
-    let env = TestEnv::with_users(12);
-    let server = SmtpServer::start(env.dir.path(), &["--reject", "u7@example.com"]);
-    let cfg = env.config(&format!(
-        "[email]\nfrom = \"Support <support@example.com>\"\ntransport = \"smtp://127.0.0.1:{}\"\n",
-        server.port
-    ));
-    let started = Instant::now();
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["--json", "issue", "--all", "--send", "--rate", "40/s"])
-        .output()
-        .unwrap();
-    let took = started.elapsed();
-    assert_eq!(
-        out.status.code(),
-        Some(69),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("resetctl: warning: could not send the reset link to u***@example.com: permanent failure"), "{stderr}");
-    assert!(
-        stderr.contains("Issued 11, skipped 0, failed 1."),
-        "{stderr}"
-    );
-    assert_eq!(server.messages().len(), 11);
-    let connections = std::fs::read_to_string(env.dir.path().join("connections")).unwrap();
-    // One connection carries every message; lettre drops a connection after
-    // a refused recipient, so the refusal costs exactly one reconnect.
-    assert_eq!(
-        connections, "2",
-        "one SMTP connection, replaced once after the refusal"
-    );
-    assert!(
-        took >= Duration::from_millis(11 * 1000 / 40),
-        "paced at 40/s: {took:?}"
-    );
-    assert_eq!(
-        env.token_row(7),
-        (None, None),
-        "no token was stored for the failed user"
-    );
-    assert!(env.token_row(8).0.is_some(), "the others were kept");
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| json(l.as_bytes()))
-        .collect();
-    assert_eq!(lines.len(), 12);
-    assert_eq!(lines[6]["sent"], false);
-    assert!(
-        lines.iter().all(|v| v.get("token").is_none()),
-        "no token without --print"
-    );
-    // Resuming sends to the failed user only (the others hold delivered tokens).
-    let second = SmtpServer::start(&env.path("second"), &[]);
-    let ok = env.config(&format!(
-        "[email]\nfrom = \"Support <support@example.com>\"\ntransport = \"smtp://127.0.0.1:{}\"\n",
-        second.port
-    ));
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&ok)
-        .args(["issue", "--all", "--send", "--skip-active"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Issued 1, skipped 11, failed 0."));
-    assert_eq!(
-        second.messages()[0].header("To"),
-        Some("u7 <u7@example.com>")
-    );
-}
-
-#[test]
-fn bulk_flags_are_checked() {
-    let env = TestEnv::with_users(3);
-    for (args, code) in [
-        (&["issue", "--all", "u1"][..], 2),
-        (&["issue", "--all", "--from", "x"], 2),
-        (&["issue", "--all", "--rate", "5/s"], 2),
-        (&["issue", "--all", "--send", "--rate", "fast"], 65),
-        (&["issue", "u1", "--batch", "5"], 2),
-        (&["issue", "--all", "--batch", "0"], 2),
-        (&["issue", "--all", "--batch", "2000000"], 2),
-    ] {
-        let out = env.cmd().args(args).output().unwrap();
+on_both_engines! {
+    fn send_reuses_one_connection_paces_and_lists_failures(backend) {
+        let env = TestEnv::with_users_on(12, backend);
+        let server = SmtpServer::start(env.dir.path(), &["--reject", "u7@example.com"]);
+        let cfg = env.config(&format!(
+            "[email]\nfrom = \"Support <support@example.com>\"\ntransport = \"smtp://127.0.0.1:{}\"\n",
+            server.port
+        ));
+        let started = Instant::now();
+        let out = env
+            .cmd()
+            .arg("--config")
+            .arg(&cfg)
+            .args(["--json", "issue", "--all", "--send", "--rate", "40/s"])
+            .output()
+            .unwrap();
+        let took = started.elapsed();
         assert_eq!(
             out.status.code(),
-            Some(code),
-            "{args:?}: {}",
+            Some(69),
+            "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("resetctl: warning: could not send the reset link to u***@example.com: permanent failure"), "{stderr}");
+        assert!(
+            stderr.contains("Issued 11, skipped 0, failed 1."),
+            "{stderr}"
+        );
+        assert_eq!(server.messages().len(), 11);
+        let connections = std::fs::read_to_string(env.dir.path().join("connections")).unwrap();
+        // One connection carries every message; lettre drops a connection after
+        // a refused recipient, so the refusal costs exactly one reconnect.
+        assert_eq!(
+            connections, "2",
+            "one SMTP connection, replaced once after the refusal"
+        );
+        assert!(
+            took >= Duration::from_millis(11 * 1000 / 40),
+            "paced at 40/s: {took:?}"
+        );
+        assert_eq!(
+            env.token_row(7),
+            (None, None),
+            "no token was stored for the failed user"
+        );
+        assert!(env.token_row(8).0.is_some(), "the others were kept");
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| json(l.as_bytes()))
+            .collect();
+        assert_eq!(lines.len(), 12);
+        assert_eq!(lines[6]["sent"], false);
+        assert!(
+            lines.iter().all(|v| v.get("token").is_none()),
+            "no token without --print"
+        );
+        // Resuming sends to the failed user only (the others hold delivered tokens).
+        let second = SmtpServer::start(&env.path("second"), &[]);
+        let ok = env.config(&format!(
+            "[email]\nfrom = \"Support <support@example.com>\"\ntransport = \"smtp://127.0.0.1:{}\"\n",
+            second.port
+        ));
+        let out = env
+            .cmd()
+            .arg("--config")
+            .arg(&ok)
+            .args(["issue", "--all", "--send", "--skip-active"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("Issued 1, skipped 11, failed 0."));
+        assert_eq!(
+            second.messages()[0].header("To"),
+            Some("u7 <u7@example.com>")
+        );
     }
-    assert_eq!(
-        count(
-            &env,
-            "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
-        ),
-        0,
-        "nothing issued"
-    );
 }
 
-#[test]
-fn any_batch_size_gives_the_same_tokens_output_and_audit() {
-    let env = TestEnv::with_users(20);
-    // With batches of 2, u1 comes back within its own batch and in later ones.
-    let out = env
-        .cmd()
-        .args(["--json", "issue", "--batch", "2", "--from", "-"])
-        .write_stdin("u1\nu1\nu2\nu3\nu4\nu1\n")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "Issued 4, skipped 2, failed 0.\n"
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| json(l.as_bytes()))
-        .collect();
-    let ids: Vec<i64> = lines
-        .iter()
-        .map(|v| v["user"]["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(ids, [1, 2, 3, 4], "in list order, u1 once");
-    for v in &lines {
-        let (stored, _) = env.token_row(v["user"]["id"].as_i64().unwrap());
-        assert_eq!(stored.unwrap(), sha256_hex(v["token"].as_str().unwrap()));
+on_both_engines! {
+    fn bulk_flags_are_checked(backend) {
+        let env = TestEnv::with_users_on(3, backend);
+        for (args, code) in [
+            (&["issue", "--all", "u1"][..], 2),
+            (&["issue", "--all", "--from", "x"], 2),
+            (&["issue", "--all", "--rate", "5/s"], 2),
+            (&["issue", "--all", "--send", "--rate", "fast"], 65),
+            (&["issue", "u1", "--batch", "5"], 2),
+            (&["issue", "--all", "--batch", "0"], 2),
+            (&["issue", "--all", "--batch", "2000000"], 2),
+        ] {
+            let out = env.cmd().args(args).output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(code),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_eq!(
+            count(
+                &env,
+                "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
+            ),
+            0,
+            "nothing issued"
+        );
     }
-    assert_eq!(
-        count(
-            &env,
-            "SELECT count(*) FROM resetctl_audit WHERE action = 'issue'"
-        ),
-        4
-    );
-
-    // --all in batches of 7 (7 + 7 + 6): every user once, in id order,
-    // each holding the token printed for them.
-    let out = env
-        .cmd()
-        .args(["--json", "issue", "--all", "--batch", "7"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| json(l.as_bytes()))
-        .collect();
-    let ids: Vec<i64> = lines
-        .iter()
-        .map(|v| v["user"]["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(ids, (1..=20).collect::<Vec<i64>>());
-    for v in &lines {
-        let (stored, _) = env.token_row(v["user"]["id"].as_i64().unwrap());
-        assert_eq!(stored.unwrap(), sha256_hex(v["token"].as_str().unwrap()));
-    }
-    assert_eq!(
-        count(
-            &env,
-            "SELECT count(*) FROM resetctl_audit WHERE action = 'issue' AND user_id > 4"
-        ),
-        16,
-        "one audit row per user of the run"
-    );
-    assert_eq!(
-        count(
-            &env,
-            "SELECT count(*) FROM resetctl_audit WHERE action = 'issue' AND user_id <= 4"
-        ),
-        8,
-        "the list's four, then the run's"
-    );
 }
 
-#[test]
-fn an_overlong_line_in_the_list_is_one_failure_not_the_end() {
-    let env = TestEnv::with_users(3);
-    let list = format!("u1\n{}\nu2\n", "x".repeat(10_000));
-    let out = env
-        .cmd()
-        .args(["issue", "--from", "-"])
-        .write_stdin(list)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(65));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("resetctl: warning: line 2: too long for a USER"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("Issued 2, skipped 0, failed 1."),
-        "{stderr}"
-    );
-    assert!(env.token_row(1).0.is_some() && env.token_row(2).0.is_some());
+on_both_engines! {
+    fn any_batch_size_gives_the_same_tokens_output_and_audit(backend) {
+        let env = TestEnv::with_users_on(20, backend);
+        // With batches of 2, u1 comes back within its own batch and in later ones.
+        let out = env
+            .cmd()
+            .args(["--json", "issue", "--batch", "2", "--from", "-"])
+            .write_stdin("u1\nu1\nu2\nu3\nu4\nu1\n")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "Issued 4, skipped 2, failed 0.\n"
+        );
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| json(l.as_bytes()))
+            .collect();
+        let ids: Vec<i64> = lines
+            .iter()
+            .map(|v| v["user"]["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [1, 2, 3, 4], "in list order, u1 once");
+        for v in &lines {
+            let (stored, _) = env.token_row(v["user"]["id"].as_i64().unwrap());
+            assert_eq!(stored.unwrap(), sha256_hex(v["token"].as_str().unwrap()));
+        }
+        assert_eq!(
+            count(
+                &env,
+                "SELECT count(*) FROM resetctl_audit WHERE action = 'issue'"
+            ),
+            4
+        );
+
+        // --all in batches of 7 (7 + 7 + 6): every user once, in id order,
+        // each holding the token printed for them.
+        let out = env
+            .cmd()
+            .args(["--json", "issue", "--all", "--batch", "7"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| json(l.as_bytes()))
+            .collect();
+        let ids: Vec<i64> = lines
+            .iter()
+            .map(|v| v["user"]["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, (1..=20).collect::<Vec<i64>>());
+        for v in &lines {
+            let (stored, _) = env.token_row(v["user"]["id"].as_i64().unwrap());
+            assert_eq!(stored.unwrap(), sha256_hex(v["token"].as_str().unwrap()));
+        }
+        assert_eq!(
+            count(
+                &env,
+                "SELECT count(*) FROM resetctl_audit WHERE action = 'issue' AND user_id > 4"
+            ),
+            16,
+            "one audit row per user of the run"
+        );
+        assert_eq!(
+            count(
+                &env,
+                "SELECT count(*) FROM resetctl_audit WHERE action = 'issue' AND user_id <= 4"
+            ),
+            8,
+            "the list's four, then the run's"
+        );
+    }
+}
+
+on_both_engines! {
+    fn an_overlong_line_in_the_list_is_one_failure_not_the_end(backend) {
+        let env = TestEnv::with_users_on(3, backend);
+        let list = format!("u1\n{}\nu2\n", "x".repeat(10_000));
+        let out = env
+            .cmd()
+            .args(["issue", "--from", "-"])
+            .write_stdin(list)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(65));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("resetctl: warning: line 2: too long for a USER"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("Issued 2, skipped 0, failed 1."),
+            "{stderr}"
+        );
+        assert!(env.token_row(1).0.is_some() && env.token_row(2).0.is_some());
+    }
 }

@@ -1,5 +1,6 @@
 //! Many redeemers of one token, and a database locked by another writer.
 
+use crate::on_both_engines;
 use std::io::Write;
 use std::process::Child;
 use std::time::Duration;
@@ -22,26 +23,27 @@ fn spawn_redeem(env: &TestEnv, token: &str, password: &str) -> Child {
     child
 }
 
-#[test]
-fn sixteen_concurrent_redeemers_exactly_one_wins() {
-    const N: usize = 16;
-    let env = TestEnv::demo();
-    let token = env.issue("alice");
-    let winner_pw = race_redeem(&env, None, &token);
-    // The stored password is the winner's, and only the winner's.
-    let hash = env.password_hash(1).unwrap();
-    assert!(argon2_reference::verify_encoded(&hash, winner_pw.as_bytes()).unwrap());
-    assert_eq!(env.token_row(1), (None, None));
-    let audit = env.audit();
-    let oks = audit
-        .iter()
-        .filter(|r| r.action == "redeem" && r.outcome == "ok")
-        .count();
-    let rejected = audit
-        .iter()
-        .filter(|r| r.action == "redeem" && r.outcome == "rejected")
-        .count();
-    assert_eq!((oks, rejected), (1, N - 1));
+on_both_engines! {
+    fn sixteen_concurrent_redeemers_exactly_one_wins(backend) {
+        const N: usize = 16;
+        let env = TestEnv::demo_on(backend);
+        let token = env.issue("alice");
+        let winner_pw = race_redeem(&env, None, &token);
+        // The stored password is the winner's, and only the winner's.
+        let hash = env.password_hash(1).unwrap();
+        assert!(argon2_reference::verify_encoded(&hash, winner_pw.as_bytes()).unwrap());
+        assert_eq!(env.token_row(1), (None, None));
+        let audit = env.audit();
+        let oks = audit
+            .iter()
+            .filter(|r| r.action == "redeem" && r.outcome == "ok")
+            .count();
+        let rejected = audit
+            .iter()
+            .filter(|r| r.action == "redeem" && r.outcome == "rejected")
+            .count();
+        assert_eq!((oks, rejected), (1, N - 1));
+    }
 }
 
 #[test]

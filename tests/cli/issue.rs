@@ -1,6 +1,7 @@
 //! `issue`: finding the user, the token and what is stored of it, expiry,
 //! links, JSON, unknown users and --no-enumerate.
 
+use crate::on_both_engines;
 use predicates::prelude::*;
 
 use crate::common::{NOW_PLUS_1H, TestEnv, assert_one_line_error, json, sha256_hex};
@@ -9,342 +10,347 @@ fn is_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-#[test]
-fn prints_link_and_stores_only_the_sha256() {
-    let env = TestEnv::demo();
-    let out = env
-        .cmd()
-        .args(["issue", "alice"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{stdout}");
-    assert_eq!(
-        lines[0],
-        format!("alice <alice@example.com>: reset link valid until {NOW_PLUS_1H} (in 1h)")
-    );
-    let token = lines[1]
-        .strip_prefix("https://example.com/reset-password?token=")
-        .expect("default link");
-    assert!(is_token(token), "{token}");
-    let (stored, expires) = env.token_row(1);
-    assert_eq!(stored.as_deref(), Some(sha256_hex(token).as_str()));
-    assert_eq!(expires.as_deref(), Some(NOW_PLUS_1H));
-    assert!(
-        !env.all_text().contains(token),
-        "the token itself is nowhere in the database"
-    );
-    assert_eq!(env.token_row(2), (None, None), "other users untouched");
+on_both_engines! {
+    fn prints_link_and_stores_only_the_sha256(backend) {
+        let env = TestEnv::demo_on(backend);
+        let out = env
+            .cmd()
+            .args(["issue", "alice"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 2, "{stdout}");
+        assert_eq!(
+            lines[0],
+            format!("alice <alice@example.com>: reset link valid until {NOW_PLUS_1H} (in 1h)")
+        );
+        let token = lines[1]
+            .strip_prefix("https://example.com/reset-password?token=")
+            .expect("default link");
+        assert!(is_token(token), "{token}");
+        let (stored, expires) = env.token_row(1);
+        assert_eq!(stored.as_deref(), Some(sha256_hex(token).as_str()));
+        assert_eq!(expires.as_deref(), Some(NOW_PLUS_1H));
+        assert!(
+            !env.all_text().contains(token),
+            "the token itself is nowhere in the database"
+        );
+        assert_eq!(env.token_row(2), (None, None), "other users untouched");
+    }
 }
 
-#[test]
-fn finds_users_by_email_ignoring_case_username_and_id() {
-    let env = TestEnv::demo();
-    for (arg, id) in [("ALICE@Example.COM", 1), ("bob", 2), ("3", 3)] {
+on_both_engines! {
+    fn finds_users_by_email_ignoring_case_username_and_id(backend) {
+        let env = TestEnv::demo_on(backend);
+        for (arg, id) in [("ALICE@Example.COM", 1), ("bob", 2), ("3", 3)] {
+            let v = json(
+                &env.cmd()
+                    .args(["--json", "issue", arg])
+                    .output()
+                    .unwrap()
+                    .stdout,
+            );
+            assert_eq!(v["user"]["id"], id, "{arg}");
+            assert!(env.token_row(id).0.is_some());
+        }
+    }
+}
+
+on_both_engines! {
+    fn by_forces_the_kind_of_name(backend) {
+        let env = TestEnv::demo_on(backend);
+        // A username that looks like an id.
+        env.sql("INSERT INTO users (id, username, email) VALUES (42, '7', 'seven@example.com')");
         let v = json(
             &env.cmd()
-                .args(["--json", "issue", arg])
+                .args(["--json", "issue", "--by", "username", "7"])
                 .output()
                 .unwrap()
                 .stdout,
         );
-        assert_eq!(v["user"]["id"], id, "{arg}");
-        assert!(env.token_row(id).0.is_some());
+        assert_eq!(v["user"]["id"], 42);
+        env.cmd().args(["issue", "7"]).assert().code(67);
+        env.cmd()
+            .args(["issue", "--by", "id", "alice"])
+            .assert()
+            .code(67);
+        assert_eq!(env.token_row(1), (None, None));
     }
 }
 
-#[test]
-fn by_forces_the_kind_of_name() {
-    let env = TestEnv::demo();
-    // A username that looks like an id.
-    env.conn()
-        .execute(
-            "INSERT INTO users (id, username, email) VALUES (42, '7', 'seven@example.com')",
-            [],
-        )
-        .unwrap();
-    let v = json(
-        &env.cmd()
-            .args(["--json", "issue", "--by", "username", "7"])
+on_both_engines! {
+    fn json_has_user_token_link_and_expiry(backend) {
+        let env = TestEnv::demo_on(backend);
+        let out = env
+            .cmd()
+            .args(["--json", "issue", "carol"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let v = json(&out.stdout);
+        assert_eq!(
+            v["user"],
+            serde_json::json!({"id": 3, "username": "carol", "email": "carol@example.com"})
+        );
+        let token = v["token"].as_str().unwrap();
+        assert!(is_token(token));
+        assert_eq!(
+            v["link"],
+            format!("https://example.com/reset-password?token={token}")
+        );
+        assert_eq!(v["expires_at"], NOW_PLUS_1H);
+        assert_eq!(v["sent"], false);
+        assert_eq!(env.token_row(3).0.unwrap(), sha256_hex(token));
+    }
+}
+
+on_both_engines! {
+    fn ttl_and_link_flags(backend) {
+        let env = TestEnv::demo_on(backend);
+        let v = json(
+            &env.cmd()
+                .args([
+                    "--json",
+                    "issue",
+                    "--ttl",
+                    "15m",
+                    "--link",
+                    "https://app.test/r/{token}?x=1",
+                    "alice",
+                ])
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        assert_eq!(v["expires_at"], "2026-11-21T10:15:00Z");
+        assert_eq!(
+            v["link"],
+            format!("https://app.test/r/{}?x=1", v["token"].as_str().unwrap())
+        );
+        assert_eq!(env.token_row(1).1.as_deref(), Some("2026-11-21T10:15:00Z"));
+        env.cmd()
+            .args(["issue", "--ttl", "7d", "bob"])
+            .assert()
+            .success();
+        assert_eq!(env.token_row(2).1.as_deref(), Some("2026-11-28T10:00:00Z"));
+    }
+}
+
+on_both_engines! {
+    fn ttl_over_seven_days_or_malformed_is_rejected_and_nothing_changes(backend) {
+        let env = TestEnv::demo_on(backend);
+        let before = env.bytes();
+        for ttl in ["8d", "0s", "1x", "soon", "-1h"] {
+            let out = env
+                .cmd()
+                .args(["issue", &format!("--ttl={ttl}"), "alice"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(65), "{ttl}");
+            assert_one_line_error(&out.stderr, "");
+            assert!(out.stdout.is_empty());
+        }
+        let out = env
+            .cmd()
+            .args(["issue", "--link", "https://x.test/no-placeholder", "alice"])
             .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_one_line_error(&out.stderr, "{token}");
+        assert_eq!(env.bytes(), before);
+    }
+}
+
+on_both_engines! {
+    fn a_new_token_replaces_the_earlier_one(backend) {
+        let env = TestEnv::demo_on(backend);
+        let first = env.issue("alice");
+        let second = env.issue("alice");
+        assert_ne!(first, second);
+        assert_eq!(env.token_row(1).0.unwrap(), sha256_hex(&second));
+        env.cmd()
+            .args(["inspect", "--token", &first])
+            .assert()
+            .code(77);
+        env.cmd()
+            .args(["inspect", "--token", &second])
+            .assert()
+            .success();
+    }
+}
+
+on_both_engines! {
+    fn several_users_at_once_get_one_json_line_each(backend) {
+        let env = TestEnv::demo_on(backend);
+        let out = env
+            .cmd()
+            .args(["--json", "issue", "alice", "bob@example.com", "1"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
             .unwrap()
-            .stdout,
-    );
-    assert_eq!(v["user"]["id"], 42);
-    env.cmd().args(["issue", "7"]).assert().code(67);
-    env.cmd()
-        .args(["issue", "--by", "id", "alice"])
-        .assert()
-        .code(67);
-    assert_eq!(env.token_row(1), (None, None));
+            .lines()
+            .map(|l| json(l.as_bytes()))
+            .collect();
+        assert_eq!(lines.len(), 2, "alice named twice is issued once");
+        assert_eq!(lines[0]["user"]["id"], 1);
+        assert_eq!(lines[1]["user"]["id"], 2);
+        assert_eq!(
+            env.audit().iter().filter(|r| r.action == "issue").count(),
+            2
+        );
+    }
 }
 
-#[test]
-fn json_has_user_token_link_and_expiry() {
-    let env = TestEnv::demo();
-    let out = env
-        .cmd()
-        .args(["--json", "issue", "carol"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let v = json(&out.stdout);
-    assert_eq!(
-        v["user"],
-        serde_json::json!({"id": 3, "username": "carol", "email": "carol@example.com"})
-    );
-    let token = v["token"].as_str().unwrap();
-    assert!(is_token(token));
-    assert_eq!(
-        v["link"],
-        format!("https://example.com/reset-password?token={token}")
-    );
-    assert_eq!(v["expires_at"], NOW_PLUS_1H);
-    assert_eq!(v["sent"], false);
-    assert_eq!(env.token_row(3).0.unwrap(), sha256_hex(token));
+on_both_engines! {
+    fn unknown_user_is_67_and_nothing_is_issued(backend) {
+        let env = TestEnv::demo_on(backend);
+        let before = env.bytes();
+        let out = env
+            .cmd()
+            .args(["issue", "alice", "mallory@example.com"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(67));
+        assert!(out.stdout.is_empty());
+        assert_one_line_error(&out.stderr, "no user with email 'mallory@example.com'");
+        assert_eq!(env.bytes(), before, "alice was not issued either");
+    }
 }
 
-#[test]
-fn ttl_and_link_flags() {
-    let env = TestEnv::demo();
-    let v = json(
-        &env.cmd()
+on_both_engines! {
+    fn no_enumerate_answers_an_unknown_user_like_a_known_one(backend) {
+        let env = TestEnv::demo_on(backend);
+        let known = env
+            .cmd()
+            .args(["--json", "issue", "--no-enumerate", "alice@example.com"])
+            .output()
+            .unwrap();
+        let unknown = env
+            .cmd()
+            .args(["--json", "issue", "--no-enumerate", "mallory@example.com"])
+            .output()
+            .unwrap();
+        assert_eq!(unknown.status.code(), Some(0));
+        assert!(unknown.stderr.is_empty());
+        let (k, u) = (json(&known.stdout), json(&unknown.stdout));
+        let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&k), keys(&u), "same shape");
+        assert_eq!(
+            k["user"],
+            serde_json::json!({"id": null, "username": null, "email": "alice@example.com"})
+        );
+        assert_eq!(
+            u["user"],
+            serde_json::json!({"id": null, "username": null, "email": "mallory@example.com"})
+        );
+        assert!(is_token(u["token"].as_str().unwrap()));
+        assert_eq!(u["expires_at"], k["expires_at"]);
+        assert_eq!(u["sent"], k["sent"]);
+        // The decoy is stored nowhere and redeems nothing.
+        let decoy = u["token"].as_str().unwrap();
+        assert!(!env.all_text().contains(&sha256_hex(decoy)));
+        env.cmd()
+            .args(["inspect", "--token", decoy])
+            .assert()
+            .code(77);
+        // Human output names both the same way.
+        let human = env
+            .cmd()
+            .args(["issue", "--no-enumerate", "mallory@example.com"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(human.stdout).unwrap();
+        assert!(
+            text.starts_with("mallory@example.com: reset link valid until"),
+            "{text}"
+        );
+        // And it is audited.
+        let audit = env.audit();
+        let last = audit.last().unwrap();
+        assert_eq!(
+            (last.action.as_str(), last.outcome.as_str()),
+            ("issue", "unknown-user")
+        );
+        assert_eq!(last.subject.as_deref(), Some("mallory@example.com"));
+        assert_eq!(last.user_id, None);
+    }
+}
+
+on_both_engines! {
+    fn quiet_prints_only_the_link(backend) {
+        let env = TestEnv::demo_on(backend);
+        env.cmd()
+            .args(["-q", "issue", "bob"])
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::is_match("^https://example.com/reset-password\\?token=[0-9a-f]{64}\n$")
+                    .unwrap(),
+            )
+            .stderr("");
+    }
+}
+
+on_both_engines! {
+    fn issue_is_audited_with_actor_reason_and_no_secret(backend) {
+        let env = TestEnv::demo_on(backend);
+        let out = env
+            .cmd()
             .args([
                 "--json",
+                "--actor",
+                "support-jane",
+                "--reason",
+                "TICKET-42",
                 "issue",
-                "--ttl",
-                "15m",
-                "--link",
-                "https://app.test/r/{token}?x=1",
                 "alice",
             ])
             .output()
-            .unwrap()
-            .stdout,
-    );
-    assert_eq!(v["expires_at"], "2026-11-21T10:15:00Z");
-    assert_eq!(
-        v["link"],
-        format!("https://app.test/r/{}?x=1", v["token"].as_str().unwrap())
-    );
-    assert_eq!(env.token_row(1).1.as_deref(), Some("2026-11-21T10:15:00Z"));
-    env.cmd()
-        .args(["issue", "--ttl", "7d", "bob"])
-        .assert()
-        .success();
-    assert_eq!(env.token_row(2).1.as_deref(), Some("2026-11-28T10:00:00Z"));
-}
-
-#[test]
-fn ttl_over_seven_days_or_malformed_is_rejected_and_nothing_changes() {
-    let env = TestEnv::demo();
-    let before = env.bytes();
-    for ttl in ["8d", "0s", "1x", "soon", "-1h"] {
-        let out = env
-            .cmd()
-            .args(["issue", &format!("--ttl={ttl}"), "alice"])
-            .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(65), "{ttl}");
-        assert_one_line_error(&out.stderr, "");
-        assert!(out.stdout.is_empty());
+        let token = json(&out.stdout)["token"].as_str().unwrap().to_string();
+        let row = env
+            .audit()
+            .into_iter()
+            .find(|r| r.action == "issue")
+            .unwrap();
+        assert_eq!(row.actor, "support-jane");
+        assert_eq!(row.reason.as_deref(), Some("TICKET-42"));
+        assert_eq!(row.user_id, Some(1));
+        assert_eq!(row.outcome, "ok");
+        let audit_text = format!("{:?}", env.rows("SELECT * FROM resetctl_audit"));
+        assert!(!audit_text.contains(&token));
+        assert!(!audit_text.contains(&sha256_hex(&token)));
     }
-    let out = env
-        .cmd()
-        .args(["issue", "--link", "https://x.test/no-placeholder", "alice"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_one_line_error(&out.stderr, "{token}");
-    assert_eq!(env.bytes(), before);
 }
 
-#[test]
-fn a_new_token_replaces_the_earlier_one() {
-    let env = TestEnv::demo();
-    let first = env.issue("alice");
-    let second = env.issue("alice");
-    assert_ne!(first, second);
-    assert_eq!(env.token_row(1).0.unwrap(), sha256_hex(&second));
-    env.cmd()
-        .args(["inspect", "--token", &first])
-        .assert()
-        .code(77);
-    env.cmd()
-        .args(["inspect", "--token", &second])
-        .assert()
-        .success();
-}
-
-#[test]
-fn several_users_at_once_get_one_json_line_each() {
-    let env = TestEnv::demo();
-    let out = env
-        .cmd()
-        .args(["--json", "issue", "alice", "bob@example.com", "1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| json(l.as_bytes()))
-        .collect();
-    assert_eq!(lines.len(), 2, "alice named twice is issued once");
-    assert_eq!(lines[0]["user"]["id"], 1);
-    assert_eq!(lines[1]["user"]["id"], 2);
-    assert_eq!(
-        env.audit().iter().filter(|r| r.action == "issue").count(),
-        2
-    );
-}
-
-#[test]
-fn unknown_user_is_67_and_nothing_is_issued() {
-    let env = TestEnv::demo();
-    let before = env.bytes();
-    let out = env
-        .cmd()
-        .args(["issue", "alice", "mallory@example.com"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(67));
-    assert!(out.stdout.is_empty());
-    assert_one_line_error(&out.stderr, "no user with email 'mallory@example.com'");
-    assert_eq!(env.bytes(), before, "alice was not issued either");
-}
-
-#[test]
-fn no_enumerate_answers_an_unknown_user_like_a_known_one() {
-    let env = TestEnv::demo();
-    let known = env
-        .cmd()
-        .args(["--json", "issue", "--no-enumerate", "alice@example.com"])
-        .output()
-        .unwrap();
-    let unknown = env
-        .cmd()
-        .args(["--json", "issue", "--no-enumerate", "mallory@example.com"])
-        .output()
-        .unwrap();
-    assert_eq!(unknown.status.code(), Some(0));
-    assert!(unknown.stderr.is_empty());
-    let (k, u) = (json(&known.stdout), json(&unknown.stdout));
-    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(&k), keys(&u), "same shape");
-    assert_eq!(
-        k["user"],
-        serde_json::json!({"id": null, "username": null, "email": "alice@example.com"})
-    );
-    assert_eq!(
-        u["user"],
-        serde_json::json!({"id": null, "username": null, "email": "mallory@example.com"})
-    );
-    assert!(is_token(u["token"].as_str().unwrap()));
-    assert_eq!(u["expires_at"], k["expires_at"]);
-    assert_eq!(u["sent"], k["sent"]);
-    // The decoy is stored nowhere and redeems nothing.
-    let decoy = u["token"].as_str().unwrap();
-    assert!(!env.all_text().contains(&sha256_hex(decoy)));
-    env.cmd()
-        .args(["inspect", "--token", decoy])
-        .assert()
-        .code(77);
-    // Human output names both the same way.
-    let human = env
-        .cmd()
-        .args(["issue", "--no-enumerate", "mallory@example.com"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(human.stdout).unwrap();
-    assert!(
-        text.starts_with("mallory@example.com: reset link valid until"),
-        "{text}"
-    );
-    // And it is audited.
-    let audit = env.audit();
-    let last = audit.last().unwrap();
-    assert_eq!(
-        (last.action.as_str(), last.outcome.as_str()),
-        ("issue", "unknown-user")
-    );
-    assert_eq!(last.subject.as_deref(), Some("mallory@example.com"));
-    assert_eq!(last.user_id, None);
-}
-
-#[test]
-fn quiet_prints_only_the_link() {
-    let env = TestEnv::demo();
-    env.cmd()
-        .args(["-q", "issue", "bob"])
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::is_match("^https://example.com/reset-password\\?token=[0-9a-f]{64}\n$")
-                .unwrap(),
-        )
-        .stderr("");
-}
-
-#[test]
-fn issue_is_audited_with_actor_reason_and_no_secret() {
-    let env = TestEnv::demo();
-    let out = env
-        .cmd()
-        .args([
-            "--json",
-            "--actor",
-            "support-jane",
-            "--reason",
-            "TICKET-42",
-            "issue",
-            "alice",
-        ])
-        .output()
-        .unwrap();
-    let token = json(&out.stdout)["token"].as_str().unwrap().to_string();
-    let row = env
-        .audit()
-        .into_iter()
-        .find(|r| r.action == "issue")
-        .unwrap();
-    assert_eq!(row.actor, "support-jane");
-    assert_eq!(row.reason.as_deref(), Some("TICKET-42"));
-    assert_eq!(row.user_id, Some(1));
-    assert_eq!(row.outcome, "ok");
-    let audit_text: String = env
-        .conn()
-        .query_row("SELECT group_concat(coalesce(detail,'') || coalesce(expires,'') || coalesce(password_check,'')) FROM resetctl_audit", [], |r| r.get(0))
-        .unwrap();
-    assert!(!audit_text.contains(&token));
-    assert!(!audit_text.contains(&sha256_hex(&token)));
-}
-
-#[test]
-fn a_token_pasted_as_user_is_refused_and_never_echoed_or_stored() {
-    let env = TestEnv::demo();
-    let token = env.issue("alice");
-    let before = env.bytes();
-    let link = format!("https://example.com/reset-password?token={token}");
-    for args in [
-        vec!["issue", token.as_str()],
-        vec!["issue", "--no-enumerate", token.as_str()],
-        vec!["issue", "--no-enumerate", link.as_str()],
-        vec!["revoke", link.as_str()],
-        vec!["inspect", token.as_str()],
-        vec!["inspect", &token[..50]],
-    ] {
-        let out = env.cmd().args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(65), "{:?}", &args[..args.len() - 1]);
-        assert_one_line_error(&out.stderr, "looks like a reset token or link, not a user");
-        assert!(!String::from_utf8_lossy(&out.stderr).contains(&token[..20]));
-        assert!(out.stdout.is_empty());
+on_both_engines! {
+    fn a_token_pasted_as_user_is_refused_and_never_echoed_or_stored(backend) {
+        let env = TestEnv::demo_on(backend);
+        let token = env.issue("alice");
+        let before = env.bytes();
+        let link = format!("https://example.com/reset-password?token={token}");
+        for args in [
+            vec!["issue", token.as_str()],
+            vec!["issue", "--no-enumerate", token.as_str()],
+            vec!["issue", "--no-enumerate", link.as_str()],
+            vec!["revoke", link.as_str()],
+            vec!["inspect", token.as_str()],
+            vec!["inspect", &token[..50]],
+        ] {
+            let out = env.cmd().args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(65), "{:?}", &args[..args.len() - 1]);
+            assert_one_line_error(&out.stderr, "looks like a reset token or link, not a user");
+            assert!(!String::from_utf8_lossy(&out.stderr).contains(&token[..20]));
+            assert!(out.stdout.is_empty());
+        }
+        assert_eq!(env.bytes(), before, "nothing audited, nothing stored");
     }
-    assert_eq!(env.bytes(), before, "nothing audited, nothing stored");
 }
 
 #[test]
@@ -395,67 +401,69 @@ fn decode_qr(drawing: &str) -> String {
     grids[0].decode().unwrap().1
 }
 
-#[test]
-fn qr_code_of_the_link_on_a_terminal_or_when_asked() {
-    let env = TestEnv::demo();
-    let out = env
-        .cmd()
-        .args(["issue", "--qr=always", "alice"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut lines = text.lines();
-    lines.next();
-    let link = lines.next().unwrap().to_string();
-    let drawing: String = lines.map(|l| format!("{l}\n")).collect();
-    assert_eq!(decode_qr(&drawing), link, "the QR code holds the link");
-    // --qr alone draws only on a terminal.
-    let piped = String::from_utf8(
-        env.cmd()
-            .args(["issue", "--qr", "bob"])
+on_both_engines! {
+    fn qr_code_of_the_link_on_a_terminal_or_when_asked(backend) {
+        let env = TestEnv::demo_on(backend);
+        let out = env
+            .cmd()
+            .args(["issue", "--qr=always", "alice"])
             .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    assert_eq!(piped.lines().count(), 2, "{piped}");
-    let (code, screen) = env.on_terminal(&[], &["issue", "--qr", "carol"]);
-    assert_eq!(code, 0);
-    assert!(screen.contains('█') && screen.contains('▀'), "{screen}");
-    // Never inside JSON.
-    let v = env
-        .cmd()
-        .args(["--json", "issue", "--qr=always", "carol"])
-        .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines();
+        lines.next();
+        let link = lines.next().unwrap().to_string();
+        let drawing: String = lines.map(|l| format!("{l}\n")).collect();
+        assert_eq!(decode_qr(&drawing), link, "the QR code holds the link");
+        // --qr alone draws only on a terminal.
+        let piped = String::from_utf8(
+            env.cmd()
+                .args(["issue", "--qr", "bob"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
         .unwrap();
-    assert!(serde_json::from_slice::<serde_json::Value>(&v.stdout).is_ok());
+        assert_eq!(piped.lines().count(), 2, "{piped}");
+        let (code, screen) = env.on_terminal(&[], &["issue", "--qr", "carol"]);
+        assert_eq!(code, 0);
+        assert!(screen.contains('█') && screen.contains('▀'), "{screen}");
+        // Never inside JSON.
+        let v = env
+            .cmd()
+            .args(["--json", "issue", "--qr=always", "carol"])
+            .output()
+            .unwrap();
+        assert!(serde_json::from_slice::<serde_json::Value>(&v.stdout).is_ok());
+    }
 }
 
-#[test]
-fn no_enumerate_answers_every_argument_even_two_names_of_one_user() {
-    let env = TestEnv::demo();
-    let out = env
-        .cmd()
-        .args([
-            "--json",
-            "issue",
-            "--no-enumerate",
-            "carol",
-            "CAROL@example.com",
-            "ghost@x.test",
-            "ghost@x.test",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let users: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| json(l.as_bytes())["user"].clone())
-        .collect();
-    assert_eq!(users.len(), 4, "one answer per argument, known or not");
-    assert_eq!(
-        users[1],
-        serde_json::json!({"id": null, "username": null, "email": "CAROL@example.com"})
-    );
+on_both_engines! {
+    fn no_enumerate_answers_every_argument_even_two_names_of_one_user(backend) {
+        let env = TestEnv::demo_on(backend);
+        let out = env
+            .cmd()
+            .args([
+                "--json",
+                "issue",
+                "--no-enumerate",
+                "carol",
+                "CAROL@example.com",
+                "ghost@x.test",
+                "ghost@x.test",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let users: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| json(l.as_bytes())["user"].clone())
+            .collect();
+        assert_eq!(users.len(), 4, "one answer per argument, known or not");
+        assert_eq!(
+            users[1],
+            serde_json::json!({"id": null, "username": null, "email": "CAROL@example.com"})
+        );
+    }
 }

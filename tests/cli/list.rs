@@ -1,10 +1,11 @@
 //! `list`: outstanding tokens as a table or a JSON array, filtered by state.
 
-use crate::common::{TestEnv, json};
+use crate::common::{Backend, TestEnv, json};
+use crate::on_both_engines;
 
 /// alice active (1h), bob expired at 10:05 when seen at 10:30, carol none.
-fn mixed() -> TestEnv {
-    let env = TestEnv::demo();
+fn mixed(backend: Backend) -> TestEnv {
+    let env = TestEnv::demo_on(backend);
     env.issue("alice");
     env.cmd()
         .args(["issue", "--ttl", "5m", "bob"])
@@ -15,113 +16,117 @@ fn mixed() -> TestEnv {
 
 const LATER: &str = "2026-11-21T10:30:00Z";
 
-#[test]
-fn table_of_outstanding_tokens() {
-    let env = mixed();
-    let out = env
-        .cmd()
-        .arg("list")
-        .env("RESETCTL_NOW", LATER)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let rows: Vec<Vec<&str>> = text
-        .lines()
-        .map(|l| l.split_whitespace().collect())
-        .collect();
-    assert_eq!(
-        rows[0],
-        ["ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT"]
-    );
-    assert_eq!(
-        rows[1],
-        [
-            "1",
-            "alice",
-            "alice@example.com",
-            "active",
-            "2026-11-21T11:00:00Z",
-            "in",
-            "30m"
-        ]
-    );
-    assert_eq!(
-        rows[2],
-        [
-            "2",
-            "bob",
-            "bob@example.com",
-            "expired",
-            "2026-11-21T10:05:00Z",
-            "25m",
-            "ago"
-        ]
-    );
-    assert_eq!(rows.len(), 3, "carol has no token: {text}");
-    assert!(!text.contains('\x1b'), "no colour when not a terminal");
-}
-
-#[test]
-fn filters() {
-    let env = mixed();
-    let ids = |flag: &str| -> Vec<i64> {
+on_both_engines! {
+    fn table_of_outstanding_tokens(backend) {
+        let env = mixed(backend);
         let out = env
             .cmd()
-            .args(["--json", "list", flag])
+            .arg("list")
             .env("RESETCTL_NOW", LATER)
             .output()
             .unwrap();
-        json(&out.stdout)
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["user"]["id"].as_i64().unwrap())
-            .collect()
-    };
-    assert_eq!(ids("--active"), [1]);
-    assert_eq!(ids("--expired"), [2]);
-    env.cmd()
-        .args(["list", "--active", "--expired"])
-        .assert()
-        .code(2);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(
+            rows[0],
+            ["ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT"]
+        );
+        assert_eq!(
+            rows[1],
+            [
+                "1",
+                "alice",
+                "alice@example.com",
+                "active",
+                "2026-11-21T11:00:00Z",
+                "in",
+                "30m"
+            ]
+        );
+        assert_eq!(
+            rows[2],
+            [
+                "2",
+                "bob",
+                "bob@example.com",
+                "expired",
+                "2026-11-21T10:05:00Z",
+                "25m",
+                "ago"
+            ]
+        );
+        assert_eq!(rows.len(), 3, "carol has no token: {text}");
+        assert!(!text.contains('\x1b'), "no colour when not a terminal");
+    }
 }
 
-#[test]
-fn json_array_fields() {
-    let env = mixed();
-    let v = json(
-        &env.cmd()
+on_both_engines! {
+    fn filters(backend) {
+        let env = mixed(backend);
+        let ids = |flag: &str| -> Vec<i64> {
+            let out = env
+                .cmd()
+                .args(["--json", "list", flag])
+                .env("RESETCTL_NOW", LATER)
+                .output()
+                .unwrap();
+            json(&out.stdout)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["user"]["id"].as_i64().unwrap())
+                .collect()
+        };
+        assert_eq!(ids("--active"), [1]);
+        assert_eq!(ids("--expired"), [2]);
+        env.cmd()
+            .args(["list", "--active", "--expired"])
+            .assert()
+            .code(2);
+    }
+}
+
+on_both_engines! {
+    fn json_array_fields(backend) {
+        let env = mixed(backend);
+        let v = json(
+            &env.cmd()
+                .args(["--json", "list"])
+                .env("RESETCTL_NOW", LATER)
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        assert_eq!(
+            v,
+            serde_json::json!([
+                {"user": {"id": 1, "username": "alice", "email": "alice@example.com"}, "state": "active",
+                 "expires_at": "2026-11-21T11:00:00Z", "seconds_left": 1800},
+                {"user": {"id": 2, "username": "bob", "email": "bob@example.com"}, "state": "expired",
+                 "expires_at": "2026-11-21T10:05:00Z", "seconds_left": -1500},
+            ])
+        );
+    }
+}
+
+on_both_engines! {
+    fn empty_list(backend) {
+        let env = TestEnv::demo_on(backend);
+        env.cmd()
+            .arg("list")
+            .assert()
+            .success()
+            .stdout("No outstanding reset tokens.\n");
+        env.cmd()
             .args(["--json", "list"])
-            .env("RESETCTL_NOW", LATER)
-            .output()
-            .unwrap()
-            .stdout,
-    );
-    assert_eq!(
-        v,
-        serde_json::json!([
-            {"user": {"id": 1, "username": "alice", "email": "alice@example.com"}, "state": "active",
-             "expires_at": "2026-11-21T11:00:00Z", "seconds_left": 1800},
-            {"user": {"id": 2, "username": "bob", "email": "bob@example.com"}, "state": "expired",
-             "expires_at": "2026-11-21T10:05:00Z", "seconds_left": -1500},
-        ])
-    );
-}
-
-#[test]
-fn empty_list() {
-    let env = TestEnv::demo();
-    env.cmd()
-        .arg("list")
-        .assert()
-        .success()
-        .stdout("No outstanding reset tokens.\n");
-    env.cmd()
-        .args(["--json", "list"])
-        .assert()
-        .success()
-        .stdout("[]\n");
+            .assert()
+            .success()
+            .stdout("[]\n");
+    }
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! Integration tests: the real binary against real SQLite files in temp dirs.
+//! Integration tests: the real binary against real SQLite files in temp dirs
+//! and a PostgreSQL cluster of their own.
 
 mod common;
 
@@ -14,6 +15,7 @@ mod doctor;
 mod email;
 mod exit_codes;
 mod framework_config;
+mod framework_engines;
 mod global;
 mod hardening;
 mod hardening_input;
@@ -26,6 +28,7 @@ mod laravel;
 mod list;
 mod passwords;
 mod polish;
+mod postgres;
 mod purge;
 mod races;
 mod rate_limit;

@@ -2,6 +2,7 @@
 //! purge and revoke racing a redeem; a writer from another process holding
 //! the lock, in rollback-journal and WAL databases; kill -9 during redeem.
 
+use crate::on_both_engines;
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -42,123 +43,125 @@ fn issue(env: &TestEnv, cfg: &std::path::Path, user: &str) -> String {
     json(&out.stdout)["token"].as_str().unwrap().to_string()
 }
 
-#[test]
-fn many_rounds_of_concurrent_redeemers_have_exactly_one_winner() {
-    const ROUNDS: usize = 12;
-    const RACERS: usize = 8;
-    let env = TestEnv::demo();
-    let cfg = env.config(NO_LIMIT);
-    for round in 0..ROUNDS {
-        let token = issue(&env, &cfg, "alice");
-        let racers: Vec<Child> = (0..RACERS)
-            .map(|i| {
-                spawn(
-                    &env,
-                    &cfg,
-                    &["redeem", &token, "--password-stdin"],
-                    &format!("round {round} racer {i}\n"),
-                    NOW,
+on_both_engines! {
+    fn many_rounds_of_concurrent_redeemers_have_exactly_one_winner(backend) {
+        const ROUNDS: usize = 12;
+        const RACERS: usize = 8;
+        let env = TestEnv::demo_on(backend);
+        let cfg = env.config(NO_LIMIT);
+        for round in 0..ROUNDS {
+            let token = issue(&env, &cfg, "alice");
+            let racers: Vec<Child> = (0..RACERS)
+                .map(|i| {
+                    spawn(
+                        &env,
+                        &cfg,
+                        &["redeem", &token, "--password-stdin"],
+                        &format!("round {round} racer {i}\n"),
+                        NOW,
+                    )
+                })
+                .collect();
+            let codes: Vec<i32> = racers.into_iter().map(|c| finish(c).0).collect();
+            let winners: Vec<usize> = (0..RACERS).filter(|&i| codes[i] == 0).collect();
+            assert_eq!(winners.len(), 1, "round {round}: {codes:?}");
+            assert!(
+                codes.iter().all(|&c| c == 0 || c == 77),
+                "round {round}: only documented codes: {codes:?}"
+            );
+            let hash = env.password_hash(1).unwrap();
+            assert!(
+                argon2_reference::verify_encoded(
+                    &hash,
+                    format!("round {round} racer {}", winners[0]).as_bytes()
                 )
-            })
-            .collect();
-        let codes: Vec<i32> = racers.into_iter().map(|c| finish(c).0).collect();
-        let winners: Vec<usize> = (0..RACERS).filter(|&i| codes[i] == 0).collect();
-        assert_eq!(winners.len(), 1, "round {round}: {codes:?}");
-        assert!(
-            codes.iter().all(|&c| c == 0 || c == 77),
-            "round {round}: only documented codes: {codes:?}"
-        );
-        let hash = env.password_hash(1).unwrap();
-        assert!(
-            argon2_reference::verify_encoded(
-                &hash,
-                format!("round {round} racer {}", winners[0]).as_bytes()
-            )
-            .unwrap()
-        );
-        assert_eq!(env.token_row(1), (None, None));
+                .unwrap()
+            );
+            assert_eq!(env.token_row(1), (None, None));
+        }
     }
 }
 
-#[test]
-fn issue_purge_and_revoke_racing_a_redeem_stay_consistent() {
-    const ROUNDS: usize = 6;
-    let env = TestEnv::demo();
-    let cfg = env.config(NO_LIMIT);
-    for round in 0..ROUNDS {
-        // issue vs redeem: whoever commits first, bob ends with the new token,
-        // and the redeem either won or found its token replaced.
-        let old = issue(&env, &cfg, "bob");
-        let before = env.password_hash(2);
-        let redeem = spawn(
-            &env,
-            &cfg,
-            &["redeem", &old, "--password-stdin"],
-            "issue race pw\n",
-            NOW,
-        );
-        let reissue = spawn(&env, &cfg, &["--json", "issue", "bob"], "", NOW);
-        let (rc, _) = finish(redeem);
-        let (ic, iout) = finish(reissue);
-        assert_eq!(ic, 0, "round {round}: {iout}");
-        let new = json(iout.lines().next().unwrap().as_bytes())["token"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        assert_eq!(
-            env.token_row(2).0.unwrap(),
-            sha256_hex(&new),
-            "round {round}"
-        );
-        match rc {
-            0 => assert_ne!(env.password_hash(2), before),
-            77 => assert_eq!(env.password_hash(2), before),
-            other => panic!("round {round}: redeem exited {other}"),
+on_both_engines! {
+    fn issue_purge_and_revoke_racing_a_redeem_stay_consistent(backend) {
+        const ROUNDS: usize = 6;
+        let env = TestEnv::demo_on(backend);
+        let cfg = env.config(NO_LIMIT);
+        for round in 0..ROUNDS {
+            // issue vs redeem: whoever commits first, bob ends with the new token,
+            // and the redeem either won or found its token replaced.
+            let old = issue(&env, &cfg, "bob");
+            let before = env.password_hash(2);
+            let redeem = spawn(
+                &env,
+                &cfg,
+                &["redeem", &old, "--password-stdin"],
+                "issue race pw\n",
+                NOW,
+            );
+            let reissue = spawn(&env, &cfg, &["--json", "issue", "bob"], "", NOW);
+            let (rc, _) = finish(redeem);
+            let (ic, iout) = finish(reissue);
+            assert_eq!(ic, 0, "round {round}: {iout}");
+            let new = json(iout.lines().next().unwrap().as_bytes())["token"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            assert_eq!(
+                env.token_row(2).0.unwrap(),
+                sha256_hex(&new),
+                "round {round}"
+            );
+            match rc {
+                0 => assert_ne!(env.password_hash(2), before),
+                77 => assert_eq!(env.password_hash(2), before),
+                other => panic!("round {round}: redeem exited {other}"),
+            }
+
+            // revoke vs redeem: exactly one of them consumed the token.
+            let token = issue(&env, &cfg, "carol");
+            let redeem = spawn(
+                &env,
+                &cfg,
+                &["redeem", &token, "--password-stdin"],
+                "revoke race pw\n",
+                NOW,
+            );
+            let revoke = spawn(&env, &cfg, &["--json", "revoke", "carol"], "", NOW);
+            let (rc, _) = finish(redeem);
+            let (vc, vout) = finish(revoke);
+            assert_eq!(vc, 0);
+            let revoked = json(vout.trim().as_bytes())["revoked"].as_bool().unwrap();
+            assert!(
+                matches!((rc, revoked), (0, false) | (77, true)),
+                "round {round}: redeem {rc}, revoked {revoked}"
+            );
+            assert_eq!(env.token_row(3), (None, None));
+
+            // purge vs redeem: the token is live for the redeem's clock and
+            // expired for the purge's; exactly one of them takes it.
+            env.cmd().args(["revoke", "bob"]).assert().success();
+            let token = issue(&env, &cfg, "alice");
+            let just_before = "2026-11-21T10:59:59Z";
+            let just_after = "2026-11-21T11:00:01Z";
+            let redeem = spawn(
+                &env,
+                &cfg,
+                &["redeem", &token, "--password-stdin"],
+                "purge race pw\n",
+                just_before,
+            );
+            let purge = spawn(&env, &cfg, &["--json", "purge"], "", just_after);
+            let (rc, _) = finish(redeem);
+            let (pc, pout) = finish(purge);
+            assert_eq!(pc, 0);
+            let purged = json(pout.trim().as_bytes())["purged"].as_i64().unwrap();
+            assert!(
+                matches!((rc, purged), (0, 0) | (77, 1)),
+                "round {round}: redeem {rc}, purged {purged}"
+            );
+            assert_eq!(env.token_row(1), (None, None));
         }
-
-        // revoke vs redeem: exactly one of them consumed the token.
-        let token = issue(&env, &cfg, "carol");
-        let redeem = spawn(
-            &env,
-            &cfg,
-            &["redeem", &token, "--password-stdin"],
-            "revoke race pw\n",
-            NOW,
-        );
-        let revoke = spawn(&env, &cfg, &["--json", "revoke", "carol"], "", NOW);
-        let (rc, _) = finish(redeem);
-        let (vc, vout) = finish(revoke);
-        assert_eq!(vc, 0);
-        let revoked = json(vout.trim().as_bytes())["revoked"].as_bool().unwrap();
-        assert!(
-            matches!((rc, revoked), (0, false) | (77, true)),
-            "round {round}: redeem {rc}, revoked {revoked}"
-        );
-        assert_eq!(env.token_row(3), (None, None));
-
-        // purge vs redeem: the token is live for the redeem's clock and
-        // expired for the purge's; exactly one of them takes it.
-        env.cmd().args(["revoke", "bob"]).assert().success();
-        let token = issue(&env, &cfg, "alice");
-        let just_before = "2026-11-21T10:59:59Z";
-        let just_after = "2026-11-21T11:00:01Z";
-        let redeem = spawn(
-            &env,
-            &cfg,
-            &["redeem", &token, "--password-stdin"],
-            "purge race pw\n",
-            just_before,
-        );
-        let purge = spawn(&env, &cfg, &["--json", "purge"], "", just_after);
-        let (rc, _) = finish(redeem);
-        let (pc, pout) = finish(purge);
-        assert_eq!(pc, 0);
-        let purged = json(pout.trim().as_bytes())["purged"].as_i64().unwrap();
-        assert!(
-            matches!((rc, purged), (0, 0) | (77, 1)),
-            "round {round}: redeem {rc}, purged {purged}"
-        );
-        assert_eq!(env.token_row(1), (None, None));
     }
 }
 
@@ -298,52 +301,53 @@ fn kill_9_at_twenty_points_during_redeem_never_half_writes() {
     );
 }
 
-#[test]
-fn kill_9_at_ten_points_during_bulk_issue_leaves_whole_pairs() {
-    let env = TestEnv::with_users(20_000);
-    let mut issued_at = Vec::new();
-    for point in 0..10u64 {
-        env.cmd()
-            .args(["revoke", "--all", "--yes"])
-            .assert()
-            .success();
-        let mut child = env
-            .std_cmd()
-            .args(["--json", "issue", "--all", "--batch", "5000"])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(40 + point * 60));
-        let _ = child.kill();
-        let _ = child.wait();
-        let conn = env.conn();
-        let integrity: String = conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(integrity, "ok", "point {point}");
-        let (tokens, halves): (i64, i64) = conn
-            .query_row(
+on_both_engines! {
+    fn kill_9_at_ten_points_during_bulk_issue_leaves_whole_pairs(backend) {
+        let env = TestEnv::with_users_on(20_000, backend);
+        let mut issued_at = Vec::new();
+        for point in 0..10u64 {
+            env.cmd()
+                .args(["revoke", "--all", "--yes"])
+                .assert()
+                .success();
+            let mut child = env
+                .std_cmd()
+                .args(["--json", "issue", "--all", "--batch", "5000"])
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(40 + point * 60));
+            let _ = child.kill();
+            let _ = child.wait();
+            if !env.is_pg() {
+                let integrity: String = env
+                    .conn()
+                    .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                    .unwrap();
+                assert_eq!(integrity, "ok", "point {point}");
+            }
+            let row = env.rows(
                 "SELECT count(password_reset_token), \
                  count(*) FILTER (WHERE (password_reset_token IS NULL) <> (password_reset_expires IS NULL)) FROM users",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        assert_eq!(
-            halves, 0,
-            "point {point}: a token without its expiry, or the reverse"
+            );
+            let tokens: i64 = row[0][0].as_ref().unwrap().parse().unwrap();
+            let halves: i64 = row[0][1].as_ref().unwrap().parse().unwrap();
+            assert_eq!(
+                halves, 0,
+                "point {point}: a token without its expiry, or the reverse"
+            );
+            assert_eq!(
+                tokens % 5000,
+                0,
+                "point {point}: whole batches only ({tokens})"
+            );
+            issued_at.push(tokens);
+        }
+        assert!(
+            issued_at.iter().any(|&n| n > 0 && n < 20_000),
+            "some kills landed mid-run: {issued_at:?}"
         );
-        assert_eq!(
-            tokens % 5000,
-            0,
-            "point {point}: whole batches only ({tokens})"
-        );
-        issued_at.push(tokens);
     }
-    assert!(
-        issued_at.iter().any(|&n| n > 0 && n < 20_000),
-        "some kills landed mid-run: {issued_at:?}"
-    );
 }
 
 #[test]

@@ -1,145 +1,151 @@
 //! limits.issue: at most N tokens per user in a window; --force, audited.
 
 use crate::common::{TestEnv, assert_one_line_error, json};
+use crate::on_both_engines;
 
-#[test]
-fn fourth_issue_in_fifteen_minutes_is_75_until_the_window_passes() {
-    let env = TestEnv::demo();
-    for minute in ["00", "04", "08"] {
-        env.cmd()
-            .args(["issue", "alice"])
-            .env("RESETCTL_NOW", format!("2026-11-21T10:{minute}:00Z"))
-            .assert()
-            .success();
-    }
-    let before = env.bytes();
-    let out = env
-        .cmd()
-        .args(["issue", "alice"])
-        .env("RESETCTL_NOW", "2026-11-21T10:10:00Z")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(75));
-    assert_one_line_error(
-        &out.stderr,
-        "rate limit reached for alice <alice@example.com>: 3 reset tokens issued in the last 15m; try again at 2026-11-21T10:15:00Z (in 5m)",
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("hint: or pass --force"));
-    assert!(out.stdout.is_empty());
-    assert_eq!(env.bytes(), before);
-    // Other users are not affected; alice is again once the first issue is 15m old.
-    env.cmd()
-        .args(["issue", "bob"])
-        .env("RESETCTL_NOW", "2026-11-21T10:10:00Z")
-        .assert()
-        .success();
-    env.cmd()
-        .args(["issue", "alice"])
-        .env("RESETCTL_NOW", "2026-11-21T10:15:00Z")
-        .assert()
-        .success();
-}
-
-#[test]
-fn force_bypasses_it_and_is_audited_with_actor_and_reason() {
-    let env = TestEnv::demo();
-    for _ in 0..3 {
-        env.issue("bob");
-    }
-    env.cmd().args(["issue", "bob"]).assert().code(75);
-    let v = json(
-        &env.cmd()
-            .args([
-                "--json", "--actor", "lead-sam", "--reason", "SEC-12", "issue", "--force", "bob",
-            ])
-            .output()
-            .unwrap()
-            .stdout,
-    );
-    assert_eq!(v["user"]["id"], 2);
-    let last = env.audit().pop().unwrap();
-    assert_eq!(last.actor, "lead-sam");
-    assert_eq!(last.reason.as_deref(), Some("SEC-12"));
-    assert!(last.detail.unwrap().contains("forced past the rate limit"));
-}
-
-#[test]
-fn configurable_and_can_be_turned_off() {
-    let env = TestEnv::demo();
-    let one = env.config("[limits]\nissue = \"1/1h\"\n");
-    env.cmd()
-        .arg("--config")
-        .arg(&one)
-        .args(["issue", "carol"])
-        .assert()
-        .success();
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&one)
-        .args(["issue", "carol"])
-        .env("RESETCTL_NOW", "2026-11-21T10:59:00Z")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(75));
-    assert_one_line_error(
-        &out.stderr,
-        "1 reset tokens issued in the last 1h; try again at 2026-11-21T11:00:00Z (in 1m)",
-    );
-    let off = env.config("[limits]\nissue = \"off\"\n");
-    for _ in 0..5 {
-        env.cmd()
-            .arg("--config")
-            .arg(&off)
-            .args(["issue", "carol"])
-            .assert()
-            .success();
-    }
-}
-
-#[test]
-fn unknown_users_under_no_enumerate_are_limited_the_same_way() {
-    let env = TestEnv::demo();
-    for user in ["alice@example.com", "nobody@example.com"] {
-        // Case variants count as the same address for known and unknown alike.
-        for variant in [user.to_string(), user.to_uppercase(), format!(" {user}")] {
+on_both_engines! {
+    fn fourth_issue_in_fifteen_minutes_is_75_until_the_window_passes(backend) {
+        let env = TestEnv::demo_on(backend);
+        for minute in ["00", "04", "08"] {
             env.cmd()
-                .args(["issue", "--no-enumerate", &variant])
+                .args(["issue", "alice"])
+                .env("RESETCTL_NOW", format!("2026-11-21T10:{minute}:00Z"))
                 .assert()
                 .success();
         }
+        let before = env.bytes();
         let out = env
             .cmd()
-            .args(["issue", "--no-enumerate", user])
+            .args(["issue", "alice"])
+            .env("RESETCTL_NOW", "2026-11-21T10:10:00Z")
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(75), "{user}");
+        assert_eq!(out.status.code(), Some(75));
         assert_one_line_error(
             &out.stderr,
-            &format!("rate limit reached for {user}: 3 reset tokens"),
+            "rate limit reached for alice <alice@example.com>: 3 reset tokens issued in the last 15m; try again at 2026-11-21T10:15:00Z (in 5m)",
         );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("hint: or pass --force"));
+        assert!(out.stdout.is_empty());
+        assert_eq!(env.bytes(), before);
+        // Other users are not affected; alice is again once the first issue is 15m old.
+        env.cmd()
+            .args(["issue", "bob"])
+            .env("RESETCTL_NOW", "2026-11-21T10:10:00Z")
+            .assert()
+            .success();
+        env.cmd()
+            .args(["issue", "alice"])
+            .env("RESETCTL_NOW", "2026-11-21T10:15:00Z")
+            .assert()
+            .success();
     }
 }
 
-#[test]
-fn force_needs_a_reason_and_is_only_noted_when_it_bypassed_something() {
-    let env = TestEnv::demo();
-    let before = env.bytes();
-    let out = env
-        .cmd()
-        .args(["issue", "--force", "carol"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_one_line_error(&out.stderr, "--force needs --reason");
-    assert_eq!(env.bytes(), before);
-    env.cmd()
-        .args(["--reason", "T-1", "issue", "--force", "carol"])
-        .assert()
-        .success();
-    let last = env.audit().pop().unwrap();
-    assert!(
-        !last.detail.unwrap().contains("forced"),
-        "nothing was bypassed"
-    );
+on_both_engines! {
+    fn force_bypasses_it_and_is_audited_with_actor_and_reason(backend) {
+        let env = TestEnv::demo_on(backend);
+        for _ in 0..3 {
+            env.issue("bob");
+        }
+        env.cmd().args(["issue", "bob"]).assert().code(75);
+        let v = json(
+            &env.cmd()
+                .args([
+                    "--json", "--actor", "lead-sam", "--reason", "SEC-12", "issue", "--force", "bob",
+                ])
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        assert_eq!(v["user"]["id"], 2);
+        let last = env.audit().pop().unwrap();
+        assert_eq!(last.actor, "lead-sam");
+        assert_eq!(last.reason.as_deref(), Some("SEC-12"));
+        assert!(last.detail.unwrap().contains("forced past the rate limit"));
+    }
+}
+
+on_both_engines! {
+    fn configurable_and_can_be_turned_off(backend) {
+        let env = TestEnv::demo_on(backend);
+        let one = env.config("[limits]\nissue = \"1/1h\"\n");
+        env.cmd()
+            .arg("--config")
+            .arg(&one)
+            .args(["issue", "carol"])
+            .assert()
+            .success();
+        let out = env
+            .cmd()
+            .arg("--config")
+            .arg(&one)
+            .args(["issue", "carol"])
+            .env("RESETCTL_NOW", "2026-11-21T10:59:00Z")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(75));
+        assert_one_line_error(
+            &out.stderr,
+            "1 reset tokens issued in the last 1h; try again at 2026-11-21T11:00:00Z (in 1m)",
+        );
+        let off = env.config("[limits]\nissue = \"off\"\n");
+        for _ in 0..5 {
+            env.cmd()
+                .arg("--config")
+                .arg(&off)
+                .args(["issue", "carol"])
+                .assert()
+                .success();
+        }
+    }
+}
+
+on_both_engines! {
+    fn unknown_users_under_no_enumerate_are_limited_the_same_way(backend) {
+        let env = TestEnv::demo_on(backend);
+        for user in ["alice@example.com", "nobody@example.com"] {
+            // Case variants count as the same address for known and unknown alike.
+            for variant in [user.to_string(), user.to_uppercase(), format!(" {user}")] {
+                env.cmd()
+                    .args(["issue", "--no-enumerate", &variant])
+                    .assert()
+                    .success();
+            }
+            let out = env
+                .cmd()
+                .args(["issue", "--no-enumerate", user])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(75), "{user}");
+            assert_one_line_error(
+                &out.stderr,
+                &format!("rate limit reached for {user}: 3 reset tokens"),
+            );
+        }
+    }
+}
+
+on_both_engines! {
+    fn force_needs_a_reason_and_is_only_noted_when_it_bypassed_something(backend) {
+        let env = TestEnv::demo_on(backend);
+        let before = env.bytes();
+        let out = env
+            .cmd()
+            .args(["issue", "--force", "carol"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_one_line_error(&out.stderr, "--force needs --reason");
+        assert_eq!(env.bytes(), before);
+        env.cmd()
+            .args(["--reason", "T-1", "issue", "--force", "carol"])
+            .assert()
+            .success();
+        let last = env.audit().pop().unwrap();
+        assert!(
+            !last.detail.unwrap().contains("forced"),
+            "nothing was bypassed"
+        );
+    }
 }

@@ -198,10 +198,10 @@ impl TokenStore for Laravel {
                 ))
             })?;
             delete.bind(1, Arg::Text(email))?;
-            delete.run()?;
+            delete.queue()?;
             insert.bind(1, Arg::Text(email))?;
             insert.bind(2, Arg::Text(hash))?;
-            insert.run()?;
+            insert.queue()?;
             audit.write(t.user.id, &t.user.label(), Some(t.password_check))?;
         }
         Ok(())

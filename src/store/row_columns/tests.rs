@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::*;
-use crate::db::{Db, Ident};
+use crate::db::{Db, Ident, Location};
 
 /// The query plan of `sql`, one line per step.
 fn plan(tx: &Tx<'_>, sql: &str) -> String {
@@ -38,7 +38,12 @@ fn check_lookups(schema: &Schema, create: &str, users: u32) {
         .unwrap();
     }
     let store = RowColumns::new(schema, &StoreSettings::default());
-    let (mut db, _) = Db::create(&path, Duration::from_secs(5), schema).unwrap();
+    let (mut db, _) = Db::create(
+        &Location::File(path.clone()),
+        Duration::from_secs(5),
+        schema,
+    )
+    .unwrap();
     db.write(|tx| {
         tx.prepare_users_table()?;
         store.prepare(tx)?;

@@ -3,15 +3,17 @@
 //! to check what the binary left behind.
 
 pub mod frameworks;
+pub mod postgres;
 pub mod smtp;
 pub mod tools;
 pub mod verifiers;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 
 use assert_cmd::Command;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
@@ -35,41 +37,176 @@ pub fn bin() -> &'static str {
     &BIN
 }
 
+/// The database engine a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One test body, run on each engine: `on_both_engines! { fn name(backend) { ... } }`
+/// makes `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($(#[$meta:meta])* fn $name:ident($backend:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body($backend: $crate::common::Backend) $body
+            $(#[$meta])*
+            #[test]
+            fn sqlite() {
+                body($crate::common::Backend::Sqlite)
+            }
+            $(#[$meta])*
+            #[test]
+            fn postgres() {
+                body($crate::common::Backend::Postgres)
+            }
+        }
+    )*};
+}
+
 pub struct TestEnv {
     pub dir: TempDir,
     pub db: PathBuf,
+    /// On PostgreSQL: the test's own database, and its URL.
+    pub pg: Option<(String, String)>,
 }
 
 impl TestEnv {
     /// An empty temp dir; the database path does not exist yet.
     pub fn empty() -> TestEnv {
+        TestEnv::empty_on(Backend::Sqlite)
+    }
+
+    /// Same, on `backend`: on PostgreSQL a new, empty database.
+    pub fn empty_on(backend: Backend) -> TestEnv {
         let dir = tempfile::Builder::new()
             .prefix("resetctl-test")
             .tempdir()
             .unwrap();
         let db = dir.path().join("users.db");
-        TestEnv { dir, db }
+        let pg = (backend == Backend::Postgres).then(|| {
+            let cluster = postgres::cluster();
+            let name = cluster.new_database();
+            let url = cluster.url(&name);
+            (name, url)
+        });
+        TestEnv { dir, db, pg }
     }
 
     /// A database made by `init --demo`: alice (1), bob (2), carol (3).
     pub fn demo() -> TestEnv {
-        let env = TestEnv::empty();
+        TestEnv::demo_on(Backend::Sqlite)
+    }
+
+    pub fn demo_on(backend: Backend) -> TestEnv {
+        let env = TestEnv::empty_on(backend);
         env.cmd().args(["init", "--demo"]).assert().success();
         env
     }
 
     /// An initialised database with `n` users u1..un (u1@example.com ...).
     pub fn with_users(n: u32) -> TestEnv {
-        let env = TestEnv::empty();
+        TestEnv::with_users_on(n, Backend::Sqlite)
+    }
+
+    pub fn with_users_on(n: u32, backend: Backend) -> TestEnv {
+        let env = TestEnv::empty_on(backend);
         env.cmd().arg("init").assert().success();
-        env.conn()
-            .execute(
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
-                 INSERT INTO users (id, username, email) SELECT i, 'u' || i, 'u' || i || '@example.com' FROM n",
-                [n],
-            )
-            .unwrap();
+        env.sql(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
+             INSERT INTO users (id, username, email) SELECT i, 'u' || i, 'u' || i || '@example.com' FROM n"
+        ));
         env
+    }
+
+    pub fn is_pg(&self) -> bool {
+        self.pg.is_some()
+    }
+
+    /// What RESETCTL_DB says: the file, or the URL.
+    pub fn db_value(&self) -> OsString {
+        match &self.pg {
+            Some((_, url)) => url.into(),
+            None => self.db.clone().into(),
+        }
+    }
+
+    /// Runs SQL statements that work on both engines.
+    #[track_caller]
+    pub fn sql(&self, sql: &str) {
+        match &self.pg {
+            Some((name, _)) => postgres::cluster()
+                .client(name)
+                .unwrap()
+                .batch_execute(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+            None => self
+                .conn()
+                .execute_batch(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+        }
+    }
+
+    /// Every row of a query, each cell as text (NULL as None).
+    #[track_caller]
+    pub fn rows(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match &self.pg {
+            Some((name, _)) => {
+                let mut client = postgres::cluster().client(name).unwrap();
+                client
+                    .simple_query(sql)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                    .into_iter()
+                    .filter_map(|m| match m {
+                        ::postgres::SimpleQueryMessage::Row(r) => {
+                            Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            }
+            None => {
+                let conn = self.conn();
+                let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let n = stmt.column_count();
+                stmt.query_map([], |r| {
+                    (0..n)
+                        .map(|i| {
+                            Ok(match r.get::<_, rusqlite::types::Value>(i)? {
+                                rusqlite::types::Value::Null => None,
+                                rusqlite::types::Value::Integer(v) => Some(v.to_string()),
+                                rusqlite::types::Value::Real(v) => Some(v.to_string()),
+                                rusqlite::types::Value::Text(v) => Some(v),
+                                rusqlite::types::Value::Blob(v) => Some(hex::encode(v)),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+            }
+        }
+    }
+
+    /// The one value a query gives.
+    #[track_caller]
+    pub fn value(&self, sql: &str) -> Option<String> {
+        let rows = self.rows(sql);
+        assert_eq!(rows.len(), 1, "{sql}: {rows:?}");
+        rows[0][0].clone()
+    }
+
+    /// A time column as RFC 3339 UTC, as resetctl shows it, on either engine.
+    pub fn time_text(&self, column: &str) -> String {
+        if self.is_pg() {
+            format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+        } else {
+            column.to_string()
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -91,7 +228,7 @@ impl TestEnv {
         for var in CLEARED {
             c.env_remove(var);
         }
-        c.env("RESETCTL_DB", &self.db)
+        c.env("RESETCTL_DB", self.db_value())
             .env("RESETCTL_NOW", NOW)
             .env("USER", "tester")
             .current_dir(self.dir.path());
@@ -111,7 +248,7 @@ impl TestEnv {
         for var in CLEARED {
             c.env_remove(var);
         }
-        c.env("RESETCTL_DB", &self.db)
+        c.env("RESETCTL_DB", self.db_value())
             .env("RESETCTL_NOW", NOW)
             .env("USER", "tester")
             .current_dir(self.dir.path())
@@ -146,7 +283,7 @@ impl TestEnv {
             c.env_remove(var);
         }
         let out = c
-            .env("RESETCTL_DB", &self.db)
+            .env("RESETCTL_DB", self.db_value())
             .env("RESETCTL_NOW", NOW)
             .env("USER", "tester")
             .current_dir(self.dir.path())
@@ -166,64 +303,54 @@ impl TestEnv {
     }
 
     /// The database file's bytes, to show a command changed nothing at all.
+    /// On PostgreSQL, every row of the users and audit tables.
     pub fn bytes(&self) -> Vec<u8> {
+        if self.is_pg() {
+            return self.all_text().into_bytes();
+        }
         std::fs::read(&self.db).unwrap()
     }
 
     /// (token column, expires column) of a user.
     pub fn token_row(&self, id: i64) -> (Option<String>, Option<String>) {
-        self.conn()
-            .query_row(
-                "SELECT password_reset_token, password_reset_expires FROM users WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap()
+        let row = self.rows(&format!(
+            "SELECT password_reset_token, {} FROM users WHERE id = {id}",
+            self.time_text("password_reset_expires")
+        ));
+        (row[0][0].clone(), row[0][1].clone())
     }
 
     pub fn password_hash(&self, id: i64) -> Option<String> {
-        self.conn()
-            .query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()
-            .unwrap()
-            .flatten()
+        self.rows(&format!("SELECT password_hash FROM users WHERE id = {id}"))
+            .pop()
+            .and_then(|mut r| r.remove(0))
     }
 
     /// Every audit row as (action, outcome, user_id, actor, reason, detail), oldest first.
     pub fn audit(&self) -> Vec<AuditRow> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT action, outcome, user_id, actor, reason, detail, subject FROM resetctl_audit ORDER BY id")
-            .unwrap();
-        stmt.query_map([], |r| {
-            Ok(AuditRow {
-                action: r.get(0)?,
-                outcome: r.get(1)?,
-                user_id: r.get(2)?,
-                actor: r.get(3)?,
-                reason: r.get(4)?,
-                detail: r.get(5)?,
-                subject: r.get(6)?,
-            })
+        self.rows(
+            "SELECT action, outcome, user_id, actor, reason, detail, subject FROM resetctl_audit ORDER BY id",
+        )
+        .into_iter()
+        .map(|r| AuditRow {
+            action: r[0].clone().unwrap(),
+            outcome: r[1].clone().unwrap(),
+            user_id: r[2].as_ref().map(|v| v.parse().unwrap()),
+            actor: r[3].clone().unwrap(),
+            reason: r[4].clone(),
+            detail: r[5].clone(),
+            subject: r[6].clone(),
         })
-        .unwrap()
-        .map(Result::unwrap)
         .collect()
     }
 
-    /// Every cell of every table, as text: for scanning for secrets.
+    /// Every cell of every table, as text: for scanning for secrets, and to
+    /// show a command changed nothing.
     pub fn all_text(&self) -> String {
-        let conn = self.conn();
         let mut out = String::new();
         for table in ["users", "resetctl_audit"] {
-            let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-            let n = stmt.column_count();
-            let mut rows = stmt.query([]).unwrap();
-            while let Some(r) = rows.next().unwrap() {
-                for i in 0..n {
-                    let v: rusqlite::types::Value = r.get(i).unwrap();
+            for row in self.rows(&format!("SELECT * FROM {table} ORDER BY 1")) {
+                for v in row {
                     out.push_str(&format!("{v:?}|"));
                 }
                 out.push('\n');

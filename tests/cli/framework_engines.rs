@@ -1,0 +1,155 @@
+//! The Devise, Laravel and Django stores on both engines: the same tables
+//! as each framework's migrations make, and resetctl's whole round trip
+//! (issue, inspect, list, redeem, single use) with what it leaves in the
+//! database. That each framework accepts what resetctl writes is proven on
+//! SQLite by the framework's own code (devise.rs, laravel.rs, django.rs).
+
+use crate::common::{Backend, TestEnv, json, sha256_hex};
+use crate::on_both_engines;
+
+/// A bcrypt hash as the app wrote it: `auto` picks bcrypt from it, at no
+/// less than the floor of cost 10.
+const APP_BCRYPT: &str = "$2a$04$m9C6.1DknI68wSkS6Flb6uOTPznTaBb0d0Xut1DCKrCBgK5ONnLCq";
+const APP_PBKDF2: &str =
+    "pbkdf2_sha256$1000000$72hQ1q1e0xLBO1W2R7RhhF$1xGtGbl0G6sJBixxUOeMkAAMPTOlY6UHbXAuUD4+JwE=";
+
+fn run_json(env: &TestEnv, cfg: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let out = env.cmd_with(cfg).arg("--json").args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+    json(&out.stdout)
+}
+
+fn redeem(env: &TestEnv, cfg: &std::path::Path, args: &[&str], password: &str) -> Option<i32> {
+    env.cmd_with(cfg)
+        .arg("redeem")
+        .args(args)
+        .arg("--password-stdin")
+        .write_stdin(format!("{password}\n"))
+        .output()
+        .unwrap()
+        .status
+        .code()
+}
+
+/// A time type each engine's framework migrations use.
+fn timestamp(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "datetime(6)",
+        Backend::Postgres => "timestamp(6) without time zone",
+    }
+}
+
+on_both_engines! {
+    fn devise_round_trip(backend) {
+        let env = TestEnv::empty_on(backend);
+        let ts = timestamp(backend);
+        env.sql(&format!(
+            "CREATE TABLE users (id integer PRIMARY KEY, email varchar NOT NULL DEFAULT '', \
+             encrypted_password varchar NOT NULL DEFAULT '', reset_password_token varchar, \
+             reset_password_sent_at {ts}, remember_created_at {ts}); \
+             CREATE UNIQUE INDEX index_users_on_reset_password_token ON users (reset_password_token); \
+             INSERT INTO users (id, email, encrypted_password) VALUES (1, 'alice@example.com', '{APP_BCRYPT}')"
+        ));
+        let cfg = env.config(
+            "framework = \"devise\"\n[devise]\nsecret_key_base = \"engine-test-secret\"\n[limits]\nissue = \"off\"\n",
+        );
+        env.cmd_with(&cfg).arg("init").assert().success();
+        let issued = run_json(&env, &cfg, &["issue", "alice@example.com"]);
+        let token = issued["token"].as_str().unwrap().to_string();
+        assert_eq!(
+            issued["link"],
+            format!("https://example.com/users/password/edit?reset_password_token={token}")
+        );
+        let row = &env.rows(&format!(
+            "SELECT reset_password_token, {} FROM users",
+            env.time_text("reset_password_sent_at")
+        ))[0];
+        let digest = row[0].clone().unwrap();
+        assert_eq!(digest.len(), 64);
+        assert_ne!(digest, sha256_hex(&token));
+        assert!(row[1].as_deref().unwrap().starts_with("2026-11-21"), "{row:?}");
+        assert_eq!(run_json(&env, &cfg, &["inspect", "alice@example.com"])["state"], "active");
+        assert_eq!(run_json(&env, &cfg, &["list"]).as_array().unwrap().len(), 1);
+        assert_eq!(redeem(&env, &cfg, &[&token], "new devise password 1"), Some(0));
+        let row = &env.rows("SELECT encrypted_password, reset_password_token, reset_password_sent_at FROM users")[0];
+        assert!(row[0].as_deref().unwrap().starts_with("$2a$10$"), "{row:?}");
+        assert_eq!((row[1].as_deref(), row[2].as_deref()), (None, None));
+        assert_eq!(redeem(&env, &cfg, &[&token], "new devise password 2"), Some(77));
+    }
+
+    fn laravel_round_trip(backend) {
+        let env = TestEnv::empty_on(backend);
+        let ts = match backend {
+            Backend::Sqlite => "datetime",
+            Backend::Postgres => "timestamp(0) without time zone",
+        };
+        env.sql(&format!(
+            "CREATE TABLE users (id integer PRIMARY KEY, name varchar NOT NULL, email varchar NOT NULL UNIQUE, \
+             password varchar NOT NULL, remember_token varchar(100)); \
+             CREATE TABLE password_reset_tokens (email varchar PRIMARY KEY, token varchar NOT NULL, created_at {ts}); \
+             INSERT INTO users (id, name, email, password, remember_token) \
+             VALUES (1, 'Bob', 'bob@example.com', '{}', 'old-remember-token')",
+            APP_BCRYPT.replace("$2a$", "$2y$")
+        ));
+        let cfg = env.config("framework = \"laravel\"\n[limits]\nissue = \"off\"\n");
+        env.cmd_with(&cfg).arg("init").assert().success();
+        // A second issue replaces the first row.
+        run_json(&env, &cfg, &["issue", "bob@example.com"]);
+        let issued = run_json(&env, &cfg, &["issue", "bob@example.com"]);
+        let link = issued["link"].as_str().unwrap().to_string();
+        let token = issued["token"].as_str().unwrap().to_string();
+        assert_eq!(
+            link,
+            format!("https://example.com/reset-password/{token}?email=bob%40example.com")
+        );
+        let rows = env.rows(&format!(
+            "SELECT email, token, {} FROM password_reset_tokens",
+            env.time_text("created_at")
+        ));
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert!(rows[0][1].as_deref().unwrap().starts_with("$2y$10$"), "{rows:?}");
+        assert!(rows[0][2].as_deref().unwrap().starts_with("2026-11-21"), "{rows:?}");
+        assert_eq!(run_json(&env, &cfg, &["inspect", "bob@example.com"])["state"], "active");
+        // A bare token needs the user; the link carries it.
+        assert_eq!(redeem(&env, &cfg, &[&token], "new laravel password"), Some(65));
+        assert_eq!(redeem(&env, &cfg, &[&link], "new laravel password"), Some(0));
+        let user = &env.rows("SELECT password, remember_token FROM users")[0];
+        assert!(user[0].as_deref().unwrap().starts_with("$2y$10$"), "{user:?}");
+        let remember = user[1].as_deref().unwrap();
+        assert_eq!(remember.len(), 60);
+        assert_ne!(remember, "old-remember-token");
+        assert!(env.rows("SELECT * FROM password_reset_tokens").is_empty());
+        assert_eq!(redeem(&env, &cfg, &[&link], "new laravel password 2"), Some(77));
+    }
+
+    fn django_round_trip(backend) {
+        let env = TestEnv::empty_on(backend);
+        let tz = match backend {
+            Backend::Sqlite => "datetime",
+            Backend::Postgres => "timestamp with time zone",
+        };
+        env.sql(&format!(
+            "CREATE TABLE auth_user (id integer PRIMARY KEY, password varchar(128) NOT NULL, last_login {tz}, \
+             is_superuser boolean NOT NULL, username varchar(150) NOT NULL UNIQUE, first_name varchar(150) NOT NULL, \
+             last_name varchar(150) NOT NULL, email varchar(254) NOT NULL, is_staff boolean NOT NULL, \
+             is_active boolean NOT NULL, date_joined {tz} NOT NULL); \
+             INSERT INTO auth_user VALUES (7, '{APP_PBKDF2}', NULL, false, 'carol', '', '', 'carol@example.com', \
+             false, true, '2026-01-01 00:00:00')"
+        ));
+        let before = env.rows("SELECT * FROM auth_user");
+        let cfg = env.config(
+            "framework = \"django\"\n[django]\nsecret_key = \"engine-test-django-key\"\n[limits]\nissue = \"off\"\n",
+        );
+        env.cmd_with(&cfg).arg("init").assert().success();
+        let issued = run_json(&env, &cfg, &["issue", "carol"]);
+        let link = issued["link"].as_str().unwrap().to_string();
+        assert!(link.starts_with("https://example.com/reset/Nw/"), "{link}");
+        // Stateless: the user's row is as it was.
+        assert_eq!(env.rows("SELECT * FROM auth_user"), before);
+        assert_eq!(redeem(&env, &cfg, &[&link], "new django password"), Some(0));
+        let hash = env.value("SELECT password FROM auth_user WHERE id = 7").unwrap();
+        assert!(hash.starts_with("pbkdf2_sha256$1000000$"), "{hash}");
+        // The password changed, so the token is dead.
+        assert_eq!(redeem(&env, &cfg, &[&link], "new django password 2"), Some(77));
+    }
+}
