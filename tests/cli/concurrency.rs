@@ -1,27 +1,10 @@
 //! Many redeemers of one token, and a database locked by another writer.
 
 use crate::on_both_engines;
-use std::io::Write;
-use std::process::Child;
 use std::time::Duration;
 
 use crate::common::frameworks::race_redeem;
-use crate::common::{TestEnv, assert_one_line_error};
-
-fn spawn_redeem(env: &TestEnv, token: &str, password: &str) -> Child {
-    let mut child = env
-        .std_cmd()
-        .args(["redeem", token, "--password-stdin"])
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
-        .unwrap();
-    child
-}
+use crate::common::{TestEnv, assert_one_line_error, spawn_redeem};
 
 on_both_engines! {
     fn sixteen_concurrent_redeemers_exactly_one_wins(backend) {

@@ -3,12 +3,11 @@
 //! connection dropped mid-run, the app's schema. Everything else runs on
 //! both engines through `on_both_engines!`.
 
-use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::common::postgres::{PASSWORD, cluster};
-use crate::common::{Backend, TestEnv, assert_one_line_error, closed_port, json};
+use crate::common::{Backend, TestEnv, assert_one_line_error, closed_port, json, spawn_redeem};
 
 fn pg_env() -> TestEnv {
     TestEnv::demo_on(Backend::Postgres)
@@ -176,21 +175,6 @@ fn tls_required_or_verified_against_the_servers_ca() {
         .filter(|r| r.action == "issue" && r.outcome == "ok")
         .count();
     assert_eq!(issued, 3);
-}
-
-fn spawn_redeem(env: &TestEnv, token: &str, password: &str) -> std::process::Child {
-    let mut child = env
-        .std_cmd()
-        .args(["redeem", token, "--password-stdin"])
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
-        .unwrap();
-    child
 }
 
 #[test]

@@ -395,6 +395,23 @@ const CLEARED: [&str; 8] = [
     "RUST_BACKTRACE",
 ];
 
+/// `redeem TOKEN --password-stdin`, started, with the password written.
+pub fn spawn_redeem(env: &TestEnv, token: &str, password: &str) -> std::process::Child {
+    use std::io::Write;
+    let mut child = env
+        .std_cmd()
+        .args(["redeem", token, "--password-stdin"])
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child
+}
+
 /// A port on 127.0.0.1 with nothing listening: a mail server that is down.
 pub fn closed_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
