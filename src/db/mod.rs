@@ -92,6 +92,10 @@ pub struct Tx<'a> {
 }
 
 impl Db {
+    pub fn dialect(&self) -> &Dialect {
+        &self.names.dialect
+    }
+
     /// Opens an existing database and checks that it has what the tool
     /// needs: the app's mapped columns, `store_columns`, and the audit table.
     pub fn open(

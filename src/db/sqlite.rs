@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::functions::FunctionFlags;
-use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{
     CachedStatement, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior,
 };
@@ -313,6 +313,9 @@ fn to_sql(a: Arg<'_>) -> ToSqlOutput<'_> {
         Arg::Null => ToSqlOutput::Borrowed(ValueRef::Null),
         Arg::Int(n) => ToSqlOutput::Borrowed(ValueRef::Integer(n)),
         Arg::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        // For `json_each`: SQLite has no arrays.
+        Arg::Ints(v) => ToSqlOutput::Owned(Value::Text(serde_json::json!(v).to_string())),
+        Arg::Texts(v) => ToSqlOutput::Owned(Value::Text(serde_json::json!(v).to_string())),
     }
 }
 

@@ -14,6 +14,10 @@ pub enum Arg<'a> {
     Null,
     Int(i64),
     Text(&'a str),
+    /// Arrays, for one statement over a batch of rows (`unnest` on
+    /// PostgreSQL, which takes them as arrays; SQLite gets JSON text).
+    Ints(&'a [i64]),
+    Texts(&'a [Option<&'a str>]),
 }
 
 impl From<i64> for Arg<'_> {

@@ -33,11 +33,6 @@ const BATCH: usize = 50_000;
 /// With --send, tokens are emailed one by one: a small batch keeps a
 /// token's lifetime from running out while it waits its turn.
 const SEND_BATCH: usize = 100;
-/// The least time the write lock is left free between two batches. An app
-/// waiting for it sleeps in SQLite's default busy handler, which looks
-/// again every 100 ms at most; with no gap, one app write waited 8 s
-/// through several batches of a million-user run.
-const LOCK_GAP: Duration = Duration::from_millis(110);
 
 #[derive(Default)]
 struct Counts {
@@ -111,7 +106,7 @@ pub fn run(
         };
         let judged = if campaign.store {
             if let Some(at) = last_commit {
-                std::thread::sleep(LOCK_GAP.saturating_sub(at.elapsed()));
+                std::thread::sleep(db.dialect().writer_gap().saturating_sub(at.elapsed()));
             }
             let judged = db.write(|tx| judge_batch(ctx, tx, &mut campaign, &mut source, lines))?;
             last_commit = Some(Instant::now());

@@ -62,6 +62,7 @@ struct Sql {
     outstanding: [String; 3],
     count_outstanding: String,
     set_token: String,
+    set_tokens: String,
     clear_token: String,
     clear_token_if: String,
     clear_all: String,
@@ -128,6 +129,11 @@ impl Sql {
             ],
             count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
             set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
+            set_tokens: format!(
+                "UPDATE {t} SET {tok} = resetctl_rows.token, {exp} = ?2 \
+                 FROM unnest(?1::text[], ?3::bigint[]) AS resetctl_rows(token, id) \
+                 WHERE {t}.{id} = resetctl_rows.id"
+            ),
             clear_token: format!("{clear} AND {id} = ?1"),
             clear_token_if: format!("{clear} AND {id} = ?1 AND {tok} = ?2"),
             purge: format!("{clear} AND ({expiry_ms} <= ?1 OR {dead})"),
@@ -306,7 +312,13 @@ impl TokenStore for RowColumns {
         // batch instead of being evicted and read again between users.
         stored.sort_unstable();
         let time = self.time_cell(record.expires);
-        let mut set = tx.prepare(&self.sql(tx).set_token)?;
+        let as_arrays = tx.dialect().writes_batches_as_arrays();
+        let sql = self.sql(tx);
+        let mut set = tx.prepare(if as_arrays {
+            &sql.set_tokens
+        } else {
+            &sql.set_token
+        })?;
         set.bind(
             2,
             match &time {
@@ -317,12 +329,24 @@ impl TokenStore for RowColumns {
         let mut audit = AuditWriter::new(tx, &record.audit)?;
         for (value, i) in &stored {
             let t = &tokens[*i];
-            set.bind(1, Arg::Text(value))?;
-            set.bind(3, Arg::Int(t.user.id))?;
-            set.queue()?;
+            if !as_arrays {
+                set.bind(1, Arg::Text(value))?;
+                set.bind(3, Arg::Int(t.user.id))?;
+                set.queue()?;
+            }
             audit.write(t.user.id, &t.user.label(), Some(t.password_check))?;
         }
-        Ok(())
+        for part in stored
+            .chunks(tx.dialect().array_rows())
+            .filter(|_| as_arrays)
+        {
+            let values: Vec<Option<&str>> = part.iter().map(|(v, _)| Some(v.as_str())).collect();
+            let ids: Vec<i64> = part.iter().map(|(_, i)| tokens[*i].user.id).collect();
+            set.bind(1, Arg::Texts(&values))?;
+            set.bind(3, Arg::Ints(&ids))?;
+            set.run()?;
+        }
+        audit.finish()
     }
 
     fn state(&self, tx: &Tx<'_>, user: &User, now: DateTime<Utc>) -> Result<TokenState> {

@@ -2,8 +2,12 @@
 //! as each framework's migrations make, and resetctl's whole round trip
 //! (issue, inspect, list, redeem, single use) with what it leaves in the
 //! database. That each framework accepts what resetctl writes is proven on
-//! SQLite by the framework's own code (devise.rs, laravel.rs, django.rs).
+//! SQLite by the framework's own code (devise.rs, laravel.rs, django.rs),
+//! and for Django on PostgreSQL too, below.
 
+use std::path::Path;
+
+use crate::common::frameworks::Django;
 use crate::common::{Backend, TestEnv, json, sha256_hex};
 use crate::on_both_engines;
 
@@ -152,4 +156,45 @@ on_both_engines! {
         // The password changed, so the token is dead.
         assert_eq!(redeem(&env, &cfg, &[&link], "new django password 2"), Some(77));
     }
+}
+
+/// Django's own migrations, views and login on PostgreSQL (its
+/// `postgresql` backend), judging what resetctl did there.
+#[test]
+fn django_on_postgresql_takes_a_resetctl_link_once_and_logs_in() {
+    let env = TestEnv::empty_on(Backend::Postgres);
+    let url = env.db_value();
+    let db = Path::new(&url);
+    let django = Django::new(false);
+    let made = django.call(
+        db,
+        None,
+        "create",
+        &["dana", "dana@example.com", "old password 1"],
+    );
+    assert!(made.ok, "{}", made.line);
+    let cfg = env.config(&format!(
+        "framework = \"django\"\n[django]\nsecret_key = \"{}\"\n[limits]\nissue = \"off\"\n",
+        Django::SECRET
+    ));
+    env.cmd_with(&cfg).arg("init").assert().success();
+    let before = django.row(db, "dana");
+    let link = run_json(&env, &cfg, &["issue", "dana"])["link"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(django.row(db, "dana"), before, "nothing stored");
+    let a = django.confirm(db, "2026-11-21T10:05:00Z", &link, "new password 22");
+    assert!(a.ok, "{}", a.line);
+    assert!(django.login(db, "dana", "new password 22"));
+    let again = django.confirm(db, "2026-11-21T10:06:00Z", &link, "another password 3");
+    assert!(!again.ok, "{}", again.line);
+    assert_eq!(redeem(&env, &cfg, &[&link], "another password 3"), Some(77));
+    // A link Django made, redeemed by resetctl; Django logs in with it.
+    let made = django.call(db, Some("2026-11-21T10:00:00Z"), "make-link", &["dana"]);
+    assert!(made.ok, "{}", made.line);
+    let theirs = format!("https://example.com{}", made.line);
+    assert_eq!(redeem(&env, &cfg, &[&theirs], "from resetctl 444"), Some(0));
+    assert!(django.login(db, "dana", "from resetctl 444"));
+    assert!(!django.login(db, "dana", "new password 22"));
 }

@@ -19,6 +19,8 @@ pub enum Owned {
     Null,
     Int(i64),
     Text(String),
+    Ints(Vec<i64>),
+    Texts(Vec<Option<String>>),
 }
 
 impl From<Arg<'_>> for Owned {
@@ -27,6 +29,8 @@ impl From<Arg<'_>> for Owned {
             Arg::Null => Owned::Null,
             Arg::Int(n) => Owned::Int(n),
             Arg::Text(s) => Owned::Text(s.to_string()),
+            Arg::Ints(v) => Owned::Ints(v.to_vec()),
+            Arg::Texts(v) => Owned::Texts(v.iter().map(|s| s.map(str::to_string)).collect()),
         }
     }
 }
@@ -38,6 +42,8 @@ fn mismatch(value: &Owned, ty: &Type) -> BoxError {
         Owned::Null => "NULL",
         Owned::Int(_) => "an integer",
         Owned::Text(_) => "text",
+        Owned::Ints(_) => "an array of integers",
+        Owned::Texts(_) => "an array of text",
     };
     format!("resetctl cannot write {what} into a column of type {ty}").into()
 }
@@ -46,6 +52,8 @@ impl ToSql for Owned {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
         match (self, ty) {
             (Owned::Null, _) => Ok(IsNull::Yes),
+            (Owned::Ints(v), &Type::INT8_ARRAY) => v.to_sql(ty, out),
+            (Owned::Texts(v), &Type::TEXT_ARRAY) => v.to_sql(ty, out),
             (Owned::Int(n), &Type::INT8) => n.to_sql(ty, out),
             (Owned::Int(n), &Type::INT4) => i32::try_from(*n)?.to_sql(ty, out),
             (Owned::Int(n), &Type::INT2) => i16::try_from(*n)?.to_sql(ty, out),

@@ -251,7 +251,7 @@ impl TokenStore for Django {
             };
             audit.write(t.user.id, &t.user.label(), Some(&check))?;
         }
-        Ok(())
+        audit.finish()
     }
 
     /// From the newest issue resetctl recorded: gone once redeemed, dead

@@ -204,7 +204,7 @@ impl TokenStore for Laravel {
             insert.queue()?;
             audit.write(t.user.id, &t.user.label(), Some(t.password_check))?;
         }
-        Ok(())
+        audit.finish()
     }
 
     fn state(&self, tx: &Tx<'_>, user: &User, now: DateTime<Utc>) -> Result<TokenState> {

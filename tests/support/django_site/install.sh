@@ -102,6 +102,12 @@ else
     say "django: no Python >= 3.12 here; using Django 5.2, the newest for older Pythons"
     make_env django "django>=5.2,<5.3" "v.startswith('5.2.')" 3.10 3.12 "${LATEST_PYTHONS[@]}"
 fi
+# Django's PostgreSQL backend, for the tests on PostgreSQL (latest only).
+PSYCOPG_SPEC="psycopg[binary]>=3.2,<3.4"
+if ! "$ENVS/django/bin/python" -c 'import psycopg' >/dev/null 2>&1; then
+    "$ENVS/django/bin/python" -m pip install --disable-pip-version-check --no-input -q "$PSYCOPG_SPEC"
+    say "django: installed psycopg $("$ENVS/django/bin/python" -c 'import psycopg; print(psycopg.__version__)')"
+fi
 make_env django42 "$LTS_SPEC" "v.startswith('4.2.')" 3.8 3.13 \
     "${DJANGO42_PYTHON:-}" python3 python3.12 python3.11 python3.10 "${PYENV_PYTHONS[@]}"
 

@@ -12,6 +12,7 @@ particular stays stock so the tests see the hashes a real site would write.
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 HERE = Path(__file__).resolve().parent
 
@@ -34,6 +35,18 @@ DATABASES = {
         "NAME": os.environ["RESETSITE_DB"],
     }
 }
+if os.environ["RESETSITE_DB"].startswith(("postgres://", "postgresql://")):
+    # A postgres:// URL: Django's own PostgreSQL backend (psycopg).
+    url = urlsplit(os.environ["RESETSITE_DB"])
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(url.path.lstrip("/")),
+        "USER": unquote(url.username or ""),
+        "PASSWORD": unquote(url.password or ""),
+        "HOST": url.hostname,
+        "PORT": url.port or 5432,
+        "OPTIONS": {"sslmode": "disable"},
+    }
 
 INSTALLED_APPS = [
     "django.contrib.auth",
