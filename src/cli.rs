@@ -208,7 +208,8 @@ pub struct InspectArgs {
     pub user: Option<String>,
 
     /// Look up a token (or link; - reads it from stdin) instead of a user
-    #[arg(long, value_name = "TOKEN")]
+    // A Devise token may begin with `-`.
+    #[arg(long, value_name = "TOKEN", allow_hyphen_values = true)]
     pub token: Option<String>,
 
     /// Read USER as this kind of name instead of guessing
@@ -261,7 +262,7 @@ pub struct PurgeArgs {
 #[derive(Debug, Args)]
 pub struct RedeemArgs {
     /// The token, or a whole reset link; - reads it from the first line of stdin
-    #[arg(value_name = "TOKEN")]
+    #[arg(value_name = "TOKEN", allow_hyphen_values = true)]
     pub token: String,
 
     /// Whose token it is, for a bare token whose framework keys tokens by

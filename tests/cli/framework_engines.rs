@@ -3,11 +3,11 @@
 //! (issue, inspect, list, redeem, single use) with what it leaves in the
 //! database. That each framework accepts what resetctl writes is proven on
 //! SQLite by the framework's own code (devise.rs, laravel.rs, django.rs),
-//! and for Django on PostgreSQL too, below.
+//! and on PostgreSQL by the same code on its PostgreSQL driver, below.
 
 use std::path::Path;
 
-use crate::common::frameworks::Django;
+use crate::common::frameworks::{Devise, Django, Laravel};
 use crate::common::{Backend, TestEnv, json, sha256_hex};
 use crate::on_both_engines;
 
@@ -23,12 +23,15 @@ fn run_json(env: &TestEnv, cfg: &std::path::Path, args: &[&str]) -> serde_json::
     json(&out.stdout)
 }
 
+/// `redeem` with the token or link on stdin (a Devise token may begin
+/// with `-`), then the password.
 fn redeem(env: &TestEnv, cfg: &std::path::Path, args: &[&str], password: &str) -> Option<i32> {
+    let (token, rest) = args.split_first().unwrap();
     env.cmd_with(cfg)
-        .arg("redeem")
-        .args(args)
+        .args(["redeem", "-"])
+        .args(rest)
         .arg("--password-stdin")
-        .write_stdin(format!("{password}\n"))
+        .write_stdin(format!("{token}\n{password}\n"))
         .output()
         .unwrap()
         .status
@@ -73,6 +76,12 @@ on_both_engines! {
         assert_ne!(digest, sha256_hex(&token));
         assert!(row[1].as_deref().unwrap().starts_with("2026-11-21"), "{row:?}");
         assert_eq!(run_json(&env, &cfg, &["inspect", "alice@example.com"])["state"], "active");
+        // Devise's tokens may begin with `-`: taken as a token, not a flag.
+        let hyphen = "-AbCdEfGhIjKlMnOpQrS";
+        for args in [&["inspect", "--token", hyphen][..], &["redeem", hyphen, "--password-stdin"]] {
+            let out = env.cmd_with(&cfg).args(args).write_stdin("a password\n").output().unwrap();
+            assert_eq!(out.status.code(), Some(77), "{args:?}: {out:?}");
+        }
         assert_eq!(run_json(&env, &cfg, &["list"]).as_array().unwrap().len(), 1);
         assert_eq!(redeem(&env, &cfg, &[&token], "new devise password 1"), Some(0));
         let row = &env.rows("SELECT encrypted_password, reset_password_token, reset_password_sent_at FROM users")[0];
@@ -197,4 +206,102 @@ fn django_on_postgresql_takes_a_resetctl_link_once_and_logs_in() {
     assert_eq!(redeem(&env, &cfg, &[&theirs], "from resetctl 444"), Some(0));
     assert!(django.login(db, "dana", "from resetctl 444"));
     assert!(!django.login(db, "dana", "new password 22"));
+}
+
+/// Devise's own migration, reset page and sign-in on PostgreSQL (Active
+/// Record's postgresql adapter).
+#[test]
+fn devise_on_postgresql_takes_a_resetctl_token_once_and_signs_in() {
+    let env = TestEnv::empty_on(Backend::Postgres);
+    let url = env.db_value();
+    let db = Path::new(&url);
+    let devise = Devise::new();
+    let made = devise.call(db, None, "create", &["erin@example.com", "old password 1"]);
+    assert!(made.ok, "{}", made.line);
+    let cfg = env.config(&format!(
+        "framework = \"devise\"\n[devise]\nsecret_key_base = \"{}\"\n[limits]\nissue = \"off\"\n",
+        Devise::SECRET
+    ));
+    env.cmd_with(&cfg).arg("init").assert().success();
+    let token = run_json(&env, &cfg, &["issue", "erin@example.com"])["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Seven hours on, Devise calls it expired; within six, it takes it.
+    let late = devise.reset(db, "2026-11-21T17:00:00Z", &token, "new password 22");
+    assert!(!late.ok && late.line.contains("expired"), "{}", late.line);
+    let a = devise.reset(db, "2026-11-21T10:05:00Z", &token, "new password 22");
+    assert!(a.ok, "{}", a.line);
+    assert!(devise.sign_in(db, "erin@example.com", "new password 22").ok);
+    let again = devise.reset(db, "2026-11-21T10:06:00Z", &token, "another password 3");
+    assert!(!again.ok, "{}", again.line);
+    // A token Devise issued (a minute before resetctl's clock: at the very
+    // second of resetctl's own issue, resetctl would take it for its own
+    // token, whose password has since changed), redeemed by resetctl;
+    // Devise signs in with it.
+    let theirs = devise.call(
+        db,
+        Some("2026-11-21T09:59:00Z"),
+        "issue",
+        &["erin@example.com"],
+    );
+    assert!(theirs.ok, "{}", theirs.line);
+    assert_eq!(
+        redeem(&env, &cfg, &[&theirs.line], "from resetctl 444"),
+        Some(0)
+    );
+    assert!(
+        devise
+            .sign_in(db, "erin@example.com", "from resetctl 444")
+            .ok
+    );
+    assert!(!devise.sign_in(db, "erin@example.com", "new password 22").ok);
+}
+
+/// Laravel's own schema, password broker and user provider on PostgreSQL
+/// (its pgsql driver).
+#[test]
+fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
+    let env = TestEnv::empty_on(Backend::Postgres);
+    let url = env.db_value();
+    let db = Path::new(&url);
+    let laravel = Laravel::new("password_reset_tokens");
+    let made = laravel.call(db, None, "create", &["finn@example.com", "old password 1"]);
+    assert!(made.ok, "{}", made.line);
+    let cfg = env.config("framework = \"laravel\"\n[limits]\nissue = \"off\"\n");
+    env.cmd_with(&cfg).arg("init").assert().success();
+    let issued = run_json(&env, &cfg, &["issue", "finn@example.com"]);
+    let token = issued["token"].as_str().unwrap().to_string();
+    assert!(laravel.token_exists(db, "2026-11-21T10:59:00Z", "finn@example.com", &token));
+    assert!(!laravel.token_exists(db, "2026-11-21T11:01:00Z", "finn@example.com", &token));
+    let link = issued["link"].as_str().unwrap().to_string();
+    assert_eq!(
+        redeem(&env, &cfg, &[&link], "new laravel password"),
+        Some(0)
+    );
+    assert!(laravel.check(db, "finn@example.com", "new laravel password"));
+    assert!(!laravel.check(db, "finn@example.com", "old password 1"));
+    assert!(!laravel.token_exists(db, "2026-11-21T10:30:00Z", "finn@example.com", &token));
+    // A token Laravel made, redeemed by resetctl with --user.
+    let theirs = laravel.call(
+        db,
+        Some("2026-11-21T10:00:00Z"),
+        "issue",
+        &["finn@example.com"],
+    );
+    assert!(theirs.ok, "{}", theirs.line);
+    let out = env
+        .cmd_with(&cfg)
+        .args([
+            "redeem",
+            "--user",
+            "finn@example.com",
+            &theirs.line,
+            "--password-stdin",
+        ])
+        .write_stdin("laravel made this 5\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(laravel.check(db, "finn@example.com", "laravel made this 5"));
 }

@@ -4,6 +4,9 @@
 # tests: everything that reads or writes the database below is Devise's and
 # Active Record's own code, reached the way a browser would reach it.
 #
+# DB is a SQLite file, or a postgres:// URL (Active Record's postgresql
+# adapter, ruby-pg).
+#
 # usage: ruby app.rb create  DB EMAIL PASSWORD
 #        ruby app.rb reset   DB TOKEN NEW_PASSWORD
 #        ruby app.rb sign-in DB EMAIL PASSWORD
@@ -67,12 +70,14 @@ broken("SECRET_KEY_BASE is required") if ENV["SECRET_KEY_BASE"].to_s.empty?
 ENV["RAILS_ENV"] = "test"
 ENV.delete("DATABASE_URL")
 
+# A postgres:// URL is Active Record's postgresql adapter (ruby-pg).
+POSTGRES = db_arg.start_with?("postgres://", "postgresql://")
 # The sqlite3 adapter resolves a relative path against Rails.root, not the
 # caller's working directory.
-DB_PATH = File.expand_path(db_arg)
+DB_PATH = POSTGRES ? db_arg : File.expand_path(db_arg)
 # SQLite would quietly create an empty file, and the command would fail on a
 # missing table instead of on the mistyped path.
-broken("no database at #{DB_PATH}") unless command == "create" || File.file?(DB_PATH)
+broken("no database at #{DB_PATH}") unless command == "create" || POSTGRES || File.file?(DB_PATH)
 
 begin
   # Compiling Rails' and Devise's Ruby is most of each run; bootsnap keeps the
@@ -133,7 +138,11 @@ begin
 
     # The database is a command-line argument, not a config/database.yml.
     config.define_singleton_method(:database_configuration) do
-      { "test" => { "adapter" => "sqlite3", "database" => DB_PATH } }
+      if POSTGRES
+        { "test" => { "adapter" => "postgresql", "url" => DB_PATH } }
+      else
+        { "test" => { "adapter" => "sqlite3", "database" => DB_PATH } }
+      end
     end
 
     # Routes are drawn during initialize!, and devise_for needs the model then;
@@ -219,7 +228,7 @@ begin
   end
 
   def stored_row(user)
-    # Straight from SQLite, before Active Record casts anything.
+    # Straight from the database, before Active Record casts anything.
     sql = User.sanitize_sql_array(
       ["SELECT encrypted_password, reset_password_token, reset_password_sent_at FROM users WHERE id = ?", user.id]
     )

@@ -11,8 +11,8 @@ app="$here/app.rb"
 
 # ruby-devise alone would bring most of these (warden, responders, orm-adapter,
 # bcrypt, railties, actionpack, rack-test); each is named because the harness
-# relies on it directly. Active Record and the SQLite driver are not Devise
-# dependencies at all. bootsnap (with msgpack) only makes each run faster.
+# relies on it directly. Active Record and the SQLite and PostgreSQL drivers
+# are not Devise dependencies at all. bootsnap (with msgpack) only makes each run faster.
 packages=(
   ruby
   ruby-devise
@@ -20,6 +20,7 @@ packages=(
   ruby-actionpack
   ruby-activerecord
   ruby-sqlite3
+  ruby-pg
   ruby-bcrypt
   ruby-rack-test
   ruby-bootsnap

@@ -156,12 +156,7 @@ function boot(string $db): void
     $app->instance('events', $events);
 
     $capsule = new Capsule($app);
-    $capsule->addConnection([
-        'driver' => 'sqlite',
-        'database' => $db,
-        'prefix' => '',
-        'foreign_key_constraints' => true,
-    ]);
+    $capsule->addConnection(connection_config($db));
     $capsule->setEventDispatcher($events);
     $capsule->setAsGlobal();
     $capsule->bootEloquent();
@@ -170,6 +165,32 @@ function boot(string $db): void
     $app->singleton('hash', fn ($app) => new HashManager($app));
     $app->singleton('auth', fn ($app) => new AuthManager($app));
     $app->singleton('auth.password', fn ($app) => new PasswordBrokerManager($app));
+}
+
+function is_postgres(string $db): bool
+{
+    return str_starts_with($db, 'postgres://') || str_starts_with($db, 'postgresql://');
+}
+
+// A SQLite file, or a postgres:// URL for Laravel's pgsql driver (pdo_pgsql).
+function connection_config(string $db): array
+{
+    if (!is_postgres($db)) {
+        return ['driver' => 'sqlite', 'database' => $db, 'prefix' => '', 'foreign_key_constraints' => true];
+    }
+    $url = parse_url($db);
+    return [
+        'driver' => 'pgsql',
+        'host' => $url['host'],
+        'port' => $url['port'] ?? 5432,
+        'database' => ltrim($url['path'] ?? '', '/'),
+        'username' => rawurldecode($url['user'] ?? ''),
+        'password' => rawurldecode($url['pass'] ?? ''),
+        'charset' => 'utf8',
+        'prefix' => '',
+        'schema' => 'public',
+        'sslmode' => 'disable',
+    ];
 }
 
 function schema(): void
@@ -298,11 +319,11 @@ if ($argc < 3) {
     finish(2, 'usage: php app.php create|token-exists|reset|check|issue|row DB [ARGS...]');
 }
 [$command, $db] = [$argv[1], $argv[2]];
-if ($command !== 'create' && !is_file($db)) {
+if ($command !== 'create' && !is_postgres($db) && !is_file($db)) {
     // Laravel's SQLite connector refuses a missing file too, but with a long trace.
     finish(2, "no database file '$db'");
 }
-if ($command === 'create' && !file_exists($db)) {
+if ($command === 'create' && !is_postgres($db) && !file_exists($db)) {
     touch($db);
 }
 

@@ -9,8 +9,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 app="$here/app.php"
 
 # php-laravel-framework brings the Illuminate components, Carbon and the
-# autoloader app.php loads; php-sqlite3 is the PDO driver for the database file.
-packages="php-cli php-sqlite3 php-mbstring php-laravel-framework"
+# autoloader app.php loads; php-sqlite3 is the PDO driver for the database file,
+# php-pgsql the one for a postgres:// URL.
+packages="php-cli php-sqlite3 php-pgsql php-mbstring php-laravel-framework"
 
 missing=""
 for p in $packages; do
