@@ -25,6 +25,19 @@ pub enum RowRef<'r> {
     Postgres(postgres::RowRef<'r>),
 }
 
+/// Each engine hands its rows up as `Row`s without naming this file.
+impl<'r> From<sqlite::RowRef<'r>> for Row<'r> {
+    fn from(r: sqlite::RowRef<'r>) -> Self {
+        Row(RowRef::Sqlite(r))
+    }
+}
+
+impl<'r> From<postgres::RowRef<'r>> for Row<'r> {
+    fn from(r: postgres::RowRef<'r>) -> Self {
+        Row(RowRef::Postgres(r))
+    }
+}
+
 pub enum Stmt<'t> {
     Sqlite(sqlite::Stmt<'t>),
     Postgres(postgres::Stmt<'t>),

@@ -145,7 +145,7 @@ impl<'a> Handle<'a> {
         bind_all(&mut stmt, args).map_err(|e| self.err(e))?;
         let mut rows = stmt.raw_query();
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            f(&Row(super::engine::RowRef::Sqlite(RowRef(r))))?;
+            f(&Row::from(RowRef(r)))?;
         }
         Ok(())
     }

@@ -1,14 +1,14 @@
 //! Tokens kept on the user's row, in two columns: the README's layout
 //! (the SHA-256 of the token, or with `token_storage = "plain"` the token,
 //! and the expiry), and the same shape with another digest and time, as
-//! Devise keeps them (see `devise.rs`). `init` adds the two columns when
+//! Devise keeps them (see `devise/`). `init` adds the two columns when
 //! they are missing.
 
 use std::cell::OnceCell;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::devise::{self, Key};
+use super::devise::key::{self, Key};
 use super::{
     Description, ExpiresFormat, Held, IssueRecord, NewToken, Presented, StoreSettings, TokenFilter,
     TokenState, TokenStorage, TokenStore,
@@ -251,7 +251,7 @@ impl TokenStore for RowColumns {
 
     fn problems(&self, _tx: &Tx<'_>) -> Result<Vec<Error>> {
         Ok(match &self.digest {
-            Digest::Keyed(key) if !key.is_set() => vec![devise::no_secret()],
+            Digest::Keyed(key) if !key.is_set() => vec![key::no_secret()],
             _ => Vec::new(),
         })
     }
@@ -259,7 +259,7 @@ impl TokenStore for RowColumns {
     fn parse(&self, input: &str) -> Result<Presented> {
         match self.form {
             Form::Hex => Token::parse(input),
-            Form::Devise => devise::parse(input),
+            Form::Devise => key::parse(input),
         }
         .map(Presented::bare)
     }

@@ -215,7 +215,7 @@ impl Conn {
                 for i in 0..row.len() {
                     values.push(Value::read(row, i)?);
                 }
-                f(&Row(super::engine::RowRef::Postgres(RowRef(&values))))?;
+                f(&Row::from(RowRef(&values)))?;
             }
         }
         Ok(())

@@ -1,13 +1,10 @@
-//! Rails apps with Devise (Recoverable): the row keeps Devise's keyed
-//! digest of the token and the time it was issued, and a token lives
-//! `reset_password_within` from then. The key is derived from the app's
-//! secret as Devise's own key generator does (ActiveSupport's
-//! KeyGenerator: PBKDF2-HMAC, 65,536 rounds, 64 bytes, salt "Devise
-//! reset_password_token"), once per run.
+//! Devise's keyed digest of a token, and its tokens as handed out: the key
+//! is derived from the app's secret as Devise's own key generator does
+//! (ActiveSupport's KeyGenerator: PBKDF2-HMAC, 65,536 rounds, 64 bytes,
+//! salt "Devise reset_password_token"), once per run.
 
 use std::cell::OnceCell;
 
-use chrono::TimeDelta;
 use hmac::digest::{KeyInit, OutputSizeUser};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -15,14 +12,9 @@ use sha1::Sha1;
 use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::row_columns::{Digest, Form, RowColumns, TimeColumn};
-use crate::db::{Ident, Schema};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::token::{Token, link_param};
-
-pub const DEFAULT_LINK: &str =
-    "https://example.com/users/password/edit?reset_password_token={token}";
 
 /// What Devise's key generator hashes with (`[devise] key_digest`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -31,54 +23,6 @@ pub enum KeyDigest {
     /// Devise builds its own generator, on SHA-1, on every Rails.
     Sha1,
     Sha256,
-}
-
-/// `[devise]`.
-#[derive(Debug, Clone)]
-pub struct DeviseSettings {
-    /// `Devise.secret_key` if the app sets one, else `secret_key_base`.
-    pub secret: Option<Secret>,
-    pub key_digest: KeyDigest,
-    /// Devise's `config.reset_password_within`.
-    pub within: TimeDelta,
-}
-
-impl Default for DeviseSettings {
-    fn default() -> Self {
-        DeviseSettings {
-            secret: None,
-            key_digest: KeyDigest::Sha1,
-            within: TimeDelta::hours(6),
-        }
-    }
-}
-
-/// Devise's schema: `users` with `email`, `encrypted_password`, and the
-/// token and issue time in `reset_password_token` and
-/// `reset_password_sent_at`; no usernames.
-pub fn schema() -> Schema {
-    Schema {
-        username: None,
-        password: Ident::known("encrypted_password"),
-        token: Ident::known("reset_password_token"),
-        expires: Ident::known("reset_password_sent_at"),
-        ..Schema::default()
-    }
-}
-
-pub fn store(schema: &Schema, settings: &DeviseSettings) -> RowColumns {
-    RowColumns::with(
-        schema,
-        Digest::Keyed(Key {
-            secret: settings.secret.clone(),
-            digest: settings.key_digest,
-            derived: OnceCell::new(),
-        }),
-        TimeColumn::SentAt {
-            within: settings.within,
-        },
-        Form::Devise,
-    )
 }
 
 /// The key Devise digests tokens with, derived from the secret at first
@@ -91,6 +35,14 @@ pub struct Key {
 }
 
 impl Key {
+    pub fn new(secret: Option<Secret>, digest: KeyDigest) -> Key {
+        Key {
+            secret,
+            digest,
+            derived: OnceCell::new(),
+        }
+    }
+
     pub fn is_set(&self) -> bool {
         self.secret.is_some()
     }
