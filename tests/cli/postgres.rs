@@ -385,3 +385,73 @@ fn init_works_in_the_apps_schema_and_doctor_names_the_server() {
     assert!(text.contains(&format!("PostgreSQL {version}")), "{text}");
     assert!(!doctor.to_string().contains(PASSWORD));
 }
+
+#[test]
+fn a_role_with_the_readmes_grants_works_and_one_without_them_gets_78() {
+    let env = pg_env();
+    let name = db_name(&env);
+    let port = cluster().port;
+    env.sql(
+        "CREATE ROLE support LOGIN PASSWORD 'support-pw-1'; \
+         CREATE ROLE viewer LOGIN PASSWORD 'viewer-pw-1'; \
+         GRANT SELECT, UPDATE ON users TO support; \
+         GRANT SELECT, INSERT, DELETE ON resetctl_audit TO support; \
+         GRANT USAGE ON SEQUENCE resetctl_audit_id_seq TO support; \
+         GRANT SELECT ON users, resetctl_audit TO viewer;",
+    );
+    let as_role = |role: &str, pw: &str| {
+        format!("postgres://{role}:{pw}@127.0.0.1:{port}/{name}?sslmode=disable")
+    };
+    let support = as_role("support", "support-pw-1");
+    let token = {
+        let out = env
+            .cmd()
+            .env("RESETCTL_DB", &support)
+            .args(["--json", "issue", "alice"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        json(&out.stdout)["token"].as_str().unwrap().to_string()
+    };
+    let out = env
+        .cmd()
+        .env("RESETCTL_DB", &support)
+        .args(["redeem", &token, "--password-stdin"])
+        .write_stdin("a password for alice\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    for args in [
+        &["revoke", "--all", "--yes"][..],
+        &["purge", "--audit-older-than", "365d"],
+    ] {
+        let out = env
+            .cmd()
+            .env("RESETCTL_DB", &support)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+    }
+    // Reading is all a viewer may do; a write is 78 naming the table, and
+    // nothing changes.
+    let viewer = as_role("viewer", "viewer-pw-1");
+    let out = env
+        .cmd()
+        .env("RESETCTL_DB", &viewer)
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let before = env.bytes();
+    let out = env
+        .cmd()
+        .env("RESETCTL_DB", &viewer)
+        .args(["issue", "bob"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78), "{out:?}");
+    assert_one_line_error(&out.stderr, "permission denied for table users");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("viewer-pw-1"));
+    assert_eq!(env.bytes(), before);
+}
