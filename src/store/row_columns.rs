@@ -336,15 +336,15 @@ impl TokenStore for RowColumns {
             }
             audit.write(t.user.id, &t.user.label(), Some(t.password_check))?;
         }
-        for part in stored
-            .chunks(tx.dialect().array_rows())
-            .filter(|_| as_arrays)
-        {
-            let values: Vec<Option<&str>> = part.iter().map(|(v, _)| Some(v.as_str())).collect();
-            let ids: Vec<i64> = part.iter().map(|(_, i)| tokens[*i].user.id).collect();
-            set.bind(1, Arg::Texts(&values))?;
-            set.bind(3, Arg::Ints(&ids))?;
-            set.run()?;
+        if as_arrays {
+            for part in stored.chunks(tx.dialect().array_rows()) {
+                let values: Vec<Option<&str>> =
+                    part.iter().map(|(v, _)| Some(v.as_str())).collect();
+                let ids: Vec<i64> = part.iter().map(|(_, i)| tokens[*i].user.id).collect();
+                set.bind(1, Arg::Texts(&values))?;
+                set.bind(3, Arg::Ints(&ids))?;
+                set.run()?;
+            }
         }
         audit.finish()
     }

@@ -140,6 +140,8 @@ fn tls_required_or_verified_against_the_servers_ca() {
         format!("postgres://postgres:{PASSWORD}@{host}:{port}/{name}?{tail}")
     };
     let ca = cluster().ca.display().to_string();
+    // What the server logged before these sessions.
+    let logged_before = cluster().log().lines().count();
     for (db, code) in [
         (url("127.0.0.1", "sslmode=require"), 0),
         (
@@ -168,13 +170,30 @@ fn tls_required_or_verified_against_the_servers_ca() {
         assert_eq!(out.status.code(), Some(code), "{db}: {out:?}");
         assert!(!String::from_utf8_lossy(&out.stderr).contains(PASSWORD));
     }
-    // Each session that got in issued its token.
+    // Each session that got in issued its token, and the server saw each
+    // of resetctl's logins here encrypted, none in the clear.
     let issued = env
         .audit()
         .iter()
         .filter(|r| r.action == "issue" && r.outcome == "ok")
         .count();
     assert_eq!(issued, 3);
+    let logins: Vec<String> = cluster()
+        .log()
+        .lines()
+        .skip(logged_before)
+        .filter(|l| {
+            l.contains("connection authorized")
+                && l.contains(&format!("database={name} "))
+                && l.contains("application_name=resetctl")
+        })
+        .map(str::to_string)
+        .collect();
+    assert_eq!(logins.len(), 3, "{logins:?}");
+    assert!(
+        logins.iter().all(|l| l.contains("SSL enabled")),
+        "{logins:?}"
+    );
 }
 
 #[test]

@@ -153,6 +153,9 @@ impl Cluster {
                 "ssl=on",
                 "-c",
                 "timezone=UTC",
+                // Each login is logged, with whether it is encrypted.
+                "-c",
+                "log_connections=on",
             ])
             .arg("-c")
             .arg(format!(
@@ -200,6 +203,11 @@ impl Cluster {
             std::thread::sleep(Duration::from_millis(100));
         }
         cluster
+    }
+
+    /// What the server logged.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
     }
 
     /// `postgres://` URL of database `db`, without TLS.
