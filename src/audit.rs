@@ -21,6 +21,9 @@ pub enum Outcome {
     Ok,
     /// `issue --no-enumerate` for a user that does not exist.
     UnknownUser,
+    /// `issue --no-enumerate` for a user that exists, recorded under the
+    /// name as typed (the issue itself has an entry of its own).
+    Asked,
     /// A redeem refused: unknown, expired or dead token.
     Rejected,
     /// An email that could not be delivered.
@@ -55,9 +58,10 @@ impl Action {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [
+    pub const ALL: [Outcome; 5] = [
         Outcome::Ok,
         Outcome::UnknownUser,
+        Outcome::Asked,
         Outcome::Rejected,
         Outcome::Failed,
     ];
@@ -67,6 +71,7 @@ impl Outcome {
         match self {
             Outcome::Ok => "ok",
             Outcome::UnknownUser => "unknown-user",
+            Outcome::Asked => "asked",
             Outcome::Rejected => "rejected",
             Outcome::Failed => "failed",
         }

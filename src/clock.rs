@@ -126,28 +126,94 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
+/// A stored time as read: a moment, or a wall-clock time with no zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    At(DateTime<Utc>),
+    Wall(NaiveDateTime),
+}
+
 /// Reads a stored time as [`parse_timestamp`] does, except that a time
-/// without an offset is a wall-clock time in `zone`: how Laravel's Carbon
-/// and Django read the naive times they write. `None` when it is no time,
-/// or falls in the hour a clock change skips.
-pub fn parse_in_zone(text: &str, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+/// without an offset is left a wall-clock time, for the frameworks that
+/// write them in the app's zone (Laravel's Carbon). `None` when it is no
+/// time.
+pub fn read_stored(text: &str) -> Option<Stored> {
     let s = text.trim();
     let t_form = s.replacen(' ', "T", 1);
     if DateTime::parse_from_rfc3339(&t_form).is_ok() || s.bytes().all(|b| b.is_ascii_digit()) {
-        return parse_timestamp(s);
+        return parse_timestamp(s).map(Stored::At);
     }
-    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
         .iter()
-        .find_map(|fmt| NaiveDateTime::parse_from_str(&t_form, fmt).ok())?;
-    naive
-        .and_local_timezone(zone)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
+        .find_map(|fmt| NaiveDateTime::parse_from_str(&t_form, fmt).ok())
+        .map(Stored::Wall)
 }
 
 /// `t` as a wall-clock time in `zone`, `YYYY-MM-DD HH:MM:SS`.
 pub fn wall_clock(t: DateTime<Utc>, zone: chrono_tz::Tz) -> NaiveDateTime {
     t.with_timezone(&zone).naive_local()
+}
+
+/// The first moment, at `from` or after, at which the wall clock of `zone`
+/// shows `wall` or later. A clock turned back shows a time twice; what
+/// counts is the first time it gets there, so a deadline on a wall clock
+/// never passes and then comes back.
+pub fn first_reaching(
+    zone: chrono_tz::Tz,
+    wall: NaiveDateTime,
+    from: DateTime<Utc>,
+) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    use chrono::offset::LocalResult;
+    if wall_clock(from, zone) >= wall {
+        return from;
+    }
+    match zone.from_local_datetime(&wall) {
+        LocalResult::Single(t) => t.with_timezone(&Utc).max(from),
+        LocalResult::Ambiguous(a, b) => {
+            let (a, b) = (a.with_timezone(&Utc), b.with_timezone(&Utc));
+            if a >= from { a } else { b.max(from) }
+        }
+        LocalResult::None => skipped_to(zone, wall).max(from),
+    }
+}
+
+/// The last moment, at `until` or before, at which the wall clock of
+/// `zone` showed `wall` (the first, if it had not shown it by then; the
+/// moment a clock change skipped it, if it never does).
+pub fn last_showing(
+    zone: chrono_tz::Tz,
+    wall: NaiveDateTime,
+    until: DateTime<Utc>,
+) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    use chrono::offset::LocalResult;
+    match zone.from_local_datetime(&wall) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(a, b) => {
+            let (a, b) = (a.with_timezone(&Utc), b.with_timezone(&Utc));
+            if b <= until { b } else { a }
+        }
+        LocalResult::None => skipped_to(zone, wall),
+    }
+}
+
+/// The moment a clock change skips over `wall`: where the clock jumps
+/// from before it to after it. Searched for in the hours before the time
+/// `wall` would be under any offset, where the clock only goes forward.
+fn skipped_to(zone: chrono_tz::Tz, wall: NaiveDateTime) -> DateTime<Utc> {
+    let at = |secs: i64| DateTime::from_timestamp(secs, 0).unwrap_or_default();
+    let as_utc = wall.and_utc().timestamp();
+    let (mut lo, mut hi) = (as_utc - 30 * 3600, as_utc + 30 * 3600);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if wall_clock(at(mid), zone) >= wall {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    at(hi)
 }
 
 /// An integer timestamp read by its magnitude, as seconds, milliseconds,
@@ -275,6 +341,45 @@ mod tests {
         ] {
             assert_eq!(from_unix_number(n), None, "{n}");
         }
+    }
+
+    #[test]
+    fn a_wall_clock_deadline_is_reached_once() {
+        let chicago: chrono_tz::Tz = "America/Chicago".parse().unwrap();
+        let wall = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+        // 01:30 happens twice on 2026-11-01: at 06:30Z (CDT), then 07:30Z.
+        let w = wall("2026-11-01 01:30:00");
+        let early = at("2026-11-01T06:00:00Z");
+        assert_eq!(
+            first_reaching(chicago, w, early),
+            at("2026-11-01T06:30:00Z")
+        );
+        // From inside the repeated hour, before the second 01:30.
+        let repeat = at("2026-11-01T07:05:00Z");
+        assert_eq!(
+            first_reaching(chicago, w, repeat),
+            at("2026-11-01T07:30:00Z")
+        );
+        // Already there, or past it: at once.
+        assert_eq!(
+            first_reaching(chicago, w, at("2026-11-01T06:40:00Z")),
+            at("2026-11-01T06:40:00Z")
+        );
+        // 02:30 never happens on 2026-03-08: the clock jumps from 02:00 CST
+        // to 03:00 CDT at 08:00Z.
+        let skipped = wall("2026-03-08 02:30:00");
+        assert_eq!(
+            first_reaching(chicago, skipped, at("2026-03-08T06:00:00Z")),
+            at("2026-03-08T08:00:00Z")
+        );
+        assert_eq!(
+            first_reaching(
+                chrono_tz::Tz::UTC,
+                wall("2026-11-21 11:00:00"),
+                at("2026-11-21T10:00:00Z")
+            ),
+            at("2026-11-21T11:00:00Z")
+        );
     }
 
     #[test]

@@ -105,6 +105,45 @@ impl Lookup {
     }
 }
 
+/// A USER argument as typed, for answers that must not depend on whether
+/// it names an account (`--no-enumerate`).
+#[derive(Debug, Clone)]
+pub struct Typed<'a> {
+    pub input: &'a str,
+    pub lookup: Lookup,
+    /// The name as lookups read it: emails ignoring case, ids as numbers
+    /// (`099` is `99`). Every spelling of one name shares it, as every
+    /// spelling of a known user names that user.
+    pub key: String,
+}
+
+impl<'a> Typed<'a> {
+    pub fn new(input: &'a str, by: Option<Lookup>) -> Typed<'a> {
+        let trimmed = input.trim();
+        let lookup = Lookup::of(trimmed, by);
+        let key = match lookup {
+            Lookup::Email => crate::text::clean(&trimmed.to_lowercase(), 256),
+            Lookup::Id => {
+                let digits = trimmed.trim_start_matches('0');
+                format!("id {}", if digits.is_empty() { "0" } else { digits })
+            }
+            Lookup::Username => crate::text::clean(trimmed, 256),
+        };
+        Typed {
+            input: trimmed,
+            lookup,
+            key,
+        }
+    }
+
+    /// The id typed, when one was and it fits.
+    pub fn id(&self) -> Option<i64> {
+        (self.lookup == Lookup::Id)
+            .then(|| self.key.trim_start_matches("id ").parse().ok())
+            .flatten()
+    }
+}
+
 /// A token pasted where a USER belongs is refused before it can reach an
 /// error message or the audit table.
 pub fn reject_token_as_user(input: &str) -> Result<()> {

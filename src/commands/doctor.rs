@@ -308,7 +308,7 @@ fn describe(r: &Report) -> Vec<String> {
         }
     };
     row("Passwords", format!("{writes}{from}"));
-    row("Link", r.link.clone());
+    row("Link", crate::text::printable(&r.link));
     let mail = match (&r.email.transport, r.email.reachable) {
         (None, _) if !r.email.configured => {
             "not configured (only issue --send and redeem --notify need it)".to_string()

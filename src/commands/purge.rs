@@ -8,8 +8,12 @@ use crate::db::Access;
 use crate::error::{Error, Result};
 
 pub fn run(ctx: &Context, args: &PurgeArgs) -> Result<()> {
-    if let Some(why) = ctx.store.cannot_revoke() {
-        return Err(Error::config(why));
+    // A store that keeps nothing has no tokens to purge; its audit table
+    // grows all the same, and can be pruned.
+    let stateless = ctx.store.cannot_revoke();
+    if let (Some(why), None) = (stateless, &args.audit_older_than) {
+        return Err(Error::config(why)
+            .with_hint("purge --audit-older-than DURATION still prunes the audit table"));
     }
     let older_than = parse_duration(&args.older_than)?;
     let cutoff = ctx.now - older_than;
@@ -29,10 +33,14 @@ pub fn run(ctx: &Context, args: &PurgeArgs) -> Result<()> {
         });
     let mut db = ctx.open(Access::ReadWrite)?;
     let (n, pruned) = db.write(|tx| {
-        let n = ctx.store.purge(tx, cutoff)?;
+        let n = match stateless {
+            Some(_) => 0,
+            None => ctx.store.purge(tx, cutoff)?,
+        };
+        let now = clock::rfc3339(ctx.now);
         let pruned = audit_cutoff
             .as_deref()
-            .map(|c| tx.prune_audit(c))
+            .map(|c| tx.prune_audit(c, &now))
             .transpose()?;
         // A purge that found nothing changed nothing: cron running every
         // minute should not fill the audit table.
@@ -55,10 +63,12 @@ pub fn run(ctx: &Context, args: &PurgeArgs) -> Result<()> {
         return ctx.out.json(&v);
     }
     if !ctx.out.quiet {
-        ctx.out.line(format!(
-            "Purged {n} expired reset token{}.",
-            if n == 1 { "" } else { "s" }
-        ))?;
+        if stateless.is_none() {
+            ctx.out.line(format!(
+                "Purged {n} expired reset token{}.",
+                if n == 1 { "" } else { "s" }
+            ))?;
+        }
         if let (Some(p), Some(c)) = (pruned, &audit_cutoff) {
             ctx.out.line(format!(
                 "Deleted {p} audit entr{} from before {c}.",

@@ -37,13 +37,18 @@ const ROW_COLUMNS: &str =
 pub const LAST_OK: &str = "SELECT id, at, actor, action, outcome, user_id, subject, detail, reason, real_at, run \
      FROM resetctl_audit WHERE user_id = ?1 AND action = ?2 AND outcome = 'ok' ORDER BY id DESC LIMIT 1";
 
-/// For a known user (by id), then for an unknown name under --no-enumerate:
-/// `?1` the user or name, `?2` the time after which, `?3` the offset.
+/// A user's newest entry of an action, whatever its outcome.
+pub const LAST_ANY: &str = "SELECT id FROM resetctl_audit WHERE user_id = ?1 AND action = ?2 \
+     ORDER BY id DESC LIMIT 1";
+
+/// For a known user (by id), then for a name typed under --no-enumerate,
+/// known or not: `?1` the user or name, `?2` the time after which, `?3`
+/// the offset.
 pub const NTH_RECENT_ISSUE: [&str; 2] = [
     "SELECT at FROM resetctl_audit WHERE user_id = ?1 AND action = 'issue' \
      AND outcome = 'ok' AND at > ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3",
     "SELECT at FROM resetctl_audit WHERE user_id IS NULL AND subject = ?1 AND action = 'issue' \
-     AND outcome = 'unknown-user' AND at > ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3",
+     AND outcome IN ('unknown-user', 'asked') AND at > ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3",
 ];
 
 fn audit_row(r: &Row<'_>) -> Result<AuditRow> {
@@ -73,6 +78,8 @@ fn audit_row(r: &Row<'_>) -> Result<AuditRow> {
 /// What an issue recorded about its token.
 pub struct IssueTrace {
     pub id: i64,
+    /// When it was issued (RFC 3339).
+    pub at: String,
     pub expires: Option<String>,
     pub password_check: Option<String>,
 }
@@ -185,15 +192,27 @@ impl Tx<'_> {
 
     /// Deletes entries recorded before `cutoff` (RFC 3339), except what
     /// live tokens still need: each user's newest successful issue (the
-    /// "password changed since" check and bulk resumes read it) and newest
-    /// successful email (resuming a `--send` run reads it).
-    pub fn prune_audit(&self, cutoff: &str) -> Result<u64> {
+    /// "password changed since" check and bulk resumes read it), newest
+    /// successful email (resuming a `--send` run reads it) and newest
+    /// revoke (a link a bulk run withdrew), and every issue whose link
+    /// may still work at `now` (a store that keeps nothing knows its
+    /// links only from these).
+    pub fn prune_audit(&self, cutoff: &str, now: &str) -> Result<u64> {
         self.execute(
             "DELETE FROM resetctl_audit WHERE at < ?1 AND id NOT IN \
              (SELECT max(id) FROM resetctl_audit WHERE user_id IS NOT NULL \
-              AND outcome = 'ok' AND action IN ('issue', 'email') GROUP BY user_id, action)",
-            &[cutoff.into()],
+              AND ((outcome = 'ok' AND action IN ('issue', 'email')) OR action = 'revoke') \
+              GROUP BY user_id, action) \
+             AND NOT (action = 'issue' AND outcome = 'ok' AND coalesce(expires, '') > ?2)",
+            &[cutoff.into(), now.into()],
         )
+    }
+
+    /// The id of a user's newest `action` entry, whatever its outcome.
+    pub fn last_any(&self, user_id: i64, action: Action) -> Result<Option<i64>> {
+        self.first(LAST_ANY, &[user_id.into(), action.as_str().into()], |r| {
+            r.int(0)
+        })
     }
 
     /// The newest successful `action` for a user.
@@ -209,7 +228,7 @@ impl Tx<'_> {
     /// knows of the token.
     pub fn last_issue(&self, user_id: i64) -> Result<Option<IssueTrace>> {
         self.first(
-            "SELECT id, expires, password_check FROM resetctl_audit \
+            "SELECT id, expires, password_check, at FROM resetctl_audit \
              WHERE user_id = ?1 AND action = 'issue' AND outcome = 'ok' ORDER BY id DESC LIMIT 1",
             &[user_id.into()],
             |r| {
@@ -217,9 +236,38 @@ impl Tx<'_> {
                     id: r.int(0)?,
                     expires: r.opt_text(1)?,
                     password_check: r.opt_text(2)?,
+                    at: r.text(3)?,
                 })
             },
         )
+    }
+
+    /// A user's successful issues after entry `after` that expire after
+    /// `now` (RFC 3339), oldest first: every link a store that keeps
+    /// nothing issued and that may still work.
+    pub fn issues_expiring_after(
+        &self,
+        user_id: i64,
+        after: i64,
+        now: &str,
+    ) -> Result<Vec<IssueTrace>> {
+        let mut found = Vec::new();
+        self.each(
+            "SELECT id, expires, password_check, at FROM resetctl_audit \
+             WHERE user_id = ?1 AND id > ?2 AND action = 'issue' AND outcome = 'ok' \
+             AND expires > ?3 ORDER BY id",
+            &[user_id.into(), after.into(), now.into()],
+            &mut |r| {
+                found.push(IssueTrace {
+                    id: r.int(0)?,
+                    expires: r.opt_text(1)?,
+                    password_check: r.opt_text(2)?,
+                    at: r.text(3)?,
+                });
+                Ok(())
+            },
+        )?;
+        Ok(found)
     }
 
     /// Each user with a successful issue expiring after `now` (RFC 3339),

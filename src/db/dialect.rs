@@ -213,7 +213,7 @@ CREATE TABLE resetctl_audit (
   at TEXT NOT NULL,             -- RFC 3339 UTC
   actor TEXT NOT NULL,
   action TEXT NOT NULL,         -- init, issue, revoke, purge, redeem, email
-  outcome TEXT NOT NULL,        -- ok, unknown-user, rejected, failed
+  outcome TEXT NOT NULL,        -- ok, unknown-user, asked, rejected, failed
   user_id {int},
   subject TEXT,                 -- the user as shown to people, or what was typed
   detail TEXT,

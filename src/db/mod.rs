@@ -30,7 +30,7 @@ pub use location::Location;
 
 use crate::error::{Error, Kind, Result};
 
-pub use audit::{AUDIT_TABLE, AuditWriter, IssueTrace, LAST_OK, NTH_RECENT_ISSUE};
+pub use audit::{AUDIT_TABLE, AuditWriter, IssueTrace, LAST_ANY, LAST_OK, NTH_RECENT_ISSUE};
 pub use dialect::ColumnKind;
 pub use dialect::Dialect;
 pub use names::{Ident, Schema};
@@ -161,8 +161,9 @@ impl Db {
             ("by email ignoring case", u.by_email.clone()),
             ("page of users (bulk)", u.page.clone()),
             ("last audit row", LAST_OK.to_string()),
+            ("last audit row of any outcome", LAST_ANY.to_string()),
             ("rate limit, user", NTH_RECENT_ISSUE[0].to_string()),
-            ("rate limit, unknown name", NTH_RECENT_ISSUE[1].to_string()),
+            ("rate limit, name as typed", NTH_RECENT_ISSUE[1].to_string()),
         ];
         all.extend(u.by_username.clone().map(|s| ("by username", s)));
         all

@@ -11,7 +11,7 @@ use crate::cli::IssueArgs;
 use crate::context::Context;
 use crate::db::{Tx, UserRow};
 use crate::error::{Error, Kind, Result};
-use crate::store::{IssueRecord, NewToken, TokenState};
+use crate::store::{IssueRecord, Lifetime, NewToken, TokenState};
 use crate::token::TokenSource;
 use crate::user_list::{Entry, UserList};
 
@@ -156,18 +156,26 @@ fn judge(
             ctx.store.state(tx, &row.user, ctx.now)?,
             TokenState::Active(_)
         )
-        && delivered(tx, args, &row)?)
+        && delivered(tx, args, &row)?
+        && !withdrawn(ctx, tx, &row)?)
         || (run.listed && listed_again(tx, run, listed, row.user.id)?);
     if skip {
         return Ok(Judged::Skip);
     }
-    let token = ctx
-        .store
-        .new_token(tx, &row.user, run.record.expires, &mut run.tokens)?;
+    let token = ctx.store.new_token(
+        tx,
+        &row.user,
+        Lifetime {
+            now: ctx.now,
+            expires: run.record.expires,
+        },
+        &mut run.tokens,
+    )?;
     Ok(Judged::Issue(
         Issued {
             input,
             user: Some(row.user),
+            link_user: None,
             token,
         },
         row.password_fingerprint,
@@ -189,6 +197,18 @@ fn listed_again(
         .last_ok(id, Action::Issue)?
         .and_then(|r| r.run)
         .is_some_and(|r| r == run.run))
+}
+
+/// For a store that keeps nothing, a live link counts as handed out only
+/// if it was not withdrawn: a bulk run that could not write it out says
+/// so in the audit table, and a resume gives the user a new one.
+fn withdrawn(ctx: &Context, tx: &Tx<'_>, row: &UserRow) -> Result<bool> {
+    if ctx.store.cannot_revoke().is_none() {
+        return Ok(false);
+    }
+    let issued = tx.last_ok(row.user.id, Action::Issue)?.map(|r| r.id);
+    let withdrawn = tx.last_any(row.user.id, Action::Revoke)?;
+    Ok(matches!((issued, withdrawn), (Some(i), Some(w)) if w > i))
 }
 
 /// For `--send`, a live token counts as handed out only if an email left

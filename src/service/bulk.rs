@@ -114,9 +114,8 @@ pub fn run(
             // holds the app's writers; links that cannot be written take
             // their tokens back with them.
             if let Err(e) = print_batch(ctx, args, plan, &judged) {
-                take_back(ctx, &mut db, &campaign, &judged)?;
                 progress.finish_and_clear();
-                return Err(e);
+                return Err(take_back(ctx, &mut db, &campaign, &judged, e));
             }
             judged
         } else {
@@ -208,31 +207,92 @@ fn print_batch(ctx: &Context, args: &IssueArgs, plan: &Plan, judged: &[Judged]) 
 /// The links of a batch could not be written (a full disk, a closed pipe):
 /// its tokens are cleared again where they are still this run's, so no
 /// user holds one nobody saw, and a resume with --skip-active issues them
-/// anew. Recorded as one revoke.
-fn take_back(ctx: &Context, db: &mut Db, campaign: &Campaign<'_>, judged: &[Judged]) -> Result<()> {
-    db.write(|tx| {
-        let mut n = 0u64;
-        for j in judged {
-            if let Judged::Issue(
-                Issued {
-                    user: Some(u),
-                    token,
-                    ..
-                },
-                _,
-            ) = j
-            {
+/// anew. Recorded as one revoke. A store that keeps nothing cannot clear
+/// a link: each such user gets an entry saying so, which makes a resume
+/// give them a new one, and the error says how long the old ones work.
+fn take_back(
+    ctx: &Context,
+    db: &mut Db,
+    campaign: &Campaign<'_>,
+    judged: &[Judged],
+    why: Error,
+) -> Error {
+    let stateless = ctx.store.cannot_revoke().is_some();
+    let users = judged.iter().filter_map(|j| match j {
+        Judged::Issue(
+            Issued {
+                user: Some(u),
+                token,
+                ..
+            },
+            _,
+        ) => Some((u, token)),
+        _ => None,
+    });
+    let outcome = db.write(|tx| {
+        let (mut n, mut kept) = (0u64, 0u64);
+        for (u, token) in users {
+            if stateless {
+                withdraw(ctx, tx, campaign, u)?;
+                kept += 1;
+            } else {
                 n += u64::from(ctx.store.take_back(tx, u.id, token)?);
             }
         }
         let mut audit = ctx.audit(Action::Revoke, Outcome::Ok);
         audit.detail = Some(format!(
-            "{n} tokens of bulk run {} taken back: their links could not be written",
-            campaign.run
+            "{n} tokens of bulk run {} taken back: their links could not be written{}",
+            campaign.run,
+            if kept > 0 {
+                format!(
+                    "; {kept} links cannot be taken back (framework = \"{}\" keeps nothing)",
+                    ctx.cfg.store.framework.name()
+                )
+            } else {
+                String::new()
+            }
         ));
         audit.run = Some(campaign.run.clone());
-        tx.record(&audit)
-    })
+        tx.record(&audit)?;
+        Ok(kept)
+    });
+    match outcome {
+        Ok(0) => why,
+        Ok(kept) => Error::new(
+            why.kind,
+            format!(
+                "{}; {kept} links of the last batch cannot be taken back (framework = \"{}\" keeps nothing): any that were seen work until {} unless the user's password, last login or email changes, and a resume with --skip-active issues new ones to them",
+                why.message,
+                ctx.cfg.store.framework.name(),
+                campaign
+                    .record
+                    .audit
+                    .expires
+                    .as_deref()
+                    .unwrap_or("their expiry")
+            ),
+        ),
+        Err(e) => e,
+    }
+}
+
+/// Records that a user's link, which cannot be cleared, was never
+/// confirmed shown: a resume treats the user as not done.
+fn withdraw(
+    ctx: &Context,
+    tx: &crate::db::Tx<'_>,
+    campaign: &Campaign<'_>,
+    user: &crate::user::User,
+) -> Result<()> {
+    let mut audit = ctx.audit(Action::Revoke, Outcome::Failed);
+    audit.user_id = Some(user.id);
+    audit.subject = Some(user.label());
+    audit.run = Some(campaign.run.clone());
+    audit.detail = Some(
+        "its link could not be written out, and a link this store derives cannot be taken back"
+            .to_string(),
+    );
+    tx.record(&audit)
 }
 
 /// Emails of a `--send` run, paced.

@@ -27,7 +27,7 @@ pub fn send(
     let mail = ResetMail {
         user,
         link: &link,
-        expires: plan.expires,
+        expires: plan.until,
         ttl: plan.ttl,
         date: ctx.now,
     };

@@ -15,8 +15,9 @@ use crate::context::Context;
 use crate::db::{Access, Db, Tx, UserRow};
 use crate::error::{Error, Kind, Result};
 use crate::mail::Mailer;
-use crate::store::NewToken;
-use crate::token::TokenSource;
+use crate::store::{Lifetime, NewToken};
+use crate::token::{Token, TokenSource};
+use crate::user::{Typed, User};
 
 /// `issue`: the USERs given, or a bulk run with `--all` or `--from`.
 pub fn issue(ctx: &Context, args: &IssueArgs) -> Result<()> {
@@ -60,55 +61,116 @@ pub fn issue(ctx: &Context, args: &IssueArgs) -> Result<()> {
 
 /// One USER argument, resolved: a user to issue to, or (under
 /// `--no-enumerate`) a name that matches nobody.
-struct Target {
-    input: String,
+struct Target<'a> {
+    input: &'a str,
     row: Option<UserRow>,
     /// The audit note for an issue past the rate limit.
     note: &'static str,
+    /// Under `--no-enumerate`: the name as typed, and the user its link
+    /// names (made from what was typed where the link would tell).
+    typed: Option<(Typed<'a>, Option<User>)>,
 }
 
 /// Resolves every USER and checks the rate limit before anything is
 /// issued or sent: one unknown USER (without `--no-enumerate`) or one
 /// user past the limit (without `--force`) stops the command whole.
-fn targets(ctx: &Context, tx: &Tx<'_>, args: &IssueArgs) -> Result<Vec<Target>> {
+fn targets<'a>(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    args: &'a IssueArgs,
+    plan: &Plan,
+) -> Result<Vec<Target<'a>>> {
     let mut targets = Vec::new();
     let mut seen = HashSet::new();
     for input in &args.users {
-        let row = match tx.resolve(input, args.by) {
-            Ok(row) => row,
-            Err(e) if e.kind == Kind::NoUser && args.no_enumerate => {
-                if !args.force {
-                    let subject = limits::unknown_subject(input, args.by);
-                    limits::check(ctx, tx, None, &subject, input)?;
-                }
-                targets.push(Target {
-                    input: input.clone(),
-                    row: None,
-                    note: "",
-                });
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        // Under --no-enumerate every argument gets its own answer, as an
-        // unknown one would: merging two names of one user would tell.
-        if !seen.insert(row.user.id) && !args.no_enumerate {
+        if args.no_enumerate {
+            targets.push(unenumerated(ctx, tx, args, plan, input)?);
+            continue;
+        }
+        let row = tx.resolve(input, args.by)?;
+        if !seen.insert(row.user.id) {
             continue;
         }
         let label = row.user.label();
-        let shown_as = if args.no_enumerate { input } else { &label };
-        let note = match limits::check(ctx, tx, Some(row.user.id), &label, shown_as) {
+        let note = match limits::check(ctx, tx, Some(row.user.id), &label, &label) {
             Err(e) if !args.force => return Err(e),
             Err(_) => "; forced past the rate limit",
             Ok(()) => "",
         };
         targets.push(Target {
-            input: input.clone(),
+            input,
             row: Some(row),
             note,
+            typed: None,
         });
     }
     Ok(targets)
+}
+
+/// A USER under `--no-enumerate`: every step the same whether it names an
+/// account or not. Each argument gets its own answer (merging two names
+/// of one user would tell), the rate limit counts the name as typed, and
+/// the link is made from what was typed.
+fn unenumerated<'a>(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    args: &IssueArgs,
+    plan: &Plan,
+    input: &'a str,
+) -> Result<Target<'a>> {
+    let row = match tx.resolve(input, args.by) {
+        Ok(row) => Some(row),
+        Err(e) if e.kind == Kind::NoUser => None,
+        Err(e) => return Err(e),
+    };
+    let typed = Typed::new(input, args.by);
+    let link_user =
+        ctx.store
+            .link_user(tx, &plan.template, &typed, row.as_ref().map(|r| &r.user))?;
+    let note = match limits::check(ctx, tx, None, &typed.key, typed.input) {
+        Err(e) if !args.force => return Err(e),
+        Err(_) => "; forced past the rate limit",
+        Ok(()) => "",
+    };
+    Ok(Target {
+        input,
+        row,
+        note,
+        typed: Some((typed, link_user)),
+    })
+}
+
+/// The token for a target: its user's, or a decoy as costly to make.
+fn token_for(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    t: &Target<'_>,
+    plan: &Plan,
+    source: &mut TokenSource,
+) -> Result<Token> {
+    let life = Lifetime {
+        now: ctx.now,
+        expires: plan.expires,
+    };
+    match (&t.row, &t.typed) {
+        (Some(row), _) => ctx.store.new_token(tx, &row.user, life, source),
+        (None, Some((typed, _))) => ctx.store.decoy(tx, typed, life, source),
+        (None, None) => Err(Error::internal("an issue lost track of its user")),
+    }
+}
+
+/// What was issued for a target, for the report.
+fn issued(t: Target<'_>, token: Token) -> Issued {
+    let (link_user, user) = match t.typed {
+        Some((_, link_user)) => (link_user.map(Box::new), t.row.map(|r| r.user)),
+        None => (None, t.row.map(|r| r.user)),
+    };
+    Issued {
+        input: t.input.to_string(),
+        user,
+        link_user,
+        token,
+    }
 }
 
 /// Without `--send`: the links are written out, and flushed, before the
@@ -118,34 +180,25 @@ fn targets(ctx: &Context, tx: &Tx<'_>, args: &IssueArgs) -> Result<Vec<Target>> 
 /// link nobody saw.
 fn print_run(ctx: &Context, db: &mut Db, args: &IssueArgs, plan: &Plan) -> Result<()> {
     db.write(|tx| {
-        let mut issued = Vec::new();
+        let mut issued_all = Vec::new();
         let mut source = TokenSource::new();
-        for t in targets(ctx, tx, args)? {
-            let token = match &t.row {
-                Some(row) => ctx
-                    .store
-                    .new_token(tx, &row.user, plan.expires, &mut source)?,
-                None => source.next_token()?,
-            };
-            match &t.row {
-                Some(row) => {
-                    let mut tokens = [NewToken {
-                        user: &row.user,
-                        password_check: &row.password_fingerprint,
-                        token: &token,
-                    }];
-                    ctx.store
-                        .store(tx, &plan.record(ctx, t.note, None), &mut tokens)?;
-                }
-                None => limits::record_unknown(ctx, tx, &t.input, args.by)?,
+        for t in targets(ctx, tx, args, plan)? {
+            let token = token_for(ctx, tx, &t, plan, &mut source)?;
+            if let Some(row) = &t.row {
+                let mut tokens = [NewToken {
+                    user: &row.user,
+                    password_check: &row.password_fingerprint,
+                    token: &token,
+                }];
+                ctx.store
+                    .store(tx, &plan.record(ctx, t.note, None), &mut tokens)?;
             }
-            issued.push(Issued {
-                input: t.input,
-                user: t.row.map(|r| r.user),
-                token,
-            });
+            if let Some((typed, _)) = &t.typed {
+                limits::record_request(ctx, tx, typed, t.row.is_some())?;
+            }
+            issued_all.push(issued(t, token));
         }
-        for item in &issued {
+        for item in &issued_all {
             report(ctx, args, item, &Delivery::NotAsked, plan)?;
         }
         ctx.out.flush()
@@ -163,45 +216,44 @@ fn send_run(
     args: &IssueArgs,
     plan: &Plan,
 ) -> Result<()> {
-    let targets = targets(ctx, &db.read(), args)?;
+    let targets = targets(ctx, &db.read(), args, plan)?;
     let total = targets.len();
     let mut failures = Vec::new();
     let mut source = TokenSource::new();
     for t in targets {
         let by = Instant::now() + mailer.timeout();
-        let token = match &t.row {
-            Some(row) => ctx
-                .store
-                .new_token(&db.read(), &row.user, plan.expires, &mut source)?,
-            None => source.next_token()?,
-        };
+        let token = token_for(ctx, &db.read(), &t, plan, &mut source)?;
         let sent = t
             .row
             .as_ref()
             .map(|row| delivery::send(ctx, mailer, &row.user, &token, plan, by));
+        let delivery = db.write(|tx| {
+            if let Some((typed, _)) = &t.typed {
+                limits::record_request(ctx, tx, typed, t.row.is_some())?;
+            }
+            match (&t.row, &sent) {
+                (Some(row), Some(Ok(masked))) => {
+                    let sent = Sent {
+                        user: &row.user,
+                        password_check: &row.password_fingerprint,
+                        token: &token,
+                        to: masked,
+                    };
+                    delivery::store_sent(ctx, tx, plan, sent, t.note, None)?;
+                    Ok(Delivery::Sent(Some(masked.clone())))
+                }
+                (Some(row), Some(Err(e))) => {
+                    delivery::record_failed(ctx, tx, &row.user, e)?;
+                    Ok(Delivery::Failed(e.describe()))
+                }
+                (_, _) => Ok(Delivery::Sent(None)),
+            }
+        })?;
+        // Padded after all the work, storing included: the answer comes at
+        // the deadline whatever was done for it.
         if args.no_enumerate {
             std::thread::sleep(by.saturating_duration_since(Instant::now()));
         }
-        let delivery = db.write(|tx| match (&t.row, &sent) {
-            (Some(row), Some(Ok(masked))) => {
-                let sent = Sent {
-                    user: &row.user,
-                    password_check: &row.password_fingerprint,
-                    token: &token,
-                    to: masked,
-                };
-                delivery::store_sent(ctx, tx, plan, sent, t.note, None)?;
-                Ok(Delivery::Sent(Some(masked.clone())))
-            }
-            (Some(row), Some(Err(e))) => {
-                delivery::record_failed(ctx, tx, &row.user, e)?;
-                Ok(Delivery::Failed(e.describe()))
-            }
-            (_, _) => {
-                limits::record_unknown(ctx, tx, &t.input, args.by)?;
-                Ok(Delivery::Sent(None))
-            }
-        })?;
         // Under --no-enumerate a failure is answered like a success; the
         // audit trail has it.
         let delivery = match delivery {
@@ -211,12 +263,7 @@ fn send_run(
         if let (Some(row), Some(Err(e)), false) = (&t.row, &sent, args.no_enumerate) {
             failures.push(delivery::send_failure(&row.user, e));
         }
-        let item = Issued {
-            input: t.input,
-            user: t.row.map(|r| r.user),
-            token,
-        };
-        report(ctx, args, &item, &delivery, plan)?;
+        report(ctx, args, &issued(t, token), &delivery, plan)?;
     }
     match failures.len() {
         0 => Ok(()),

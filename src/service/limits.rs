@@ -1,18 +1,19 @@
 //! The issue rate limit (`limits.issue`), counted on the audit trail: per
-//! user, and under `--no-enumerate` per name that matches nobody, spelled
-//! the way lookups read it, so a limit tells known from unknown by nothing.
+//! user, and under `--no-enumerate` per name as typed (spelled the way
+//! lookups read it), known or not, so a limit tells known from unknown by
+//! nothing.
 
 use crate::audit::{Action, Outcome};
 use crate::clock::{self, format_duration};
 use crate::context::Context;
 use crate::db::Tx;
 use crate::error::{Error, Kind, Result};
-use crate::text::clean;
-use crate::user::Lookup;
+use crate::user::Typed;
 
 /// At most N issues per user in the window. Fails with 75 and the time the
-/// next issue will be allowed. `user_id` is `None` for an unknown name,
-/// counted under `subject`; `shown_as` is how the error names it.
+/// next issue will be allowed. `user_id` is `None` for a `--no-enumerate`
+/// request, counted under `subject`, the name as typed; `shown_as` is how
+/// the error names it.
 pub fn check(
     ctx: &Context,
     tx: &Tx<'_>,
@@ -43,26 +44,17 @@ pub fn check(
     .with_hint("or pass --force (recorded in the audit trail with --actor and --reason)"))
 }
 
-/// The audit key of a name that matches nobody, normalised as lookups
-/// read it: emails ignoring case, ids as numbers (`099` is `99`). So every
-/// spelling of one unknown name shares one rate-limit bucket, as every
-/// spelling of a known user shares that user's.
-pub fn unknown_subject(input: &str, by: Option<Lookup>) -> String {
-    let input = input.trim();
-    match Lookup::of(input, by) {
-        Lookup::Email => clean(&input.to_lowercase(), 256),
-        Lookup::Id => {
-            let digits = input.trim_start_matches('0');
-            format!("id {}", if digits.is_empty() { "0" } else { digits })
-        }
-        Lookup::Username => clean(input, 256),
-    }
-}
-
-/// An unknown user under `--no-enumerate`: audited (and so rate-limited)
-/// like a real one, and answered with a decoy token stored nowhere.
-pub fn record_unknown(ctx: &Context, tx: &Tx<'_>, input: &str, by: Option<Lookup>) -> Result<()> {
-    let mut audit = ctx.audit(Action::Issue, Outcome::UnknownUser);
-    audit.subject = Some(unknown_subject(input, by));
+/// A `--no-enumerate` request, recorded under the name as typed whether
+/// it matched an account (`asked`, beside the user's own issue entry) or
+/// not (`unknown-user`, answered with a decoy stored nowhere): the rate
+/// limit counts these per name, so it tells nothing either.
+pub fn record_request(ctx: &Context, tx: &Tx<'_>, typed: &Typed<'_>, known: bool) -> Result<()> {
+    let outcome = if known {
+        Outcome::Asked
+    } else {
+        Outcome::UnknownUser
+    };
+    let mut audit = ctx.audit(Action::Issue, outcome);
+    audit.subject = Some(typed.key.clone());
     tx.record(&audit)
 }

@@ -14,7 +14,12 @@ use crate::user::User;
 
 pub struct Plan {
     pub ttl: TimeDelta,
+    /// The expiry stores write their tokens for.
     pub expires: DateTime<Utc>,
+    /// When the tokens stop working in the app's own code: `expires`,
+    /// unless a clock change moves the framework's wall clock. What is
+    /// shown and audited.
+    pub until: DateTime<Utc>,
     pub expires_text: String,
     pub template: String,
 }
@@ -55,10 +60,12 @@ impl Plan {
         // Whole seconds, so every stored form (text or number) says the same.
         let expires = DateTime::from_timestamp((ctx.now + ttl).timestamp(), 0)
             .ok_or_else(|| Error::bad_input("--ttl takes the expiry out of range"))?;
+        let until = ctx.store.effective_expiry(expires, ctx.now);
         Ok(Plan {
             ttl,
             expires,
-            expires_text: clock::rfc3339(expires),
+            until,
+            expires_text: clock::rfc3339(until),
             template,
         })
     }

@@ -17,6 +17,9 @@ use crate::user::{User, UserJson};
 pub struct Issued {
     pub input: String,
     pub user: Option<User>,
+    /// The user the printed link names, where it is not `user`: under
+    /// `--no-enumerate`, one made from what was typed.
+    pub link_user: Option<Box<User>>,
     pub token: Token,
 }
 
@@ -45,7 +48,11 @@ pub fn report(
     delivery: &Delivery,
     plan: &Plan,
 ) -> Result<()> {
-    let link = plan.link(ctx, &item.token, item.user.as_ref());
+    let link = match (&item.link_user, args.no_enumerate) {
+        (Some(u), _) => plan.link(ctx, &item.token, Some(u.as_ref())),
+        (None, true) => plan.link(ctx, &item.token, None),
+        (None, false) => plan.link(ctx, &item.token, item.user.as_ref()),
+    };
     let show_link = args.print || matches!(delivery, Delivery::NotAsked);
     if ctx.out.json {
         // Under --no-enumerate every user object holds only what was typed,
@@ -77,7 +84,7 @@ pub fn report(
     let when = format!(
         "valid until {} ({})",
         plan.expires_text,
-        clock::relative(plan.expires, ctx.now)
+        clock::relative(plan.until, ctx.now)
     );
     // Under --no-enumerate every user is named as typed, so the answer for
     // an unknown user cannot be told apart.
@@ -97,7 +104,8 @@ pub fn report(
         ))?,
     }
     if show_link {
-        ctx.out.line(&link)?;
+        // The template is outside text too: `--link` or the config file.
+        ctx.out.line(printable(&link))?;
         let draw = match args.qr {
             None => false,
             Some(QrWhen::Always) => true,

@@ -20,7 +20,7 @@ use crate::audit::AuditEntry;
 use crate::db::{Schema, StoreColumn, Tx, UserRow};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
-use crate::user::User;
+use crate::user::{Typed, User};
 
 pub use state::{TokenFilter, TokenState};
 
@@ -138,6 +138,13 @@ pub struct Description {
     pub time_zone: Option<String>,
 }
 
+/// When a token is made, and when it is meant to stop working.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetime {
+    pub now: DateTime<Utc>,
+    pub expires: DateTime<Utc>,
+}
+
 /// What an issue shares across the tokens it stores: the audit entry each
 /// gets (completed per user) and the expiry.
 pub struct IssueRecord {
@@ -188,13 +195,47 @@ pub trait TokenStore {
         Token::parse(input).map(Presented::bare)
     }
 
+    /// The moment a token written to expire at `expires`, issued at
+    /// `now`, stops working in the app's own code: `expires`, unless the
+    /// framework counts on a wall clock that a clock change moves.
+    fn effective_expiry(&self, expires: DateTime<Utc>, _now: DateTime<Utc>) -> DateTime<Utc> {
+        expires
+    }
+
+    /// A token for a name that matches nobody (`--no-enumerate`), shaped
+    /// like a real one and as costly to make, so that neither the answer
+    /// nor the time it took tells known names from unknown ones.
+    fn decoy(
+        &self,
+        _tx: &Tx<'_>,
+        _typed: &Typed<'_>,
+        _life: Lifetime,
+        source: &mut TokenSource,
+    ) -> Result<Token> {
+        source.next_token()
+    }
+
+    /// Under `--no-enumerate`, the user a printed link names: built from
+    /// what was typed wherever the link would otherwise show the account
+    /// (`user`, `None` for an unknown name), so that it reads the same
+    /// either way. An error refuses every name alike, known or not.
+    fn link_user(
+        &self,
+        _tx: &Tx<'_>,
+        _template: &str,
+        _typed: &Typed<'_>,
+        user: Option<&User>,
+    ) -> Result<Option<User>> {
+        Ok(user.cloned())
+    }
+
     /// The token to give `user`, valid until `expires`: fresh randomness,
     /// unless the store derives its tokens from the row.
     fn new_token(
         &self,
         _tx: &Tx<'_>,
         _user: &User,
-        _expires: DateTime<Utc>,
+        _life: Lifetime,
         source: &mut TokenSource,
     ) -> Result<Token> {
         source.next_token()

@@ -43,13 +43,47 @@ impl Generator {
         (wall - epoch).num_seconds()
     }
 
-    /// When a token stamped `ts` stops working, as a moment.
-    pub fn expiry(&self, ts: i64) -> Option<DateTime<Utc>> {
-        let epoch = NaiveDate::from_ymd_opt(2001, 1, 1)?.and_hms_opt(0, 0, 0)?;
-        let wall = epoch + TimeDelta::seconds(ts) + self.timeout;
-        wall.and_local_timezone(self.zone)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
+    /// The stamp of a token made at `now` that Django refuses from
+    /// `expires` on. Django accepts a token while its age on the app's
+    /// clock is at most the timeout, so the stamp is one second less than
+    /// the wall-clock time of `expires` minus the timeout. Where a clock
+    /// turned back between now and then shows `expires` before it shows
+    /// `now`, the link lives the ttl on the wall clock instead: a stamp
+    /// for `expires` would be refused from the start.
+    pub fn stamp(&self, expires: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+        let (at_expiry, at_now) = (self.seconds(expires), self.seconds(now));
+        let refused_at = if at_expiry > at_now {
+            at_expiry
+        } else {
+            at_now + (expires - now).num_seconds().max(1)
+        };
+        refused_at - self.timeout.num_seconds() - 1
+    }
+
+    /// When a token stamped `ts` and made at `from` stops working: the
+    /// first moment from then at which its age on the app's clock exceeds
+    /// the timeout. Django itself takes a token again while a clock turned
+    /// back repeats an hour; resetctl never brings one back.
+    pub fn expiry(&self, ts: i64, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let refused = self
+            .wall(ts)?
+            .checked_add_signed(self.timeout)?
+            .checked_add_signed(TimeDelta::seconds(1))?;
+        Some(crate::clock::first_reaching(self.zone, refused, from))
+    }
+
+    /// When a token of unknown origin stamped `ts` was made, at the latest
+    /// by `now`: the last moment the app's clock showed the stamp (Django
+    /// stamps a token with the time it makes it).
+    pub fn made_at(&self, ts: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        Some(crate::clock::last_showing(self.zone, self.wall(ts)?, now))
+    }
+
+    /// A stamp as the app's wall clock shows it.
+    fn wall(&self, ts: i64) -> Option<chrono::NaiveDateTime> {
+        NaiveDate::from_ymd_opt(2001, 1, 1)?
+            .and_hms_opt(0, 0, 0)?
+            .checked_add_signed(TimeDelta::try_seconds(ts)?)
     }
 
     pub fn secret(&self) -> Result<&Secret> {
@@ -238,6 +272,27 @@ mod tests {
         let utc = generator("UTC").seconds(at);
         // Chicago is six hours behind UTC in November.
         assert_eq!(utc - generator("America/Chicago").seconds(at), 6 * 3600);
-        assert_eq!(generator("UTC").expiry(utc - 259_200), Some(at));
+        let g = generator("UTC");
+        let issued = at - TimeDelta::hours(1);
+        assert_eq!(g.expiry(g.stamp(at, issued), issued), Some(at));
+        // Refused one second after its age reaches the timeout, as Django does.
+        assert_eq!(
+            g.expiry(utc - 259_200, issued),
+            Some(at + TimeDelta::seconds(1))
+        );
+        assert_eq!(g.expiry(i64::MAX, issued), None);
+        // Chicago turns its clock back at 07:00Z on 2026-11-01: a link made
+        // at 06:00Z (01:00 CDT) for an hour would end at 01:00 CST, which
+        // the clock has shown already; it lives an hour on the wall clock.
+        let c = generator("America/Chicago");
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let made = t("2026-11-01T06:00:00Z");
+        let ts = c.stamp(made + TimeDelta::hours(1), made);
+        assert_eq!(c.expiry(ts, made), Some(t("2026-11-01T08:00:00Z")));
+        // Made in the repeated hour, for 30 minutes: refused at the second
+        // 01:35, not the first.
+        let repeat = t("2026-11-01T07:05:00Z");
+        let ts = c.stamp(repeat + TimeDelta::minutes(30), repeat);
+        assert_eq!(c.expiry(ts, repeat), Some(t("2026-11-01T07:35:00Z")));
     }
 }

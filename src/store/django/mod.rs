@@ -6,7 +6,10 @@
 //! audit table: the expiry, and a fingerprint of the row they were made
 //! from.
 
+mod decoy;
 mod generator;
+mod issued;
+mod link;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -14,14 +17,14 @@ use chrono_tz::Tz;
 use generator::{Generator, Made, id_of_uid, login_text, uid};
 
 use super::{
-    Description, Held, IssueRecord, NewToken, Presented, TokenFilter, TokenState, TokenStore,
+    Description, Held, IssueRecord, Lifetime, NewToken, Presented, TokenFilter, TokenState,
+    TokenStore,
 };
-use crate::audit::Action;
 use crate::db::{Arg, AuditWriter, Fetched, Ident, Schema, StoreColumn, Tx, user_columns};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::token::{Token, TokenSource};
-use crate::user::User;
+use crate::user::{Typed, User};
 
 pub const DEFAULT_LINK: &str = "https://example.com/reset/{uid}/{token}/";
 
@@ -155,41 +158,7 @@ impl TokenStore for Django {
 
     /// The link (`/reset/UID/TOKEN/`), `UID/TOKEN`, or a bare token.
     fn parse(&self, input: &str) -> Result<Presented> {
-        let s = input.trim();
-        let path = s
-            .split(['?', '#'])
-            .next()
-            .unwrap_or(s)
-            .trim_end_matches('/');
-        let mut parts = path.rsplit('/');
-        let token = parts.next().unwrap_or_default();
-        let names = parts.next().filter(|u| !u.is_empty()).map(str::to_string);
-        let shaped = token.split_once('-').is_some_and(|(ts, h)| {
-            !ts.is_empty()
-                && ts.len() <= 13
-                && !h.is_empty()
-                && ts
-                    .bytes()
-                    .chain(h.bytes())
-                    .all(|b| b.is_ascii_alphanumeric())
-        });
-        if token == "set-password" {
-            return Err(Error::bad_input(
-                "that is the page Django shows once a reset link is opened, not the link itself",
-            )
-            .with_hint("paste the link from the email: /reset/UID/TOKEN/"));
-        }
-        match Token::from_text(token).filter(|_| shaped) {
-            Some(token) => Ok(Presented {
-                token,
-                names,
-                user: None,
-            }),
-            None => Err(Error::bad_input(
-                "malformed reset link: expected Django's /reset/UID/TOKEN/ (TOKEN like 'cz5k2a-1f2e...')",
-            )
-            .with_hint("paste the whole reset link")),
-        }
+        link::parse(input)
     }
 
     fn user_columns(&self) -> Vec<StoreColumn<'_>> {
@@ -224,18 +193,53 @@ impl TokenStore for Django {
             .replace("{token}", token.expose())
     }
 
+    fn effective_expiry(&self, expires: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.tokens
+            .expiry(self.tokens.stamp(expires, now), now)
+            .unwrap_or(expires)
+    }
+
+    fn decoy(
+        &self,
+        tx: &Tx<'_>,
+        typed: &Typed<'_>,
+        life: Lifetime,
+        _source: &mut TokenSource,
+    ) -> Result<Token> {
+        decoy::token(&self.tokens, self.decoy_id(tx, typed)?, typed, life)
+    }
+
+    /// Django's link carries the user's id: a name that matches nobody
+    /// gets an id nobody has (the one typed, for an id).
+    fn link_user(
+        &self,
+        tx: &Tx<'_>,
+        _template: &str,
+        typed: &Typed<'_>,
+        user: Option<&User>,
+    ) -> Result<Option<User>> {
+        if let Some(u) = user {
+            return Ok(Some(u.clone()));
+        }
+        Ok(Some(User {
+            id: self.decoy_id(tx, typed)?,
+            username: None,
+            email: None,
+        }))
+    }
+
     /// Stamped so that Django's own clock says it expires at `expires`.
     fn new_token(
         &self,
         tx: &Tx<'_>,
         user: &User,
-        expires: DateTime<Utc>,
+        life: Lifetime,
         _source: &mut TokenSource,
     ) -> Result<Token> {
         let m = self
             .row(tx, user.id)?
             .ok_or_else(|| Error::no_user(format!("{} is gone", user.label())))?;
-        let ts = self.tokens.seconds(expires) - self.tokens.timeout.num_seconds();
+        let ts = self.tokens.stamp(life.expires, life.now);
         let text = self.tokens.make(&m, ts, self.tokens.secret()?)?;
         Token::from_text(&text).ok_or_else(|| Error::internal("a Django token out of shape"))
     }
@@ -254,27 +258,8 @@ impl TokenStore for Django {
         audit.finish()
     }
 
-    /// From the newest issue resetctl recorded: gone once redeemed, dead
-    /// once the row it was made from changed.
     fn state(&self, tx: &Tx<'_>, user: &User, now: DateTime<Utc>) -> Result<TokenState> {
-        let Some(issue) = tx.last_issue(user.id)? else {
-            return Ok(TokenState::None);
-        };
-        if tx
-            .last_ok(user.id, Action::Redeem)?
-            .is_some_and(|r| r.id > issue.id)
-        {
-            return Ok(TokenState::None);
-        }
-        let expires = issue
-            .expires
-            .as_deref()
-            .and_then(crate::clock::parse_timestamp);
-        let alive = match self.row(tx, user.id)? {
-            Some(m) => issue.password_check.as_deref() == Some(&Self::check_of(&m)),
-            None => false,
-        };
-        Ok(TokenState::of(true, expires, !alive, now))
+        self.issued_state(tx, user, now)
     }
 
     fn find(&self, tx: &Tx<'_>, presented: &Presented, now: DateTime<Utc>) -> Result<Option<Held>> {
@@ -294,12 +279,15 @@ impl TokenStore for Django {
         let Some(ts) = self.tokens.made_by_a_key(&m, presented.token.expose())? else {
             return Ok(None);
         };
-        let expires = self.tokens.expiry(ts);
-        let state = if self.tokens.seconds(now) - ts > self.tokens.timeout.num_seconds() {
-            TokenState::Expired(expires)
-        } else {
-            // A stamp in the future is accepted, as Django does.
-            TokenState::Active(expires.unwrap_or(now).max(now))
+        // A stamp in the future is accepted, as Django does: it expires
+        // after the app's clock has shown it.
+        let made = match self.issued_at(tx, m.row.user.id, ts, now)? {
+            Some(at) => Some(at),
+            None => self.tokens.made_at(ts, now),
+        };
+        let state = match made.and_then(|at| self.tokens.expiry(ts, at)) {
+            Some(t) if now < t => TokenState::Active(t),
+            t => TokenState::Expired(t),
         };
         Ok(Some(Held {
             key: m.password,

@@ -37,6 +37,15 @@ pub fn hash_all(tokens: &[NewToken<'_>]) -> Result<Vec<String>> {
     })
 }
 
+/// One token's hash, as `hash_all` makes it.
+pub fn hash_one(token: &crate::token::Token) -> Result<String> {
+    Scheme::Bcrypt {
+        prefix: BcryptPrefix::TwoY,
+        cost: TOKEN_COST,
+    }
+    .hash(token.expose())
+}
+
 /// Laravel's `Str::random(60)`.
 pub fn remember_token() -> Result<String> {
     crate::password::random_alphanumeric(60)

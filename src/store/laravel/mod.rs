@@ -11,13 +11,15 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::{
-    Description, Held, IssueRecord, NewToken, Presented, TokenFilter, TokenState, TokenStore,
+    Description, Held, IssueRecord, Lifetime, NewToken, Presented, TokenFilter, TokenState,
+    TokenStore,
 };
-use crate::db::{Arg, AuditWriter, Fetched, Ident, Schema, StoreColumn, Tx, user_columns};
+use crate::db::{Arg, AuditWriter, Ident, Schema, StoreColumn, Tx};
 use crate::error::{Error, Result};
-use crate::token::{Token, link_param};
-use crate::user::User;
+use crate::token::{Token, TokenSource, link_param};
+use crate::user::{Lookup, Typed, User};
 
+mod carbon;
 mod hashing;
 mod rows;
 
@@ -170,6 +172,45 @@ impl TokenStore for Laravel {
         })
     }
 
+    /// Hashed as a real token is: bcrypt is most of what an issue costs.
+    fn decoy(
+        &self,
+        _tx: &Tx<'_>,
+        _typed: &Typed<'_>,
+        _life: Lifetime,
+        source: &mut TokenSource,
+    ) -> Result<Token> {
+        let token = source.next_token()?;
+        hashing::hash_one(&token)?;
+        Ok(token)
+    }
+
+    /// Laravel's link carries the email: under `--no-enumerate` the one
+    /// typed, known or not, so a username (which would have to become the
+    /// account's email) is refused for every name alike.
+    fn link_user(
+        &self,
+        _tx: &Tx<'_>,
+        template: &str,
+        typed: &Typed<'_>,
+        user: Option<&User>,
+    ) -> Result<Option<User>> {
+        if !template.contains("{email}") {
+            return Ok(user.cloned());
+        }
+        if typed.lookup != Lookup::Email {
+            return Err(Error::bad_input(
+                "with --no-enumerate, Laravel's reset link carries the email as typed: give each USER as an email",
+            )
+            .with_hint("or use a --link without {email}"));
+        }
+        Ok(Some(User {
+            id: user.map_or(0, |u| u.id),
+            username: None,
+            email: Some(typed.input.to_string()),
+        }))
+    }
+
     fn link(&self, template: &str, token: &Token, user: Option<&User>) -> String {
         let email = user.and_then(|u| u.email.as_deref()).unwrap_or_default();
         let encoded: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
@@ -181,9 +222,7 @@ impl TokenStore for Laravel {
     fn store(&self, tx: &Tx<'_>, record: &IssueRecord, tokens: &mut [NewToken<'_>]) -> Result<()> {
         let hashes = hash_all(tokens)?;
         let t = self.table.q();
-        let created = crate::clock::wall_clock(record.expires - self.expire, self.zone)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string();
+        let created = self.created_for(record.expires);
         let mut delete = tx.prepare(&format!("DELETE FROM {t} WHERE email = ?1"))?;
         let mut insert = tx.prepare(&format!(
             "INSERT INTO {t} (email, token, created_at) VALUES (?1, ?2, ?3)"
@@ -207,14 +246,24 @@ impl TokenStore for Laravel {
         audit.finish()
     }
 
+    /// Laravel counts `expire` on the app's wall clock (see `carbon.rs`).
+    fn effective_expiry(&self, expires: DateTime<Utc>, _now: DateTime<Utc>) -> DateTime<Utc> {
+        self.expiry(Some(self.created_for(expires)))
+            .unwrap_or(expires)
+    }
+
     fn state(&self, tx: &Tx<'_>, user: &User, now: DateTime<Utc>) -> Result<TokenState> {
         let Some(email) = &user.email else {
             return Ok(TokenState::None);
         };
-        Ok(match self.first_row(tx, email)? {
-            None => TokenState::None,
-            Some((_, created_at)) => self.state_of(created_at, now),
-        })
+        let Some((_, created_at)) = self.first_row(tx, email)? else {
+            return Ok(TokenState::None);
+        };
+        let dead = match tx.user_by_id(user.id)? {
+            Some(row) => self.dead(tx, &row, created_at.as_deref())?,
+            None => false,
+        };
+        Ok(self.state_of(created_at, dead, now))
     }
 
     fn find(&self, tx: &Tx<'_>, presented: &Presented, now: DateTime<Utc>) -> Result<Option<Held>> {
@@ -239,9 +288,10 @@ impl TokenStore for Laravel {
         let Some(user) = self.user_with_email(tx, &email)? else {
             return Ok(None);
         };
+        let dead = self.dead(tx, &user, created_at.as_deref())?;
         Ok(Some(Held {
+            state: self.state_of(created_at, dead, now),
             user,
-            state: self.state_of(created_at, now),
             key: hash,
         }))
     }
@@ -300,23 +350,26 @@ impl TokenStore for Laravel {
 
     /// Rows past `expire` by `cutoff`, read in the app's time zone: also
     /// the ones `auth:clear-resets` misses, whose `created_at` is in
-    /// another form than its own, or no time at all.
+    /// another form than its own, or no time at all; and rows resetctl
+    /// wrote whose user's password changed since.
     fn purge(&self, tx: &Tx<'_>, cutoff: DateTime<Utc>) -> Result<u64> {
         let t = self.table.q();
-        let mut expired = Vec::new();
+        let mut rows = Vec::new();
         tx.each(
             &format!("SELECT email, token, created_at FROM {t}"),
             &[],
             &mut |r| {
-                if self.expiry(r.opt_text(2)?).is_none_or(|e| e <= cutoff) {
-                    expired.push((r.text(0)?, r.text(1)?));
-                }
+                rows.push((r.text(0)?, r.text(1)?, r.opt_text(2)?));
                 Ok(())
             },
         )?;
         let mut delete = tx.prepare(&format!("DELETE FROM {t} WHERE email = ?1 AND token = ?2"))?;
         let mut n = 0;
-        for (email, token) in &expired {
+        for (email, token, created_at) in &rows {
+            let expired = self.expiry(created_at.clone()).is_none_or(|e| e <= cutoff);
+            if !expired && !self.dead_by_email(tx, email, created_at.as_deref())? {
+                continue;
+            }
             delete.bind(1, Arg::Text(email))?;
             delete.bind(2, Arg::Text(token))?;
             n += delete.run()?;
@@ -335,37 +388,7 @@ impl TokenStore for Laravel {
         now: DateTime<Utc>,
         f: &mut dyn FnMut(&User, TokenState) -> Result<()>,
     ) -> Result<u64> {
-        let s = &self.schema;
-        let (t, u) = (self.table.q(), s.table.q());
-        let sql = format!(
-            "SELECT {}, {t}.created_at FROM {t} JOIN {u} ON {u}.{} = {t}.email ORDER BY {u}.{}",
-            user_columns(s, tx.dialect(), false),
-            s.email.q(),
-            s.id.q()
-        );
-        let mut left_out = 0;
-        let mut last = None;
-        tx.each(&sql, &[], &mut |row| {
-            match Fetched::read(row)? {
-                // Laravel reads the first row of an email; so does this.
-                Fetched::Row(r) if last == Some(r.user.id) => {}
-                Fetched::Row(r) => {
-                    last = Some(r.user.id);
-                    let state = self.state_of(row.opt_text(4)?, now);
-                    let wanted = match filter {
-                        TokenFilter::All => true,
-                        TokenFilter::Active => matches!(state, TokenState::Active(_)),
-                        TokenFilter::Expired => !matches!(state, TokenState::Active(_)),
-                    };
-                    if wanted {
-                        f(&r.user, state)?;
-                    }
-                }
-                Fetched::BadId(_) => left_out += 1,
-            }
-            Ok(())
-        })?;
-        Ok(left_out)
+        self.outstanding(tx, filter, now, f)
     }
 }
 

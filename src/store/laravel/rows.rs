@@ -3,29 +3,143 @@
 //! token against its hash, creating the table as Laravel's migration does,
 //! and setting the password as Laravel's reset does.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Timelike, Utc};
+
+use super::carbon;
+use crate::clock::Stored;
 
 use super::Laravel;
 use super::hashing::remember_token;
-use crate::db::{Arg, Tx, UserRow};
+use crate::db::{Arg, Fetched, Tx, UserRow, user_columns};
 use crate::error::Result;
-use crate::store::TokenState;
+use crate::store::{TokenFilter, TokenState};
 use crate::token::Token;
-use crate::user::Lookup;
+use crate::user::{Lookup, User};
 
 impl Laravel {
-    /// When a row's `created_at` says the token expires.
+    /// When a row's `created_at` says the token expires: the first moment
+    /// Laravel refuses it, as Carbon counts on the app's wall clock.
     pub(super) fn expiry(&self, created_at: Option<String>) -> Option<DateTime<Utc>> {
-        created_at
-            .and_then(|t| crate::clock::parse_in_zone(&t, self.zone))
-            .map(|t| t + self.expire)
+        let last = match crate::clock::read_stored(&created_at?)? {
+            Stored::At(t) => t + self.expire,
+            Stored::Wall(w) => {
+                let whole = w.with_nanosecond(0)?;
+                let fraction = w - whole;
+                carbon::last_valid(whole, self.zone, self.expire)? + fraction
+            }
+        };
+        // Refused once `last` is past: it is still good at `last` itself.
+        Some(last + TimeDelta::nanoseconds(1))
     }
 
-    /// The state of a token row: Laravel keeps no trace of a password
-    /// change, and takes a row whose `created_at` it cannot read as new;
-    /// resetctl counts such a row as expired.
-    pub(super) fn state_of(&self, created_at: Option<String>, now: DateTime<Utc>) -> TokenState {
-        TokenState::of(true, self.expiry(created_at), false, now)
+    /// The state of a token row. Laravel takes a row whose `created_at`
+    /// it cannot read as new; resetctl counts such a row as expired.
+    pub(super) fn state_of(
+        &self,
+        created_at: Option<String>,
+        dead: bool,
+        now: DateTime<Utc>,
+    ) -> TokenState {
+        TokenState::of(true, self.expiry(created_at), dead, now)
+    }
+
+    /// Whether a row resetctl wrote was killed by a password change since:
+    /// the user's newest issue entry is this row's (the same expiry) and
+    /// the password is no longer the one it was issued against, and it was
+    /// not redeemed since. Laravel
+    /// keeps no trace of a password change, so its own page still takes
+    /// such a token until `purge` deletes the row; rows Laravel made
+    /// itself are judged as Laravel judges them.
+    pub(super) fn dead(
+        &self,
+        tx: &Tx<'_>,
+        user: &UserRow,
+        created_at: Option<&str>,
+    ) -> Result<bool> {
+        let Some(issue) = tx.last_issue(user.user.id)? else {
+            return Ok(false);
+        };
+        // A row made after resetctl's token was used is not resetctl's.
+        if tx
+            .last_ok(user.user.id, crate::audit::Action::Redeem)?
+            .is_some_and(|r| r.id > issue.id)
+        {
+            return Ok(false);
+        }
+        let issued = issue
+            .expires
+            .as_deref()
+            .and_then(crate::clock::parse_timestamp);
+        let ours = match (issued, self.expiry(created_at.map(str::to_string))) {
+            (Some(a), Some(b)) => a.timestamp() == b.timestamp(),
+            _ => false,
+        };
+        Ok(ours && issue.password_check.as_deref() != Some(user.password_fingerprint.as_str()))
+    }
+
+    /// The same, for a row found by its email.
+    pub(super) fn dead_by_email(
+        &self,
+        tx: &Tx<'_>,
+        email: &str,
+        created_at: Option<&str>,
+    ) -> Result<bool> {
+        match self.user_with_email(tx, email)? {
+            Some(user) => self.dead(tx, &user, created_at),
+            None => Ok(false),
+        }
+    }
+
+    /// Each user's token, in id order: the rows are read first, then
+    /// judged (judging reads the audit table, which a statement still
+    /// streaming its rows may not).
+    pub(super) fn outstanding(
+        &self,
+        tx: &Tx<'_>,
+        filter: TokenFilter,
+        now: DateTime<Utc>,
+        f: &mut dyn FnMut(&User, TokenState) -> Result<()>,
+    ) -> Result<u64> {
+        let s = &self.schema;
+        let (t, u) = (self.table.q(), s.table.q());
+        let sql = format!(
+            "SELECT {}, {t}.created_at FROM {t} JOIN {u} ON {u}.{} = {t}.email ORDER BY {u}.{}",
+            user_columns(s, tx.dialect(), true),
+            s.email.q(),
+            s.id.q()
+        );
+        let mut left_out = 0;
+        let mut rows: Vec<(UserRow, Option<String>)> = Vec::new();
+        tx.each(&sql, &[], &mut |row| {
+            match Fetched::read(row)? {
+                // Laravel reads the first row of an email; so does this.
+                Fetched::Row(r) if rows.last().is_some_and(|(l, _)| l.user.id == r.user.id) => {}
+                Fetched::Row(r) => rows.push((r, row.opt_text(4)?)),
+                Fetched::BadId(_) => left_out += 1,
+            }
+            Ok(())
+        })?;
+        for (row, created_at) in rows {
+            let dead = self.dead(tx, &row, created_at.as_deref())?;
+            let state = self.state_of(created_at, dead, now);
+            let wanted = match filter {
+                TokenFilter::All => true,
+                TokenFilter::Active => matches!(state, TokenState::Active(_)),
+                TokenFilter::Expired => !matches!(state, TokenState::Active(_)),
+            };
+            if wanted {
+                f(&row.user, state)?;
+            }
+        }
+        Ok(left_out)
+    }
+
+    /// What `created_at` says for a token expiring at `expires`: the time
+    /// it was made for Laravel's `expire`, on the app's wall clock.
+    pub(super) fn created_for(&self, expires: DateTime<Utc>) -> String {
+        crate::clock::wall_clock(expires - self.expire, self.zone)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
     }
 
     /// The first row for an email, as Laravel's `->first()` reads it.

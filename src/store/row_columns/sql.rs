@@ -1,0 +1,94 @@
+//! The statements of the row-columns store, built once per run from the
+//! schema's names and the engine's dialect.
+
+use super::TimeColumn;
+use crate::db::{AUDIT_TABLE, Schema, Tx, user_columns};
+
+pub(super) struct Sql {
+    pub(super) state_by_id: String,
+    pub(super) by_token: String,
+    pub(super) outstanding: [String; 3],
+    pub(super) count_outstanding: String,
+    pub(super) set_token: String,
+    pub(super) set_tokens: String,
+    pub(super) clear_token: String,
+    pub(super) clear_token_if: String,
+    pub(super) clear_all: String,
+    pub(super) purge: String,
+    pub(super) redeem: String,
+}
+
+impl Sql {
+    pub(super) fn new(s: &Schema, time: &TimeColumn, tx: &Tx<'_>) -> Sql {
+        let d = tx.dialect();
+        let (t, id, pw, tok, exp) = (
+            s.table.q(),
+            s.id.q(),
+            s.password.q(),
+            s.token.q(),
+            s.expires.q(),
+        );
+        let has_token = format!("{t}.{tok} IS NOT NULL AND {t}.{tok} <> ''");
+        let fingerprint = d.fingerprint(&format!("{t}.{id}"), &format!("{t}.{pw}"));
+        // Dead: the newest issue resetctl recorded for this user is this very
+        // token (same expiry) and the password hash has changed since (see
+        // the README's "inspect" section). One index search per row. Every
+        // column is named with its table's full name and nothing is aliased:
+        // an app's table may be called anything, `a` included, and the
+        // users table can never be called resetctl_audit.
+        let a = AUDIT_TABLE;
+        // The row's expiry as Unix milliseconds, whatever the column holds.
+        let row_expiry_ms = match time {
+            TimeColumn::Expires(_) => d.expiry_ms(&format!("{t}.{exp}")),
+            TimeColumn::SentAt { within } => format!(
+                "({} + {})",
+                d.expiry_ms(&format!("{t}.{exp}")),
+                within.num_milliseconds()
+            ),
+        };
+        let dead = format!(
+            "({has_token} AND coalesce((SELECT {} = {row_expiry_ms} \
+             AND {a}.password_check <> {fingerprint} \
+             FROM {a} WHERE {a}.user_id = {t}.{id} AND {a}.action = 'issue' AND {a}.outcome = 'ok' \
+             ORDER BY {a}.id DESC LIMIT 1), {}))",
+            d.expiry_ms(&format!("{a}.expires")),
+            d.falsity(),
+        );
+        let token_state = format!("({has_token}), {t}.{exp}, {dead}");
+        // Listing never issues, so it skips hashing every row's password.
+        let listed = format!(
+            "SELECT {}, {token_state} FROM {t}",
+            user_columns(s, d, false)
+        );
+        let expiry_ms = format!("coalesce({row_expiry_ms}, 0)");
+        let outstanding =
+            |cond: &str| format!("{listed} WHERE {has_token}{cond} ORDER BY {t}.{id}");
+        let clear = format!("UPDATE {t} SET {tok} = NULL, {exp} = NULL WHERE {has_token}");
+        Sql {
+            state_by_id: format!("SELECT {token_state} FROM {t} WHERE {t}.{id} = ?1"),
+            by_token: format!(
+                "SELECT {}, {token_state} FROM {t} WHERE {t}.{tok} = ?1",
+                user_columns(s, d, true)
+            ),
+            outstanding: [
+                outstanding(""),
+                outstanding(&format!(" AND {expiry_ms} > ?1 AND NOT {dead}")),
+                outstanding(&format!(" AND ({expiry_ms} <= ?1 OR {dead})")),
+            ],
+            count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
+            set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
+            set_tokens: format!(
+                "UPDATE {t} SET {tok} = resetctl_rows.token, {exp} = ?2 \
+                 FROM unnest(?1::text[], ?3::bigint[]) AS resetctl_rows(token, id) \
+                 WHERE {t}.{id} = resetctl_rows.id"
+            ),
+            clear_token: format!("{clear} AND {id} = ?1"),
+            clear_token_if: format!("{clear} AND {id} = ?1 AND {tok} = ?2"),
+            purge: format!("{clear} AND ({expiry_ms} <= ?1 OR {dead})"),
+            clear_all: clear,
+            redeem: format!(
+                "UPDATE {t} SET {pw} = ?1, {tok} = NULL, {exp} = NULL WHERE {id} = ?2 AND {tok} = ?3"
+            ),
+        }
+    }
+}
