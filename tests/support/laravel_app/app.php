@@ -11,6 +11,9 @@
  *       whose password is Hash::make(PASSWORD).
  *   token-exists DB EMAIL TOKEN
  *       Password::broker()->tokenExists($user, TOKEN).
+ *   exists-at    DB EMAIL TOKEN AT...
+ *       The same at each RFC 3339 time AT (Carbon::setTestNow), one line
+ *       each: `AT yes` or `AT no`. Exit 0.
  *   reset        DB EMAIL TOKEN NEW_PASSWORD
  *       Password::broker()->reset(...) with Breeze's callback (new
  *       Hash::make password, new 60-character remember_token, save); prints
@@ -242,11 +245,12 @@ function is_app_refusal(Throwable $e): bool
 
 function run(string $command, array $args): void
 {
-    $arity = ['create' => 2, 'token-exists' => 2, 'reset' => 3, 'check' => 2, 'issue' => 1, 'row' => 1];
+    $arity = ['create' => 2, 'token-exists' => 2, 'exists-at' => 3, 'reset' => 3, 'check' => 2, 'issue' => 1, 'row' => 1];
     if (!isset($arity[$command])) {
         finish(2, "unknown command '$command'");
     }
-    if (count($args) !== $arity[$command]) {
+    $variadic = $command === 'exists-at' && count($args) >= $arity[$command];
+    if (!$variadic && count($args) !== $arity[$command]) {
         finish(2, "$command takes " . $arity[$command] . ' arguments after DB, got ' . count($args));
     }
 
@@ -265,6 +269,21 @@ function run(string $command, array $args): void
             [$email, $token] = $args;
             $exists = Password::broker()->tokenExists(user($email), $token);
             finish($exists ? 0 : 1, $exists ? 'token exists' : 'no valid token (wrong, expired, or not in the first row for the email)');
+
+        case 'exists-at':
+            [$email, $token] = $args;
+            $timezone = config('app.timezone');
+            foreach (array_slice($args, 2) as $at) {
+                if (!preg_match('/^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d([Zz]|[+-]\d\d:\d\d)$/', $at)) {
+                    finish(2, "AT must be an RFC 3339 time, not '$at'");
+                }
+                $now = Carbon::parse($at)->setTimezone($timezone);
+                Carbon::setTestNow($now);
+                CarbonImmutable::setTestNow($now->toImmutable());
+                $exists = Password::broker()->tokenExists(user($email), $token);
+                echo $at, $exists ? ' yes' : ' no', "\n";
+            }
+            exit(0);
 
         case 'reset':
             [$email, $token, $password] = $args;
@@ -316,7 +335,7 @@ function run(string $command, array $args): void
 }
 
 if ($argc < 3) {
-    finish(2, 'usage: php app.php create|token-exists|reset|check|issue|row DB [ARGS...]');
+    finish(2, 'usage: php app.php create|token-exists|exists-at|reset|check|issue|row DB [ARGS...]');
 }
 [$command, $db] = [$argv[1], $argv[2]];
 if ($command !== 'create' && !is_postgres($db) && !is_file($db)) {
