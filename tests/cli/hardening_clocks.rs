@@ -7,23 +7,12 @@
 
 use std::path::Path;
 
+use crate::common::TestEnv;
 use crate::common::frameworks::{Django, Laravel};
-use crate::common::{TestEnv, json};
 
 /// resetctl's state of USER's token at `at`: active or not.
 fn active_at(env: &TestEnv, cfg: &Path, at: &str, user: &str) -> bool {
-    let out = env
-        .cmd_with(cfg)
-        .env("RESETCTL_NOW", at)
-        .args(["--json", "inspect", user])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json(&out.stdout)["state"] == "active"
+    env.json_at(cfg, Some(at), &["inspect", user])["state"] == "active"
 }
 
 /// Times from `from`, every `step` minutes, `n` of them, as RFC 3339.
@@ -83,22 +72,11 @@ fn laravel_expiry_is_judged_as_carbon_counts_it_across_clock_changes() {
         ("c@example.com", "2026-03-08T07:30:00Z", None),
     ];
     for (email, issued_at, ttl) in cases {
-        let mut args = vec!["--json", "issue", email];
+        let mut args = vec!["issue", email];
         if let Some(t) = ttl {
             args.extend(["--ttl", t]);
         }
-        let out = env
-            .cmd_with(&cfg)
-            .env("RESETCTL_NOW", issued_at)
-            .args(&args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v = json(&out.stdout);
+        let v = env.json_at(&cfg, Some(issued_at), &args);
         let token = v["token"].as_str().unwrap();
         let checks = times(issued_at, 5, 40);
         let laravel_says = laravel_takes(&laravel, &env.db, email, token, &checks);
@@ -214,13 +192,11 @@ fn a_django_link_never_comes_back_to_life() {
         "2026-11-01T07:25:00Z",
     ] {
         assert!(!active_at(&env, &cfg, at, "bob"), "{at}");
-        let out = env
-            .cmd_with(&cfg)
-            .env("RESETCTL_NOW", at)
-            .args(["--json", "inspect", "--token", &link])
-            .output()
-            .unwrap();
-        assert_eq!(json(&out.stdout)["state"], "expired", "{at}");
+        assert_eq!(
+            env.json_at(&cfg, Some(at), &["inspect", "--token", &link])["state"],
+            "expired",
+            "{at}"
+        );
         assert_eq!(redeem_at(&env, &cfg, at, &link), 77, "{at}");
     }
     // Django's own check would take it at 07:10Z (01:10 CST < 01:30).
@@ -247,13 +223,11 @@ fn a_django_link_never_comes_back_to_life() {
 
     // Spring: issued at 01:45 CST, 30 minutes later is 03:15 CDT.
     let (django, env, cfg) = django_site("America/Chicago");
-    let out = env
-        .cmd_with(&cfg)
-        .env("RESETCTL_NOW", "2026-03-08T07:45:00Z")
-        .args(["--json", "issue", "--ttl", "30m", "bob"])
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = env.json_at(
+        &cfg,
+        Some("2026-03-08T07:45:00Z"),
+        &["issue", "--ttl", "30m", "bob"],
+    );
     assert_eq!(v["expires_at"], "2026-03-08T08:15:00Z");
     let link = v["link"].as_str().unwrap().to_string();
     assert!(active_at(&env, &cfg, "2026-03-08T08:14:59Z", "bob"));

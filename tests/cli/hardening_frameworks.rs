@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::frameworks::{Devise, Django, Laravel};
-use crate::common::{TestEnv, assert_one_line_error, json};
+use crate::common::{TestEnv, assert_one_line_error};
 
 fn django_config(extra: &str, django_extra: &str) -> String {
     format!(
@@ -133,18 +133,8 @@ fn laravel_no_enumerate_answers_known_and_unknown_alike() {
         .next()
         .unwrap();
     assert!(laravel.token_exists(&env.db, "2026-11-21T10:10:00Z", "alice@example.com", token));
-    for args in [["--json", "issue"], ["--json", "issue"]] {
-        let j = |user: &str| {
-            let out = env
-                .cmd_with(&cfg)
-                .args(args)
-                .args(["--no-enumerate", user])
-                .output()
-                .unwrap();
-            json_shape(&json(&out.stdout))
-        };
-        assert_eq!(j("alice@example.com"), j("mallory@example.com"));
-    }
+    let j = |user: &str| json_shape(&env.json_at(&cfg, None, &["issue", "--no-enumerate", user]));
+    assert_eq!(j("alice@example.com"), j("mallory@example.com"));
     // A username would become the account's email: refused for both alike.
     let rows_before = env.all_text();
     let by_name = issue_at(&env, &cfg, now, &["--no-enumerate", "alice"]);
@@ -199,14 +189,7 @@ fn django_no_enumerate_decoys_look_like_real_links() {
     // An id typed is the id shown, known or not.
     let by_id = issue_at(&env, &cfg, now, &["--no-enumerate", "0099"]);
     assert_eq!(parts(&by_id.1).0, 99);
-    let j = |user: &str| {
-        let out = env
-            .cmd_with(&cfg)
-            .args(["--json", "issue", "--no-enumerate", user])
-            .output()
-            .unwrap();
-        json_shape(&json(&out.stdout))
-    };
+    let j = |user: &str| json_shape(&env.json_at(&cfg, None, &["issue", "--no-enumerate", user]));
     assert_eq!(j("alice"), j("mallory"));
 }
 
@@ -321,22 +304,10 @@ fn django_reports_every_link_that_still_works() {
     let (c2, _, e2) = issue_at(&env, &cfg, "2026-11-21T10:10:00Z", &["--ttl", "1h", "bob"]);
     assert_eq!(c2, 0, "{e2}");
     let later = "2026-11-21T12:10:00Z";
-    let out = env
-        .cmd_with(&cfg)
-        .env("RESETCTL_NOW", later)
-        .args(["--json", "inspect", "bob"])
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = env.json_at(&cfg, Some(later), &["inspect", "bob"]);
     assert_eq!(v["state"], "active", "{v}");
     assert_eq!(v["expires_at"], "2026-11-24T10:00:00Z");
-    let out = env
-        .cmd_with(&cfg)
-        .env("RESETCTL_NOW", later)
-        .args(["--json", "list"])
-        .output()
-        .unwrap();
-    let listed = json(&out.stdout);
+    let listed = env.json_at(&cfg, Some(later), &["list"]);
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     assert_eq!(listed[0]["expires_at"], "2026-11-24T10:00:00Z");
     // Django's own view agrees that the first link still works.
@@ -344,11 +315,8 @@ fn django_reports_every_link_that_still_works() {
     let a = django.call(&env.db, Some(later), "confirm", &[first, "new password 22"]);
     assert!(a.ok, "{}", a.line);
     // Once used, no link of bob's works: inspect says so.
-    let out = env
-        .cmd_with(&cfg)
-        .env("RESETCTL_NOW", "2026-11-21T12:20:00Z")
-        .args(["--json", "inspect", "bob"])
-        .output()
-        .unwrap();
-    assert_ne!(json(&out.stdout)["state"], "active");
+    assert_ne!(
+        env.json_at(&cfg, Some("2026-11-21T12:20:00Z"), &["inspect", "bob"])["state"],
+        "active"
+    );
 }

@@ -70,12 +70,10 @@ fn a_django_bulk_run_that_cannot_take_back_says_so_and_a_resume_reissues() {
     );
     assert_eq!(withdrawn.as_deref(), Some("100"));
     // The links still work in Django, so inspect says so.
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "inspect", "u1"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["state"], "active");
+    assert_eq!(
+        env.json_at(&cfg, None, &["inspect", "u1"])["state"],
+        "active"
+    );
     // A resume gives every user a link someone saw: all 300 now.
     assert_eq!(
         summary(&env, &cfg, &["--all", "--skip-active"]),
@@ -101,12 +99,7 @@ fn laravel_tokens_die_with_a_password_change() {
     }
     let cfg = env.config("framework = \"laravel\"\n[limits]\nissue = \"off\"\n");
     env.cmd_with(&cfg).arg("init").assert().success();
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "alice@example.com"])
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = env.json_at(&cfg, None, &["issue", "alice@example.com"]);
     let (token, link) = (v["token"].as_str().unwrap(), v["link"].as_str().unwrap());
     // The password changes in the app (a profile page, another tool).
     let bob_token = laravel
@@ -125,12 +118,7 @@ fn laravel_tokens_die_with_a_password_change() {
         )
         .unwrap();
     assert!(laravel.token_exists(&env.db, "2026-11-21T10:05:00Z", "alice@example.com", token));
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "inspect", "alice@example.com"])
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = env.json_at(&cfg, None, &["inspect", "alice@example.com"]);
     assert_eq!(v["state"], "expired", "{v}");
     assert_eq!(v["password_changed_since_issue"], true);
     let password_of = |email: &str| {
@@ -152,12 +140,7 @@ fn laravel_tokens_die_with_a_password_change() {
         before,
         "redeem changed nothing"
     );
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "purge"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["purged"], 1);
+    assert_eq!(env.json_at(&cfg, None, &["purge"])["purged"], 1);
     assert!(!laravel.token_exists(&env.db, "2026-11-21T10:05:00Z", "alice@example.com", token));
     // Bob's token, made by Laravel, is untouched: Laravel judges it.
     assert!(laravel.token_exists(
@@ -214,13 +197,7 @@ fn django_audit_can_be_pruned() {
     // Only u3's older issue goes: each user's newest stays, and so does
     // u2's first, whose link still works.
     assert_eq!(v["audit_deleted"], 1, "{v}");
-    let out = env
-        .cmd_with(&cfg)
-        .env("RESETCTL_NOW", "2026-11-19T12:00:00Z")
-        .args(["--json", "inspect", "u2"])
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = env.json_at(&cfg, Some("2026-11-19T12:00:00Z"), &["inspect", "u2"]);
     assert_eq!(
         (v["state"].as_str(), v["expires_at"].as_str()),
         (Some("active"), Some("2026-11-20T10:00:00Z"))
@@ -262,12 +239,7 @@ fn link_templates_are_escaped_like_other_outside_text() {
         assert!(stdout.contains("\\u{1b}]0;pwned"), "{args:?}: {stdout}");
     }
     // JSON carries the template as it is, encoded as JSON encodes it.
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "carol"])
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = env.json_at(&cfg, None, &["issue", "carol"]);
     assert!(
         v["link"]
             .as_str()

@@ -359,6 +359,23 @@ impl TestEnv {
         out
     }
 
+    /// `resetctl --config CFG --json ARGS` at `at` (RFC 3339), or at NOW:
+    /// it must succeed; its stdout as JSON.
+    #[track_caller]
+    pub fn json_at(&self, config: &Path, at: Option<&str>, args: &[&str]) -> serde_json::Value {
+        let mut c = self.cmd_with(config);
+        if let Some(at) = at {
+            c.env("RESETCTL_NOW", at);
+        }
+        let out = c.arg("--json").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&out.stdout)
+    }
+
     /// Issues a token to USER through the binary and returns it.
     pub fn issue(&self, user: &str) -> String {
         let out = self.cmd().args(["--json", "issue", user]).output().unwrap();
