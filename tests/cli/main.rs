@@ -18,6 +18,7 @@ mod framework_config;
 mod framework_engines;
 mod global;
 mod hardening;
+mod hardening_cli;
 mod hardening_input;
 mod hardening_mail;
 mod hostile;
