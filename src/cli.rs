@@ -8,6 +8,9 @@ use crate::audit::Action;
 use crate::output::ColorChoice;
 use crate::user::Lookup;
 
+mod usage;
+pub use usage::usage_error;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "resetctl",

@@ -2,7 +2,7 @@
 //! help, usage errors and config errors echoed, a password scheme chosen
 //! by rows without passwords, and files a read-only command left behind.
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, assert_one_line_error};
 
 const DB_PASSWORD: &str = "Db-Pa55word-7f3c";
 const CONFIG_SECRET: &str = "Cfg-Secret-91ab";
@@ -34,4 +34,81 @@ fn help_names_environment_variables_without_their_values() {
         assert!(text.contains("RESETCTL_DB"), "{args:?}:\n{text}");
         assert!(text.contains("RESETCTL_CONFIG"), "{args:?}:\n{text}");
     }
+}
+
+// Proves a usage error never echoes what was typed (a token, a password, a
+// mistyped word) while still naming the command line's own flags.
+#[test]
+fn usage_errors_never_echo_what_was_typed() {
+    let env = TestEnv::demo();
+    let token = env.issue("alice");
+    let before = env.bytes();
+    let devise = "-Zx3abcdefghijklmnop";
+    let cases: [(&[&str], &str, &str); 10] = [
+        (&["redeem", &token, &token], &token, "unexpected argument"),
+        (&["inspect", "alice", &token], &token, "unexpected argument"),
+        (
+            &["inspect", "--token", &token, "bob", &token],
+            &token,
+            "unexpected argument",
+        ),
+        (
+            &["redeem", "--password=hunter2x", &token],
+            "hunter2x",
+            "unexpected argument",
+        ),
+        (
+            &["issue", "--by", "nosuch", "alice"],
+            "nosuch",
+            "'--by <BY>'",
+        ),
+        (&["inspect", devise], "Zx3", "unexpected argument"),
+        (&["revoke", devise], "Zx3", "unexpected argument"),
+        (&["isue", "alice"], "isue", "unrecognized subcommand"),
+        (
+            &["--color", "sometimes", "list"],
+            "sometimes",
+            "'--color <WHEN>'",
+        ),
+        (&["list", "--colr=never"], "colr", "unexpected argument"),
+    ];
+    for (args, secret, shown) in cases {
+        let out = env.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_one_line_error(&out.stderr, shown);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains(secret), "{args:?}:\n{stderr}");
+        assert!(!stderr.contains(&token), "{args:?}:\n{stderr}");
+        assert!(stderr.contains("not shown"), "{args:?}:\n{stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // The words that help stay: a similar flag, the choices, the usage.
+    let out = env.cmd().args(["list", "--colr=never"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("hint: a similar argument exists: '--color'")
+    );
+    let out = env
+        .cmd()
+        .args(["--color", "sometimes", "list"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("[possible values: auto, always, never]")
+    );
+    let out = env.cmd().args(["redeem", &token, &token]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("hint: usage: resetctl redeem [OPTIONS] <TOKEN>")
+    );
+    // A token given as the USER of `inspect --token` is refused by resetctl
+    // itself (65), without echo, as any token where a USER belongs.
+    let out = env
+        .cmd()
+        .args(["inspect", "--token", &token, &token])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    assert_one_line_error(&out.stderr, "not a user");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(&token));
+    assert_eq!(env.bytes(), before);
 }
