@@ -112,3 +112,104 @@ fn usage_errors_never_echo_what_was_typed() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains(&token));
     assert_eq!(env.bytes(), before);
 }
+
+// Proves a config error about a key that may hold a secret (or whose key
+// cannot be told) names the key and what it takes, never the value.
+#[test]
+fn config_errors_never_quote_a_secret_value() {
+    let env = TestEnv::demo();
+    let before = env.bytes();
+    let cases = [
+        (
+            "[django]\nsecret_key_fallbacks = \"FALLBACK-SECRET\"\n",
+            "FALLBACK-SECRET",
+            "(django.secret_key_fallbacks): invalid type: string, expected a sequence",
+        ),
+        (
+            "[django]\nsecret_key_fallbacks = [918273645]\n",
+            "918273645",
+            "(django.secret_key_fallbacks): invalid type: integer, expected a string",
+        ),
+        (
+            "[django]\nsecret_key_fallbacks = [\n  \"old-key\",\n  918273645,\n]\n",
+            "918273645",
+            "line 4 (django.secret_key_fallbacks)",
+        ),
+        (
+            "[django]\nsecret_key = 918273645\n",
+            "918273645",
+            "(django.secret_key): invalid type: integer, expected a string",
+        ),
+        (
+            "django = {\n  secret_key = 918273645,\n}\n",
+            "918273645",
+            "(django.secret_key)",
+        ),
+        (
+            "django = \"DJANGO-SECRET\"\n",
+            "DJANGO-SECRET",
+            "(django): invalid type: string",
+        ),
+        (
+            "[devise]\nsecret_key_base = 918273645\n",
+            "918273645",
+            "(devise.secret_key_base)",
+        ),
+        (
+            "[devise]\npepper = 918.273645\n",
+            "918.273645",
+            "(devise.pepper)",
+        ),
+        (
+            "database = 918273645\n",
+            "918273645",
+            "(database): invalid type: integer",
+        ),
+        (
+            "[email]\ntransport = 918273645\n",
+            "918273645",
+            "(email.transport)",
+        ),
+        // Syntax errors on a secret's line: an unterminated string, a bad
+        // escape, a multi-line string never closed, text after the value.
+        (
+            "[django]\nsecret_key = \"SECRET-abc\n",
+            "SECRET-abc",
+            "(django.secret_key): invalid basic string",
+        ),
+        (
+            "[django]\nsecret_key = \"SECRET-\\qabc\"\n",
+            "SECRET-",
+            "(django.secret_key): missing escaped value",
+        ),
+        (
+            "[email]\ntransport = \"\"\"smtp://u:SECRET-pw@mail\nport = 25\n",
+            "SECRET-pw",
+            "(email.transport)",
+        ),
+        (
+            "[django]\nsecret_key = \"SECRET-\\\"x\" tail\n",
+            "SECRET-",
+            "(django.secret_key): unexpected key or value",
+        ),
+    ];
+    for (config, secret, want) in cases {
+        let cfg = env.config(config);
+        let out = env.cmd_with(&cfg).arg("list").output().unwrap();
+        assert_eq!(out.status.code(), Some(78), "{config}");
+        assert_one_line_error(&out.stderr, want);
+        for stream in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(!text.contains(secret), "{config}:\n{text}");
+        }
+    }
+    // Other keys keep their words, value and all.
+    let cfg = env.config("[password]\nmin_length = \"eight\"\n");
+    let out = env.cmd_with(&cfg).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert_one_line_error(
+        &out.stderr,
+        "line 2 (password.min_length): invalid type: string \"eight\", expected usize",
+    );
+    assert_eq!(env.bytes(), before);
+}
