@@ -2,7 +2,9 @@
 //! help, usage errors and config errors echoed, a password scheme chosen
 //! by rows without passwords, and files a read-only command left behind.
 
-use crate::common::{TestEnv, assert_one_line_error};
+use crate::common::verifiers::{Verifier, accepts};
+use crate::common::{Backend, TestEnv, assert_one_line_error, json};
+use crate::on_both_engines;
 
 const DB_PASSWORD: &str = "Db-Pa55word-7f3c";
 const CONFIG_SECRET: &str = "Cfg-Secret-91ab";
@@ -212,4 +214,69 @@ fn config_errors_never_quote_a_secret_value() {
         "line 2 (password.min_length): invalid type: string \"eight\", expected usize",
     );
     assert_eq!(env.bytes(), before);
+}
+
+/// A real hash of "the app password", as a bcrypt app stores it.
+const BCRYPT_2B_10: &str = "$2b$10$qR/W.2v7dlfXGUUmGXPxC.427QHBNqSDG69YJfhTnUs4Sm2OBSJUu";
+const NEW_PASSWORD: &str = "correct horse battery staple";
+
+/// 500 bcrypt users, then 1,000 newer ones whose password column holds
+/// `newer` (SQL for each row's value: NULL, '' or a `!` marker).
+fn bcrypt_app_with_newer_users(backend: Backend, newer: &str) -> TestEnv {
+    let env = TestEnv::with_users_on(1_500, backend);
+    env.sql(&format!(
+        "UPDATE users SET password_hash = '{BCRYPT_2B_10}' WHERE id <= 500;
+         UPDATE users SET password_hash = {newer} WHERE id > 500;"
+    ));
+    env
+}
+
+on_both_engines! {
+    // Proves `format = "auto"` reads the newest users that have a hash, so
+    // a run of newer users without one does not make a bcrypt app Argon2id.
+    fn auto_passes_over_newest_users_without_a_password(backend) {
+        for newer in [
+            "NULL",
+            "CASE WHEN id % 2 = 0 THEN '' ELSE '!Kq3x9unusable' || id END",
+        ] {
+            let env = bcrypt_app_with_newer_users(backend, newer);
+            let out = env.cmd().arg("doctor").output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(0), "{newer}: {text}");
+            assert!(
+                text.contains(
+                    "redeem writes bcrypt ($2b$, cost 10) (format = auto, from the 500 newest users with a password: 500 bcrypt"
+                ),
+                "{newer}:\n{text}"
+            );
+            let doctor = json(&env.cmd().args(["--json", "doctor"]).output().unwrap().stdout);
+            assert_eq!(doctor["password"]["writes"], "bcrypt", "{newer}");
+            assert_eq!(doctor["password"]["sample"]["hashes"], serde_json::json!({"bcrypt": 500}));
+
+            let token = env.issue("u1");
+            let out = env
+                .cmd()
+                .args(["redeem", &token, "--password-stdin"])
+                .write_stdin(format!("{NEW_PASSWORD}\n"))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+            let hash = env.password_hash(1).unwrap();
+            assert!(hash.starts_with("$2b$10$"), "{newer}: {hash}");
+            assert!(accepts(Verifier::PythonBcrypt, &hash, NEW_PASSWORD), "{hash}");
+            assert!(!accepts(Verifier::PythonBcrypt, &hash, "the app password"));
+            assert_eq!(env.token_row(1), (None, None), "the token is used up");
+            // Nobody else's password moved.
+            assert_eq!(
+                env.value(&format!(
+                    "SELECT count(*) FROM users WHERE id > 1 AND id <= 500 AND password_hash = '{BCRYPT_2B_10}'"
+                )),
+                Some("499".into())
+            );
+            assert_eq!(
+                env.value("SELECT count(*) FROM users WHERE id > 500 AND password_hash LIKE '$2%'"),
+                Some("0".into())
+            );
+        }
+    }
 }
