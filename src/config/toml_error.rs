@@ -186,4 +186,41 @@ mod tests {
             assert!(!may_hold_secret(key), "{key}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_secret_value_reaches_the_message(
+            secret in "[A-Za-z0-9]{16}",
+            form in 0usize..8,
+            key in 0usize..4,
+            tail in "\\PC{0,8}",
+        ) {
+            let value = match form {
+                0 => format!("\"{secret}"),
+                1 => format!("'{secret}"),
+                2 => format!("\"\"\"{secret}"),
+                3 => format!("[\n  1,\n  \"{secret}\\q\",\n]"),
+                4 => format!("\"{secret}\" {tail}"),
+                5 => format!("{{ x = \"{secret}\" }}"),
+                6 => secret.clone(),
+                _ => format!("[\"{secret}\", {tail}]"),
+            };
+            let (section, name) = [
+                ("[django]", "secret_key"),
+                ("[django]", "secret_key_fallbacks"),
+                ("[email]", "transport"),
+                ("", "database"),
+            ][key];
+            let text = format!("{section}\n{name} = {value}\n");
+            if let Err(e) = toml::from_str::<super::super::file::FileConfig>(&text) {
+                let message = parse_error(Path::new("c.toml"), &text, &e).message;
+                proptest::prop_assert!(!message.contains(&secret), "{text}: {message}");
+            }
+        }
+
+        #[test]
+        fn finding_the_key_never_panics(text in "\\PC{0,200}", at in 0usize..220) {
+            let _ = key_at(&text, at);
+        }
+    }
 }
