@@ -1,6 +1,6 @@
-//! Defects of the command line a hostile review reproduced: secrets that
-//! help, usage errors and config errors echoed, a password scheme chosen
-//! by rows without passwords, and files a read-only command left behind.
+//! The command line's edges: help that showed the environment's secrets,
+//! usage and config errors that echoed them, a password scheme chosen by
+//! rows without passwords, and files a read-only command left behind.
 
 use crate::common::verifiers::{Verifier, accepts};
 use crate::common::{Backend, TestEnv, assert_one_line_error, json};
@@ -9,8 +9,7 @@ use crate::on_both_engines;
 const DB_PASSWORD: &str = "Db-Pa55word-7f3c";
 const CONFIG_SECRET: &str = "Cfg-Secret-91ab";
 
-// Proves --help, on the top level and on subcommands, names the variables
-// it reads but never shows their values.
+// Proves --help (top level and subcommands) names env variables, never their values.
 #[test]
 fn help_names_environment_variables_without_their_values() {
     let env = TestEnv::demo();
@@ -38,8 +37,7 @@ fn help_names_environment_variables_without_their_values() {
     }
 }
 
-// Proves a usage error never echoes what was typed (a token, a password, a
-// mistyped word) while still naming the command line's own flags.
+// Proves a usage error never echoes what was typed, yet names the CLI's own flags.
 #[test]
 fn usage_errors_never_echo_what_was_typed() {
     let env = TestEnv::demo();
@@ -64,8 +62,8 @@ fn usage_errors_never_echo_what_was_typed() {
             "nosuch",
             "'--by <BY>'",
         ),
-        (&["inspect", devise], "Zx3", "unexpected argument"),
-        (&["revoke", devise], "Zx3", "unexpected argument"),
+        (&["inspect", devise], "-Z", "unexpected argument"),
+        (&["revoke", devise], "-Z", "unexpected argument"),
         (&["isue", "alice"], "isue", "unrecognized subcommand"),
         (
             &["--color", "sometimes", "list"],
@@ -115,8 +113,7 @@ fn usage_errors_never_echo_what_was_typed() {
     assert_eq!(env.bytes(), before);
 }
 
-// Proves a config error about a key that may hold a secret (or whose key
-// cannot be told) names the key and what it takes, never the value.
+// Proves a config error on a secret-bearing or unknown key names it, never its value.
 #[test]
 fn config_errors_never_quote_a_secret_value() {
     let env = TestEnv::demo();
@@ -232,8 +229,7 @@ fn bcrypt_app_with_newer_users(backend: Backend, newer: &str) -> TestEnv {
 }
 
 on_both_engines! {
-    // Proves `format = "auto"` reads the newest users that have a hash, so
-    // a run of newer users without one does not make a bcrypt app Argon2id.
+    // Proves auto samples the newest users with a hash: newer ones without keep bcrypt.
     fn auto_passes_over_newest_users_without_a_password(backend) {
         for newer in [
             "NULL",
@@ -305,8 +301,7 @@ fn beside(env: &TestEnv) -> Vec<String> {
         .collect()
 }
 
-// Proves the commands that only read leave a WAL database's directory as
-// they found it (no `-wal`, no `-shm`) and its bytes unchanged.
+// Proves read-only commands leave no -wal/-shm beside a WAL database, bytes unchanged.
 #[test]
 fn read_only_commands_leave_no_wal_or_shm_files() {
     let (env, token) = wal_database();
@@ -338,8 +333,7 @@ fn read_only_commands_leave_no_wal_or_shm_files() {
     assert!(env.token_row(1).0.is_some());
 }
 
-// Proves a WAL database whose file cannot be written is still read (the
-// read-only open it falls back to), and left unchanged.
+// Proves a WAL database whose file cannot be written is still listed, unchanged.
 #[test]
 fn a_read_only_wal_database_is_still_listed() {
     use std::os::unix::fs::PermissionsExt;
