@@ -40,8 +40,10 @@ fn read_only(path: &Path) -> rusqlite::Result<Connection> {
     Connection::open_with_flags(path, flags(OpenFlags::SQLITE_OPEN_READ_ONLY))
 }
 
+/// The `-wal` file SQLite would use: beside the file a symlink points to.
 fn wal_file(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut name = real.into_os_string();
     name.push("-wal");
     PathBuf::from(name)
 }
@@ -186,5 +188,11 @@ mod tests {
         assert!(conn.is_readonly(rusqlite::MAIN_DB).unwrap());
         conn.query_row("SELECT count(*) FROM users", [], |_| Ok(()))
             .unwrap();
+        // Named through a symlink elsewhere: the `-wal` is the target's.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let link = elsewhere.path().join("link.db");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        let conn = connect(&link, Access::ReadOnly).unwrap();
+        assert!(conn.is_readonly(rusqlite::MAIN_DB).unwrap());
     }
 }
