@@ -8,6 +8,9 @@ use crate::audit::Action;
 use crate::output::ColorChoice;
 use crate::user::Lookup;
 
+mod usage;
+pub use usage::usage_error;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "resetctl",
@@ -20,11 +23,24 @@ use crate::user::Lookup;
 )]
 pub struct Cli {
     /// The application's SQLite database
-    #[arg(long, global = true, env = "RESETCTL_DB", value_name = "PATH")]
+    // The value may be a URL holding a password: help names the variable only.
+    #[arg(
+        long,
+        global = true,
+        env = "RESETCTL_DB",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     pub db: Option<PathBuf>,
 
     /// Config file (TOML); see the README for its keys
-    #[arg(long, global = true, env = "RESETCTL_CONFIG", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "RESETCTL_CONFIG",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     pub config: Option<PathBuf>,
 
     /// Print results as JSON

@@ -121,29 +121,6 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         self.kind.exit_code()
     }
-
-    /// A command-line error from clap, in the same one-line form as ours:
-    /// its message lines joined, its tip as the hint.
-    pub fn from_clap(e: &clap::Error) -> Self {
-        let text = e.render().to_string();
-        let mut message = Vec::new();
-        let mut hint = None;
-        for line in text.lines() {
-            let line = line.trim();
-            if line.is_empty()
-                || line.starts_with("Usage:")
-                || line.starts_with("For more information")
-            {
-                break;
-            }
-            match line.strip_prefix("tip: ") {
-                Some(tip) => hint = Some(tip.to_string()),
-                None => message.push(line.strip_prefix("error: ").unwrap_or(line)),
-            }
-        }
-        let err = Self::usage(message.join(" "));
-        err.with_hint(hint.unwrap_or_else(|| "see resetctl --help".to_string()))
-    }
 }
 
 impl fmt::Display for Error {

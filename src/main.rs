@@ -1,8 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use resetctl::cli::Cli;
-use resetctl::error::Error;
+use resetctl::cli::{Cli, usage_error};
 
 fn main() -> ExitCode {
     // A panic message could quote anything in reach; show none of it, and end
@@ -21,7 +20,7 @@ fn main() -> ExitCode {
         Ok(cli) => resetctl::run(cli),
         // --help and --version: clap prints them and exits 0.
         Err(e) if !e.use_stderr() => e.exit(),
-        Err(e) => Err(Error::from_clap(&e)),
+        Err(e) => Err(usage_error(&e)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -286,8 +286,7 @@ fn describe(r: &Report) -> Vec<String> {
         None if r.password.format == "auto" => String::new(),
         None => format!(" (format = {})", r.password.format),
         Some(s) if s.hashes.is_empty() => format!(
-            " (format = auto: no hashes among the {} newest users, so {})",
-            s.users,
+            " (format = auto: no hashes among the newest users, so {})",
             r.password.writes.unwrap_or("argon2id")
         ),
         Some(s) => {
@@ -301,7 +300,7 @@ fn describe(r: &Report) -> Vec<String> {
                 .map(|d| format!("; most use {d}"))
                 .unwrap_or_default();
             format!(
-                " (format = auto, from the {} newest users: {}{most})",
+                " (format = auto, from the {} newest users with a password: {}{most})",
                 s.users,
                 seen.join(", ")
             )

@@ -1,15 +1,13 @@
 //! The config file as written: every section and key the README lists,
 //! read by serde (which refuses unknown keys and matches every choice of
-//! words), and its errors as one line that names the key.
+//! words).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::error::Error;
 use crate::password::{BcryptPrefix, Format};
 use crate::store::{ExpiresFormat, TokenStorage};
-use crate::text::shown;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,81 +100,4 @@ pub struct FileEmail {
     pub html_template: Option<PathBuf>,
     pub ca_cert: Option<PathBuf>,
     pub timeout: Option<String>,
-}
-
-/// A TOML error as one line, naming the line and the key it is about. A
-/// word that is not one of a key's choices reads `key: 'x' is not one of
-/// a, b`, as every other bad value does.
-pub fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
-    let message = e.message().trim().replace('\n', " ");
-    let Some(span) = e.span() else {
-        return Error::config(format!("{}: {message}", path.display()));
-    };
-    let start = span.start.min(text.len());
-    let line_no = text[..start].matches('\n').count() + 1;
-    let mut section = String::new();
-    for line in text[..start].lines() {
-        let l = line.trim();
-        if l.starts_with('[') && l.ends_with(']') {
-            section = l.trim_matches(['[', ']']).trim().to_string();
-        }
-    }
-    let line = text[start..].lines().next().map(|rest| {
-        let begin = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        format!("{}{rest}", &text[begin..start])
-    });
-    let key = line
-        .as_deref()
-        .and_then(|l| l.split_once('='))
-        .map(|(k, _)| k.trim().trim_matches('"').to_string())
-        .filter(|k| !k.is_empty() && !k.starts_with('['))
-        .map(|k| {
-            if section.is_empty() {
-                k
-            } else {
-                format!("{section}.{k}")
-            }
-        });
-    match (key, not_one_of(&message)) {
-        (Some(k), Some(why)) => Error::config(format!("{}: {k}: {why}", path.display())),
-        (Some(k), None) => Error::config(format!(
-            "{}, line {line_no} ({k}): {message}",
-            path.display()
-        )),
-        (None, _) => Error::config(format!("{}, line {line_no}: {message}", path.display())),
-    }
-}
-
-/// serde's "unknown variant `x`, expected one of `a`, `b`" in the words
-/// of every other bad value: "'x' is not one of a, b".
-fn not_one_of(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown variant `")?;
-    let (value, rest) = rest.split_once('`')?;
-    let choices = rest
-        .trim_start_matches(", expected one of ")
-        .trim_start_matches(", expected ")
-        .replace("` or `", ", ")
-        .replace('`', "");
-    Some(format!("{} is not one of {choices}", shown(value)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_word_not_among_the_choices_says_which_they_are() {
-        assert_eq!(
-            not_one_of(
-                "unknown variant `iso`, expected one of `rfc3339`, `sqlite`, `unix`, `unix_ms`"
-            )
-            .as_deref(),
-            Some("'iso' is not one of rfc3339, sqlite, unix, unix_ms")
-        );
-        assert_eq!(
-            not_one_of("unknown variant `md5`, expected `sha256` or `plain`").as_deref(),
-            Some("'md5' is not one of sha256, plain")
-        );
-        assert_eq!(not_one_of("invalid type: string"), None);
-    }
 }

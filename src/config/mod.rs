@@ -6,6 +6,8 @@
 
 mod file;
 mod framework;
+mod key_at;
+mod toml_error;
 
 use std::ops::RangeInclusive;
 use std::path::Path;
@@ -95,7 +97,7 @@ impl Config {
             }
         };
         let file: FileConfig =
-            toml::from_str(&text).map_err(|e| file::parse_error(path, &text, &e))?;
+            toml::from_str(&text).map_err(|e| toml_error::parse_error(path, &text, &e))?;
         let mut b = Builder {
             path,
             dir: path.parent().unwrap_or(Path::new(".")),

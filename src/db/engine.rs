@@ -10,7 +10,7 @@ use super::{Access, Arg, Cell, Engine, Ident, Row, Schema, postgres, sqlite};
 use crate::error::{Error, Result};
 
 pub enum Conn {
-    Sqlite(sqlite::Conn),
+    Sqlite(Box<sqlite::Conn>),
     Postgres(Box<postgres::Conn>),
 }
 
@@ -56,7 +56,9 @@ macro_rules! on {
 impl Conn {
     pub fn open(at: &Location, access: Access, busy_timeout: Duration) -> Result<Conn> {
         Ok(match at {
-            Location::File(path) => Conn::Sqlite(sqlite::Conn::open(path, access, busy_timeout)?),
+            Location::File(path) => {
+                Conn::Sqlite(Box::new(sqlite::Conn::open(path, access, busy_timeout)?))
+            }
             Location::Postgres(t) => {
                 Conn::Postgres(Box::new(postgres::Conn::open(t, access, busy_timeout)?))
             }

@@ -3,14 +3,18 @@
 
 use super::{Cell, Schema, Tx};
 use crate::error::Result;
+use crate::password::SampleSize;
 
-/// The password column of the newest users by id: a walk down the id's
-/// own index that stops after `?1` rows, so it costs the same on ten users
-/// or ten million. Newest, because they carry what the application writes
-/// today.
+/// The password column of the newest users by id that hold a hash: a walk
+/// down the id's own index over at most `?1` rows, stopping at the `?2`th
+/// hash, so it costs the same on ten users or ten million. Newest, because
+/// they carry what the application writes today; holding a hash, because
+/// a run of new users without one (SSO sign-ups, invitations, Django's
+/// unusable `!` marker) says nothing of what the application writes.
 fn sample_sql(s: &Schema) -> String {
     format!(
-        "SELECT {} FROM {} ORDER BY {} DESC LIMIT ?1",
+        "SELECT p FROM (SELECT {} AS p FROM {} ORDER BY {} DESC LIMIT ?1) AS newest \
+         WHERE p IS NOT NULL AND p <> '' AND substr(p, 1, 1) <> '!' LIMIT ?2",
         s.password.q(),
         s.table.q(),
         s.id.q()
@@ -18,12 +22,16 @@ fn sample_sql(s: &Schema) -> String {
 }
 
 impl Tx<'_> {
-    /// Calls `f` with the stored password value of each of the newest `n`
-    /// users, as text (a blob or number as its text; NULL as `None`).
-    pub fn each_password_sampled(&self, n: usize, f: &mut dyn FnMut(Option<&str>)) -> Result<()> {
+    /// Calls `f` with the stored password value of each sampled user, as
+    /// text (a blob or number as its text).
+    pub fn each_password_sampled(
+        &self,
+        size: SampleSize,
+        f: &mut dyn FnMut(Option<&str>),
+    ) -> Result<()> {
         self.each(
             &sample_sql(self.schema()),
-            &[(n as i64).into()],
+            &[(size.rows as i64).into(), (size.hashes as i64).into()],
             &mut |row| {
                 // Borrowed, not copied: this runs for every sampled row.
                 match row.cell(0)? {
@@ -41,42 +49,69 @@ mod tests {
     use rusqlite::StatementStatus;
 
     use super::*;
+    use crate::password::SAMPLE;
 
-    /// Virtual-machine steps SQLite takes to read a 1,000-row sample from a
-    /// table of `users` users: the work done, whatever the machine's speed.
-    fn steps(create: &str, users: u32) -> i32 {
+    /// Virtual-machine steps SQLite takes to read the sample from a table
+    /// of `users` users whose newest `without` have no hash (NULL, empty or
+    /// `!`): the work done, whatever the machine's speed. Also returns
+    /// what was read.
+    fn steps(create: &str, users: u32, without: u32) -> (i32, Vec<String>) {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch(create).unwrap();
         conn.execute(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
-             INSERT INTO users (id, email, password_hash) SELECT i, i || '@x', 'h' || i FROM n",
-            [users],
+             INSERT INTO users (id, email, password_hash) SELECT i, i || '@x', \
+             CASE WHEN i <= ?1 - ?2 THEN 'h' || i \
+             ELSE (CASE i % 3 WHEN 0 THEN NULL WHEN 1 THEN '' ELSE '!unusable' END) END FROM n",
+            [users, without],
         )
         .unwrap();
         let mut stmt = conn.prepare(&sample_sql(&Schema::default())).unwrap();
         let values: Vec<String> = stmt
-            .query_map([1000], |r| r.get(0))
+            .query_map([SAMPLE.rows as i64, SAMPLE.hashes as i64], |r| r.get(0))
             .unwrap()
             .map(Result::unwrap)
             .collect();
-        assert_eq!(values.len(), 1000);
-        assert_eq!(values[0], format!("h{users}"), "newest first");
-        stmt.get_status(StatementStatus::VmStep)
+        (stmt.get_status(StatementStatus::VmStep), values)
     }
+
+    const TABLES: [&str; 2] = [
+        // The id is the rowid, or an ordinary column under a unique index.
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, password_hash TEXT)",
+        "CREATE TABLE users (id INTEGER NOT NULL UNIQUE, email TEXT, password_hash TEXT)",
+    ];
 
     #[test]
     fn the_sample_costs_the_same_on_any_table_size() {
-        for create in [
-            // The id is the rowid, or an ordinary column under a unique index.
-            "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, password_hash TEXT)",
-            "CREATE TABLE users (id INTEGER NOT NULL UNIQUE, email TEXT, password_hash TEXT)",
-        ] {
-            let small = steps(create, 2_000);
-            let big = steps(create, 300_000);
+        for create in TABLES {
+            let (small, values) = steps(create, 2_000, 0);
+            assert_eq!(values.len(), SAMPLE.hashes);
+            assert_eq!(values[0], "h2000", "newest first");
+            let (big, _) = steps(create, 300_000, 0);
             assert_eq!(
                 small, big,
                 "{create}: {small} steps on 2,000 users, {big} on 300,000"
             );
+        }
+    }
+
+    #[test]
+    fn newest_rows_without_a_hash_are_passed_over_at_a_bounded_cost() {
+        for create in TABLES {
+            // 50,000 new users without a password over older ones with one:
+            // the sample is the newest hashes, whatever lies below them.
+            let (small, values) = steps(create, 60_000, 50_000);
+            assert_eq!(values.len(), SAMPLE.hashes);
+            assert_eq!(values[0], "h10000");
+            assert!(values.iter().all(|v| v.starts_with('h')));
+            let (big, _) = steps(create, 300_000, 50_000);
+            assert_eq!(small, big, "{create}: {small} steps, then {big}");
+            // No hash among the newest 100,000: the walk stops there, on
+            // a table of 150,000 users as of 300,000.
+            let (small, values) = steps(create, 150_000, 120_000);
+            assert!(values.is_empty(), "{values:?}");
+            let (big, _) = steps(create, 300_000, 250_000);
+            assert_eq!(small, big, "{create}: {small} steps, then {big}");
         }
     }
 }

@@ -8,14 +8,14 @@ use std::time::Duration;
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{
-    CachedStatement, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior,
-};
+use rusqlite::{CachedStatement, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
 use super::dialect::{EXPIRY_MS_FN, FINGERPRINT_FN};
 use super::{Arg, Cell, Ident, Row, Schema};
 use crate::error::{Error, Kind, Result};
 use crate::password::fingerprint;
+
+mod open;
 
 pub struct Conn {
     conn: Connection,
@@ -40,12 +40,7 @@ pub struct Stmt<'t> {
 
 impl Conn {
     pub fn open(path: &Path, access: super::Access, busy_timeout: Duration) -> Result<Conn> {
-        let flags = match access {
-            super::Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
-            super::Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
-        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| map_err(e, path, busy_timeout))?;
+        let conn = open::connect(path, access).map_err(|e| map_err(e, path, busy_timeout))?;
         let c = Conn {
             conn,
             path: path.to_path_buf(),

@@ -9,9 +9,22 @@ use std::fmt;
 use super::scheme::{Argon2Cost, BCRYPT_FLOOR, BcryptPrefix, PBKDF2_FLOOR, Scheme};
 use crate::error::{Error, Result};
 
-/// How many of the newest users' hashes are read: enough to see what the
-/// application writes today, few enough to cost the same on any table.
-pub const SAMPLE: usize = 1000;
+/// What `auto` reads: the newest users' hashes, enough to see what the
+/// application writes today. Rows without a hash (SSO or invited users,
+/// often the newest) are passed over, but never more than `rows` of them
+/// are looked at, so the read costs the same on any table.
+#[derive(Debug, Clone, Copy)]
+pub struct SampleSize {
+    /// At most this many of the newest users are looked at...
+    pub rows: usize,
+    /// ...and of those, the first this many holding a hash are read.
+    pub hashes: usize,
+}
+
+pub const SAMPLE: SampleSize = SampleSize {
+    rows: 100_000,
+    hashes: 1_000,
+};
 
 /// What one stored password value is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Result};
 use crate::input::{self, Line};
 
-pub use census::{Census, SAMPLE};
+pub use census::{Census, SAMPLE, SampleSize};
 pub use fingerprint::fingerprint;
 pub use scheme::{
     Argon2Cost, BCRYPT_FLOOR, BcryptPrefix, Format, PBKDF2_DEFAULT, Scheme, random_alphanumeric,

@@ -153,7 +153,7 @@ fn every_mistake_is_78_naming_the_key_and_changes_nothing() {
         ),
         (
             "[password]\nbcrypt = { prefix = \"2x\" }\n",
-            "password.bcrypt: '2x' is not one of 2a, 2b, 2y",
+            "password.bcrypt.prefix: '2x' is not one of 2a, 2b, 2y",
         ),
         (
             "[password]\npbkdf2 = { iterations = 1000 }\n",

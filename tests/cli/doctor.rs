@@ -42,7 +42,7 @@ fn a_good_setup_is_0_and_says_what_each_command_would_do() {
         "  token      password_reset_token: found",
         "Audit table  resetctl_audit: found",
         "Token store  sha256 of the token in users.password_reset_token",
-        "redeem writes bcrypt ($2y$, cost 12) (format = auto, from the 3 newest users: 2 bcrypt, 1 without a password; most use bcrypt ($2y$, cost 12))",
+        "redeem writes bcrypt ($2y$, cost 12) (format = auto, from the 2 newest users with a password: 2 bcrypt; most use bcrypt ($2y$, cost 12))",
         "Link         https://example.com/reset-password?token={token}",
         "Mail         not configured",
         "Ready: every command can run",

@@ -153,14 +153,14 @@ fn usage_errors_are_2() {
 fn usage_errors_take_the_same_one_line_form() {
     let env = TestEnv::demo();
     for (args, want) in [
-        (&["frobnicate"][..], "unrecognized subcommand 'frobnicate'"),
+        (&["frobnicate"][..], "unrecognized subcommand '…'"),
         (
             &["issue"],
             "the following required arguments were not provided: <USER|--all|--from <FILE>>",
         ),
         (
             &["list", "--color", "sometimes"],
-            "invalid value 'sometimes' for '--color <WHEN>'",
+            "invalid value '…' for '--color <WHEN>'",
         ),
     ] {
         let out = env.cmd().args(args).output().unwrap();

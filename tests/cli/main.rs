@@ -18,6 +18,7 @@ mod framework_config;
 mod framework_engines;
 mod global;
 mod hardening;
+mod hardening_cli;
 mod hardening_clocks;
 mod hardening_frameworks;
 mod hardening_input;
