@@ -60,6 +60,23 @@ pub fn shown(value: &str) -> String {
     format!("'{}'", clean(value, 40))
 }
 
+/// A percent-encoded URL part (a user name, a password), decoded: `None`
+/// when a `%` is not followed by two hex digits, or the bytes are not
+/// UTF-8, rather than guessing what was meant.
+pub fn percent_decoded(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let well_formed = b.iter().enumerate().all(|(i, &c)| {
+        c != b'%' || (b.get(i + 1..i + 3)).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
+    }
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|d| d.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -326,7 +326,6 @@ fn describe(r: &Report) -> Vec<String> {
 
 /// Where the store keeps tokens, and what it needs, in words.
 fn store_line(d: &Description) -> String {
-    let col = |c: &Option<String>| c.clone().unwrap_or_default();
     let secret = match d.secret {
         Some(true) => "; the app's secret: set",
         Some(false) => "; the app's secret: NOT SET",
@@ -342,23 +341,5 @@ fn store_line(d: &Description) -> String {
         .as_ref()
         .map(|z| format!(" on the {z} clock"))
         .unwrap_or_default();
-    match d.storage {
-        "devise-hmac" => format!(
-            "Devise's keyed digest of the token in {}, the time it was sent in {}{lives}{secret}",
-            col(&d.column),
-            col(&d.expires_column)
-        ),
-        "bcrypt" => format!(
-            "bcrypt of the token in table {}, one row per email{lives}{zone}",
-            col(&d.table)
-        ),
-        "none" => format!(
-            "nothing stored: each token is derived from the user's row{lives}{zone}{secret}"
-        ),
-        storage => format!(
-            "{storage} of the token in {}, expiry in {}",
-            col(&d.column),
-            col(&d.expires_column)
-        ),
-    }
+    format!("{}{lives}{zone}{secret}", d.kept)
 }

@@ -1,18 +1,40 @@
 //! The config file as written: every section and key the README lists,
 //! read by serde (which refuses unknown keys and matches every choice of
-//! words).
+//! words). A token store's own section (`[devise]`...) is taken out first,
+//! with its place in the file, for the store to read.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::Result;
 
 use crate::password::{BcryptPrefix, Format};
 use crate::store::{ExpiresFormat, TokenStorage};
 
+/// A store's own section: its name, and its value with where it stands.
+pub type StoreSection<'i> = (&'static str, Spanned<DeValue<'i>>);
+
+/// The file's text, read: resetctl's own sections, and each store
+/// section it has.
+pub fn read<'i>(path: &Path, text: &'i str) -> Result<(FileConfig, Vec<StoreSection<'i>>)> {
+    let malformed = |e: toml::de::Error| super::toml_error::parse_error(path, text, &e);
+    let mut root = DeTable::parse(text).map_err(malformed)?;
+    let sections = crate::store::registry::STORES
+        .iter()
+        .filter_map(|kind| kind.section)
+        .filter_map(|name| root.get_mut().remove(name).map(|v| (name, v)))
+        .collect();
+    let file = FileConfig::deserialize(toml::de::Deserializer::from(root)).map_err(malformed)?;
+    Ok((file, sections))
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
-    pub framework: Option<super::framework::FrameworkName>,
+    pub framework: Option<String>,
     pub database: Option<PathBuf>,
     pub busy_timeout: Option<String>,
     #[serde(default)]
@@ -25,9 +47,6 @@ pub struct FileConfig {
     pub password: FilePassword,
     #[serde(default)]
     pub email: FileEmail,
-    pub devise: Option<super::framework::FileDevise>,
-    pub laravel: Option<super::framework::FileLaravel>,
-    pub django: Option<super::framework::FileDjango>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -21,10 +21,8 @@ use crate::mail::EmailSettings;
 use crate::password::{Argon2Cost, BCRYPT_FLOOR, Hashing, Policy};
 use crate::rate::RateLimit;
 use crate::secret::Secret;
-use crate::store::{StoreSettings, TokenStorage};
-use file::{FileConfig, FileEmail, FilePassword, FileSchema, FileToken};
-
-pub const DEFAULT_LINK: &str = "https://example.com/reset-password?token={token}";
+use crate::store::{RowSettings, StoreSettings, TokenStorage};
+use file::{FileArgon2, FileBcrypt, FileEmail, FilePassword, FileSchema, FileToken};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -49,10 +47,16 @@ impl Default for Config {
             database: None,
             busy_timeout: Duration::from_secs(5),
             schema: Schema::default(),
-            store: StoreSettings::default(),
+            store: StoreSettings {
+                row: RowSettings::default(),
+                framework: crate::store::registry::default_config(),
+            },
             ttl: TimeDelta::hours(1),
             max_ttl: TimeDelta::days(7),
-            link: DEFAULT_LINK.to_string(),
+            link: crate::store::registry::default_config()
+                .defaults()
+                .link
+                .to_string(),
             issue_limit: Some(RateLimit::default()),
             policy: Policy::default(),
             hashing: Hashing::default(),
@@ -96,10 +100,10 @@ impl Config {
                 )));
             }
         };
-        let file: FileConfig =
-            toml::from_str(&text).map_err(|e| toml_error::parse_error(path, &text, &e))?;
+        let (file, sections) = file::read(path, &text)?;
         let mut b = Builder {
             path,
+            text: &text,
             dir: path.parent().unwrap_or(Path::new(".")),
             cfg: Config::default(),
             warnings: Vec::new(),
@@ -112,12 +116,7 @@ impl Config {
             b.cfg.busy_timeout = bounded_duration(t, Duration::ZERO, MAX_BUSY_TIMEOUT)
                 .map_err(|why| b.bad("busy_timeout", why))?;
         }
-        let defaults = b.framework(framework::Sections {
-            name: file.framework,
-            devise: file.devise,
-            laravel: file.laravel,
-            django: file.django,
-        })?;
+        let defaults = b.framework(file.framework.as_deref(), sections)?;
         b.schema(&file.schema, &defaults)?;
         b.token(&file.token)?;
         if let Some(v) = &file.limits.issue {
@@ -132,6 +131,8 @@ impl Config {
 /// A config being read: where from, and what it has so far.
 struct Builder<'a> {
     path: &'a Path,
+    /// The file's text, for errors that point into it.
+    text: &'a str,
     /// Paths in the file are relative to it.
     dir: &'a Path,
     cfg: Config,
@@ -184,12 +185,12 @@ impl Builder<'_> {
         schema.check().map_err(|(key, why)| self.bad(key, why))?;
         self.cfg.schema = schema;
         if let Some(f) = s.expires_format {
-            self.cfg.store.expires_format = f;
+            self.cfg.store.row.expires_format = f;
         }
         if let Some(f) = s.token_storage {
-            self.cfg.store.storage = f;
+            self.cfg.store.row.storage = f;
         }
-        if self.cfg.store.storage == TokenStorage::Plain {
+        if self.cfg.store.row.storage == TokenStorage::Plain {
             self.warnings.push(
                 "schema.token_storage = \"plain\": reset tokens are stored as they are, so anyone who can read the database can use them"
                     .to_string(),
@@ -205,7 +206,8 @@ impl Builder<'_> {
             .cfg
             .store
             .framework
-            .lifetime()
+            .defaults()
+            .lifetime
             .unwrap_or(TimeDelta::days(365));
         if let Some(v) = &t.max_ttl {
             self.cfg.max_ttl =
@@ -228,6 +230,24 @@ impl Builder<'_> {
     }
 
     fn password(&mut self, p: &FilePassword) -> Result<()> {
+        self.policy(p)?;
+        if let Some(f) = p.format {
+            self.cfg.hashing.format = f;
+        }
+        if let Some(a) = &p.argon2 {
+            self.cfg.hashing.argon2 = self.argon2(a)?;
+        }
+        if let Some(b) = &p.bcrypt {
+            self.bcrypt(b)?;
+        }
+        if let Some(n) = p.pbkdf2.as_ref().and_then(|k| k.iterations) {
+            self.cfg.hashing.pbkdf2_iterations =
+                self.in_bounds("password.pbkdf2.iterations", n, PBKDF2_ITERATIONS)?;
+        }
+        Ok(())
+    }
+
+    fn policy(&mut self, p: &FilePassword) -> Result<()> {
         let policy = &mut self.cfg.policy;
         if let Some(n) = p.min_length {
             policy.min_length = n;
@@ -251,67 +271,63 @@ impl Builder<'_> {
                 format!("must be between password.min_length and {MAX_PASSWORD_LIMIT}"),
             ));
         }
-        if let Some(f) = p.format {
-            self.cfg.hashing.format = f;
+        Ok(())
+    }
+
+    fn argon2(&self, a: &FileArgon2) -> Result<Argon2Cost> {
+        let d = Argon2Cost::default();
+        let cost = Argon2Cost {
+            m_cost: self.in_bounds(
+                "password.argon2.m_cost",
+                a.m_cost.unwrap_or(d.m_cost),
+                M_COST,
+            )?,
+            t_cost: self.in_bounds(
+                "password.argon2.t_cost",
+                a.t_cost.unwrap_or(d.t_cost),
+                T_COST,
+            )?,
+            p_cost: self.in_bounds(
+                "password.argon2.p_cost",
+                a.p_cost.unwrap_or(d.p_cost),
+                P_COST,
+            )?,
+        };
+        if cost.m_cost < 8 * cost.p_cost {
+            return Err(self.bad(
+                "password.argon2.m_cost",
+                "must be at least 8 × p_cost".into(),
+            ));
         }
-        if let Some(a) = &p.argon2 {
-            let d = Argon2Cost::default();
-            let cost = Argon2Cost {
-                m_cost: self.in_bounds(
-                    "password.argon2.m_cost",
-                    a.m_cost.unwrap_or(d.m_cost),
-                    M_COST,
-                )?,
-                t_cost: self.in_bounds(
-                    "password.argon2.t_cost",
-                    a.t_cost.unwrap_or(d.t_cost),
-                    T_COST,
-                )?,
-                p_cost: self.in_bounds(
-                    "password.argon2.p_cost",
-                    a.p_cost.unwrap_or(d.p_cost),
-                    P_COST,
-                )?,
-            };
-            if cost.m_cost < 8 * cost.p_cost {
+        if let Some(why) = cost.below_owasp() {
+            return Err(self.bad("password.argon2", why));
+        }
+        Ok(cost)
+    }
+
+    fn bcrypt(&mut self, b: &FileBcrypt) -> Result<()> {
+        if let Some(cost) = b.cost {
+            self.cfg.hashing.bcrypt_cost =
+                self.in_bounds("password.bcrypt.cost", cost, BCRYPT_COST)?;
+        }
+        if let Some(prefix) = b.prefix {
+            if let Some(only) = self.cfg.hashing.only_prefix.filter(|p| *p != prefix) {
                 return Err(self.bad(
-                    "password.argon2.m_cost",
-                    "must be at least 8 × p_cost".into(),
+                    "password.bcrypt.prefix",
+                    format!(
+                        "framework = \"{}\" verifies only ${}$ hashes (its verifier throws on others)",
+                        self.cfg.store.framework.name(),
+                        only.as_str()
+                    ),
                 ));
             }
-            if let Some(why) = cost.below_owasp() {
-                return Err(self.bad("password.argon2", why));
-            }
-            self.cfg.hashing.argon2 = cost;
+            self.cfg.hashing.bcrypt_prefix = prefix;
         }
-        if let Some(b) = &p.bcrypt {
-            if let Some(cost) = b.cost {
-                self.cfg.hashing.bcrypt_cost =
-                    self.in_bounds("password.bcrypt.cost", cost, BCRYPT_COST)?;
-            }
-            if let Some(prefix) = b.prefix {
-                if let Some(only) = self.cfg.hashing.only_prefix.filter(|p| *p != prefix) {
-                    return Err(self.bad(
-                        "password.bcrypt.prefix",
-                        format!(
-                            "framework = \"{}\" verifies only ${}$ hashes (Laravel's bcrypt.verify throws on others)",
-                            self.cfg.store.framework.name(),
-                            only.as_str()
-                        ),
-                    ));
-                }
-                self.cfg.hashing.bcrypt_prefix = prefix;
-            }
-            if self.cfg.hashing.bcrypt_cost < BCRYPT_FLOOR {
-                self.warnings.push(format!(
-                    "password.bcrypt.cost = {} is below OWASP's minimum of {BCRYPT_FLOOR}: fine for tests, weak for real accounts",
-                    self.cfg.hashing.bcrypt_cost
-                ));
-            }
-        }
-        if let Some(n) = p.pbkdf2.as_ref().and_then(|k| k.iterations) {
-            self.cfg.hashing.pbkdf2_iterations =
-                self.in_bounds("password.pbkdf2.iterations", n, PBKDF2_ITERATIONS)?;
+        if self.cfg.hashing.bcrypt_cost < BCRYPT_FLOOR {
+            self.warnings.push(format!(
+                "password.bcrypt.cost = {} is below OWASP's minimum of {BCRYPT_FLOOR}: fine for tests, weak for real accounts",
+                self.cfg.hashing.bcrypt_cost
+            ));
         }
         Ok(())
     }

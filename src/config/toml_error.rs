@@ -9,16 +9,10 @@ use super::key_at::key_at;
 use crate::error::Error;
 use crate::text::shown;
 
-/// Keys whose values may be secrets: the apps' keys and peppers, and URLs
-/// that may carry a password.
-const SECRET_KEYS: [&str; 6] = [
-    "database",
-    "devise.secret_key_base",
-    "devise.pepper",
-    "django.secret_key",
-    "django.secret_key_fallbacks",
-    "email.transport",
-];
+/// resetctl's own keys whose values may be secrets: URLs that may carry
+/// a password. Each store names the keys of its section that may (the
+/// apps' keys and peppers).
+const SECRET_KEYS: [&str; 2] = ["database", "email.transport"];
 
 /// A word that is not one of a key's choices reads `key: 'x' is not one of
 /// a, b`, as every other bad value does.
@@ -46,11 +40,23 @@ pub fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
 /// A secret key itself, a table holding one (`django = { ... }`), or a
 /// part of one.
 fn may_hold_secret(key: &str) -> bool {
-    SECRET_KEYS.iter().any(|s| {
-        s == &key
-            || s.strip_prefix(key).is_some_and(|r| r.starts_with('.'))
-            || key.strip_prefix(s).is_some_and(|r| r.starts_with('.'))
-    })
+    let stores = crate::store::registry::STORES.iter().flat_map(|kind| {
+        let section = kind.section.unwrap_or_default();
+        kind.secret_keys
+            .iter()
+            .map(move |k| format!("{section}.{k}"))
+    });
+    SECRET_KEYS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(stores)
+        .any(|s| {
+            s == key
+                || s.strip_prefix(key).is_some_and(|r| r.starts_with('.'))
+                || key
+                    .strip_prefix(s.as_str())
+                    .is_some_and(|r| r.starts_with('.'))
+        })
 }
 
 /// The message without the value it quotes: serde writes a string value

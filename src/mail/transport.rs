@@ -170,6 +170,14 @@ pub(super) fn parse(
     timeout: Duration,
     ca_cert: Option<&PathBuf>,
 ) -> std::result::Result<(Transport, String), String> {
+    match local(url)? {
+        Some(found) => Ok(found),
+        None => smtp(url, timeout, ca_cert),
+    }
+}
+
+/// A transport on this machine: sendmail, or an outbox folder.
+fn local(url: &str) -> std::result::Result<Option<(Transport, String)>, String> {
     if url == "sendmail" {
         let found = std::env::var_os("PATH")
             .is_some_and(|p| std::env::split_paths(&p).any(|d| is_executable(&d.join("sendmail"))));
@@ -178,90 +186,138 @@ pub(super) fn parse(
                 "sendmail: no sendmail in PATH (name it: sendmail:/path/to/sendmail)".into(),
             );
         }
-        return Ok((
+        return Ok(Some((
             Transport::Sendmail(SendmailTransport::new()),
             "sendmail".into(),
-        ));
+        )));
     }
     if let Some(path) = url.strip_prefix("sendmail:") {
         if !is_executable(Path::new(path)) {
             return Err(format!("sendmail:{path}: no such executable"));
         }
-        return Ok((
+        return Ok(Some((
             Transport::Sendmail(SendmailTransport::new_with_command(path)),
             format!("sendmail:{path}"),
-        ));
+        )));
     }
     if let Some(dir) = url.strip_prefix("file:") {
         let dir = dir.strip_prefix("//").unwrap_or(dir);
         if !std::path::Path::new(dir).is_dir() {
             return Err(format!("file:{dir}: no such directory"));
         }
-        return Ok((Transport::File(PathBuf::from(dir)), format!("file:{dir}")));
+        return Ok(Some((
+            Transport::File(PathBuf::from(dir)),
+            format!("file:{dir}"),
+        )));
     }
+    Ok(None)
+}
+
+/// Where an SMTP URL points and how it asks for TLS.
+struct SmtpServer {
+    host: String,
+    port: u16,
+    /// `smtps://`: TLS from the first byte.
+    implicit_tls: bool,
+    /// `?tls=`: STARTTLS required, opportunistic, or not at all.
+    starttls: Option<bool>,
+}
+
+impl SmtpServer {
+    fn of(parsed: &url::Url) -> std::result::Result<SmtpServer, String> {
+        let implicit_tls = match parsed.scheme() {
+            "smtp" => false,
+            "smtps" => true,
+            other => {
+                return Err(format!(
+                    "unknown scheme {}: use smtp://, smtps://, sendmail or file:DIR",
+                    shown(other)
+                ));
+            }
+        };
+        let host = parsed
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or("no host in the URL")?
+            .trim_matches(['[', ']'])
+            .to_string();
+        let mut starttls = None;
+        for (k, v) in parsed.query_pairs() {
+            match (k.as_ref(), v.as_ref()) {
+                ("tls", "required") => starttls = Some(true),
+                ("tls", "opportunistic") => starttls = Some(false),
+                ("tls", "none") => starttls = None,
+                _ => return Err(format!("unknown URL parameter {}", shown(&k))),
+            }
+        }
+        if implicit_tls && starttls.is_some() {
+            return Err("smtps:// is TLS from the first byte; ?tls= is for smtp://".into());
+        }
+        let port = parsed.port().unwrap_or(match (implicit_tls, starttls) {
+            (true, _) => 465,
+            (false, Some(_)) => 587,
+            (false, None) => 25,
+        });
+        Ok(SmtpServer {
+            host,
+            port,
+            implicit_tls,
+            starttls,
+        })
+    }
+
+    /// The TLS lettre is to use, trusting `ca_cert` besides the system's.
+    fn tls(&self, ca_cert: Option<&PathBuf>) -> std::result::Result<Tls, String> {
+        let params = || -> std::result::Result<TlsParameters, String> {
+            let mut b = TlsParameters::builder(self.host.clone());
+            if let Some(path) = ca_cert {
+                let pem = std::fs::read(path)
+                    .map_err(|e| format!("email.ca_cert: cannot read {}: {e}", path.display()))?;
+                let cert = Certificate::from_pem(&pem).map_err(|e| {
+                    format!(
+                        "email.ca_cert: {} is not a PEM certificate ({e})",
+                        path.display()
+                    )
+                })?;
+                b = b.add_root_certificate(cert);
+            }
+            b.build_rustls()
+                .map_err(|e| format!("TLS setup failed: {e}"))
+        };
+        Ok(match (self.implicit_tls, self.starttls) {
+            (true, _) => Tls::Wrapper(params()?),
+            (false, Some(true)) => Tls::Required(params()?),
+            (false, Some(false)) => Tls::Opportunistic(params()?),
+            (false, None) => Tls::None,
+        })
+    }
+
+    /// The URL as shown: without the user and password.
+    fn shown(&self, scheme: &str) -> String {
+        let tls_note = match self.starttls {
+            Some(true) => "?tls=required",
+            Some(false) => "?tls=opportunistic",
+            None => "",
+        };
+        format!("{scheme}://{}:{}{tls_note}", self.host, self.port)
+    }
+}
+
+/// `smtp://` or `smtps://`, with the credentials the URL carries.
+fn smtp(
+    url: &str,
+    timeout: Duration,
+    ca_cert: Option<&PathBuf>,
+) -> std::result::Result<(Transport, String), String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("not a transport URL ({e})"))?;
-    let implicit_tls = match parsed.scheme() {
-        "smtp" => false,
-        "smtps" => true,
-        other => {
-            return Err(format!(
-                "unknown scheme {}: use smtp://, smtps://, sendmail or file:DIR",
-                shown(other)
-            ));
-        }
-    };
-    let host = parsed
-        .host_str()
-        .filter(|h| !h.is_empty())
-        .ok_or("no host in the URL")?
-        .trim_matches(['[', ']'])
-        .to_string();
-    let mut starttls = None;
-    for (k, v) in parsed.query_pairs() {
-        match (k.as_ref(), v.as_ref()) {
-            ("tls", "required") => starttls = Some(true),
-            ("tls", "opportunistic") => starttls = Some(false),
-            ("tls", "none") => starttls = None,
-            _ => return Err(format!("unknown URL parameter {}", shown(&k))),
-        }
-    }
-    if implicit_tls && starttls.is_some() {
-        return Err("smtps:// is TLS from the first byte; ?tls= is for smtp://".into());
-    }
-    let port = parsed.port().unwrap_or(match (implicit_tls, starttls) {
-        (true, _) => 465,
-        (false, Some(_)) => 587,
-        (false, None) => 25,
-    });
-    let tls_params = || -> std::result::Result<TlsParameters, String> {
-        let mut b = TlsParameters::builder(host.clone());
-        if let Some(path) = ca_cert {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("email.ca_cert: cannot read {}: {e}", path.display()))?;
-            let cert = Certificate::from_pem(&pem).map_err(|e| {
-                format!(
-                    "email.ca_cert: {} is not a PEM certificate ({e})",
-                    path.display()
-                )
-            })?;
-            b = b.add_root_certificate(cert);
-        }
-        b.build_rustls()
-            .map_err(|e| format!("TLS setup failed: {e}"))
-    };
-    let tls = match (implicit_tls, starttls) {
-        (true, _) => Tls::Wrapper(tls_params()?),
-        (false, Some(true)) => Tls::Required(tls_params()?),
-        (false, Some(false)) => Tls::Opportunistic(tls_params()?),
-        (false, None) => Tls::None,
-    };
-    let mut builder = SmtpTransport::builder_dangerous(host.clone())
-        .port(port)
-        .tls(tls)
+    let server = SmtpServer::of(&parsed)?;
+    let mut builder = SmtpTransport::builder_dangerous(server.host.clone())
+        .port(server.port)
+        .tls(server.tls(ca_cert)?)
         .timeout(Some(timeout));
     if !parsed.username().is_empty() {
         let decode = |s: &str| {
-            percent_decode(s).ok_or_else(|| {
+            crate::text::percent_decoded(s).ok_or_else(|| {
                 "the user or password in the URL is not valid percent-encoding".to_string()
             })
         };
@@ -269,38 +325,15 @@ pub(super) fn parse(
         let pass = decode(parsed.password().unwrap_or(""))?;
         builder = builder.credentials(Credentials::new(user, pass));
     }
-    let scheme = parsed.scheme();
-    let tls_note = match starttls {
-        Some(true) => "?tls=required",
-        Some(false) => "?tls=opportunistic",
-        None => "",
-    };
     Ok((
         Transport::Smtp(builder.build()),
-        format!("{scheme}://{host}:{port}{tls_note}"),
+        server.shown(parsed.scheme()),
     ))
 }
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -203,7 +203,7 @@ fn listed_again(
 /// if it was not withdrawn: a bulk run that could not write it out says
 /// so in the audit table, and a resume gives the user a new one.
 fn withdrawn(ctx: &Context, tx: &Tx<'_>, row: &UserRow) -> Result<bool> {
-    if ctx.store.cannot_revoke().is_none() {
+    if ctx.store.kept().is_ok() {
         return Ok(false);
     }
     let issued = tx.last_ok(row.user.id, Action::Issue)?.map(|r| r.id);

@@ -217,7 +217,7 @@ fn take_back(
     judged: &[Judged],
     why: Error,
 ) -> Error {
-    let stateless = ctx.store.cannot_revoke().is_some();
+    let kept = ctx.store.kept().ok();
     let users = judged.iter().filter_map(|j| match j {
         Judged::Issue(
             Issued {
@@ -230,22 +230,23 @@ fn take_back(
         _ => None,
     });
     let outcome = db.write(|tx| {
-        let (mut n, mut kept) = (0u64, 0u64);
+        let (mut n, mut left) = (0u64, 0u64);
         for (u, token) in users {
-            if stateless {
-                withdraw(ctx, tx, campaign, u)?;
-                kept += 1;
-            } else {
-                n += u64::from(ctx.store.take_back(tx, u.id, token)?);
+            match kept {
+                Some(kept) => n += u64::from(kept.take_back(tx, u.id, token)?),
+                None => {
+                    withdraw(ctx, tx, campaign, u)?;
+                    left += 1;
+                }
             }
         }
         let mut audit = ctx.audit(Action::Revoke, Outcome::Ok);
         audit.detail = Some(format!(
             "{n} tokens of bulk run {} taken back: their links could not be written{}",
             campaign.run,
-            if kept > 0 {
+            if left > 0 {
                 format!(
-                    "; {kept} links cannot be taken back (framework = \"{}\" keeps nothing)",
+                    "; {left} links cannot be taken back (framework = \"{}\" keeps nothing)",
                     ctx.cfg.store.framework.name()
                 )
             } else {
@@ -254,14 +255,14 @@ fn take_back(
         ));
         audit.run = Some(campaign.run.clone());
         tx.record(&audit)?;
-        Ok(kept)
+        Ok(left)
     });
     match outcome {
         Ok(0) => why,
-        Ok(kept) => Error::new(
+        Ok(left) => Error::new(
             why.kind,
             format!(
-                "{}; {kept} links of the last batch cannot be taken back (framework = \"{}\" keeps nothing): any that were seen work until {} unless the user's password, last login or email changes, and a resume with --skip-active issues new ones to them",
+                "{}; {left} links of the last batch cannot be taken back (framework = \"{}\" keeps nothing): any that were seen work until {} unless the user's password, last login or email changes, and a resume with --skip-active issues new ones to them",
                 why.message,
                 ctx.cfg.store.framework.name(),
                 campaign

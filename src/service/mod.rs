@@ -10,8 +10,10 @@ mod delivery;
 mod issue;
 mod limits;
 mod plan;
+pub mod purge;
 mod redeem;
 mod report;
+pub mod revoke;
 
 pub use issue::issue;
 pub use redeem::{NewPassword, redeem};

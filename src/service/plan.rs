@@ -34,7 +34,7 @@ impl Plan {
         };
         if ttl <= TimeDelta::zero() || ttl > ctx.cfg.max_ttl {
             let framework = &ctx.cfg.store.framework;
-            let why = match framework.lifetime() {
+            let why = match framework.defaults().lifetime {
                 Some(l) if ttl > l => format!(
                     ": framework = \"{}\" lets a token live {} at most, so it would refuse the token before the link said",
                     framework.name(),

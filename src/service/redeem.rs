@@ -45,7 +45,21 @@ pub fn redeem(
     if let Some((user, by)) = named {
         token.user = Some(db.read().resolve(user, by)?.user);
     }
-    let token = &token;
+    let hash = new_hash(ctx, &mut db, &token, source)?;
+    let user = use_up(ctx, &mut db, &token, &hash)?;
+    // The password is changed whatever happens to the notice: a failure
+    // warns and is audited, and the exit code stays 0.
+    let notified = match &mailer {
+        None => None,
+        Some(m) => Some(super::delivery::notify_changed(ctx, &mut db, m, &user)?),
+    };
+    Ok(Redeemed { user, notified })
+}
+
+/// The new password, asked for and hashed before the write lock is taken,
+/// so concurrent redeemers and the application wait only for the short
+/// update. A token that is no good is the answer before any password.
+fn new_hash(ctx: &Context, db: &mut Db, token: &Presented, source: NewPassword) -> Result<String> {
     // Settled first: when the application's hashes do not say which scheme
     // it verifies, nothing is asked and the token stays as it is (78).
     let scheme = ctx
@@ -55,21 +69,18 @@ pub fn redeem(
         .scheme;
     let policy = ctx.cfg.policy;
     let pepper = ctx.cfg.pepper.as_ref();
-    // The slow parts happen before the write lock is taken, so concurrent
-    // redeemers and the application wait only for the short update.
-    let hash = match source {
+    match source {
         // A first look, so nobody types a new password twice for a dead
         // token.
         NewPassword::Prompt => {
             let held = ctx.store.find(&db.read(), token, ctx.now)?;
             if let Err(e) = judge(ctx, held.as_ref()) {
-                return Err(reject(ctx, &mut db, held.as_ref(), e)?);
+                return Err(reject(ctx, db, held.as_ref(), e)?);
             }
-            hash_peppered(&scheme, &password::prompt_twice(policy)?, pepper)?
+            hash_peppered(&scheme, &password::prompt_twice(policy)?, pepper)
         }
         // The password is already there: it is hashed while the token is
         // looked at (a bcrypt or PBKDF2 check of its own, for some stores).
-        // A bad token is still the answer before a bad password.
         NewPassword::Stdin => {
             let new_password = password::from_stdin(&mut std::io::stdin().lock(), policy);
             let (held, hash) = std::thread::scope(|s| {
@@ -86,19 +97,22 @@ pub fn redeem(
             });
             let held = held?;
             if let Err(e) = judge(ctx, held.as_ref()) {
-                return Err(reject(ctx, &mut db, held.as_ref(), e)?);
+                return Err(reject(ctx, db, held.as_ref(), e)?);
             }
             new_password?;
-            hash.unwrap_or_else(|| Err(Error::internal("no password to hash")))?
+            hash.unwrap_or_else(|| Err(Error::internal("no password to hash")))
         }
-    };
+    }
+}
 
+/// Judges the token again under the write lock (another redeemer, a
+/// revoke or a password change may have come first) and, if it still
+/// holds, writes the hash and uses the token up, audited.
+fn use_up(ctx: &Context, db: &mut Db, token: &Presented, hash: &str) -> Result<User> {
     let user = db.write(|tx| {
-        // Checked again under the lock: another redeemer, a revoke or a
-        // password change may have come first.
         let held = ctx.store.find(tx, token, ctx.now)?;
         let held = judge(ctx, held.as_ref())?;
-        if !ctx.store.consume(tx, held, &hash)? {
+        if !ctx.store.consume(tx, held, hash)? {
             return Err(used_up());
         }
         let mut audit = ctx.audit(Action::Redeem, Outcome::Ok);
@@ -107,21 +121,13 @@ pub fn redeem(
         tx.record(&audit)?;
         Ok(held.user.user.clone())
     });
-    let user = match user {
-        Ok(u) => u,
+    match user {
         Err(e) if e.kind == Kind::BadToken => {
             let held = ctx.store.find(&db.read(), token, ctx.now)?;
-            return Err(reject(ctx, &mut db, held.as_ref(), e)?);
+            Err(reject(ctx, db, held.as_ref(), e)?)
         }
-        Err(e) => return Err(e),
-    };
-    // The password is changed whatever happens to the notice: a failure
-    // warns and is audited, and the exit code stays 0.
-    let notified = match &mailer {
-        None => None,
-        Some(m) => Some(super::delivery::notify_changed(ctx, &mut db, m, &user)?),
-    };
-    Ok(Redeemed { user, notified })
+        other => other,
+    }
 }
 
 /// The hash of the password with the app's pepper appended, as Devise

@@ -4,16 +4,18 @@
 //! hash and an expiry on the user's row), `devise.rs` (the same columns
 //! with Devise's keyed digest and send time), `laravel.rs` (a table of its
 //! own, one bcrypt-hashed row per email) and `django.rs` (nothing stored:
-//! tokens derived from the row and the app's secret). `for_config` picks
-//! one from the `framework` the configuration names.
+//! tokens derived from the row and the app's secret). `registry.rs` lists
+//! them; each reads its own config section (`settings.rs` is the seam).
 
 pub mod devise;
 pub mod django;
 pub mod laravel;
+pub mod registry;
 mod row_columns;
+pub mod settings;
 mod state;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditEntry;
@@ -22,41 +24,8 @@ use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
 use crate::user::{Typed, User};
 
+pub use settings::{RowSettings, StoreSettings};
 pub use state::{TokenFilter, TokenState};
-
-/// The top-level `framework` key: whose code verifies the tokens and
-/// passwords resetctl writes.
-#[derive(Debug, Clone, Default)]
-pub enum Framework {
-    /// The README's layout.
-    #[default]
-    None,
-    Devise(devise::DeviseSettings),
-    Laravel(laravel::LaravelSettings),
-    Django(django::DjangoSettings),
-}
-
-impl Framework {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Framework::None => "none",
-            Framework::Devise(_) => "devise",
-            Framework::Laravel(_) => "laravel",
-            Framework::Django(_) => "django",
-        }
-    }
-
-    /// How long the framework lets a token live, where it decides: a
-    /// `--ttl` may be shorter, never longer.
-    pub fn lifetime(&self) -> Option<TimeDelta> {
-        match self {
-            Framework::None => None,
-            Framework::Devise(d) => Some(d.within),
-            Framework::Laravel(l) => Some(l.expire),
-            Framework::Django(d) => Some(d.timeout),
-        }
-    }
-}
 
 /// What the token column holds (`[schema] token_storage`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -79,24 +48,6 @@ pub enum ExpiresFormat {
     Unix,
     /// integer Unix milliseconds
     UnixMs,
-}
-
-/// What a store is built from.
-#[derive(Debug, Clone)]
-pub struct StoreSettings {
-    pub storage: TokenStorage,
-    pub expires_format: ExpiresFormat,
-    pub framework: Framework,
-}
-
-impl Default for StoreSettings {
-    fn default() -> Self {
-        StoreSettings {
-            storage: TokenStorage::Sha256,
-            expires_format: ExpiresFormat::Rfc3339,
-            framework: Framework::None,
-        }
-    }
 }
 
 /// A token as presented to `redeem` or `inspect --token`, with whom its
@@ -136,6 +87,9 @@ pub struct Description {
     /// The framework's own token lifetime.
     pub lifetime: Option<String>,
     pub time_zone: Option<String>,
+    /// Where it keeps tokens, in words, for `doctor`'s line.
+    #[serde(skip)]
+    pub kept: String,
 }
 
 /// When a token is made, and when it is meant to stop working.
@@ -169,11 +123,9 @@ pub struct Held {
 }
 
 pub trait TokenStore {
-    /// Why `revoke` and `purge` mean nothing here, if they do not: a store
-    /// that keeps nothing has nothing to take back.
-    fn cannot_revoke(&self) -> Option<&'static str> {
-        None
-    }
+    /// The tokens it keeps, which can be taken back; or why there are
+    /// none (a store that derives its tokens keeps nothing to revoke).
+    fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str>;
 
     /// Users per bulk batch, for a store whose tokens are slow to store
     /// (each batch holds the write lock while it is stored).
@@ -273,6 +225,20 @@ pub trait TokenStore {
     /// someone else got there first.
     fn consume(&self, tx: &Tx<'_>, held: &Held, password_hash: &str) -> Result<bool>;
 
+    /// Calls `f` for each outstanding token, in user id order, without
+    /// collecting. Returns how many rows were left out for an id that is
+    /// not an integer.
+    fn each_outstanding(
+        &self,
+        tx: &Tx<'_>,
+        filter: TokenFilter,
+        now: DateTime<Utc>,
+        f: &mut dyn FnMut(&User, TokenState) -> Result<()>,
+    ) -> Result<u64>;
+}
+
+/// Tokens a store keeps, and so can take back.
+pub trait KeptTokens {
     /// Clears a user's token; false when there was none.
     fn revoke(&self, tx: &Tx<'_>, user_id: i64) -> Result<bool>;
 
@@ -288,25 +254,9 @@ pub trait TokenStore {
     fn purge(&self, tx: &Tx<'_>, cutoff: DateTime<Utc>) -> Result<u64>;
 
     fn count_outstanding(&self, tx: &Tx<'_>) -> Result<u64>;
-
-    /// Calls `f` for each outstanding token, in user id order, without
-    /// collecting. Returns how many rows were left out for an id that is
-    /// not an integer.
-    fn each_outstanding(
-        &self,
-        tx: &Tx<'_>,
-        filter: TokenFilter,
-        now: DateTime<Utc>,
-        f: &mut dyn FnMut(&User, TokenState) -> Result<()>,
-    ) -> Result<u64>;
 }
 
 /// The store the configuration names.
 pub fn for_config(schema: &Schema, settings: &StoreSettings) -> Box<dyn TokenStore> {
-    match &settings.framework {
-        Framework::None => Box::new(row_columns::RowColumns::new(schema, settings)),
-        Framework::Devise(d) => Box::new(devise::store(schema, d)),
-        Framework::Laravel(l) => Box::new(laravel::Laravel::new(schema, l)),
-        Framework::Django(d) => Box::new(django::Django::new(schema, d)),
-    }
+    settings.framework.build(schema, &settings.row)
 }

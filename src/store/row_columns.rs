@@ -8,9 +8,9 @@ use std::cell::OnceCell;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::devise::key::{self, Key};
+use super::settings::{Defaults, RowSettings, StoreConfig};
 use super::{
-    Description, ExpiresFormat, Held, IssueRecord, Lifetime, NewToken, Presented, StoreSettings,
+    Description, ExpiresFormat, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented,
     TokenFilter, TokenState, TokenStorage, TokenStore,
 };
 use crate::db::{Arg, AuditWriter, ColumnKind, Fetched, Row, Schema, StoreColumn, Tx};
@@ -18,14 +18,64 @@ use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
 use crate::user::{Typed, User};
 
-/// What the token column holds for a token.
-pub enum Digest {
-    /// Its SHA-256, as lowercase hex: the README's layout.
-    Sha256,
-    /// The token itself.
-    Plain,
-    /// Devise's keyed digest.
-    Keyed(Key),
+/// What the token column holds for a token, how a pasted token is read,
+/// and what `doctor` says of it: the README's SHA-256 (or the token
+/// itself), or a framework's keyed digest.
+pub trait RowDigest {
+    fn digest(&self, token: &Token) -> Result<String>;
+
+    /// `doctor`'s name for what is kept: `sha256`, `plain`, ...
+    fn storage(&self) -> &'static str;
+
+    /// Whether the app's secret is set, where the digest needs one.
+    fn secret(&self) -> Option<bool> {
+        None
+    }
+
+    /// Where tokens are kept, in words: `column` and `time` are
+    /// `table.column`.
+    fn kept(&self, column: &str, time: &str) -> String {
+        format!(
+            "{} of the token in {column}, expiry in {time}",
+            self.storage()
+        )
+    }
+
+    /// A pasted token, alone or in a link.
+    fn parse(&self, input: &str) -> Result<Token> {
+        Token::parse(input)
+    }
+
+    /// What keeps it from working (a missing secret), each one line.
+    fn digest_problems(&self) -> Result<Vec<Error>> {
+        Ok(Vec::new())
+    }
+}
+
+/// The README's layout: the SHA-256 of the token, as lowercase hex.
+struct Sha256;
+
+impl RowDigest for Sha256 {
+    fn digest(&self, token: &Token) -> Result<String> {
+        Ok(token.sha256_hex())
+    }
+
+    fn storage(&self) -> &'static str {
+        "sha256"
+    }
+}
+
+/// The token itself (`token_storage = "plain"`).
+struct Plain;
+
+impl RowDigest for Plain {
+    fn digest(&self, token: &Token) -> Result<String> {
+        Ok(token.expose().to_string())
+    }
+
+    fn storage(&self) -> &'static str {
+        "plain"
+    }
 }
 
 /// What the time column holds.
@@ -37,44 +87,43 @@ pub enum TimeColumn {
     SentAt { within: TimeDelta },
 }
 
-/// How a presented token (or its link) is read.
-pub enum Form {
-    /// 64 hex characters, alone or in a link's `token=`.
-    Hex,
-    /// Devise's own or resetctl's, in `reset_password_token=`.
-    Devise,
-}
-
 pub struct RowColumns {
     schema: Schema,
-    digest: Digest,
+    digest: Box<dyn RowDigest>,
     time: TimeColumn,
-    form: Form,
+    /// The framework whose layout this is, for `doctor`.
+    framework: &'static str,
     /// Statements, built from the names and the engine's dialect at first use.
     sql: OnceCell<sql::Sql>,
 }
 
 impl RowColumns {
     /// The README's layout, with `[schema]`'s storage and expiry form.
-    pub fn new(schema: &Schema, settings: &StoreSettings) -> RowColumns {
-        let digest = match settings.storage {
-            TokenStorage::Sha256 => Digest::Sha256,
-            TokenStorage::Plain => Digest::Plain,
+    pub fn new(schema: &Schema, row: &RowSettings) -> RowColumns {
+        let digest: Box<dyn RowDigest> = match row.storage {
+            TokenStorage::Sha256 => Box::new(Sha256),
+            TokenStorage::Plain => Box::new(Plain),
         };
         RowColumns::with(
             schema,
             digest,
-            TimeColumn::Expires(settings.expires_format),
-            Form::Hex,
+            TimeColumn::Expires(row.expires_format),
+            "none",
         )
     }
 
-    pub fn with(schema: &Schema, digest: Digest, time: TimeColumn, form: Form) -> RowColumns {
+    /// The same columns, with a framework's digest and time.
+    pub fn with(
+        schema: &Schema,
+        digest: Box<dyn RowDigest>,
+        time: TimeColumn,
+        framework: &'static str,
+    ) -> RowColumns {
         RowColumns {
             schema: schema.clone(),
             digest,
             time,
-            form,
+            framework,
             sql: OnceCell::new(),
         }
     }
@@ -86,11 +135,7 @@ impl RowColumns {
 
     /// What the token column gets for `token`.
     fn stored(&self, token: &Token) -> Result<String> {
-        match &self.digest {
-            Digest::Sha256 => Ok(token.sha256_hex()),
-            Digest::Plain => Ok(token.expose().to_string()),
-            Digest::Keyed(key) => key.digest(token),
-        }
+        self.digest.digest(token)
     }
 
     /// The token state in the three columns at `at` of `row`.
@@ -136,20 +181,24 @@ enum TimeCell {
 }
 
 impl TokenStore for RowColumns {
+    fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
+        Ok(self)
+    }
+
     fn describe(&self) -> Description {
         let s = &self.schema;
-        let (framework, storage, secret) = match &self.digest {
-            Digest::Sha256 => ("none", "sha256", None),
-            Digest::Plain => ("none", "plain", None),
-            Digest::Keyed(key) => ("devise", "devise-hmac", Some(key.is_set())),
-        };
+        let (column, time) = (
+            format!("{}.{}", s.table, s.token),
+            format!("{}.{}", s.table, s.expires),
+        );
         Description {
-            framework,
-            storage,
-            column: Some(format!("{}.{}", s.table, s.token)),
-            expires_column: Some(format!("{}.{}", s.table, s.expires)),
+            kept: self.digest.kept(&column, &time),
+            framework: self.framework,
+            storage: self.digest.storage(),
+            column: Some(column),
+            expires_column: Some(time),
             table: None,
-            secret,
+            secret: self.digest.secret(),
             lifetime: match self.time {
                 TimeColumn::Expires(_) => None,
                 TimeColumn::SentAt { within } => Some(crate::clock::format_duration(within)),
@@ -159,18 +208,11 @@ impl TokenStore for RowColumns {
     }
 
     fn problems(&self, _tx: &Tx<'_>) -> Result<Vec<Error>> {
-        Ok(match &self.digest {
-            Digest::Keyed(key) if !key.is_set() => vec![key::no_secret()],
-            _ => Vec::new(),
-        })
+        self.digest.digest_problems()
     }
 
     fn parse(&self, input: &str) -> Result<Presented> {
-        match self.form {
-            Form::Hex => Token::parse(input),
-            Form::Devise => key::parse(input),
-        }
-        .map(Presented::bare)
+        self.digest.parse(input).map(Presented::bare)
     }
 
     fn user_columns(&self) -> Vec<StoreColumn<'_>> {
@@ -303,28 +345,6 @@ impl TokenStore for RowColumns {
         Ok(tx.execute(&self.sql(tx).redeem, &args)? == 1)
     }
 
-    fn revoke(&self, tx: &Tx<'_>, user_id: i64) -> Result<bool> {
-        Ok(tx.execute(&self.sql(tx).clear_token, &[user_id.into()])? > 0)
-    }
-
-    fn take_back(&self, tx: &Tx<'_>, user_id: i64, token: &Token) -> Result<bool> {
-        let stored = self.stored(token)?;
-        let args = [user_id.into(), Arg::Text(&stored)];
-        Ok(tx.execute(&self.sql(tx).clear_token_if, &args)? > 0)
-    }
-
-    fn revoke_all(&self, tx: &Tx<'_>) -> Result<u64> {
-        tx.execute(&self.sql(tx).clear_all, &[])
-    }
-
-    fn purge(&self, tx: &Tx<'_>, cutoff: DateTime<Utc>) -> Result<u64> {
-        tx.execute(&self.sql(tx).purge, &[cutoff.timestamp_millis().into()])
-    }
-
-    fn count_outstanding(&self, tx: &Tx<'_>) -> Result<u64> {
-        tx.count(&self.sql(tx).count_outstanding, &[])
-    }
-
     fn each_outstanding(
         &self,
         tx: &Tx<'_>,
@@ -349,6 +369,68 @@ impl TokenStore for RowColumns {
             Ok(())
         })?;
         Ok(left_out)
+    }
+}
+
+impl KeptTokens for RowColumns {
+    fn revoke(&self, tx: &Tx<'_>, user_id: i64) -> Result<bool> {
+        Ok(tx.execute(&self.sql(tx).clear_token, &[user_id.into()])? > 0)
+    }
+
+    fn take_back(&self, tx: &Tx<'_>, user_id: i64, token: &Token) -> Result<bool> {
+        let stored = self.stored(token)?;
+        let args = [user_id.into(), Arg::Text(&stored)];
+        Ok(tx.execute(&self.sql(tx).clear_token_if, &args)? > 0)
+    }
+
+    fn revoke_all(&self, tx: &Tx<'_>) -> Result<u64> {
+        tx.execute(&self.sql(tx).clear_all, &[])
+    }
+
+    fn purge(&self, tx: &Tx<'_>, cutoff: DateTime<Utc>) -> Result<u64> {
+        tx.execute(&self.sql(tx).purge, &[cutoff.timestamp_millis().into()])
+    }
+
+    fn count_outstanding(&self, tx: &Tx<'_>) -> Result<u64> {
+        tx.count(&self.sql(tx).count_outstanding, &[])
+    }
+}
+
+pub const DEFAULT_LINK: &str = "https://example.com/reset-password?token={token}";
+
+/// The README's layout: `framework = "none"`.
+pub const KIND: super::registry::StoreKind = super::registry::StoreKind {
+    name: "none",
+    section: None,
+    secret_keys: &[],
+    configure: |_, _| Ok(config()),
+};
+
+pub fn config() -> std::sync::Arc<dyn StoreConfig> {
+    std::sync::Arc::new(Layout)
+}
+
+/// The README's layout needs nothing but `[schema]`.
+#[derive(Debug)]
+struct Layout;
+
+impl StoreConfig for Layout {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+
+    fn defaults(&self) -> Defaults {
+        Defaults {
+            schema: Schema::default(),
+            link: DEFAULT_LINK,
+            lifetime: None,
+            token_on_user_row: true,
+            passwords: Default::default(),
+        }
+    }
+
+    fn build(&self, schema: &Schema, row: &RowSettings) -> Box<dyn TokenStore> {
+        Box::new(RowColumns::new(schema, row))
     }
 }
 

@@ -7,17 +7,45 @@
 
 pub mod key;
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use chrono::TimeDelta;
+use serde::Deserialize;
 
 pub use self::key::{Key, KeyDigest};
-use super::row_columns::{Digest, Form, RowColumns, TimeColumn};
+use super::TokenStore;
+use super::registry::StoreKind;
+use super::row_columns::{RowColumns, RowDigest, TimeColumn};
+use super::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 use crate::db::{Ident, Schema};
+use crate::error::{Error, Result};
+use crate::password::{BcryptPrefix, Scheme};
 use crate::secret::Secret;
+use crate::token::Token;
 
 pub const DEFAULT_LINK: &str =
     "https://example.com/users/password/edit?reset_password_token={token}";
 
-/// `[devise]`.
+pub const KIND: StoreKind = StoreKind {
+    name: "devise",
+    section: Some("devise"),
+    secret_keys: &["secret_key_base", "pepper"],
+    configure,
+};
+
+/// `[devise]` as the file has it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDevise {
+    secret_key_base: Option<String>,
+    secret_file: Option<PathBuf>,
+    key_digest: Option<KeyDigest>,
+    reset_password_within: Option<String>,
+    pepper: Option<String>,
+}
+
+/// `[devise]`, read.
 #[derive(Debug, Clone)]
 pub struct DeviseSettings {
     /// `Devise.secret_key` if the app sets one, else `secret_key_base`.
@@ -25,6 +53,8 @@ pub struct DeviseSettings {
     pub key_digest: KeyDigest,
     /// Devise's `config.reset_password_within`.
     pub within: TimeDelta,
+    /// Devise's `config.pepper`.
+    pub pepper: Option<Secret>,
 }
 
 impl Default for DeviseSettings {
@@ -33,8 +63,30 @@ impl Default for DeviseSettings {
             secret: None,
             key_digest: KeyDigest::Sha1,
             within: TimeDelta::hours(6),
+            pepper: None,
         }
     }
+}
+
+fn configure(
+    section: Option<toml::de::ValueDeserializer<'_>>,
+    r: &mut dyn SectionReader,
+) -> Result<Arc<dyn StoreConfig>> {
+    let d = match section {
+        Some(s) => FileDevise::deserialize(s).map_err(|e| r.malformed(e))?,
+        None => FileDevise::default(),
+    };
+    let defaults = DeviseSettings::default();
+    Ok(Arc::new(DeviseSettings {
+        secret: r.secret("devise.secret_key_base", d.secret_key_base, d.secret_file)?,
+        key_digest: d.key_digest.unwrap_or(defaults.key_digest),
+        within: r.lifetime(
+            "devise.reset_password_within",
+            d.reset_password_within,
+            defaults.within,
+        )?,
+        pepper: d.pepper.filter(|p| !p.is_empty()).map(|p| Secret::new(&p)),
+    }))
 }
 
 /// Devise's schema: `users` with `email`, `encrypted_password`, and the
@@ -50,13 +102,77 @@ pub fn schema() -> Schema {
     }
 }
 
+impl StoreConfig for DeviseSettings {
+    fn name(&self) -> &'static str {
+        "devise"
+    }
+
+    fn defaults(&self) -> Defaults {
+        Defaults {
+            schema: schema(),
+            link: DEFAULT_LINK,
+            lifetime: Some(self.within),
+            token_on_user_row: true,
+            passwords: PasswordDefaults {
+                empty_table: Some(Scheme::Bcrypt {
+                    prefix: BcryptPrefix::TwoA,
+                    cost: 12,
+                }),
+                only_prefix: None,
+                pepper: self.pepper.clone(),
+            },
+        }
+    }
+
+    fn build(&self, schema: &Schema, _row: &RowSettings) -> Box<dyn TokenStore> {
+        Box::new(store(schema, self))
+    }
+}
+
 pub fn store(schema: &Schema, settings: &DeviseSettings) -> RowColumns {
     RowColumns::with(
         schema,
-        Digest::Keyed(Key::new(settings.secret.clone(), settings.key_digest)),
+        Box::new(Keyed(Key::new(
+            settings.secret.clone(),
+            settings.key_digest,
+        ))),
         TimeColumn::SentAt {
             within: settings.within,
         },
-        Form::Devise,
+        "devise",
     )
+}
+
+/// Devise's keyed digest on the row, and its own tokens as it hands them
+/// out.
+struct Keyed(Key);
+
+impl RowDigest for Keyed {
+    fn digest(&self, token: &Token) -> Result<String> {
+        self.0.digest(token)
+    }
+
+    fn storage(&self) -> &'static str {
+        "devise-hmac"
+    }
+
+    fn secret(&self) -> Option<bool> {
+        Some(self.0.is_set())
+    }
+
+    fn kept(&self, column: &str, time: &str) -> String {
+        format!("Devise's keyed digest of the token in {column}, the time it was sent in {time}")
+    }
+
+    fn parse(&self, input: &str) -> Result<Token> {
+        key::parse(input)
+    }
+
+    fn digest_problems(&self) -> Result<Vec<Error>> {
+        Ok(if self.0.is_set() {
+            Vec::new()
+        } else {
+            vec![key::no_secret()]
+        })
+    }
 }

@@ -10,54 +10,24 @@ mod decoy;
 mod generator;
 mod issued;
 mod link;
+mod settings;
 
-use chrono::{DateTime, TimeDelta, Utc};
-use chrono_tz::Tz;
+pub use settings::{DjangoSettings, KIND, schema};
+
+use chrono::{DateTime, Utc};
 
 use generator::{Generator, Made, id_of_uid, login_text, uid};
 
 use super::{
-    Description, Held, IssueRecord, Lifetime, NewToken, Presented, TokenFilter, TokenState,
-    TokenStore,
+    Description, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented, TokenFilter,
+    TokenState, TokenStore,
 };
 use crate::db::{Arg, AuditWriter, Fetched, Ident, Schema, StoreColumn, Tx, user_columns};
 use crate::error::{Error, Result};
-use crate::secret::Secret;
 use crate::token::{Token, TokenSource};
 use crate::user::{Typed, User};
 
 pub const DEFAULT_LINK: &str = "https://example.com/reset/{uid}/{token}/";
-
-/// `[django]`.
-#[derive(Debug, Clone)]
-pub struct DjangoSettings {
-    pub secret: Option<Secret>,
-    pub fallbacks: Vec<Secret>,
-    /// `PASSWORD_RESET_TIMEOUT`.
-    pub timeout: TimeDelta,
-    /// `TIME_ZONE`: Django counts its token time stamps on this clock.
-    pub time_zone: Tz,
-}
-
-impl Default for DjangoSettings {
-    fn default() -> Self {
-        DjangoSettings {
-            secret: None,
-            fallbacks: Vec::new(),
-            timeout: TimeDelta::days(3),
-            time_zone: Tz::UTC,
-        }
-    }
-}
-
-/// `django.contrib.auth`'s user table.
-pub fn schema() -> Schema {
-    Schema {
-        table: Ident::known("auth_user"),
-        password: Ident::known("password"),
-        ..Schema::default()
-    }
-}
 
 pub struct Django {
     schema: Schema,
@@ -130,8 +100,8 @@ impl Django {
 }
 
 impl TokenStore for Django {
-    fn cannot_revoke(&self) -> Option<&'static str> {
-        Some(
+    fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
+        Err(
             "framework = \"django\" stores no tokens, so there is nothing to revoke or purge: a Django reset link dies when the password, last login or email changes, at password_reset_timeout, or when SECRET_KEY rotates",
         )
     }
@@ -146,6 +116,7 @@ impl TokenStore for Django {
             secret: Some(self.tokens.secret.is_some()),
             lifetime: Some(crate::clock::format_duration(self.tokens.timeout)),
             time_zone: Some(self.tokens.zone.name().to_string()),
+            kept: "nothing stored: each token is derived from the user's row".to_string(),
         }
     }
 
@@ -313,31 +284,6 @@ impl TokenStore for Django {
             Arg::Text(&held.key),
         ];
         Ok(tx.execute(&sql, &args)? == 1)
-    }
-
-    fn revoke(&self, _tx: &Tx<'_>, _user_id: i64) -> Result<bool> {
-        Ok(false)
-    }
-
-    fn take_back(&self, _tx: &Tx<'_>, _user_id: i64, _token: &Token) -> Result<bool> {
-        Ok(false)
-    }
-
-    fn revoke_all(&self, _tx: &Tx<'_>) -> Result<u64> {
-        Ok(0)
-    }
-
-    fn purge(&self, _tx: &Tx<'_>, _cutoff: DateTime<Utc>) -> Result<u64> {
-        Ok(0)
-    }
-
-    fn count_outstanding(&self, tx: &Tx<'_>) -> Result<u64> {
-        let mut n = 0;
-        self.each_outstanding(tx, TokenFilter::Active, Utc::now(), &mut |_, _| {
-            n += 1;
-            Ok(())
-        })?;
-        Ok(n)
     }
 
     /// Users resetctl issued to whose token still works: an expired one

@@ -11,8 +11,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::{
-    Description, Held, IssueRecord, Lifetime, NewToken, Presented, TokenFilter, TokenState,
-    TokenStore,
+    Description, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented, TokenFilter,
+    TokenState, TokenStore,
 };
 use crate::db::{Arg, AuditWriter, Ident, Schema, StoreColumn, Tx};
 use crate::error::{Error, Result};
@@ -22,6 +22,9 @@ use crate::user::{Lookup, Typed, User};
 mod carbon;
 mod hashing;
 mod rows;
+mod settings;
+
+pub use settings::{KIND, LaravelSettings, schema};
 
 use hashing::hash_all;
 
@@ -34,36 +37,6 @@ pub const TOKEN_COST: u32 = 10;
 /// How many users a bulk batch takes: each token is a bcrypt hash, so a
 /// batch of the usual size would hold the app's writers off for minutes.
 pub const BULK_BATCH: usize = 32;
-
-/// `[laravel]`.
-#[derive(Debug, Clone)]
-pub struct LaravelSettings {
-    pub table: Ident,
-    /// `config/auth.php` `passwords.users.expire`.
-    pub expire: TimeDelta,
-    /// `config/app.php` `timezone`: the clock `created_at` is written in.
-    pub timezone: Tz,
-}
-
-impl Default for LaravelSettings {
-    fn default() -> Self {
-        LaravelSettings {
-            table: Ident::known("password_reset_tokens"),
-            expire: TimeDelta::minutes(60),
-            timezone: Tz::UTC,
-        }
-    }
-}
-
-/// Laravel's users table: `name` as username, `password`. The token and
-/// expiry names are not used: tokens live in their own table.
-pub fn schema() -> Schema {
-    Schema {
-        username: Some(Ident::known("name")),
-        password: Ident::known("password"),
-        ..Schema::default()
-    }
-}
 
 pub struct Laravel {
     schema: Schema,
@@ -89,6 +62,10 @@ impl Laravel {
 }
 
 impl TokenStore for Laravel {
+    fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
+        Ok(self)
+    }
+
     fn bulk_batch(&self) -> Option<usize> {
         Some(BULK_BATCH)
     }
@@ -103,6 +80,10 @@ impl TokenStore for Laravel {
             secret: None,
             lifetime: Some(crate::clock::format_duration(self.expire)),
             time_zone: Some(self.zone.name().to_string()),
+            kept: format!(
+                "bcrypt of the token in table {}, one row per email",
+                self.table
+            ),
         }
     }
 
@@ -317,6 +298,18 @@ impl TokenStore for Laravel {
         Ok(true)
     }
 
+    fn each_outstanding(
+        &self,
+        tx: &Tx<'_>,
+        filter: TokenFilter,
+        now: DateTime<Utc>,
+        f: &mut dyn FnMut(&User, TokenState) -> Result<()>,
+    ) -> Result<u64> {
+        self.outstanding(tx, filter, now, f)
+    }
+}
+
+impl KeptTokens for Laravel {
     fn revoke(&self, tx: &Tx<'_>, user_id: i64) -> Result<bool> {
         let Some(email) = self.email_of(tx, user_id)? else {
             return Ok(false);
@@ -379,16 +372,6 @@ impl TokenStore for Laravel {
 
     fn count_outstanding(&self, tx: &Tx<'_>) -> Result<u64> {
         tx.count(&format!("SELECT count(*) FROM {}", self.table.q()), &[])
-    }
-
-    fn each_outstanding(
-        &self,
-        tx: &Tx<'_>,
-        filter: TokenFilter,
-        now: DateTime<Utc>,
-        f: &mut dyn FnMut(&User, TokenState) -> Result<()>,
-    ) -> Result<u64> {
-        self.outstanding(tx, filter, now, f)
     }
 }
 

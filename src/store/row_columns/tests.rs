@@ -37,7 +37,7 @@ fn check_lookups(schema: &Schema, create: &str, users: u32) {
         )
         .unwrap();
     }
-    let store = RowColumns::new(schema, &StoreSettings::default());
+    let store = RowColumns::new(schema, &RowSettings::default());
     let (mut db, _) = Db::create(
         &Location::File(path.clone()),
         Duration::from_secs(5),
@@ -120,8 +120,8 @@ fn lookups_are_index_backed_on_djangos_auth_user() {
 
 #[test]
 fn the_link_needs_a_token_placeholder() {
-    let store = RowColumns::new(&Schema::default(), &StoreSettings::default());
-    assert!(store.link_problem(crate::config::DEFAULT_LINK).is_none());
+    let store = RowColumns::new(&Schema::default(), &RowSettings::default());
+    assert!(store.link_problem(super::DEFAULT_LINK).is_none());
     assert!(
         store
             .link_problem("https://x/")

@@ -1,0 +1,105 @@
+//! What a token store is configured from: its own section of the config
+//! file (read by the store into settings of its own), and what it lays
+//! under everything else the file says (schema, link, token lifetime,
+//! password defaults). The config module reads the file; each store reads
+//! its section through [`SectionReader`], which words every error with the
+//! file and the key.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use chrono_tz::Tz;
+
+use super::{ExpiresFormat, TokenStorage, TokenStore};
+use crate::db::Schema;
+use crate::error::{Error, Result};
+use crate::password::{BcryptPrefix, Scheme};
+use crate::secret::Secret;
+
+/// A store's settings, read from its section: what it builds stores from.
+pub trait StoreConfig: fmt::Debug + Send + Sync {
+    /// As `framework` names it.
+    fn name(&self) -> &'static str;
+
+    /// What it lays under the rest of the config file.
+    fn defaults(&self) -> Defaults;
+
+    /// The store, for the schema the config settled on.
+    fn build(&self, schema: &Schema, row: &RowSettings) -> Box<dyn TokenStore>;
+}
+
+/// The `[schema]` keys that say how a token is kept on the user's row.
+#[derive(Debug, Clone, Copy)]
+pub struct RowSettings {
+    pub storage: TokenStorage,
+    pub expires_format: ExpiresFormat,
+}
+
+impl Default for RowSettings {
+    fn default() -> Self {
+        RowSettings {
+            storage: TokenStorage::Sha256,
+            expires_format: ExpiresFormat::Rfc3339,
+        }
+    }
+}
+
+/// What a store's apps use, under what the config file says.
+pub struct Defaults {
+    pub schema: Schema,
+    pub link: &'static str,
+    /// How long the app lets a token live: the default `--ttl` and the
+    /// most any may have.
+    pub lifetime: Option<TimeDelta>,
+    /// Whether `[schema]`'s token keys (`token`, `expires`,
+    /// `token_storage`, `expires_format`) mean anything: not for a store
+    /// that keeps no token on the user's row.
+    pub token_on_user_row: bool,
+    pub passwords: PasswordDefaults,
+}
+
+/// The app's own password scheme and its verifier's limits.
+#[derive(Default)]
+pub struct PasswordDefaults {
+    /// What `auto` writes on a table without hashes yet.
+    pub empty_table: Option<Scheme>,
+    /// The one bcrypt prefix the app's verifier takes.
+    pub only_prefix: Option<BcryptPrefix>,
+    /// Appended to every password before it is hashed.
+    pub pepper: Option<Secret>,
+}
+
+/// The store settings in force: the store's own, and the row keys.
+#[derive(Debug, Clone)]
+pub struct StoreSettings {
+    pub row: RowSettings,
+    pub framework: Arc<dyn StoreConfig>,
+}
+
+/// What a store needs to read its section: errors that name the file and
+/// the key, and the values that are read the same way in every section.
+pub trait SectionReader {
+    /// 78, naming the file and `key` (`devise.key_digest`).
+    fn bad(&self, key: &str, why: String) -> Error;
+
+    /// The section's own error (a key it does not know, a value of the
+    /// wrong type), as one line naming the line and the key.
+    fn malformed(&self, e: toml::de::Error) -> Error;
+
+    /// The app's secret, from the environment, the value in the file, or
+    /// a file named beside it; a config file holding one should be private.
+    fn secret(
+        &mut self,
+        key: &str,
+        value: Option<String>,
+        file: Option<PathBuf>,
+    ) -> Result<Option<Secret>>;
+
+    /// A token lifetime the app sets, within what resetctl accepts.
+    fn lifetime(&self, key: &str, value: Option<String>, default: TimeDelta) -> Result<TimeDelta>;
+
+    /// A time zone name.
+    fn zone(&self, key: &str, value: Option<String>, default: Tz) -> Result<Tz>;
+}
