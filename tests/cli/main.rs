@@ -20,6 +20,7 @@ mod global;
 mod hardening;
 mod hardening_input;
 mod hardening_mail;
+mod hardening_pg;
 mod hostile;
 mod init;
 mod inspect;
