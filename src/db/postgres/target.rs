@@ -47,6 +47,12 @@ impl PgTarget {
             Error::config(format!("invalid PostgreSQL URL: {why}"))
                 .with_hint("postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require]")
         };
+        if userinfo_unencoded(text) {
+            return Err(Error::config(
+                "invalid PostgreSQL URL postgres://…: an '@' after the host part means the user name or password holds a '/', '?' or '#'; percent-encode them: %2F, %3F, %23",
+            )
+            .with_hint("postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require]"));
+        }
         let url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
         let decode = |s: &str| {
             percent_decode(s).ok_or_else(|| bad("a part is not valid percent-encoded UTF-8"))
@@ -175,6 +181,16 @@ impl PgTarget {
     }
 }
 
+/// Whether an `@` comes after the point where the authority would end (the
+/// first `/`, `?` or `#` after `://`): then the user name or password holds
+/// one of those unencoded, and a parser would take the rest of the password
+/// for the path, the query or the fragment, and show it as such.
+fn userinfo_unencoded(text: &str) -> bool {
+    let rest = text.split_once("://").map_or(text, |(_, r)| r);
+    rest.find(['/', '?', '#'])
+        .is_some_and(|end| rest[end..].contains('@'))
+}
+
 fn split_pgpass(line: &str) -> Vec<Zeroizing<String>> {
     let mut fields = vec![Zeroizing::new(String::new())];
     let mut chars = line.chars();
@@ -249,6 +265,33 @@ mod tests {
         let e = PgTarget::parse("postgres://app:pw@h/db?sslmode=maybe").unwrap_err();
         assert_eq!(e.exit_code(), 78);
         assert!(!e.message.contains("pw@"), "{}", e.message);
+    }
+
+    #[test]
+    fn unencoded_slash_question_or_hash_in_the_password_is_refused_unseen() {
+        for text in [
+            "postgres://app:5433/Secret9x@host/db",
+            "postgres://app:Sec?ret9x@host/db",
+            "postgresql://app:Sec#ret9x@host:5432/db?sslmode=disable",
+            "postgres://ap/p:Secret9x@host/db",
+        ] {
+            let e = PgTarget::parse(text).unwrap_err();
+            assert_eq!(e.exit_code(), 78, "{text}");
+            let shown = format!("{} {}", e.message, e.hint.unwrap_or_default());
+            for part in ["Secret9x", "Sec", "ret9x", "5433", "ap/p"] {
+                assert!(!shown.contains(part), "{part} in {shown}");
+            }
+            assert!(shown.contains("%2F, %3F, %23"), "{shown}");
+        }
+        let t = PgTarget::parse("postgres://app:5433%2FSecret9x@host/db").unwrap();
+        assert_eq!(
+            t.password.as_deref().map(String::as_str),
+            Some("5433/Secret9x")
+        );
+        assert_eq!(t.to_string(), "postgres://app@host:5432/db");
+        // An @ is fine in the password itself: the last one ends it.
+        let t = PgTarget::parse("postgres://app:p@ss@host/db").unwrap();
+        assert_eq!(t.password.as_deref().map(String::as_str), Some("p@ss"));
     }
 
     #[test]

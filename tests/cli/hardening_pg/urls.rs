@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use crate::common::{TestEnv, assert_one_line_error};
+use crate::common::postgres::cluster;
+use crate::common::{Backend, TestEnv, assert_one_line_error};
 
 /// The names in a directory.
 fn names(dir: &Path) -> Vec<String> {
@@ -23,6 +24,53 @@ fn shown(out: &std::process::Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
+}
+
+// Proves a password with an unencoded '/', '?' or '#' is refused (78) without any part of it in any output.
+#[test]
+fn a_password_with_unencoded_slash_question_or_hash_is_refused_unseen() {
+    let env = TestEnv::demo_on(Backend::Postgres);
+    let before = env.bytes();
+    let dir_before = names(env.dir.path());
+    let port = cluster().port;
+    let name = &env.pg.as_ref().unwrap().0;
+    let urls = [
+        (
+            format!("postgres://app:5433/Secret9x@127.0.0.1:{port}/{name}"),
+            ["5433", "Secret9x"],
+        ),
+        (
+            format!("postgres://app:Sec/ret9x@127.0.0.1:{port}/{name}"),
+            ["Sec/", "ret9x"],
+        ),
+        (
+            format!("postgresql://app:Sec?ret9x@127.0.0.1:{port}/{name}"),
+            ["Sec?", "ret9x"],
+        ),
+        (
+            format!("postgres://app:Sec#ret9x@127.0.0.1:{port}/{name}"),
+            ["Sec#", "ret9x"],
+        ),
+    ];
+    for (url, parts) in &urls {
+        for args in [&["init"][..], &["list"], &["doctor"], &["--json", "doctor"]] {
+            let out = env
+                .cmd()
+                .env("RESETCTL_DB", url)
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(78), "{args:?} {url}: {out:?}");
+            assert!(out.stdout.is_empty(), "{out:?}");
+            assert_one_line_error(&out.stderr, "percent-encode them: %2F, %3F, %23");
+            let text = shown(&out);
+            for part in parts.iter().chain(&["Sec", "9x"]) {
+                assert!(!text.contains(part), "{part} shown: {text}");
+            }
+        }
+    }
+    assert_eq!(env.bytes(), before);
+    assert_eq!(names(env.dir.path()), dir_before);
 }
 
 // Proves an unserved scheme:// is refused (78) naming the scheme and never taken for a file, and that file: and ./ name files with '://' in them.
