@@ -1,7 +1,11 @@
 //! A PostgreSQL server as a `postgres://` URL names it: where, who, which
 //! database, and how to secure the connection. The password comes from the
 //! URL, `PGPASSWORD` or the password file (`PGPASSFILE`, `~/.pgpass`), and
-//! is never shown: the URL is always displayed without it.
+//! is never shown: the URL is always displayed without it. As in libpq,
+//! `PGSSLMODE` and `PGSSLROOTCERT` stand in for the URL's `sslmode` and
+//! `sslrootcert` when it has none: honouring the password variables while
+//! ignoring the TLS ones would send that password in the clear to a server
+//! the environment said must be verified.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -24,6 +28,25 @@ pub enum SslMode {
     VerifyCa,
     /// TLS, the chain and the host name verified.
     VerifyFull,
+}
+
+impl SslMode {
+    /// A value of `sslmode` (or `PGSSLMODE`), as libpq reads it; the
+    /// error says why, without the context.
+    fn parse(value: &str) -> std::result::Result<SslMode, String> {
+        Ok(match value {
+            "disable" => SslMode::Disable,
+            "allow" | "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            other => {
+                return Err(format!(
+                    "sslmode '{other}' is not one of disable, prefer, require, verify-ca, verify-full"
+                ));
+            }
+        })
+    }
 }
 
 #[derive(Clone)]
@@ -86,27 +109,30 @@ impl PgTarget {
             password: url.password().map(decode).transpose()?.map(Zeroizing::new),
             shown: String::new(),
         };
+        let mut ssl = None;
         for (key, value) in url.query_pairs() {
             match &*key {
-                "sslmode" => {
-                    target.ssl = match &*value {
-                        "disable" => SslMode::Disable,
-                        "allow" | "prefer" => SslMode::Prefer,
-                        "require" => SslMode::Require,
-                        "verify-ca" => SslMode::VerifyCa,
-                        "verify-full" => SslMode::VerifyFull,
-                        other => {
-                            return Err(bad(&format!(
-                                "sslmode '{other}' is not one of disable, prefer, require, verify-ca, verify-full"
-                            )));
-                        }
-                    }
-                }
+                "sslmode" => ssl = Some(SslMode::parse(&value).map_err(|why| bad(&why))?),
                 "sslrootcert" => target.root_cert = Some(PathBuf::from(&*value)),
                 "options" => target.options = Some(value.into_owned()),
                 "application_name" | "connect_timeout" => {}
                 other => return Err(bad(&format!("unknown parameter '{other}'"))),
             }
+        }
+        target.ssl = match ssl {
+            Some(mode) => mode,
+            None => from_env("PGSSLMODE")
+                .map(|v| {
+                    SslMode::parse(&v).map_err(|why| {
+                        Error::config(format!("PGSSLMODE: {why}"))
+                            .with_hint("unset it, or give sslmode= in the URL")
+                    })
+                })
+                .transpose()?
+                .unwrap_or(SslMode::Prefer),
+        };
+        if target.root_cert.is_none() {
+            target.root_cert = from_env("PGSSLROOTCERT").map(PathBuf::from);
         }
         target.shown = format!(
             "postgres://{}@{}:{}/{}",
@@ -179,6 +205,12 @@ impl PgTarget {
                 matches.then(|| Zeroizing::new(fields[4].to_string()))
             })
     }
+}
+
+/// A libpq variable, when set to something: libpq takes an empty one as
+/// unset.
+fn from_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// Whether an `@` comes after the point where the authority would end (the
