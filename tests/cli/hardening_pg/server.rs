@@ -1,4 +1,7 @@
-//! What the environment says about a connection: libpq's TLS variables.
+//! What the environment and the server say about a connection: libpq's TLS
+//! variables, and the server's own statement_timeout.
+
+use std::time::{Duration, Instant};
 
 use crate::common::postgres::{PASSWORD, cluster};
 use crate::common::recorder::Recorder;
@@ -112,4 +115,48 @@ fn without_sslmode(env: &TestEnv) -> String {
         "postgres://postgres:{PASSWORD}@127.0.0.1:{}/{name}",
         cluster().port
     )
+}
+
+// Proves a statement the server cancels for its statement_timeout is 75 (try again later), not 70, and changes nothing.
+#[test]
+fn a_server_statement_timeout_is_75_and_changes_nothing() {
+    let env = TestEnv::demo_on(Backend::Postgres);
+    let token = env.issue("bob");
+    let before = env.bytes();
+    let url = format!(
+        "{}&options=-c%20statement_timeout%3D1s",
+        env.pg.as_ref().unwrap().1
+    );
+    // A long busy_timeout: the lock wait is cut by statement_timeout.
+    let config = env.config("busy_timeout = \"30s\"\n");
+    let mut app = cluster().client(&env.pg.as_ref().unwrap().0).unwrap();
+    let mut tx = app.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let started = Instant::now();
+    let runs = [
+        env.cmd_with(&config)
+            .env("RESETCTL_DB", &url)
+            .args(["issue", "alice"])
+            .output()
+            .unwrap(),
+        env.cmd_with(&config)
+            .env("RESETCTL_DB", &url)
+            .args(["redeem", &token, "--password-stdin"])
+            .write_stdin("a patient password\n")
+            .output()
+            .unwrap(),
+    ];
+    let waited = started.elapsed();
+    tx.rollback().unwrap();
+    assert!(waited < Duration::from_secs(25), "waited {waited:?}");
+    for out in runs {
+        assert_eq!(out.status.code(), Some(75), "{out:?}");
+        assert!(out.stdout.is_empty(), "{out:?}");
+        assert_one_line_error(&out.stderr, "cancelled a statement");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("statement timeout"), "{stderr}");
+        assert!(stderr.contains("hint: try again later"), "{stderr}");
+    }
+    assert_eq!(env.bytes(), before);
 }
