@@ -9,7 +9,9 @@
 
 mod catalog;
 mod errors;
+mod expiry;
 mod target;
+mod times;
 mod tls;
 mod values;
 
@@ -23,6 +25,7 @@ use tokio_postgres::{Client, Statement};
 
 use super::{Access, Arg, Row};
 use crate::error::{Error, Result};
+pub use expiry::expiry_ms;
 pub use target::PgTarget;
 use values::{Owned, Value};
 
@@ -80,10 +83,13 @@ impl Conn {
             queued: RefCell::new(Vec::new()),
             in_write: StdCell::new(false),
         };
-        // Times without a zone are UTC, as resetctl writes them; a lock held
-        // past the busy timeout ends the statement (55P03, exit 75).
+        // Times without a zone are UTC, as resetctl writes them, and times
+        // print as ISO text, which expiries are read from; a lock held past
+        // the busy timeout ends the statement (55P03, exit 75).
         let lock_ms = busy_timeout.as_millis().max(1);
-        let mut settings = format!("SET TIME ZONE 'UTC'; SET lock_timeout = {lock_ms};");
+        let mut settings = format!(
+            "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET lock_timeout = {lock_ms};"
+        );
         if access == Access::ReadOnly {
             settings.push_str(" SET default_transaction_read_only = on;");
         }
