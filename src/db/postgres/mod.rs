@@ -8,6 +8,7 @@
 //! together in one pipeline.
 
 mod catalog;
+mod commit;
 mod errors;
 mod expiry;
 mod target;
@@ -124,7 +125,7 @@ impl Conn {
         self.in_write.set(false);
         match done {
             Ok(v) => {
-                self.batch("COMMIT")?;
+                self.commit()?;
                 Ok(v)
             }
             Err(e) => {
@@ -133,6 +134,25 @@ impl Conn {
                 let _ = self.batch("ROLLBACK");
                 Err(e)
             }
+        }
+    }
+
+    /// COMMIT, and if the connection fails before its answer comes, what
+    /// the server did, found out on a new connection (`commit.rs`). An
+    /// error the server answered with is a rollback like any other.
+    fn commit(&self) -> Result<()> {
+        let mut mark = commit::Mark { xid: None, pid: 0 };
+        self.each(commit::MARK, &[], &mut |r| {
+            mark = commit::Mark {
+                xid: r.opt_int(0)?,
+                pid: r.int(1)?,
+            };
+            Ok(())
+        })?;
+        match self.rt.block_on(self.client.batch_execute("COMMIT")) {
+            Ok(()) => Ok(()),
+            Err(e) if e.as_db_error().is_some() => Err(self.err(e)),
+            Err(e) => commit::settle(&self.target, self.busy_timeout, &mark, self.err(e)),
         }
     }
 
