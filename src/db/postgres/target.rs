@@ -109,43 +109,44 @@ impl PgTarget {
             password: url.password().map(decode).transpose()?.map(Zeroizing::new),
             shown: String::new(),
         };
-        let mut ssl = None;
-        for (key, value) in url.query_pairs() {
-            match &*key {
-                "sslmode" => ssl = Some(SslMode::parse(&value).map_err(|why| bad(&why))?),
-                "sslrootcert" => target.root_cert = Some(PathBuf::from(&*value)),
-                "options" => target.options = Some(value.into_owned()),
-                "application_name" | "connect_timeout" => {}
-                other => return Err(bad(&format!("unknown parameter '{other}'"))),
-            }
-        }
+        let ssl = target.read_params(&url, &bad)?;
         target.ssl = match ssl {
             Some(mode) => mode,
-            None => from_env("PGSSLMODE")
-                .map(|v| {
-                    SslMode::parse(&v).map_err(|why| {
-                        Error::config(format!("PGSSLMODE: {why}"))
-                            .with_hint("unset it, or give sslmode= in the URL")
-                    })
-                })
-                .transpose()?
-                .unwrap_or(SslMode::Prefer),
+            None => ssl_from_env()?,
         };
         if target.root_cert.is_none() {
             target.root_cert = from_env("PGSSLROOTCERT").map(PathBuf::from);
         }
-        target.shown = format!(
-            "postgres://{}@{}:{}/{}",
-            target.user,
-            if target.host.contains(':') {
-                format!("[{}]", target.host)
-            } else {
-                target.host.clone()
-            },
-            target.port,
-            target.dbname
-        );
+        target.shown = target.without_password();
         Ok(target)
+    }
+
+    /// The URL as shown: never with the password.
+    fn without_password(&self) -> String {
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        format!(
+            "postgres://{}@{host}:{}/{}",
+            self.user, self.port, self.dbname
+        )
+    }
+
+    /// The URL's parameters; its `sslmode`, if it has one.
+    fn read_params(&mut self, url: &Url, bad: &dyn Fn(&str) -> Error) -> Result<Option<SslMode>> {
+        let mut ssl = None;
+        for (key, value) in url.query_pairs() {
+            match &*key {
+                "sslmode" => ssl = Some(SslMode::parse(&value).map_err(|why| bad(&why))?),
+                "sslrootcert" => self.root_cert = Some(PathBuf::from(&*value)),
+                "options" => self.options = Some(value.into_owned()),
+                "application_name" | "connect_timeout" => {}
+                other => return Err(bad(&format!("unknown parameter '{other}'"))),
+            }
+        }
+        Ok(ssl)
     }
 
     /// The connection settings, with the password found where libpq
@@ -205,6 +206,17 @@ impl PgTarget {
                 matches.then(|| Zeroizing::new(fields[4].to_string()))
             })
     }
+}
+
+/// `PGSSLMODE`, for a URL without `sslmode`; libpq's default without it.
+fn ssl_from_env() -> Result<SslMode> {
+    let Some(value) = from_env("PGSSLMODE") else {
+        return Ok(SslMode::Prefer);
+    };
+    SslMode::parse(&value).map_err(|why| {
+        Error::config(format!("PGSSLMODE: {why}"))
+            .with_hint("unset it, or give sslmode= in the URL")
+    })
 }
 
 /// A libpq variable, when set to something: libpq takes an empty one as
