@@ -1,9 +1,11 @@
 //! Time: the clock (settable for tests), durations, and the timestamp forms
 //! applications write into their databases.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
 use crate::error::{Error, Result};
+
+mod stamp;
 
 /// The environment variable that replaces the system clock (RFC 3339), so
 /// tests can move through time without sleeping.
@@ -93,37 +95,18 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 /// Reads a stored expiry written by us or by an application, in any of the
-/// forms the README lists under "The database". `None` when it is not a
-/// time at all.
+/// forms the README lists under "The database" (`stamp.rs` has them
+/// exactly). `None` when it is not a time at all.
 pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
-    let s = text.trim();
-    if s.is_empty() {
-        return None;
-    }
+    // The ASCII blanks only: what PostgreSQL's reading trims too.
+    let s = text.trim_ascii();
     if let Some(digits) = s.strip_prefix('-').or(Some(s))
         && !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
     {
         return s.parse::<i64>().ok().and_then(from_unix_number);
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    // SQLite and many apps put a space between date and time; some add an
-    // offset after it.
-    let t_form = s.replacen(' ', "T", 1);
-    if let Ok(t) = DateTime::parse_from_rfc3339(&t_form) {
-        return Some(t.with_timezone(&Utc));
-    }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(&t_form, fmt) {
-            return Some(t.and_utc());
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
+    stamp::read(s)
 }
 
 /// A stored time as read: a moment, or a wall-clock time with no zone.
@@ -138,15 +121,12 @@ pub enum Stored {
 /// write them in the app's zone (Laravel's Carbon). `None` when it is no
 /// time.
 pub fn read_stored(text: &str) -> Option<Stored> {
-    let s = text.trim();
-    let t_form = s.replacen(' ', "T", 1);
-    if DateTime::parse_from_rfc3339(&t_form).is_ok() || s.bytes().all(|b| b.is_ascii_digit()) {
-        return parse_timestamp(s).map(Stored::At);
+    let s = text.trim_ascii();
+    match stamp::parts(s) {
+        Some((wall, None)) => Some(Stored::Wall(wall)),
+        Some((_, Some(_))) => stamp::read(s).map(Stored::At),
+        None => parse_timestamp(s).map(Stored::At),
     }
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|fmt| NaiveDateTime::parse_from_str(&t_form, fmt).ok())
-        .map(Stored::Wall)
 }
 
 /// `t` as a wall-clock time in `zone`, `YYYY-MM-DD HH:MM:SS`.

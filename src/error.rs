@@ -67,6 +67,10 @@ pub struct Error {
     pub hint: Option<String>,
     /// Nothing to print: the reader of our output went away (`| head`).
     pub silent: bool,
+    /// The change may or may not have been made: a COMMIT went unanswered
+    /// and the server could not be asked afterwards. A caller that showed
+    /// what it was writing (a link) must not say it does not work.
+    pub unknown_outcome: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -81,6 +85,7 @@ impl Error {
             message: printable(&one_line(message.into())),
             hint: None,
             silent: false,
+            unknown_outcome: false,
         }
     }
 
@@ -89,6 +94,12 @@ impl Error {
             silent: true,
             ..Self::io("standard output was closed")
         }
+    }
+
+    /// The same failure, its message extended by what the caller knows.
+    pub fn adding(mut self, more: impl std::fmt::Display) -> Self {
+        self.message = printable(&one_line(format!("{}; {more}", self.message)));
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

@@ -16,6 +16,15 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A warning on stderr, shown even under `-q`, for the layers that hold
+/// no `Output` (the database's, recovering from a lost connection).
+pub fn warning(text: impl std::fmt::Display) {
+    eprintln!(
+        "resetctl: warning: {}",
+        crate::text::printable(&text.to_string())
+    );
+}
+
 pub struct Output {
     pub json: bool,
     pub quiet: bool,
@@ -77,10 +86,7 @@ impl Output {
 
     /// A warning on stderr, shown even under `-q`.
     pub fn warn(&self, text: impl std::fmt::Display) {
-        eprintln!(
-            "resetctl: warning: {}",
-            crate::text::printable(&text.to_string())
-        );
+        warning(text);
     }
 
     /// A table in the plain, column-aligned style of admin tools, fitted to

@@ -72,25 +72,15 @@ impl Dialect {
     }
 
     /// An expiry cell read as Unix milliseconds, NULL when it is no time.
-    /// On PostgreSQL: a `timestamp` (UTC, as the session's zone is), a
-    /// `timestamptz`, RFC 3339 text, or whole Unix seconds, milliseconds,
-    /// microseconds or nanoseconds between 2000 and 2200, as on SQLite.
+    /// On PostgreSQL: whole Unix seconds, milliseconds, microseconds or
+    /// nanoseconds between 2000 and 2200, or the text forms of
+    /// `clock::parse_timestamp` (a `timestamptz` or `timestamp` column is
+    /// read through its text, which the session pins to ISO and UTC).
     pub fn expiry_ms(&self, expr: &str) -> String {
         if !self.pg() {
             return format!("{EXPIRY_MS_FN}({expr})");
         }
-        let t = format!("(({expr})::text)");
-        let n = format!("({t}::numeric)");
-        format!(
-            "(CASE WHEN {t} IS NULL THEN NULL \
-             WHEN {t} ~ '^-?[0-9]{{1,19}}$' THEN CASE \
-               WHEN {n} BETWEEN 946684800 AND 7258118399 THEN {n} * 1000 \
-               WHEN {n} BETWEEN 946684800000 AND 7258118399999 THEN {n} \
-               WHEN {n} BETWEEN 946684800000000 AND 7258118399999999 THEN div({n}, 1000) \
-               WHEN {n} BETWEEN 946684800000000000 AND 7258118399999999999 THEN div({n}, 1000000) \
-               END \
-             ELSE floor(extract(epoch FROM {t}::timestamptz) * 1000) END)::bigint"
-        )
+        super::postgres::expiry_ms(expr)
     }
 
     /// The password fingerprint of a row (`password::fingerprint`).

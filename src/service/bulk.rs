@@ -21,7 +21,7 @@ use crate::error::{Error, Kind, Result};
 use crate::mail::Mailer;
 use crate::signals::Stop;
 use crate::token::Token;
-use crate::user_list::UserList;
+use crate::user_list::{Entry, UserList};
 
 /// Users per transaction. Every batch rewrites the token index pages its
 /// random tokens land on, and at a million users most of that index is
@@ -108,7 +108,10 @@ pub fn run(
             if let Some(at) = last_commit {
                 std::thread::sleep(db.dialect().writer_gap().saturating_sub(at.elapsed()));
             }
-            let judged = db.write(|tx| judge_batch(ctx, tx, &mut campaign, &mut source, lines))?;
+            let before = batch_start(&source, lines.as_deref());
+            let judged = db
+                .write(|tx| judge_batch(ctx, tx, &mut campaign, &mut source, lines))
+                .map_err(|e| unsettled(e, &before, &source))?;
             last_commit = Some(Instant::now());
             // Printed after the commit, so a slow reader (a pager) never
             // holds the app's writers; links that cannot be written take
@@ -191,6 +194,42 @@ pub fn run(
         ));
     }
     Ok(())
+}
+
+/// Where a batch starts: the last id before it, or its first line.
+enum Start {
+    After(i64),
+    Line(u64),
+}
+
+fn batch_start(source: &Source, lines: Option<&[Entry]>) -> Start {
+    match (source, lines.and_then(<[Entry]>::first)) {
+        (_, Some(Entry::Line { line_no, .. } | Entry::TooLong { line_no })) => {
+            Start::Line(*line_no)
+        }
+        (Source::All { after }, _) => Start::After(*after),
+        (Source::Lines(_), None) => Start::Line(0),
+    }
+}
+
+/// A batch whose commit went unanswered, with a server that could not be
+/// asked afterwards: its users may hold tokens whose links were never
+/// printed, and `--skip-active` would pass them by. The error names them.
+fn unsettled(e: Error, start: &Start, source: &Source) -> Error {
+    if !e.unknown_outcome {
+        return e;
+    }
+    let who = match (start, source) {
+        (Start::After(i64::MIN), Source::All { after }) => format!("users with ids up to {after}"),
+        (Start::After(from), Source::All { after }) => {
+            format!("users with ids above {from} up to {after}")
+        }
+        (Start::Line(n), _) => format!("this batch's users (listed from line {n})"),
+        (Start::After(_), Source::Lines(_)) => "this batch's users".to_string(),
+    };
+    e.adding(format!(
+        "{who} may hold tokens whose links were not printed: issue to them again, not with --skip-active"
+    ))
 }
 
 /// Writes out a committed batch's links, and sees them read when stdout

@@ -177,8 +177,10 @@ fn issued(t: Target<'_>, token: Token) -> Issued {
 /// tokens commit (a few lines, never more than a pipe holds). If they
 /// cannot be written (a full disk, a closed pipe), nothing is issued and
 /// every earlier token still works: no user ends up holding a token whose
-/// link nobody saw.
+/// link nobody saw. If the commit fails once they are out, the error says
+/// they do not work.
 fn print_run(ctx: &Context, db: &mut Db, args: &IssueArgs, plan: &Plan) -> Result<()> {
+    let printed = std::cell::Cell::new(0usize);
     db.write(|tx| {
         let mut issued_all = Vec::new();
         let mut source = TokenSource::new();
@@ -201,8 +203,28 @@ fn print_run(ctx: &Context, db: &mut Db, args: &IssueArgs, plan: &Plan) -> Resul
         for item in &issued_all {
             report(ctx, args, item, &Delivery::NotAsked, plan)?;
         }
-        ctx.out.flush()
+        ctx.out.flush()?;
+        printed.set(issued_all.len());
+        Ok(())
     })
+    .map_err(|e| match printed.get() {
+        0 => e,
+        n => printed_but_failed(e, n),
+    })
+}
+
+/// The commit failed after the links went out: they do not work, unless
+/// the server could not say what became of the commit.
+fn printed_but_failed(e: Error, n: usize) -> Error {
+    let (links, verb) = match n {
+        1 => ("the link printed", "does"),
+        _ => ("the links printed", "do"),
+    };
+    if e.unknown_outcome {
+        e.adding(format!("{links} may or may not work"))
+    } else {
+        e.adding(format!("{links} {verb} not work"))
+    }
 }
 
 /// With `--send`: each link is emailed first and its token stored only

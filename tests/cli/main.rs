@@ -23,6 +23,7 @@ mod hardening_clocks;
 mod hardening_frameworks;
 mod hardening_input;
 mod hardening_mail;
+mod hardening_pg;
 mod hardening_stores;
 mod hostile;
 mod init;

@@ -1,5 +1,6 @@
 //! PostgreSQL's failures as the README's exit codes: a lock held past the
-//! busy timeout, a server that is down or a lost connection 75, a refused
+//! busy timeout, a statement or session cut off by one of the server's own
+//! time limits, a server that is down or a lost connection 75, a refused
 //! login 78, a missing database 66. Messages name the server by its URL
 //! without the password.
 
@@ -20,6 +21,19 @@ pub fn map(e: tokio_postgres::Error, t: &PgTarget, busy_timeout: Duration) -> Er
                 "{t} is locked by another process (waited {}s)",
                 busy_timeout.as_secs_f64()
             )),
+            // statement_timeout, or a cancel from an administrator: the
+            // same statement may well pass when the server is less busy.
+            c if *c == SqlState::QUERY_CANCELED => again(format!(
+                "{t} cancelled a statement: {msg}"
+            ))
+            .with_hint(
+                "try again later; the server's statement_timeout (for the role, the database, or the URL's options) limits how long one statement may run",
+            ),
+            c if *c == SqlState::IDLE_IN_TRANSACTION_SESSION_TIMEOUT
+                || *c == SqlState::IDLE_SESSION_TIMEOUT =>
+            {
+                again(format!("{t} ended the session: {msg}"))
+            }
             c if *c == SqlState::INVALID_PASSWORD
                 || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
             {

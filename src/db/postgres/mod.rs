@@ -8,8 +8,11 @@
 //! together in one pipeline.
 
 mod catalog;
+mod commit;
 mod errors;
+mod expiry;
 mod target;
+mod times;
 mod tls;
 mod values;
 
@@ -23,6 +26,7 @@ use tokio_postgres::{Client, Statement};
 
 use super::{Access, Arg, Row};
 use crate::error::{Error, Result};
+pub use expiry::expiry_ms;
 pub use target::PgTarget;
 use values::{Owned, Value};
 
@@ -30,6 +34,13 @@ use values::{Owned, Value};
 /// on, so that resetctl's writers queue for each other as they do on
 /// SQLite (`BEGIN IMMEDIATE`); the app's sessions are not affected.
 const WRITER_LOCK: i64 = 0x7265_7365_7463_746c;
+
+/// JIT off for the session (PostgreSQL 11 and later have it): resetctl's
+/// statements scan at most the users table once, and compiling their
+/// expiry and fingerprint expressions took longer than running them
+/// (seconds for a hundred thousand tokens, against a tenth of that).
+const NO_JIT: &str = " SELECT set_config('jit', 'off', false) \
+    WHERE current_setting('server_version_num')::int >= 110000;";
 
 /// Queued writes are sent once this many wait.
 const PIPELINE: usize = 2048;
@@ -80,13 +91,17 @@ impl Conn {
             queued: RefCell::new(Vec::new()),
             in_write: StdCell::new(false),
         };
-        // Times without a zone are UTC, as resetctl writes them; a lock held
-        // past the busy timeout ends the statement (55P03, exit 75).
+        // Times without a zone are UTC, as resetctl writes them, and times
+        // print as ISO text, which expiries are read from; a lock held past
+        // the busy timeout ends the statement (55P03, exit 75).
         let lock_ms = busy_timeout.as_millis().max(1);
-        let mut settings = format!("SET TIME ZONE 'UTC'; SET lock_timeout = {lock_ms};");
+        let mut settings = format!(
+            "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET lock_timeout = {lock_ms};"
+        );
         if access == Access::ReadOnly {
             settings.push_str(" SET default_transaction_read_only = on;");
         }
+        settings.push_str(NO_JIT);
         conn.batch(&settings)?;
         Ok(conn)
     }
@@ -118,7 +133,7 @@ impl Conn {
         self.in_write.set(false);
         match done {
             Ok(v) => {
-                self.batch("COMMIT")?;
+                self.commit()?;
                 Ok(v)
             }
             Err(e) => {
@@ -127,6 +142,25 @@ impl Conn {
                 let _ = self.batch("ROLLBACK");
                 Err(e)
             }
+        }
+    }
+
+    /// COMMIT, and if the connection fails before its answer comes, what
+    /// the server did, found out on a new connection (`commit.rs`). An
+    /// error the server answered with is a rollback like any other.
+    fn commit(&self) -> Result<()> {
+        let mut mark = commit::Mark { xid: None, pid: 0 };
+        self.each(commit::MARK, &[], &mut |r| {
+            mark = commit::Mark {
+                xid: r.opt_int(0)?,
+                pid: r.int(1)?,
+            };
+            Ok(())
+        })?;
+        match self.rt.block_on(self.client.batch_execute("COMMIT")) {
+            Ok(()) => Ok(()),
+            Err(e) if e.as_db_error().is_some() => Err(self.err(e)),
+            Err(e) => commit::settle(&self.target, self.busy_timeout, &mark, self.err(e)),
         }
     }
 

@@ -1,7 +1,11 @@
 //! A PostgreSQL server as a `postgres://` URL names it: where, who, which
 //! database, and how to secure the connection. The password comes from the
 //! URL, `PGPASSWORD` or the password file (`PGPASSFILE`, `~/.pgpass`), and
-//! is never shown: the URL is always displayed without it.
+//! is never shown: the URL is always displayed without it. As in libpq,
+//! `PGSSLMODE` and `PGSSLROOTCERT` stand in for the URL's `sslmode` and
+//! `sslrootcert` when it has none: honouring the password variables while
+//! ignoring the TLS ones would send that password in the clear to a server
+//! the environment said must be verified.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -26,6 +30,25 @@ pub enum SslMode {
     VerifyFull,
 }
 
+impl SslMode {
+    /// A value of `sslmode` (or `PGSSLMODE`), as libpq reads it; the
+    /// error says why, without the context.
+    fn parse(value: &str) -> std::result::Result<SslMode, String> {
+        Ok(match value {
+            "disable" => SslMode::Disable,
+            "allow" | "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            other => {
+                return Err(format!(
+                    "sslmode '{other}' is not one of disable, prefer, require, verify-ca, verify-full"
+                ));
+            }
+        })
+    }
+}
+
 #[derive(Clone)]
 pub struct PgTarget {
     pub host: String,
@@ -47,6 +70,12 @@ impl PgTarget {
             Error::config(format!("invalid PostgreSQL URL: {why}"))
                 .with_hint("postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require]")
         };
+        if userinfo_unencoded(text) {
+            return Err(Error::config(
+                "invalid PostgreSQL URL postgres://…: an '@' after the host part means the user name or password holds a '/', '?' or '#'; percent-encode them: %2F, %3F, %23",
+            )
+            .with_hint("postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require]"));
+        }
         let url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
         let decode = |s: &str| {
             percent_decode(s).ok_or_else(|| bad("a part is not valid percent-encoded UTF-8"))
@@ -80,40 +109,44 @@ impl PgTarget {
             password: url.password().map(decode).transpose()?.map(Zeroizing::new),
             shown: String::new(),
         };
+        let ssl = target.read_params(&url, &bad)?;
+        target.ssl = match ssl {
+            Some(mode) => mode,
+            None => ssl_from_env()?,
+        };
+        if target.root_cert.is_none() {
+            target.root_cert = from_env("PGSSLROOTCERT").map(PathBuf::from);
+        }
+        target.shown = target.without_password();
+        Ok(target)
+    }
+
+    /// The URL as shown: never with the password.
+    fn without_password(&self) -> String {
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        format!(
+            "postgres://{}@{host}:{}/{}",
+            self.user, self.port, self.dbname
+        )
+    }
+
+    /// The URL's parameters; its `sslmode`, if it has one.
+    fn read_params(&mut self, url: &Url, bad: &dyn Fn(&str) -> Error) -> Result<Option<SslMode>> {
+        let mut ssl = None;
         for (key, value) in url.query_pairs() {
             match &*key {
-                "sslmode" => {
-                    target.ssl = match &*value {
-                        "disable" => SslMode::Disable,
-                        "allow" | "prefer" => SslMode::Prefer,
-                        "require" => SslMode::Require,
-                        "verify-ca" => SslMode::VerifyCa,
-                        "verify-full" => SslMode::VerifyFull,
-                        other => {
-                            return Err(bad(&format!(
-                                "sslmode '{other}' is not one of disable, prefer, require, verify-ca, verify-full"
-                            )));
-                        }
-                    }
-                }
-                "sslrootcert" => target.root_cert = Some(PathBuf::from(&*value)),
-                "options" => target.options = Some(value.into_owned()),
+                "sslmode" => ssl = Some(SslMode::parse(&value).map_err(|why| bad(&why))?),
+                "sslrootcert" => self.root_cert = Some(PathBuf::from(&*value)),
+                "options" => self.options = Some(value.into_owned()),
                 "application_name" | "connect_timeout" => {}
                 other => return Err(bad(&format!("unknown parameter '{other}'"))),
             }
         }
-        target.shown = format!(
-            "postgres://{}@{}:{}/{}",
-            target.user,
-            if target.host.contains(':') {
-                format!("[{}]", target.host)
-            } else {
-                target.host.clone()
-            },
-            target.port,
-            target.dbname
-        );
-        Ok(target)
+        Ok(ssl)
     }
 
     /// The connection settings, with the password found where libpq
@@ -173,6 +206,33 @@ impl PgTarget {
                 matches.then(|| Zeroizing::new(fields[4].to_string()))
             })
     }
+}
+
+/// `PGSSLMODE`, for a URL without `sslmode`; libpq's default without it.
+fn ssl_from_env() -> Result<SslMode> {
+    let Some(value) = from_env("PGSSLMODE") else {
+        return Ok(SslMode::Prefer);
+    };
+    SslMode::parse(&value).map_err(|why| {
+        Error::config(format!("PGSSLMODE: {why}"))
+            .with_hint("unset it, or give sslmode= in the URL")
+    })
+}
+
+/// A libpq variable, when set to something: libpq takes an empty one as
+/// unset.
+fn from_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Whether an `@` comes after the point where the authority would end (the
+/// first `/`, `?` or `#` after `://`): then the user name or password holds
+/// one of those unencoded, and a parser would take the rest of the password
+/// for the path, the query or the fragment, and show it as such.
+fn userinfo_unencoded(text: &str) -> bool {
+    let rest = text.split_once("://").map_or(text, |(_, r)| r);
+    rest.find(['/', '?', '#'])
+        .is_some_and(|end| rest[end..].contains('@'))
 }
 
 fn split_pgpass(line: &str) -> Vec<Zeroizing<String>> {
@@ -249,6 +309,33 @@ mod tests {
         let e = PgTarget::parse("postgres://app:pw@h/db?sslmode=maybe").unwrap_err();
         assert_eq!(e.exit_code(), 78);
         assert!(!e.message.contains("pw@"), "{}", e.message);
+    }
+
+    #[test]
+    fn unencoded_slash_question_or_hash_in_the_password_is_refused_unseen() {
+        for text in [
+            "postgres://app:5433/Secret9x@host/db",
+            "postgres://app:Sec?ret9x@host/db",
+            "postgresql://app:Sec#ret9x@host:5432/db?sslmode=disable",
+            "postgres://ap/p:Secret9x@host/db",
+        ] {
+            let e = PgTarget::parse(text).unwrap_err();
+            assert_eq!(e.exit_code(), 78, "{text}");
+            let shown = format!("{} {}", e.message, e.hint.unwrap_or_default());
+            for part in ["Secret9x", "Sec", "ret9x", "5433", "ap/p"] {
+                assert!(!shown.contains(part), "{part} in {shown}");
+            }
+            assert!(shown.contains("%2F, %3F, %23"), "{shown}");
+        }
+        let t = PgTarget::parse("postgres://app:5433%2FSecret9x@host/db").unwrap();
+        assert_eq!(
+            t.password.as_deref().map(String::as_str),
+            Some("5433/Secret9x")
+        );
+        assert_eq!(t.to_string(), "postgres://app@host:5432/db");
+        // An @ is fine in the password itself: the last one ends it.
+        let t = PgTarget::parse("postgres://app:p@ss@host/db").unwrap();
+        assert_eq!(t.password.as_deref().map(String::as_str), Some("p@ss"));
     }
 
     #[test]

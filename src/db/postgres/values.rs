@@ -6,10 +6,11 @@
 use std::error::Error as StdError;
 
 use bytes::BytesMut;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
 use super::super::{Arg, Cell};
+use super::times::{Day, Stamp};
 use crate::error::{Error, Result};
 
 /// A bound value, owned: statements queued for a pipeline outlive the
@@ -139,13 +140,9 @@ impl Value {
             Type::OID => get!(u32).map_or(Value::Null, |n| Value::Int(n.into())),
             Type::FLOAT4 => get!(f32).map_or(Value::Null, |f| Value::Real(f.into())),
             Type::FLOAT8 => get!(f64).map_or(Value::Null, Value::Real),
-            Type::TIMESTAMP => get!(NaiveDateTime).map_or(Value::Null, |t| {
-                Value::Text(t.format("%Y-%m-%d %H:%M:%S%.6f").to_string())
-            }),
-            Type::TIMESTAMPTZ => get!(DateTime<Utc>).map_or(Value::Null, |t| {
-                Value::Text(t.format("%Y-%m-%d %H:%M:%S%.6f+00:00").to_string())
-            }),
-            Type::DATE => get!(NaiveDate).map_or(Value::Null, |d| Value::Text(d.to_string())),
+            Type::TIMESTAMP => get!(Stamp).map_or(Value::Null, |t| Value::Text(t.text(false))),
+            Type::TIMESTAMPTZ => get!(Stamp).map_or(Value::Null, |t| Value::Text(t.text(true))),
+            Type::DATE => get!(Day).map_or(Value::Null, |d| Value::Text(d.text())),
             Type::BYTEA => get!(Vec<u8>).map_or(Value::Null, Value::Bytes),
             ref t if is_text(t) => get!(String).map_or(Value::Null, Value::Text),
             other => {

@@ -4,6 +4,8 @@
 
 pub mod frameworks;
 pub mod postgres;
+pub mod proxy;
+pub mod recorder;
 pub mod smtp;
 pub mod tools;
 pub mod verifiers;
