@@ -78,7 +78,8 @@ impl PgTarget {
         }
         let url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
         let decode = |s: &str| {
-            percent_decode(s).ok_or_else(|| bad("a part is not valid percent-encoded UTF-8"))
+            crate::text::percent_decoded(s)
+                .ok_or_else(|| bad("a part is not valid percent-encoded UTF-8"))
         };
         let host = url
             .host_str()
@@ -256,23 +257,6 @@ fn split_pgpass(line: &str) -> Vec<Zeroizing<String>> {
         }
     }
     fields
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(s.len());
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The URL without its password.
