@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use crate::audit::Action;
-use crate::output::ColorChoice;
+use crate::output::{ColorChoice, QrWhen};
 use crate::user::Lookup;
 
 mod usage;
@@ -15,14 +15,14 @@ pub use usage::usage_error;
 #[command(
     name = "resetctl",
     version,
-    about = "Issue, inspect, list, revoke, purge and redeem password-reset tokens in an application's SQLite user database",
-    after_help = "Exit codes: 0 ok, 2 usage, 65 bad input, 66 no database, 67 no such user, \
-                  69 email failed, 70 internal, 74 database unreadable, 75 try again, \
-                  77 bad token, 78 bad config or schema.\n\
-                  RESETCTL_NOW (RFC 3339) replaces the clock, for tests."
+    about = "Issue, inspect, list, revoke, purge and redeem password-reset tokens in an application's user database (SQLite or PostgreSQL)",
+    after_help = format!(
+        "{}\nRESETCTL_NOW (RFC 3339) replaces the clock, for tests.",
+        crate::error::Kind::help()
+    )
 )]
 pub struct Cli {
-    /// The application's SQLite database
+    /// The application's database: a SQLite file, or a postgres:// URL
     // The value may be a URL holding a password: help names the variable only.
     #[arg(
         long,
@@ -204,15 +204,6 @@ pub struct IssueArgs {
     /// Also draw the link as a QR code: on a terminal, or anywhere with --qr=always
     #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "auto", value_name = "WHEN")]
     pub qr: Option<QrWhen>,
-}
-
-/// When `--qr` draws.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum QrWhen {
-    /// only when stdout is a terminal
-    Auto,
-    /// whatever stdout is
-    Always,
 }
 
 #[derive(Debug, Args)]

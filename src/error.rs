@@ -37,6 +37,48 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::Usage,
+        Kind::BadInput,
+        Kind::NoInput,
+        Kind::NoUser,
+        Kind::Unavailable,
+        Kind::Internal,
+        Kind::Io,
+        Kind::TempFail,
+        Kind::BadToken,
+        Kind::Config,
+        Kind::Interrupted,
+        Kind::Terminated,
+    ];
+
+    /// A few words for `--help`'s list of exit codes.
+    pub const fn words(self) -> &'static str {
+        match self {
+            Kind::Usage => "usage",
+            Kind::BadInput => "bad input",
+            Kind::NoInput => "no database",
+            Kind::NoUser => "no such user",
+            Kind::Unavailable => "email failed",
+            Kind::Internal => "internal",
+            Kind::Io => "database unreadable",
+            Kind::TempFail => "try again",
+            Kind::BadToken => "bad token",
+            Kind::Config => "bad config or schema",
+            Kind::Interrupted => "stopped by SIGINT",
+            Kind::Terminated => "stopped by SIGTERM",
+        }
+    }
+
+    /// `Exit codes: 0 ok, 2 usage, ...`, from this one table.
+    pub fn help() -> String {
+        let codes: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| format!("{} {}", k.exit_code(), k.words()))
+            .collect();
+        format!("Exit codes: 0 ok, {}.", codes.join(", "))
+    }
+
     /// The sysexits code of this kind of failure.
     pub const fn exit_code(self) -> u8 {
         match self {

@@ -9,6 +9,15 @@ use comfy_table::{Cell, Color, ContentArrangement, Table};
 
 use crate::error::{Error, Result};
 
+/// When `--qr` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QrWhen {
+    /// only when stdout is a terminal
+    Auto,
+    /// whatever stdout is
+    Always,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
     Auto,

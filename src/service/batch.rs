@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use super::plan::Plan;
 use super::report::Issued;
+use super::request::IssueRequest;
 use crate::audit::Action;
-use crate::cli::IssueArgs;
 use crate::context::Context;
 use crate::db::{Tx, UserRow};
 use crate::error::{Error, Kind, Result};
@@ -20,7 +20,7 @@ const PAGE: usize = 5000;
 
 /// What every batch of one run shares.
 pub struct Campaign<'a> {
-    pub args: &'a IssueArgs,
+    pub args: &'a IssueRequest,
     /// This run's id, kept with its issues: a user listed twice is known.
     pub run: String,
     /// Users come from a list, where one may appear twice.
@@ -37,7 +37,7 @@ pub struct Campaign<'a> {
 impl<'a> Campaign<'a> {
     pub fn new(
         ctx: &Context,
-        args: &'a IssueArgs,
+        args: &'a IssueRequest,
         plan: &Plan,
         run: String,
         listed: bool,
@@ -213,7 +213,7 @@ fn withdrawn(ctx: &Context, tx: &Tx<'_>, row: &UserRow) -> Result<bool> {
 
 /// For `--send`, a live token counts as handed out only if an email left
 /// for it: a token a run without `--send` printed does not count.
-fn delivered(tx: &Tx<'_>, args: &IssueArgs, row: &UserRow) -> Result<bool> {
+fn delivered(tx: &Tx<'_>, args: &IssueRequest, row: &UserRow) -> Result<bool> {
     if !args.send {
         return Ok(true);
     }

@@ -13,8 +13,8 @@ use super::batch::{Campaign, Judged, Source, judge_batch};
 use super::delivery::{self, Sent};
 use super::plan::Plan;
 use super::report::{Delivery, Issued, failure_kind, report};
+use super::request::IssueRequest;
 use crate::audit::{Action, Outcome};
-use crate::cli::IssueArgs;
 use crate::context::Context;
 use crate::db::{Access, Db};
 use crate::error::{Error, Kind, Result};
@@ -43,7 +43,7 @@ struct Counts {
 
 pub fn run(
     ctx: &Context,
-    args: &IssueArgs,
+    args: &IssueRequest,
     plan: &Plan,
     mailer: Option<&Mailer>,
     pace: Option<Duration>,
@@ -234,7 +234,7 @@ fn unsettled(e: Error, start: &Start, source: &Source) -> Error {
 
 /// Writes out a committed batch's links, and sees them read when stdout
 /// is a pipe.
-fn print_batch(ctx: &Context, args: &IssueArgs, plan: &Plan, judged: &[Judged]) -> Result<()> {
+fn print_batch(ctx: &Context, args: &IssueRequest, plan: &Plan, judged: &[Judged]) -> Result<()> {
     for j in judged {
         if let Judged::Issue(item, _) = j {
             report(ctx, args, item, &Delivery::NotAsked, plan)?;
@@ -403,7 +403,7 @@ fn progress_bar(ctx: &Context, total: Option<u64>) -> ProgressBar {
 
 /// The closing count: on stderr beside a stream of results, as the result
 /// itself for a dry run.
-fn summarize(ctx: &Context, args: &IssueArgs, c: &Counts, stopped: bool) -> Result<()> {
+fn summarize(ctx: &Context, args: &IssueRequest, c: &Counts, stopped: bool) -> Result<()> {
     if args.dry_run {
         if ctx.out.json {
             return ctx.out.json(&json!({

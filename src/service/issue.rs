@@ -10,7 +10,7 @@ use super::delivery::{self, Sent};
 use super::limits;
 use super::plan::Plan;
 use super::report::{Delivery, Issued, failure_kind, report};
-use crate::cli::IssueArgs;
+use super::request::IssueRequest;
 use crate::context::Context;
 use crate::db::{Access, Db, Tx, UserRow};
 use crate::error::{Error, Kind, Result};
@@ -20,7 +20,7 @@ use crate::token::{Token, TokenSource};
 use crate::user::{Typed, User};
 
 /// `issue`: the USERs given, or a bulk run with `--all` or `--from`.
-pub fn issue(ctx: &Context, args: &IssueArgs) -> Result<()> {
+pub fn issue(ctx: &Context, args: &IssueRequest) -> Result<()> {
     let plan = Plan::new(ctx, args)?;
     if args.force && ctx.reason.is_none() {
         return Err(Error::usage(
@@ -77,7 +77,7 @@ struct Target<'a> {
 fn targets<'a>(
     ctx: &Context,
     tx: &Tx<'_>,
-    args: &'a IssueArgs,
+    args: &'a IssueRequest,
     plan: &Plan,
 ) -> Result<Vec<Target<'a>>> {
     let mut targets = Vec::new();
@@ -114,7 +114,7 @@ fn targets<'a>(
 fn unenumerated<'a>(
     ctx: &Context,
     tx: &Tx<'_>,
-    args: &IssueArgs,
+    args: &IssueRequest,
     plan: &Plan,
     input: &'a str,
 ) -> Result<Target<'a>> {
@@ -179,7 +179,7 @@ fn issued(t: Target<'_>, token: Token) -> Issued {
 /// every earlier token still works: no user ends up holding a token whose
 /// link nobody saw. If the commit fails once they are out, the error says
 /// they do not work.
-fn print_run(ctx: &Context, db: &mut Db, args: &IssueArgs, plan: &Plan) -> Result<()> {
+fn print_run(ctx: &Context, db: &mut Db, args: &IssueRequest, plan: &Plan) -> Result<()> {
     let printed = std::cell::Cell::new(0usize);
     db.write(|tx| {
         let mut issued_all = Vec::new();
@@ -235,7 +235,7 @@ fn send_run(
     ctx: &Context,
     db: &mut Db,
     mailer: &Mailer,
-    args: &IssueArgs,
+    args: &IssueRequest,
     plan: &Plan,
 ) -> Result<()> {
     let targets = targets(ctx, &db.read(), args, plan)?;

@@ -13,7 +13,9 @@ mod plan;
 pub mod purge;
 mod redeem;
 mod report;
+mod request;
 pub mod revoke;
 
 pub use issue::issue;
 pub use redeem::{NewPassword, redeem};
+pub use request::IssueRequest;

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::request::IssueRequest;
 use crate::audit::{Action, Outcome};
-use crate::cli::IssueArgs;
 use crate::clock::{self, format_duration, parse_duration};
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -27,7 +27,7 @@ pub struct Plan {
 impl Plan {
     /// From `--ttl` and `--link` over the configuration. Everything that
     /// can be wrong with them is found here, before anything is issued.
-    pub fn new(ctx: &Context, args: &IssueArgs) -> Result<Plan> {
+    pub fn new(ctx: &Context, args: &IssueRequest) -> Result<Plan> {
         let ttl = match &args.ttl {
             Some(t) => parse_duration(t)?,
             None => ctx.cfg.ttl,

@@ -4,10 +4,11 @@
 use std::io::IsTerminal;
 
 use super::plan::Plan;
-use crate::cli::{IssueArgs, QrWhen};
+use super::request::IssueRequest;
 use crate::clock;
 use crate::context::Context;
 use crate::error::{Kind, Result};
+use crate::output::QrWhen;
 use crate::text::printable;
 use crate::token::Token;
 use crate::user::{User, UserJson};
@@ -43,7 +44,7 @@ pub fn failure_kind(kinds: impl Iterator<Item = Kind>) -> Kind {
 /// Prints what happened to one USER.
 pub fn report(
     ctx: &Context,
-    args: &IssueArgs,
+    args: &IssueRequest,
     item: &Issued,
     delivery: &Delivery,
     plan: &Plan,
