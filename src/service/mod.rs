@@ -10,6 +10,7 @@ mod delivery;
 mod issue;
 mod limits;
 mod plan;
+pub mod doctor;
 pub mod purge;
 mod redeem;
 mod report;
