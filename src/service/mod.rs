@@ -7,10 +7,10 @@
 mod batch;
 mod bulk;
 mod delivery;
+pub mod doctor;
 mod issue;
 mod limits;
 mod plan;
-pub mod doctor;
 pub mod purge;
 mod redeem;
 mod report;

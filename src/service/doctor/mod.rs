@@ -29,7 +29,12 @@ pub fn check(ctx: &Context, smtp: bool) -> Result<Checked> {
         .db_location()
         .and_then(|at| Db::open_to_survey(at, ctx.cfg.busy_timeout, &ctx.cfg.schema));
     let can_sample = survey(ctx, db.as_ref(), &mut report, &mut problems)?;
-    passwords(ctx, db.as_ref().ok().filter(|_| can_sample), &mut report, &mut problems);
+    passwords(
+        ctx,
+        db.as_ref().ok().filter(|_| can_sample),
+        &mut report,
+        &mut problems,
+    );
     if report.email.configured {
         mail(ctx, smtp, &mut report, &mut problems);
     }

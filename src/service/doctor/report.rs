@@ -85,4 +85,3 @@ pub struct Problem {
     pub message: String,
     pub hint: Option<String>,
 }
-
