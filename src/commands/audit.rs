@@ -1,42 +1,25 @@
+//! `audit`: the trail the service finds (`service::lookup`), newest first,
+//! as a table or a JSON array.
+
 use serde_json::json;
 
 use crate::audit::AuditFilter;
 use crate::cli::AuditArgs;
 use crate::clock::{self, parse_duration};
 use crate::context::Context;
-use crate::db::Access;
 use crate::error::{Error, Result};
+use crate::service::lookup::audit_trail;
 use crate::text::printable;
-use crate::user::{Lookup, reject_token_as_user};
 
 pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
     let since = args.since.as_deref().map(|s| since(ctx, s)).transpose()?;
-    let db = ctx.open(Access::ReadOnly)?;
-    let tx = db.read();
-    let mut filter = AuditFilter {
+    let filter = AuditFilter {
         action: args.action,
         since,
         limit: (args.limit > 0).then_some(args.limit),
         ..AuditFilter::default()
     };
-    if let Some(user) = &args.user {
-        reject_token_as_user(user)?;
-        // A user deleted since keeps their trail: fall back to the id, or to
-        // the name or email as recorded.
-        let lookup = Lookup::guess(user);
-        match tx.find_users(user, lookup)?.as_slice() {
-            [row] => filter.user_id = Some(row.user.id),
-            _ if lookup == Lookup::Id => filter.user_id = user.parse().ok(),
-            _ => filter.subject = Some(user.clone()),
-        }
-    }
-    let rows = tx.audit_rows(&filter)?;
-    if let (Some(user), true, None) = (&args.user, rows.is_empty(), filter.user_id) {
-        return Err(Error::no_user(format!(
-            "no user and no audit entries for {}",
-            crate::text::shown(user)
-        )));
-    }
+    let rows = audit_trail(ctx, filter, args.user.as_deref())?;
     if ctx.out.json {
         let mut array = ctx.out.json_array();
         for r in &rows {

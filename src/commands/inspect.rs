@@ -1,11 +1,14 @@
+//! `inspect USER` / `inspect --token TOKEN`: what the service found
+//! (`service::lookup`), as JSON or in words. Never the token.
+
 use serde_json::json;
 
-use crate::audit::{Action, AuditRow};
+use crate::audit::AuditRow;
 use crate::cli::InspectArgs;
 use crate::context::Context;
-use crate::db::Access;
 use crate::error::{Error, Result};
 use crate::input::token_arg;
+use crate::service::lookup::{Inspect, Inspected, inspect};
 use crate::text::printable;
 
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
@@ -15,30 +18,17 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
         Some(t) => Some(ctx.store.parse(&token_arg(t)?)?),
         None => None,
     };
-    let db = ctx.open(Access::ReadOnly)?;
-    let tx = db.read();
-    let (row, state) = match (presented, &args.user) {
-        (Some(mut p), user) => {
-            if let Some(user) = user {
-                p.user = Some(tx.resolve(user, args.by)?.user);
-            }
-            let held = ctx.store.find(&tx, &p, ctx.now)?.ok_or_else(|| {
-                Error::bad_token(
-                    "no user holds this reset token: it is unknown, used up or revoked",
-                )
-            })?;
-            (held.user, held.state)
-        }
-        (None, Some(user)) => {
-            let row = tx.resolve(user, args.by)?;
-            let state = ctx.store.state(&tx, &row.user, ctx.now)?;
-            (row, state)
-        }
+    let what = match (presented, &args.user) {
+        (Some(p), user) => Inspect::Token(p, user.as_deref()),
+        (None, Some(user)) => Inspect::User(user),
         (None, None) => return Err(Error::usage("give a USER or --token")),
     };
-    let issued = tx.last_ok(row.user.id, Action::Issue)?;
-    let redeemed = tx.last_ok(row.user.id, Action::Redeem)?;
-
+    let Inspected {
+        user,
+        state,
+        issued,
+        redeemed,
+    } = inspect(ctx, what, args.by)?;
     let now = ctx.now;
     if ctx.out.json {
         let (expires_at, seconds_left) = state.json_fields(now);
@@ -48,7 +38,7 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
             )
         };
         return ctx.out.json(&json!({
-            "user": row.user.json(),
+            "user": user.json(),
             "state": state.name(),
             "expires_at": expires_at,
             "seconds_left": seconds_left,
@@ -73,9 +63,9 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
             s
         }
     };
-    let id = row.user.id;
+    let id = user.id;
     ctx.out
-        .line(format!("User:           {} (id {id})", row.user.label()))?;
+        .line(format!("User:           {} (id {id})", user.label()))?;
     ctx.out
         .line(format!("Token:          {}", state.describe(now)))?;
     ctx.out

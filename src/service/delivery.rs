@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use super::plan::Plan;
+use super::report::Delivery;
 use crate::audit::{Action, Outcome};
 use crate::context::Context;
 use crate::db::{Db, Tx};
@@ -40,21 +41,28 @@ pub struct Sent<'a> {
     pub user: &'a User,
     pub password_check: &'a str,
     pub token: &'a Token,
-    /// The masked address it went to.
-    pub to: &'a str,
 }
 
-/// Stores a token whose email went out: the token and its issue entry,
-/// then the email entry, in the transaction given, so the email entry
-/// always comes after the issue it carried (what a resumed run checks).
-pub fn store_sent(
+/// Commits what became of one email: its token stored once the message
+/// went out (then the email entry, so it always comes after the issue it
+/// carried, which a resumed run checks), or the failure recorded (the
+/// user's earlier token stays). What the report says of it.
+pub fn commit(
     ctx: &Context,
     tx: &Tx<'_>,
     plan: &Plan,
     sent: Sent<'_>,
+    outcome: &std::result::Result<String, SendError>,
     note: &str,
     run: Option<&str>,
-) -> Result<()> {
+) -> Result<Delivery> {
+    let to = match outcome {
+        Ok(to) => to,
+        Err(e) => {
+            record_failed(ctx, tx, sent.user, e)?;
+            return Ok(Delivery::Failed(e.describe()));
+        }
+    };
     let mut tokens = [NewToken {
         user: sent.user,
         password_check: sent.password_check,
@@ -67,8 +75,9 @@ pub fn store_sent(
         tx,
         sent.user,
         Outcome::Ok,
-        format!("reset link sent to {}", sent.to),
-    )
+        format!("reset link sent to {to}"),
+    )?;
+    Ok(Delivery::Sent(Some(to.clone())))
 }
 
 /// Records an email that did not go out, or may not have: no token was

@@ -254,19 +254,13 @@ fn send_run(
                 limits::record_request(ctx, tx, typed, t.row.is_some())?;
             }
             match (&t.row, &sent) {
-                (Some(row), Some(Ok(masked))) => {
+                (Some(row), Some(outcome)) => {
                     let sent = Sent {
                         user: &row.user,
                         password_check: &row.password_fingerprint,
                         token: &token,
-                        to: masked,
                     };
-                    delivery::store_sent(ctx, tx, plan, sent, t.note, None)?;
-                    Ok(Delivery::Sent(Some(masked.clone())))
-                }
-                (Some(row), Some(Err(e))) => {
-                    delivery::record_failed(ctx, tx, &row.user, e)?;
-                    Ok(Delivery::Failed(e.describe()))
+                    delivery::commit(ctx, tx, plan, sent, outcome, t.note, None)
                 }
                 (_, _) => Ok(Delivery::Sent(None)),
             }

@@ -10,6 +10,7 @@ mod delivery;
 pub mod doctor;
 mod issue;
 mod limits;
+pub mod lookup;
 mod plan;
 pub mod purge;
 mod redeem;

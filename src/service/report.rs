@@ -56,54 +56,12 @@ pub fn report(
     };
     let show_link = args.print || matches!(delivery, Delivery::NotAsked);
     if ctx.out.json {
-        // Under --no-enumerate every user object holds only what was typed,
-        // known or not, so the output cannot tell them apart.
-        let user = match &item.user {
-            Some(u) if !args.no_enumerate => u.json(),
-            _ => UserJson::typed(&item.input, args.by),
-        };
-        let shown = show_link && !matches!(delivery, Delivery::Failed(_));
-        let (sent, to, error) = match delivery {
-            Delivery::NotAsked => (false, None, None),
-            Delivery::Sent(to) => (
-                true,
-                Some(to.as_deref().filter(|_| !args.no_enumerate)),
-                None,
-            ),
-            Delivery::Failed(why) => (false, None, Some(why.as_str())),
-        };
-        return ctx.out.json(&IssueJson {
-            user,
-            expires_at: &plan.expires_text,
-            sent,
-            to,
-            error,
-            token: shown.then(|| item.token.expose()),
-            link: shown.then_some(link.as_str()),
-        });
+        return as_json(ctx, args, item, delivery, plan, show_link.then_some(&link));
     }
-    let when = format!(
-        "valid until {} ({})",
-        plan.expires_text,
-        clock::relative(plan.until, ctx.now)
-    );
-    // Under --no-enumerate every user is named as typed, so the answer for
-    // an unknown user cannot be told apart.
-    let who = match (&item.user, args.no_enumerate) {
-        (Some(u), false) => u.label(),
-        _ => printable(&item.input),
-    };
-    match delivery {
-        Delivery::Failed(_) => return Ok(()),
-        Delivery::NotAsked => ctx.out.say(format!("{who}: reset link {when}"))?,
-        Delivery::Sent(_) if args.no_enumerate => ctx.out.say(format!(
-            "If {who} has an account, a reset link was sent to its email address, {when}."
-        ))?,
-        Delivery::Sent(to) => ctx.out.say(format!(
-            "Sent a reset link to {} for {who}, {when}.",
-            to.as_deref().unwrap_or("the user")
-        ))?,
+    if matches!(delivery, Delivery::Failed(_)) {
+        return Ok(());
     }
+    ctx.out.say(headline(ctx, args, item, delivery, plan))?;
     if show_link {
         // The template is outside text too: `--link` or the config file.
         ctx.out.line(printable(&link))?;
@@ -117,6 +75,71 @@ pub fn report(
         }
     }
     Ok(())
+}
+
+/// One object a line. Under --no-enumerate every user object holds only
+/// what was typed, known or not, so the output cannot tell them apart.
+fn as_json(
+    ctx: &Context,
+    args: &IssueRequest,
+    item: &Issued,
+    delivery: &Delivery,
+    plan: &Plan,
+    link: Option<&String>,
+) -> Result<()> {
+    let user = match &item.user {
+        Some(u) if !args.no_enumerate => u.json(),
+        _ => UserJson::typed(&item.input, args.by),
+    };
+    let link = link.filter(|_| !matches!(delivery, Delivery::Failed(_)));
+    let (sent, to, error) = match delivery {
+        Delivery::NotAsked => (false, None, None),
+        Delivery::Sent(to) => (
+            true,
+            Some(to.as_deref().filter(|_| !args.no_enumerate)),
+            None,
+        ),
+        Delivery::Failed(why) => (false, None, Some(why.as_str())),
+    };
+    ctx.out.json(&IssueJson {
+        user,
+        expires_at: &plan.expires_text,
+        sent,
+        to,
+        error,
+        token: link.map(|_| item.token.expose()),
+        link: link.map(String::as_str),
+    })
+}
+
+/// The line above the link. Under --no-enumerate every user is named as
+/// typed, so the answer for an unknown user cannot be told apart.
+fn headline(
+    ctx: &Context,
+    args: &IssueRequest,
+    item: &Issued,
+    delivery: &Delivery,
+    plan: &Plan,
+) -> String {
+    let when = format!(
+        "valid until {} ({})",
+        plan.expires_text,
+        clock::relative(plan.until, ctx.now)
+    );
+    let who = match (&item.user, args.no_enumerate) {
+        (Some(u), false) => u.label(),
+        _ => printable(&item.input),
+    };
+    match delivery {
+        Delivery::Sent(_) if args.no_enumerate => {
+            format!("If {who} has an account, a reset link was sent to its email address, {when}.")
+        }
+        Delivery::Sent(to) => format!(
+            "Sent a reset link to {} for {who}, {when}.",
+            to.as_deref().unwrap_or("the user")
+        ),
+        Delivery::NotAsked | Delivery::Failed(_) => format!("{who}: reset link {when}"),
+    }
 }
 
 /// One issued token in JSON. A struct of borrowed fields, not a map built

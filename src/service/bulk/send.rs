@@ -10,7 +10,7 @@ use crate::mail::Mailer;
 use crate::service::batch::Campaign;
 use crate::service::delivery::{self, Sent};
 use crate::service::plan::Plan;
-use crate::service::report::{Delivery, Issued, report};
+use crate::service::report::{Issued, report};
 
 /// Emails of a `--send` run, paced.
 pub(super) struct Sender<'m> {
@@ -41,21 +41,13 @@ impl Sender<'_> {
         self.last = Some(Instant::now());
         let by = Instant::now() + mailer.timeout();
         let sent = delivery::send(ctx, mailer, user, &item.token, plan, by);
-        let outcome = db.write(|tx| match &sent {
-            Ok(masked) => {
-                let sent = Sent {
-                    user,
-                    password_check,
-                    token: &item.token,
-                    to: masked,
-                };
-                delivery::store_sent(ctx, tx, plan, sent, "", Some(&campaign.run))?;
-                Ok(Delivery::Sent(Some(masked.clone())))
-            }
-            Err(e) => {
-                delivery::record_failed(ctx, tx, user, e)?;
-                Ok(Delivery::Failed(e.describe()))
-            }
+        let outcome = db.write(|tx| {
+            let mailed = Sent {
+                user,
+                password_check,
+                token: &item.token,
+            };
+            delivery::commit(ctx, tx, plan, mailed, &sent, "", Some(&campaign.run))
         })?;
         report(ctx, campaign.args, item, &outcome, plan)?;
         Ok(sent.map(drop).map_err(|e| delivery::send_failure(user, &e)))
