@@ -23,30 +23,45 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
         (None, Some(user)) => Inspect::User(user),
         (None, None) => return Err(Error::usage("give a USER or --token")),
     };
+    let found = inspect(ctx, what, args.by)?;
+    if ctx.out.json {
+        return as_json(ctx, &found);
+    }
+    in_words(ctx, &found)
+}
+
+fn as_json(ctx: &Context, found: &Inspected) -> Result<()> {
     let Inspected {
         user,
         state,
         issued,
         redeemed,
-    } = inspect(ctx, what, args.by)?;
+    } = found;
+    let (expires_at, seconds_left) = state.json_fields(ctx.now);
+    let event = |r: &Option<AuditRow>| {
+        r.as_ref().map(
+            |r| json!({ "at": r.at, "actor": r.actor, "reason": r.reason, "real_at": r.real_at }),
+        )
+    };
+    ctx.out.json(&json!({
+        "user": user.json(),
+        "state": state.name(),
+        "expires_at": expires_at,
+        "seconds_left": seconds_left,
+        "password_changed_since_issue": state.is_dead(),
+        "last_issued": event(issued),
+        "last_redeemed": event(redeemed),
+    }))
+}
+
+fn in_words(ctx: &Context, found: &Inspected) -> Result<()> {
+    let Inspected {
+        user,
+        state,
+        issued,
+        redeemed,
+    } = found;
     let now = ctx.now;
-    if ctx.out.json {
-        let (expires_at, seconds_left) = state.json_fields(now);
-        let event = |r: &Option<AuditRow>| {
-            r.as_ref().map(
-                |r| json!({ "at": r.at, "actor": r.actor, "reason": r.reason, "real_at": r.real_at }),
-            )
-        };
-        return ctx.out.json(&json!({
-            "user": user.json(),
-            "state": state.name(),
-            "expires_at": expires_at,
-            "seconds_left": seconds_left,
-            "password_changed_since_issue": state.is_dead(),
-            "last_issued": event(&issued),
-            "last_redeemed": event(&redeemed),
-        }));
-    }
     let event = |r: &Option<AuditRow>| match r {
         None => "never".to_string(),
         Some(r) => {
@@ -68,8 +83,6 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
         .line(format!("User:           {} (id {id})", user.label()))?;
     ctx.out
         .line(format!("Token:          {}", state.describe(now)))?;
-    ctx.out
-        .line(format!("Last issued:    {}", event(&issued)))?;
-    ctx.out
-        .line(format!("Last redeemed:  {}", event(&redeemed)))
+    ctx.out.line(format!("Last issued:    {}", event(issued)))?;
+    ctx.out.line(format!("Last redeemed:  {}", event(redeemed)))
 }

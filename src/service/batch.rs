@@ -116,29 +116,35 @@ pub fn judge_batch(
         }
     }
     if run.store {
-        let mut tokens: Vec<NewToken<'_>> = judged
-            .iter()
-            .filter_map(|j| match j {
-                Judged::Issue(
-                    Issued {
-                        user: Some(user),
-                        token,
-                        ..
-                    },
-                    check,
-                ) => Some(NewToken {
-                    user,
-                    password_check: check,
-                    token,
-                }),
-                _ => None,
-            })
-            .collect();
-        if !tokens.is_empty() {
-            ctx.store.store(tx, &run.record, &mut tokens)?;
-        }
+        store(ctx, tx, run, &judged)?;
     }
     Ok(judged)
+}
+
+/// Stores the tokens of a batch's users to issue, together.
+fn store(ctx: &Context, tx: &Tx<'_>, run: &Campaign<'_>, judged: &[Judged]) -> Result<()> {
+    let mut tokens: Vec<NewToken<'_>> = judged
+        .iter()
+        .filter_map(|j| match j {
+            Judged::Issue(
+                Issued {
+                    user: Some(user),
+                    token,
+                    ..
+                },
+                check,
+            ) => Some(NewToken {
+                user,
+                password_check: check,
+                token,
+            }),
+            _ => None,
+        })
+        .collect();
+    if !tokens.is_empty() {
+        ctx.store.store(tx, &run.record, &mut tokens)?;
+    }
+    Ok(())
 }
 
 /// Skips or issues for one user.

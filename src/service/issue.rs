@@ -281,11 +281,16 @@ fn send_run(
         }
         report(ctx, args, &issued(t, token), &delivery, plan)?;
     }
+    verdict(ctx, failures, total)
+}
+
+/// The deliveries that failed, out of `total`: one is the error itself;
+/// several each get a line, then the verdict.
+fn verdict(ctx: &Context, mut failures: Vec<Error>, total: usize) -> Result<()> {
     match failures.len() {
         0 => Ok(()),
         1 if total == 1 => Err(failures.remove(0)),
         n => {
-            // Several users: each failure on its own line, then the verdict.
             for e in &failures {
                 ctx.out.warn(&e.message);
             }

@@ -119,22 +119,27 @@ pub(super) fn take_back(
     });
     match outcome {
         Ok(0) => why,
-        Ok(left) => Error::new(
-            why.kind,
-            format!(
-                "{}; {left} links of the last batch cannot be taken back (framework = \"{}\" keeps nothing): any that were seen work until {} unless the user's password, last login or email changes, and a resume with --skip-active issues new ones to them",
-                why.message,
-                ctx.cfg.store.framework.name(),
-                campaign
-                    .record
-                    .audit
-                    .expires
-                    .as_deref()
-                    .unwrap_or("their expiry")
-            ),
-        ),
+        Ok(left) => left_live(ctx, campaign, left, why),
         Err(e) => e,
     }
+}
+
+/// The error when links of a store that keeps nothing were left live.
+fn left_live(ctx: &Context, campaign: &Campaign<'_>, left: u64, why: Error) -> Error {
+    let until = campaign
+        .record
+        .audit
+        .expires
+        .as_deref()
+        .unwrap_or("their expiry");
+    Error::new(
+        why.kind,
+        format!(
+            "{}; {left} links of the last batch cannot be taken back (framework = \"{}\" keeps nothing): any that were seen work until {until} unless the user's password, last login or email changes, and a resume with --skip-active issues new ones to them",
+            why.message,
+            ctx.cfg.store.framework.name(),
+        ),
+    )
 }
 
 /// Records that a user's link, which cannot be cleared, was never
