@@ -240,6 +240,9 @@ fn rough_span(secs: u64) -> String {
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -76,6 +76,9 @@ pub fn token_arg(arg: &str) -> Result<Zeroizing<String>> {
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -23,9 +23,6 @@ pub mod token;
 pub mod user;
 mod user_list;
 
-#[cfg(test)]
-mod proptests;
-
 pub use context::Context;
 
 /// Runs one parsed command line.

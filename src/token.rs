@@ -212,6 +212,9 @@ pub fn looks_like_token(text: &str) -> bool {
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -149,6 +149,9 @@ pub(super) fn fill(template: &str, names: &[&str], values: &[String]) -> String 
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
