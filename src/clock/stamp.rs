@@ -23,7 +23,10 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 pub fn read(text: &str) -> Option<DateTime<Utc>> {
     let (wall, zone) = parts(text)?;
     let t = wall.and_utc();
-    DateTime::from_timestamp(t.timestamp() - zone.unwrap_or(0), t.timestamp_subsec_nanos())
+    DateTime::from_timestamp(
+        t.timestamp() - zone.unwrap_or(0),
+        t.timestamp_subsec_nanos(),
+    )
 }
 
 /// A time in the grammar above as written: the wall-clock time, and its
