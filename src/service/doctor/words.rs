@@ -2,6 +2,7 @@
 //! it.
 
 use super::report::Report;
+use crate::db::AUDIT_TABLE;
 use crate::store::Description;
 
 /// The report in words, one line per check.
@@ -23,7 +24,7 @@ pub fn describe(r: &Report) -> Vec<String> {
         }
     }
     if let Some(audit) = r.table.audit_table {
-        row("Audit table", format!("resetctl_audit: {}", found(audit)));
+        row("Audit table", format!("{AUDIT_TABLE}: {}", found(audit)));
     }
     row("Token store", store_line(&r.token_store));
     if let Some(index) = r.table.token_index {
