@@ -165,13 +165,7 @@ on_both_engines! {
             "Dry run: would issue 1197, skip 3; 0 failed.\n"
         );
         assert_eq!(env.bytes(), before, "a dry run writes nothing");
-        let v = json(
-            &env.cmd()
-                .args(["--json", "issue", "--all", "--dry-run"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["issue", "--all", "--dry-run"]);
         assert_eq!(
             v,
             serde_json::json!({"dry_run": true, "issued": 1200, "skipped": 0, "failed": 0})

@@ -101,15 +101,7 @@ fn print_json_and_quiet() {
         )),
         "{stdout}"
     );
-    let v = json(
-        &env.cmd()
-            .arg("--config")
-            .arg(&cfg)
-            .args(["--json", "issue", "--send", "carol"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let v = env.json_at(&cfg, None, &["issue", "--send", "carol"]);
     assert_eq!(v["sent"], true);
     assert_eq!(v["to"], "c***@example.com");
     assert!(
@@ -385,17 +377,7 @@ fn no_enumerate_sends_nothing_to_an_unknown_user_and_answers_alike() {
     let u = String::from_utf8(unknown.stdout).unwrap();
     assert_eq!(k.replace("alice", "X"), u.replace("mallory", "X"));
     assert_eq!(server.messages().len(), 1, "only alice got mail");
-    let v = |who: &str| {
-        json(
-            &env.cmd()
-                .arg("--config")
-                .arg(&cfg)
-                .args(["--json", "issue", "--send", "--no-enumerate", who])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-    };
+    let v = |who: &str| env.json_at(&cfg, None, &["issue", "--send", "--no-enumerate", who]);
     let (jk, ju) = (v("alice@example.com"), v("nobody@example.com"));
     assert_eq!(jk["sent"], ju["sent"]);
     assert_eq!(jk["to"], ju["to"]);

@@ -121,13 +121,7 @@ fn no_query_confuses_an_app_table_or_column_with_the_audit_table() {
                 [APP_HASH],
             )
             .unwrap();
-        let v = json(
-            &env.cmd_with(&cfg)
-                .args(["--json", "inspect", "bob"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json_at(&cfg, None, &["inspect", "bob"]);
         assert_eq!(v["password_changed_since_issue"], true, "{table}");
         assert_eq!(v["state"], "expired", "{table}");
         let out = env
@@ -142,13 +136,7 @@ fn no_query_confuses_an_app_table_or_column_with_the_audit_table() {
             "{table}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let v = json(
-            &env.cmd_with(&cfg)
-                .args(["--json", "purge"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json_at(&cfg, None, &["purge"]);
         assert_eq!(v["purged"], 1, "{table}");
     }
     // The users table may not take resetctl's own prefix.
@@ -238,7 +226,7 @@ fn a_set_clock_is_recorded_beside_the_real_time_and_shown() {
     );
     let out = String::from_utf8(env.cmd().arg("audit").output().unwrap().stdout).unwrap();
     assert!(out.contains("(clock set; real"), "{out}");
-    let v = json(&env.cmd().args(["--json", "audit"]).output().unwrap().stdout);
+    let v = env.json(&["audit"]);
     assert_eq!(v[0]["real_at"], real_at.as_str());
     // Without RESETCTL_NOW, nothing is marked.
     env.cmd()
@@ -290,14 +278,11 @@ fn an_older_audit_table_is_refused_until_init_adds_the_new_columns() {
 #[test]
 fn bulk_links_that_cannot_be_written_take_their_tokens_back() {
     let env = TestEnv::with_users(500);
-    let out = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(format!(
+    let out = env
+        .sh(&format!(
             "{} issue --all --batch 100 > /dev/full",
             crate::common::bin()
         ))
-        .envs(env.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .current_dir(env.dir.path())
         .output()
         .unwrap();
     assert_eq!(
@@ -321,10 +306,7 @@ fn bulk_links_that_cannot_be_written_take_their_tokens_back() {
         "{} issue --all --batch 100 | head -n 250 > shown.txt; echo ${{PIPESTATUS[0]}} > code",
         crate::common::bin()
     );
-    let mut cmd = std::process::Command::new("bash");
-    cmd.arg("-c").arg(script).current_dir(env.dir.path());
-    cmd.envs(env.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))));
-    assert!(cmd.status().unwrap().success());
+    assert!(env.sh(&script).status().unwrap().success());
     assert_eq!(
         std::fs::read_to_string(env.path("code")).unwrap().trim(),
         "74"

@@ -3,7 +3,7 @@
 //! rows without passwords, and files a read-only command left behind.
 
 use crate::common::verifiers::{Verifier, accepts};
-use crate::common::{Backend, TestEnv, assert_one_line_error, json};
+use crate::common::{Backend, TestEnv, assert_one_line_error};
 use crate::on_both_engines;
 
 const DB_PASSWORD: &str = "Db-Pa55word-7f3c";
@@ -245,7 +245,7 @@ on_both_engines! {
                 ),
                 "{newer}:\n{text}"
             );
-            let doctor = json(&env.cmd().args(["--json", "doctor"]).output().unwrap().stdout);
+            let doctor = env.json(&["doctor"]);
             assert_eq!(doctor["password"]["writes"], "bcrypt", "{newer}");
             assert_eq!(doctor["password"]["sample"]["hashes"], serde_json::json!({"bcrypt": 500}));
 

@@ -25,15 +25,7 @@ fn integer_expiries_are_read_by_magnitude_and_absurd_ones_count_as_expired() {
             )
             .unwrap();
     }
-    let state = |user: &str| {
-        json(
-            &env.cmd()
-                .args(["--json", "inspect", user])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-    };
+    let state = |user: &str| env.json(&["inspect", user]);
     assert_eq!(state("alice")["state"], "expired");
     assert_eq!(state("alice")["expires_at"], "2020-01-01T00:00:00Z");
     assert_eq!(state("bob")["state"], "active");
@@ -112,11 +104,7 @@ fn an_endless_user_list_line_costs_no_memory() {
         "(head -c 200000000 /dev/zero | tr '\\0' x; printf '\\nbob\\n') | /usr/bin/time -f %M {} issue --from - --dry-run",
         crate::common::bin()
     );
-    let out = std::process::Command::new("sh")
-        .args(["-c", &script])
-        .envs(env.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .output()
-        .unwrap();
+    let out = env.sh(&script).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(65), "{stderr}");
     assert!(stderr.contains("line 1: too long for a USER"), "{stderr}");
@@ -190,13 +178,8 @@ fn audit_retention_keeps_what_live_tokens_need() {
         .assert()
         .success();
     let before = env.audit();
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "purge", "--audit-older-than", "1d"])
-        .output()
-        .unwrap();
     assert_eq!(
-        json(&out.stdout),
+        env.json_at(&cfg, None, &["purge", "--audit-older-than", "1d"]),
         serde_json::json!({"purged": 0, "audit_deleted": 1})
     );
     let after = env.audit();
@@ -216,24 +199,16 @@ fn audit_retention_keeps_what_live_tokens_need() {
             [crate::common::APP_HASH],
         )
         .unwrap();
-    let v = json(
-        &env.cmd_with(&cfg)
-            .args(["--json", "inspect", "alice"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let v = env.json_at(&cfg, None, &["inspect", "alice"]);
     assert_eq!(v["password_changed_since_issue"], true);
     assert_eq!(v["state"], "expired");
     // Nothing from inside the rate-limit window goes, whatever is asked:
     // the issue just made is what the limit counts.
     env.issue("carol");
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "purge", "--audit-older-than", "1s"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["audit_deleted"], 0);
+    assert_eq!(
+        env.json_at(&cfg, None, &["purge", "--audit-older-than", "1s"])["audit_deleted"],
+        0
+    );
 }
 
 #[test]
@@ -272,11 +247,11 @@ fn a_bom_a_fifo_and_a_file_size_limit_are_handled() {
     // A file-size limit below the database's size: a write error (74), not
     // death by SIGXFSZ, and nothing half-written.
     let before = env.bytes();
-    let out = std::process::Command::new("prlimit")
+    let out = env
+        .command("prlimit")
         .arg("--fsize=1024")
         .arg(crate::common::bin())
         .args(["issue", "alice"])
-        .envs(env.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
         .output()
         .unwrap();
     assert_eq!(

@@ -62,10 +62,8 @@ fn a_failed_issue_leaves_the_earlier_token_working() {
     let row = env.token_row(1);
     let audit = env.audit().len();
     // Standard output full: nothing is issued.
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{} issue alice > /dev/full", crate::common::bin()))
-        .envs(env.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
+    let out = env
+        .sh(&format!("{} issue alice > /dev/full", crate::common::bin()))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(74));
@@ -210,10 +208,8 @@ fn with_full_outbox(env: &TestEnv, args: &str) -> std::process::Output {
         crate::common::bin(),
         cfg.display()
     );
-    std::process::Command::new("unshare")
+    env.command("unshare")
         .args(["--mount", "sh", "-c", &script])
-        .envs(env.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .current_dir(env.dir.path())
         .output()
         .expect("unshare (util-linux) must be installed: run scripts/test-env")
 }

@@ -5,7 +5,7 @@
 //! code before the fix (`RESETCTL_TEST_BIN=old/resetctl`).
 
 use crate::common::frameworks::{Django, Laravel};
-use crate::common::{TestEnv, assert_one_line_error, json};
+use crate::common::{TestEnv, assert_one_line_error};
 
 fn django_config() -> String {
     format!(
@@ -54,10 +54,7 @@ fn a_django_bulk_run_that_cannot_take_back_says_so_and_a_resume_reissues() {
         crate::common::bin(),
         cfg.display()
     );
-    let mut cmd = std::process::Command::new("bash");
-    cmd.arg("-c").arg(script).current_dir(env.dir.path());
-    cmd.envs(env.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))));
-    let out = cmd.output().unwrap();
+    let out = env.sh(&script).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         std::fs::read_to_string(env.path("code")).unwrap().trim(),
@@ -181,18 +178,7 @@ fn django_audit_can_be_pruned() {
     assert_eq!(out.status.code(), Some(78));
     assert_one_line_error(&out.stderr, "nothing to revoke or purge");
     let at = "2026-11-19T10:00:00Z";
-    let out = env
-        .cmd_with(&cfg)
-        .env("RESETCTL_NOW", at)
-        .args(["--json", "purge", "--audit-older-than", "1h"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = json(&out.stdout);
+    let v = env.json_at(&cfg, Some(at), &["purge", "--audit-older-than", "1h"]);
     assert_eq!(v["purged"], 0);
     // Only u3's older issue goes: each user's newest stays, and so does
     // u2's first, whose link still works.

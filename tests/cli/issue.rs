@@ -46,13 +46,7 @@ on_both_engines! {
     fn finds_users_by_email_ignoring_case_username_and_id(backend) {
         let env = TestEnv::demo_on(backend);
         for (arg, id) in [("ALICE@Example.COM", 1), ("bob", 2), ("3", 3)] {
-            let v = json(
-                &env.cmd()
-                    .args(["--json", "issue", arg])
-                    .output()
-                    .unwrap()
-                    .stdout,
-            );
+            let v = env.json(&["issue", arg]);
             assert_eq!(v["user"]["id"], id, "{arg}");
             assert!(env.token_row(id).0.is_some());
         }
@@ -64,13 +58,7 @@ on_both_engines! {
         let env = TestEnv::demo_on(backend);
         // A username that looks like an id.
         env.sql("INSERT INTO users (id, username, email) VALUES (42, '7', 'seven@example.com')");
-        let v = json(
-            &env.cmd()
-                .args(["--json", "issue", "--by", "username", "7"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["issue", "--by", "username", "7"]);
         assert_eq!(v["user"]["id"], 42);
         env.cmd().args(["issue", "7"]).assert().code(67);
         env.cmd()
@@ -111,21 +99,7 @@ on_both_engines! {
 on_both_engines! {
     fn ttl_and_link_flags(backend) {
         let env = TestEnv::demo_on(backend);
-        let v = json(
-            &env.cmd()
-                .args([
-                    "--json",
-                    "issue",
-                    "--ttl",
-                    "15m",
-                    "--link",
-                    "https://app.test/r/{token}?x=1",
-                    "alice",
-                ])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["issue", "--ttl", "15m", "--link", "https://app.test/r/{token}?x=1", "alice"]);
         assert_eq!(v["expires_at"], "2026-11-21T10:15:00Z");
         assert_eq!(
             v["link"],
@@ -226,11 +200,6 @@ on_both_engines! {
 on_both_engines! {
     fn no_enumerate_answers_an_unknown_user_like_a_known_one(backend) {
         let env = TestEnv::demo_on(backend);
-        let known = env
-            .cmd()
-            .args(["--json", "issue", "--no-enumerate", "alice@example.com"])
-            .output()
-            .unwrap();
         let unknown = env
             .cmd()
             .args(["--json", "issue", "--no-enumerate", "mallory@example.com"])
@@ -238,7 +207,7 @@ on_both_engines! {
             .unwrap();
         assert_eq!(unknown.status.code(), Some(0));
         assert!(unknown.stderr.is_empty());
-        let (k, u) = (json(&known.stdout), json(&unknown.stdout));
+        let (k, u) = (env.json(&["issue", "--no-enumerate", "alice@example.com"]), json(&unknown.stdout));
         let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&k), keys(&u), "same shape");
         assert_eq!(
@@ -300,20 +269,7 @@ on_both_engines! {
 on_both_engines! {
     fn issue_is_audited_with_actor_reason_and_no_secret(backend) {
         let env = TestEnv::demo_on(backend);
-        let out = env
-            .cmd()
-            .args([
-                "--json",
-                "--actor",
-                "support-jane",
-                "--reason",
-                "TICKET-42",
-                "issue",
-                "alice",
-            ])
-            .output()
-            .unwrap();
-        let token = json(&out.stdout)["token"].as_str().unwrap().to_string();
+        let token = env.json(&["--actor", "support-jane", "--reason", "TICKET-42", "issue", "alice"])["token"].as_str().unwrap().to_string();
         let row = env
             .audit()
             .into_iter()

@@ -29,17 +29,10 @@ fn table_of(hashes: [Option<&str>; 4], config: &str) -> (TestEnv, std::path::Pat
             .unwrap();
     }
     let cfg = env.config(config);
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "u1"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = json(&out.stdout)["token"].as_str().unwrap().to_string();
+    let token = env.json_at(&cfg, None, &["issue", "u1"])["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     (env, cfg, token)
 }
 
@@ -172,13 +165,7 @@ fn auto_refuses_unknown_or_split_tables_with_78_and_the_token_alive() {
         assert_one_line_error(&out.stderr, want);
         assert!(String::from_utf8_lossy(&out.stderr).contains("hint: set [password] format"));
         assert_eq!(env.bytes(), before, "nothing changed, the token is alive");
-        let v = json(
-            &env.cmd()
-                .args(["--json", "inspect", "u1"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["inspect", "u1"]);
         assert_eq!(v["state"], "active");
     }
 }

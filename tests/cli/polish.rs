@@ -1,7 +1,7 @@
 //! What people see: help that ends with examples, tables that fit the
 //! terminal, bulk counts on big tables.
 
-use crate::common::{TestEnv, json};
+use crate::common::TestEnv;
 
 #[test]
 fn every_command_help_ends_with_two_or_three_examples() {
@@ -100,7 +100,7 @@ fn revoke_all_and_purge_count_on_a_big_table() {
              FROM n;",
         )
         .unwrap();
-    let v = json(&env.cmd().args(["--json", "purge"]).output().unwrap().stdout);
+    let v = env.json(&["purge"]);
     assert_eq!(v, serde_json::json!({"purged": 50_000}));
     env.cmd()
         .args(["revoke", "--all", "--yes"])

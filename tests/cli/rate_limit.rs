@@ -1,6 +1,6 @@
 //! limits.issue: at most N tokens per user in a window; --force, audited.
 
-use crate::common::{TestEnv, assert_one_line_error, json};
+use crate::common::{TestEnv, assert_one_line_error};
 use crate::on_both_engines;
 
 on_both_engines! {
@@ -49,15 +49,7 @@ on_both_engines! {
             env.issue("bob");
         }
         env.cmd().args(["issue", "bob"]).assert().code(75);
-        let v = json(
-            &env.cmd()
-                .args([
-                    "--json", "--actor", "lead-sam", "--reason", "SEC-12", "issue", "--force", "bob",
-                ])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["--actor", "lead-sam", "--reason", "SEC-12", "issue", "--force", "bob"]);
         assert_eq!(v["user"]["id"], 2);
         let last = env.audit().pop().unwrap();
         assert_eq!(last.actor, "lead-sam");

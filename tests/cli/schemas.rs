@@ -110,14 +110,7 @@ fn django_auth_user_end_to_end() {
     }
 
     // Issue by email in another case, redeem, and Django accepts the new password.
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&config)
-        .args(["--json", "issue", "dave@example.ORG"])
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = env.json_at(&config, None, &["issue", "dave@example.ORG"]);
     assert_eq!(v["user"]["username"], "dave");
     let token = v["token"].as_str().unwrap().to_string();
     env.cmd()
@@ -300,16 +293,7 @@ fn every_expires_format_is_written_as_configured_and_read_back() {
             ("2026-11-21T10:59:59Z", "active"),
             ("2026-11-21T11:00:00Z", "expired"),
         ] {
-            let v = json(
-                &env.cmd()
-                    .arg("--config")
-                    .arg(&config)
-                    .args(["--json", "inspect", "alice"])
-                    .env("RESETCTL_NOW", now)
-                    .output()
-                    .unwrap()
-                    .stdout,
-            );
+            let v = env.json_at(&config, Some(now), &["inspect", "alice"]);
             assert_eq!(
                 (v["state"].as_str(), v["expires_at"].as_str()),
                 (Some(state), Some("2026-11-21T11:00:00Z")),
@@ -323,15 +307,7 @@ fn every_expires_format_is_written_as_configured_and_read_back() {
                 [],
             )
             .unwrap();
-        let v = json(
-            &env.cmd()
-                .arg("--config")
-                .arg(&config)
-                .args(["--json", "inspect", "alice"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json_at(&config, None, &["inspect", "alice"]);
         assert_eq!(v["password_changed_since_issue"], true, "{format}");
     }
 }
