@@ -245,18 +245,15 @@ fn no_enumerate_rate_limit_buckets_do_not_depend_on_the_account() {
 fn cpu_seconds(env: &TestEnv, cfg: &Path, args: &[&str], runs: usize) -> f64 {
     (0..runs)
         .map(|_| {
-            let mut c = std::process::Command::new("bash");
-            c.arg("-c")
-                .arg("TIMEFORMAT='%3U %3S'; { time \"$@\" >/dev/null 2>&1; } 2>&1")
+            let out = env
+                .sh("TIMEFORMAT='%3U %3S'; { time \"$@\" >/dev/null 2>&1; } 2>&1")
                 .arg("bash")
                 .arg(crate::common::bin())
                 .arg("--config")
                 .arg(cfg)
                 .args(args)
-                .current_dir(env.dir.path());
-            c.envs(env.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))));
-            c.env_remove("RESETCTL_CONFIG");
-            let out = c.output().unwrap();
+                .output()
+                .unwrap();
             let text = String::from_utf8(out.stdout).unwrap();
             text.split_whitespace()
                 .map(|n| n.parse::<f64>().unwrap())

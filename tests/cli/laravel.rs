@@ -3,47 +3,21 @@
 //! on): Laravel judges the rows and passwords resetctl wrote, and resetctl
 //! redeems the tokens Laravel made.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::frameworks::{Laravel, race_redeem};
+use crate::common::frameworks::{Laravel, OLD_PASSWORD, framework_app, race_redeem};
 use crate::common::{NOW, TestEnv, assert_one_line_error, json};
 
 const TABLES: [&str; 2] = ["password_reset_tokens", "password_resets"];
 
+/// resetctl's config for the app, with the reset table named.
 fn config(table: &str, extra: &str) -> String {
-    format!(
-        "framework = \"laravel\"\n[laravel]\ntable = \"{table}\"\n{extra}[limits]\nissue = \"off\"\n"
-    )
+    Laravel::config(&format!("table = \"{table}\"\n{extra}"))
 }
 
-/// A database made by Laravel's own migrations and model, with these
-/// users, prepared by `resetctl init`.
-fn app(laravel: &Laravel, users: &[&str], config: &str) -> (TestEnv, PathBuf) {
-    let env = TestEnv::empty();
-    for email in users {
-        let password = format!("old password of {email}");
-        let a = laravel.call(&env.db, None, "create", &[email, &password]);
-        assert!(a.ok, "{}", a.line);
-    }
-    let cfg = env.config(config);
-    env.cmd_with(&cfg).arg("init").assert().success();
-    (env, cfg)
-}
-
-/// `issue`: the token and the link.
+/// `issue ARGS`: the token and the link.
 fn issue(env: &TestEnv, cfg: &Path, args: &[&str]) -> (String, String) {
-    let out = env
-        .cmd_with(cfg)
-        .args(["--json", "issue"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = json(&out.stdout);
+    let v = env.json_at(cfg, None, &[&["issue"], args].concat());
     (
         v["token"].as_str().unwrap().to_string(),
         v["link"].as_str().unwrap().to_string(),
@@ -54,7 +28,7 @@ fn issue(env: &TestEnv, cfg: &Path, args: &[&str]) -> (String, String) {
 fn laravel_accepts_a_token_within_expire_and_refuses_it_after_with_either_table() {
     for table in TABLES {
         let laravel = Laravel::new(table);
-        let (env, cfg) = app(&laravel, &["alice@example.com"], &config(table, ""));
+        let (env, cfg) = framework_app(&laravel, &["alice@example.com"], &config(table, ""));
         let (token, link) = issue(&env, &cfg, &["alice@example.com"]);
         assert_eq!(
             link,
@@ -81,12 +55,10 @@ fn laravel_accepts_a_token_within_expire_and_refuses_it_after_with_either_table(
         assert!(a.ok, "{table}: {}", a.line);
         assert!(laravel.check(&env.db, "alice@example.com", "new password 22"));
         // resetctl sees the row gone.
-        let out = env
-            .cmd_with(&cfg)
-            .args(["--json", "inspect", "alice@example.com"])
-            .output()
-            .unwrap();
-        assert_eq!(json(&out.stdout)["state"], "none");
+        assert_eq!(
+            env.json_at(&cfg, None, &["inspect", "alice@example.com"])["state"],
+            "none"
+        );
     }
 }
 
@@ -94,7 +66,7 @@ fn laravel_accepts_a_token_within_expire_and_refuses_it_after_with_either_table(
 fn a_replaced_or_revoked_token_is_refused_by_laravel() {
     let table = "password_resets";
     let laravel = Laravel::new(table);
-    let (env, cfg) = app(&laravel, &["alice@example.com"], &config(table, ""));
+    let (env, cfg) = framework_app(&laravel, &["alice@example.com"], &config(table, ""));
     let (first, _) = issue(&env, &cfg, &["alice@example.com"]);
     let (second, _) = issue(&env, &cfg, &["alice@example.com"]);
     // One row: the first was deleted, so the newer one is what Laravel reads.
@@ -123,7 +95,7 @@ fn a_replaced_or_revoked_token_is_refused_by_laravel() {
 fn laravel_logs_in_with_the_password_resetctl_redeem_wrote() {
     let table = "password_reset_tokens";
     let laravel = Laravel::new(table);
-    let (env, cfg) = app(&laravel, &["alice@example.com"], &config(table, ""));
+    let (env, cfg) = framework_app(&laravel, &["alice@example.com"], &config(table, ""));
     let (_, link) = issue(&env, &cfg, &["alice@example.com"]);
     let before = laravel.row(&env.db, "alice@example.com");
     let out = env
@@ -152,11 +124,7 @@ fn laravel_logs_in_with_the_password_resetctl_redeem_wrote() {
     assert_eq!(remember.len(), 60);
     assert!(!before.contains(remember));
     assert!(laravel.check(&env.db, "alice@example.com", "new password 22"));
-    assert!(!laravel.check(
-        &env.db,
-        "alice@example.com",
-        "old password of alice@example.com"
-    ));
+    assert!(!laravel.check(&env.db, "alice@example.com", OLD_PASSWORD));
     env.cmd_with(&cfg)
         .args(["redeem", &link, "--password-stdin"])
         .write_stdin("another password 3\n")
@@ -168,7 +136,7 @@ fn laravel_logs_in_with_the_password_resetctl_redeem_wrote() {
 fn resetctl_redeems_a_token_laravel_made_given_whose_it_is() {
     let table = "password_reset_tokens";
     let laravel = Laravel::new(table);
-    let (env, cfg) = app(&laravel, &["alice@example.com"], &config(table, ""));
+    let (env, cfg) = framework_app(&laravel, &["alice@example.com"], &config(table, ""));
     let made = laravel.call(&env.db, Some(NOW), "issue", &["alice@example.com"]);
     assert!(made.ok);
     let token = made.line;
@@ -183,12 +151,14 @@ fn resetctl_redeems_a_token_laravel_made_given_whose_it_is() {
     assert_one_line_error(&out.stderr, "does not say whose it is");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--user"));
     assert_eq!(env.bytes(), before);
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "inspect", "--token", &token, "alice@example.com"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["state"], "active");
+    assert_eq!(
+        env.json_at(
+            &cfg,
+            None,
+            &["inspect", "--token", &token, "alice@example.com"]
+        )["state"],
+        "active"
+    );
     env.cmd_with(&cfg)
         .args([
             "redeem",
@@ -208,7 +178,7 @@ fn created_at_is_written_in_the_apps_time_zone_and_a_shorter_ttl_backdates_it() 
     let table = "password_reset_tokens";
     let laravel = Laravel::new(table).with("APP_TIMEZONE", "Europe/Berlin");
     let cfg_text = config(table, "timezone = \"Europe/Berlin\"\n");
-    let (env, cfg) = app(
+    let (env, cfg) = framework_app(
         &laravel,
         &["alice@example.com", "bob@example.com"],
         &cfg_text,
@@ -245,7 +215,7 @@ fn list_and_purge_read_rows_as_laravel_does_and_purge_what_its_own_purge_misses(
     let table = "password_reset_tokens";
     let laravel = Laravel::new(table);
     let users = ["alice@example.com", "bob@example.com", "carol@example.com"];
-    let (env, cfg) = app(&laravel, &users, &config(table, ""));
+    let (env, cfg) = framework_app(&laravel, &users, &config(table, ""));
     issue(&env, &cfg, &["carol@example.com"]);
     let out = env
         .cmd_with(&cfg)
@@ -285,12 +255,7 @@ fn list_and_purge_read_rows_as_laravel_does_and_purge_what_its_own_purge_misses(
             ("carol@example.com", "active")
         ]
     );
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "purge"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["purged"], 2);
+    assert_eq!(env.json_at(&cfg, None, &["purge"])["purged"], 2);
     let left: Vec<String> = env
         .conn()
         .prepare("SELECT email FROM password_reset_tokens")
@@ -306,7 +271,7 @@ fn list_and_purge_read_rows_as_laravel_does_and_purge_what_its_own_purge_misses(
 fn of_sixteen_redeemers_one_wins_and_laravel_takes_that_password() {
     let table = "password_reset_tokens";
     let laravel = Laravel::new(table);
-    let (env, cfg) = app(&laravel, &["alice@example.com"], &config(table, ""));
+    let (env, cfg) = framework_app(&laravel, &["alice@example.com"], &config(table, ""));
     let (_, link) = issue(&env, &cfg, &["alice@example.com"]);
     let winner = race_redeem(&env, Some(&cfg), &link);
     assert!(laravel.check(&env.db, "alice@example.com", &winner));
@@ -322,7 +287,7 @@ fn bulk_issue_dry_run_and_resume_on_the_token_table() {
     let table = "password_reset_tokens";
     let laravel = Laravel::new(table);
     let users = ["a@example.com", "b@example.com", "c@example.com"];
-    let (env, cfg) = app(&laravel, &users, &config(table, ""));
+    let (env, cfg) = framework_app(&laravel, &users, &config(table, ""));
     let before = env.bytes();
     env.cmd_with(&cfg)
         .args(["issue", "--all", "--dry-run"])
@@ -399,12 +364,7 @@ fn init_makes_the_token_table_as_laravels_migration_and_leaves_users_alone() {
             laravel.token_exists(&env.db, NOW, "alice@example.com", &token),
             "{table}"
         );
-        let out = env
-            .cmd_with(&cfg)
-            .args(["--json", "doctor"])
-            .output()
-            .unwrap();
-        let v = json(&out.stdout);
+        let v = env.json_at(&cfg, None, &["doctor"]);
         assert_eq!(v["framework"], "laravel");
         assert_eq!(v["token_store"]["table"], table);
         assert_eq!(v["token_index"], serde_json::Value::Null);
