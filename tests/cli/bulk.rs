@@ -284,9 +284,7 @@ on_both_engines! {
         ));
         let started = Instant::now();
         let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&cfg)
+            .cmd_with(&cfg)
             .args(["--json", "issue", "--all", "--send", "--rate", "40/s"])
             .output()
             .unwrap();
@@ -339,9 +337,7 @@ on_both_engines! {
             second.port
         ));
         let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&ok)
+            .cmd_with(&ok)
             .args(["issue", "--all", "--send", "--skip-active"])
             .output()
             .unwrap();

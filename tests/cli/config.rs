@@ -177,9 +177,7 @@ fn every_mistake_is_78_naming_the_key_and_changes_nothing() {
     for (text, want) in cases {
         let config = env.config(text);
         let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&config)
+            .cmd_with(&config)
             .args(["issue", "alice"])
             .output()
             .unwrap();
@@ -211,13 +209,7 @@ fn missing_config_file_is_66() {
 fn smtp_credentials_readable_by_others_draw_a_warning() {
     let env = TestEnv::demo();
     let config = env.config("[email]\ntransport = \"smtp://mailer:s3cret@mail.example.com:587\"\n");
-    let quiet = env
-        .cmd()
-        .arg("--config")
-        .arg(&config)
-        .arg("list")
-        .output()
-        .unwrap();
+    let quiet = env.cmd_with(&config).arg("list").output().unwrap();
     assert!(quiet.status.success());
     assert!(
         quiet.stderr.is_empty(),
@@ -226,13 +218,7 @@ fn smtp_credentials_readable_by_others_draw_a_warning() {
     );
     for mode in [0o644, 0o640, 0o604] {
         std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
-        let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&config)
-            .arg("list")
-            .output()
-            .unwrap();
+        let out = env.cmd_with(&config).arg("list").output().unwrap();
         assert!(out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -247,12 +233,6 @@ fn smtp_credentials_readable_by_others_draw_a_warning() {
     // Without credentials in it, a readable file is fine.
     let plain = env.config("[email]\ntransport = \"smtp://localhost:25\"\n");
     std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&plain)
-        .arg("list")
-        .output()
-        .unwrap();
+    let out = env.cmd_with(&plain).arg("list").output().unwrap();
     assert!(out.stderr.is_empty());
 }

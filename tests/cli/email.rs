@@ -15,9 +15,7 @@ fn config(env: &TestEnv, transport: &str, extra: &str) -> PathBuf {
 }
 
 fn send(env: &TestEnv, config: &PathBuf, args: &[&str]) -> std::process::Output {
-    env.cmd()
-        .arg("--config")
-        .arg(config)
+    env.cmd_with(config)
         .arg("issue")
         .arg("--send")
         .args(args)
@@ -108,9 +106,7 @@ fn print_json_and_quiet() {
         v.get("token").is_none() && v.get("link").is_none(),
         "no token without --print: {v}"
     );
-    env.cmd()
-        .arg("--config")
-        .arg(&cfg)
+    env.cmd_with(&cfg)
         .args(["-q", "issue", "--send", "alice"])
         .assert()
         .success()
@@ -250,9 +246,7 @@ fn auth_and_credentials_never_shown() {
     assert_eq!(env.token_row(2), (None, None));
     // RESETCTL_SMTP_URL beats the config file.
     let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&bad)
+        .cmd_with(&bad)
         .env(
             "RESETCTL_SMTP_URL",
             format!("smtp://mailer:s3cret-pw@127.0.0.1:{}", server.port),
@@ -391,9 +385,7 @@ fn redeem_notify_sends_a_notice_and_a_failure_only_warns() {
     let cfg = config(&env, &format!("smtp://127.0.0.1:{}", server.port), "");
     let token = env.issue("bob");
     let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&cfg)
+        .cmd_with(&cfg)
         .args(["--json", "redeem", &token, "--password-stdin", "--notify"])
         .write_stdin("notified password\n")
         .output()
@@ -410,9 +402,7 @@ fn redeem_notify_sends_a_notice_and_a_failure_only_warns() {
     let cfg = config(&env, &format!("smtp://127.0.0.1:{down}"), "");
     let token = env.issue("carol");
     let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&cfg)
+        .cmd_with(&cfg)
         .args(["redeem", &token, "--password-stdin", "--notify"])
         .write_stdin("changed anyway\n")
         .output()
@@ -691,9 +681,7 @@ fn control_characters_in_a_username_cannot_reach_the_headers() {
     );
     let token = m.token();
     let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&cfg)
+        .cmd_with(&cfg)
         .args(["redeem", &token, "--password-stdin", "--notify"])
         .write_stdin("a fresh password\n")
         .output()
@@ -715,9 +703,7 @@ fn outbox_files_are_private_and_no_secret_leaks_anywhere() {
     std::fs::create_dir(&outbox).unwrap();
     let cfg = config(&env, &format!("file:{}", outbox.display()), "");
     let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&cfg)
+        .cmd_with(&cfg)
         .args(["--json", "issue", "--send", "alice"])
         .output()
         .unwrap();
@@ -753,13 +739,7 @@ fn outbox_files_are_private_and_no_secret_leaks_anywhere() {
         &["issue", "--send", "bob"][..],
         &["--json", "issue", "--send", "--print", "carol"],
     ] {
-        let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&cfg)
-            .args(args)
-            .output()
-            .unwrap();
+        let out = env.cmd_with(&cfg).args(args).output().unwrap();
         assert!(out.status.success());
         assert!(!String::from_utf8_lossy(&out.stdout).contains("hunter2"));
         assert!(!String::from_utf8_lossy(&out.stderr).contains("hunter2"));

@@ -62,16 +62,12 @@ on_both_engines! {
     fn configurable_and_can_be_turned_off(backend) {
         let env = TestEnv::demo_on(backend);
         let one = env.config("[limits]\nissue = \"1/1h\"\n");
-        env.cmd()
-            .arg("--config")
-            .arg(&one)
+        env.cmd_with(&one)
             .args(["issue", "carol"])
             .assert()
             .success();
         let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&one)
+            .cmd_with(&one)
             .args(["issue", "carol"])
             .env("RESETCTL_NOW", "2026-11-21T10:59:00Z")
             .output()
@@ -83,9 +79,7 @@ on_both_engines! {
         );
         let off = env.config("[limits]\nissue = \"off\"\n");
         for _ in 0..5 {
-            env.cmd()
-                .arg("--config")
-                .arg(&off)
+            env.cmd_with(&off)
                 .args(["issue", "carol"])
                 .assert()
                 .success();

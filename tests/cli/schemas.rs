@@ -66,13 +66,7 @@ fn django_auth_user_end_to_end() {
     let before_schema = schema_entries(&env);
     let before_cols = columns(&env, "auth_user");
 
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&config)
-        .arg("init")
-        .output()
-        .unwrap();
+    let out = env.cmd_with(&config).arg("init").output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -113,9 +107,7 @@ fn django_auth_user_end_to_end() {
     let v = env.json_at(&config, None, &["issue", "dave@example.ORG"]);
     assert_eq!(v["user"]["username"], "dave");
     let token = v["token"].as_str().unwrap().to_string();
-    env.cmd()
-        .arg("--config")
-        .arg(&config)
+    env.cmd_with(&config)
         .args(["redeem", &token, "--password-stdin"])
         .write_stdin("brand new password 2\n")
         .assert()
@@ -162,12 +154,7 @@ fn members() -> (TestEnv, std::path::PathBuf) {
         )
         .unwrap();
     let config = env.config(MEMBERS_CONFIG);
-    env.cmd()
-        .arg("--config")
-        .arg(&config)
-        .arg("init")
-        .assert()
-        .success();
+    env.cmd_with(&config).arg("init").assert().success();
     (env, config)
 }
 
@@ -273,9 +260,7 @@ fn every_expires_format_is_written_as_configured_and_read_back() {
     ] {
         let env = TestEnv::demo();
         let config = env.config(&format!("[schema]\nexpires_format = \"{format}\"\n"));
-        env.cmd()
-            .arg("--config")
-            .arg(&config)
+        env.cmd_with(&config)
             .args(["issue", "alice"])
             .assert()
             .success();
@@ -362,9 +347,7 @@ fn plain_token_storage_is_warned_about_once() {
     let env = TestEnv::demo();
     let config = env.config("[schema]\ntoken_storage = \"plain\"\n");
     let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&config)
+        .cmd_with(&config)
         .args(["--json", "issue", "alice", "bob"])
         .output()
         .unwrap();
@@ -383,15 +366,11 @@ fn plain_token_storage_is_warned_about_once() {
         Some(token.as_str()),
         "stored as it is"
     );
-    env.cmd()
-        .arg("--config")
-        .arg(&config)
+    env.cmd_with(&config)
         .args(["inspect", "--token", &token])
         .assert()
         .success();
-    env.cmd()
-        .arg("--config")
-        .arg(&config)
+    env.cmd_with(&config)
         .args(["redeem", &token, "--password-stdin"])
         .write_stdin("plain sailing\n")
         .assert()
@@ -408,18 +387,14 @@ fn argon2_parameters_are_configurable() {
     );
     let token = env.issue("carol");
     let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&config)
+        .cmd_with(&config)
         .args(["redeem", &token, "--password-stdin"])
         .write_stdin("elevenchars\n")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(65));
     assert_one_line_error(&out.stderr, "at least 12 needed");
-    env.cmd()
-        .arg("--config")
-        .arg(&config)
+    env.cmd_with(&config)
         .args(["redeem", &token, "--password-stdin"])
         .write_stdin("twelve chars\n")
         .assert()
@@ -446,13 +421,7 @@ fn an_id_column_that_does_not_name_one_integer_row_is_refused_before_any_change(
         env.conn().execute_batch(create).unwrap();
         let config = env.config("[schema]\ntable = \"people\"\nid = \"pid\"\nusername = \"\"\nemail = \"mail\"\npassword = \"pw\"\n");
         let before = env.bytes();
-        let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&config)
-            .arg("init")
-            .output()
-            .unwrap();
+        let out = env.cmd_with(&config).arg("init").output().unwrap();
         assert_eq!(out.status.code(), Some(78), "{create}");
         assert_one_line_error(&out.stderr, want);
         assert_eq!(env.bytes(), before, "init changed nothing");
@@ -468,13 +437,7 @@ fn init_never_creates_a_mistyped_table_next_to_the_apps() {
     ));
     let config = env.config("[schema]\ntable = \"auth_users\"\npassword = \"password\"\n");
     let before = env.bytes();
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&config)
-        .arg("init")
-        .output()
-        .unwrap();
+    let out = env.cmd_with(&config).arg("init").output().unwrap();
     assert_eq!(out.status.code(), Some(78));
     assert_one_line_error(&out.stderr, "the database has no table auth_users");
     assert!(String::from_utf8_lossy(&out.stderr).contains("hint: check schema.table"));
@@ -513,13 +476,7 @@ fn only_full_indexes_of_the_right_collation_count() {
 fn reserved_names_and_impossible_demo_users_are_config_errors() {
     let env = TestEnv::demo();
     let config = env.config("[schema]\ntable = \"sqlite_master\"\n");
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&config)
-        .arg("list")
-        .output()
-        .unwrap();
+    let out = env.cmd_with(&config).arg("list").output().unwrap();
     assert_eq!(out.status.code(), Some(78));
     assert_one_line_error(
         &out.stderr,
@@ -528,9 +485,7 @@ fn reserved_names_and_impossible_demo_users_are_config_errors() {
     let (members, config) = members_with_required_password();
     let before = members.bytes();
     let out = members
-        .cmd()
-        .arg("--config")
-        .arg(&config)
+        .cmd_with(&config)
         .args(["init", "--demo"])
         .output()
         .unwrap();
@@ -545,11 +500,6 @@ fn members_with_required_password() -> (TestEnv, std::path::PathBuf) {
         .execute_batch("CREATE TABLE members (user_id INTEGER PRIMARY KEY, mail TEXT NOT NULL UNIQUE, pw TEXT NOT NULL)")
         .unwrap();
     let config = env.config(MEMBERS_CONFIG);
-    env.cmd()
-        .arg("--config")
-        .arg(&config)
-        .arg("init")
-        .assert()
-        .success();
+    env.cmd_with(&config).arg("init").assert().success();
     (env, config)
 }

@@ -20,9 +20,7 @@ fn no_command_shows_a_token_its_hash_or_a_password_where_it_must_not() {
     ));
     let run = |args: &[&str], stdin: &str| {
         let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&cfg)
+            .cmd_with(&cfg)
             .args(args)
             .write_stdin(stdin.to_string())
             .output()
