@@ -2,7 +2,7 @@
 //! as each framework's migrations make, and resetctl's whole round trip
 //! (issue, inspect, list, redeem, single use) with what it leaves in the
 //! database. That each framework accepts what resetctl writes is proven on
-//! SQLite by the framework's own code (devise.rs, laravel.rs, django.rs),
+//! SQLite by the framework's own code (devise.rs, laravel/, django/),
 //! and on PostgreSQL by the same code on its PostgreSQL driver, below.
 
 use std::path::Path;

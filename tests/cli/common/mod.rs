@@ -25,6 +25,10 @@ pub const NOW: &str = "2026-11-21T10:00:00Z";
 /// NOW + 1h, the default expiry.
 pub const NOW_PLUS_1H: &str = "2026-11-21T11:00:00Z";
 
+/// The config lines that turn the issue rate limit off, for tests that
+/// issue to one user more often than it allows.
+pub const NO_LIMIT: &str = "[limits]\nissue = \"off\"\n";
+
 /// A password hash as an application using Argon2 writes it (argon2-cffi,
 /// for the password "the app password").
 pub const APP_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$+VXzjpa6ayIpWUraX/kqUw$UXECXMr0QdShJYr7tlvatGeovWcs+Ir3tfeDSZLORCY";
@@ -305,6 +309,11 @@ pub fn closed_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// A token as resetctl prints it: 64 lowercase hex characters.
+pub fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 pub fn sha256_hex(s: &str) -> String {

@@ -3,10 +3,11 @@
 //! `PasswordResetConfirmView` judges the links resetctl prints, Django logs
 //! in with the password resetctl wrote, and resetctl redeems Django's links.
 
+mod store;
+
 use std::path::Path;
 
 use crate::common::frameworks::{Django, OLD_PASSWORD, framework_app, race_redeem};
-use crate::common::smtp::SmtpServer;
 use crate::common::{NOW, TestEnv, assert_one_line_error};
 
 /// `issue ARGS`: the link.
@@ -222,121 +223,4 @@ fn of_sixteen_redeemers_one_wins_and_the_link_is_dead_for_django() {
     assert!(django.login(&env.db, "alice", &winner));
     let a = django.confirm(&env.db, "2026-11-21T10:05:00Z", &link, "new password 22");
     assert!(!a.ok, "{}", a.line);
-}
-
-#[test]
-fn revoke_and_purge_are_refused_since_nothing_is_stored() {
-    let django = Django::new(false);
-    let (env, cfg) = framework_app(&django, &["alice"], &Django::config(""));
-    link(&env, &cfg, &["alice"]);
-    let before = env.bytes();
-    for args in [
-        &["revoke", "alice"][..],
-        &["revoke", "--all", "--yes"],
-        &["purge"],
-    ] {
-        let out = env.cmd_with(&cfg).args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(78), "{args:?}");
-        assert_one_line_error(&out.stderr, "stores no tokens");
-        assert_eq!(env.bytes(), before, "{args:?}");
-    }
-    let listed = env.json_at(&cfg, None, &["list"]);
-    assert_eq!(listed[0]["user"]["username"], "alice");
-    assert_eq!(listed[0]["expires_at"], "2026-11-24T10:00:00Z");
-
-    let v = env.json_at(&cfg, None, &["doctor"]);
-    assert_eq!(v["framework"], "django");
-    assert_eq!(v["token_store"]["storage"], "none");
-    assert_eq!(v["token_store"]["secret"], true);
-    assert_eq!(v["token_store"]["time_zone"], "UTC");
-    assert_eq!(v["token_store"]["lifetime"], "3d");
-    // The key is never shown, nor kept.
-    for args in [
-        &["doctor"][..],
-        &["inspect", "alice"],
-        &["list"],
-        &["audit"],
-        &["--json", "audit"],
-    ] {
-        let out = env.cmd_with(&cfg).args(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}");
-        for stream in [&out.stdout, &out.stderr] {
-            assert!(
-                !String::from_utf8_lossy(stream).contains(Django::SECRET),
-                "{args:?}"
-            );
-        }
-    }
-    assert!(!String::from_utf8_lossy(&env.bytes()).contains(Django::SECRET));
-    let missing = env.config("framework = \"django\"\n");
-    let out = env
-        .cmd_with(&missing)
-        .args(["issue", "alice"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(78));
-    assert_one_line_error(&out.stderr, "needs the app's SECRET_KEY");
-}
-
-#[test]
-fn send_rate_limit_no_enumerate_and_bulk_work_with_stateless_tokens() {
-    let django = Django::new(false);
-    let (env, _) = framework_app(&django, &["alice", "bob", "carol"], &Django::config(""));
-    let server = SmtpServer::start(env.dir.path(), &[]);
-    let cfg = env.config(&format!(
-        "framework = \"django\"\n[django]\nsecret_key = \"{}\"\n[email]\nfrom = \"support@example.com\"\ntransport = \"smtp://127.0.0.1:{}\"\n",
-        Django::SECRET,
-        server.port
-    ));
-    env.cmd_with(&cfg)
-        .args(["issue", "--send", "alice"])
-        .assert()
-        .success();
-    let mail = &server.messages()[0];
-    let at = mail.text.find("https://example.com/reset/").unwrap();
-    let mailed = mail.text[at..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string();
-    assert!(
-        django
-            .confirm(&env.db, "2026-11-21T10:05:00Z", &mailed, "new password 22")
-            .ok
-    );
-
-    // The issue rate limit (3 in 15 minutes) counts audit rows, as ever.
-    for _ in 0..3 {
-        env.cmd_with(&cfg)
-            .args(["-q", "issue", "bob"])
-            .assert()
-            .success();
-    }
-    env.cmd_with(&cfg).args(["issue", "bob"]).assert().code(75);
-    env.cmd_with(&cfg)
-        .args(["issue", "--no-enumerate", "nobody@example.com"])
-        .assert()
-        .success();
-
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "--all", "--force", "--reason", "breach"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let carol = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .find(|v| v["user"]["username"] == "carol")
-        .unwrap();
-    let link = carol["link"].as_str().unwrap();
-    assert!(
-        django
-            .confirm(&env.db, "2026-11-21T10:05:00Z", link, "new password 33")
-            .ok
-    );
 }
