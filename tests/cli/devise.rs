@@ -222,20 +222,10 @@ fn list_purge_and_bulk_issue_read_sent_at_as_devise_does() {
     assert!(!devise.row(&env.db, "alice@example.com")["reset_password_token"].is_null());
 
     // A bulk run: every token it prints is one Devise takes.
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "--all"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.contains("\"token\""))
-        .map(|l| serde_json::from_str(l).unwrap())
+    let lines: Vec<serde_json::Value> = env
+        .json_lines_at(&cfg, None, &["issue", "--all"])
+        .into_iter()
+        .filter(|v| v.get("token").is_some())
         .collect();
     assert_eq!(lines.len(), 3);
     let carol = lines

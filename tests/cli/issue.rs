@@ -159,17 +159,7 @@ on_both_engines! {
 on_both_engines! {
     fn several_users_at_once_get_one_json_line_each(backend) {
         let env = TestEnv::demo_on(backend);
-        let out = env
-            .cmd()
-            .args(["--json", "issue", "alice", "bob@example.com", "1"])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| json(l.as_bytes()))
-            .collect();
+        let lines = env.json_lines(&["issue", "alice", "bob@example.com", "1"]);
         assert_eq!(lines.len(), 2, "alice named twice is issued once");
         assert_eq!(lines[0]["user"]["id"], 1);
         assert_eq!(lines[1]["user"]["id"], 2);

@@ -125,6 +125,25 @@ impl TestEnv {
         json_of(self.cmd_at(config, at), args, code)
     }
 
+    /// `resetctl --json ARGS` at NOW, without a config file, for a run
+    /// that prints one JSON object a line (several users, a bulk run): it
+    /// must succeed; each line as JSON.
+    #[track_caller]
+    pub fn json_lines(&self, args: &[&str]) -> Vec<serde_json::Value> {
+        lines_of(self.cmd(), args)
+    }
+
+    /// Same, with a config file, at `at` (RFC 3339) or at NOW.
+    #[track_caller]
+    pub fn json_lines_at(
+        &self,
+        config: &Path,
+        at: Option<&str>,
+        args: &[&str],
+    ) -> Vec<serde_json::Value> {
+        lines_of(self.cmd_at(config, at), args)
+    }
+
     fn cmd_at(&self, config: &Path, at: Option<&str>) -> Command {
         let mut c = self.cmd_with(config);
         if let Some(at) = at {
@@ -152,6 +171,20 @@ fn json_of(mut c: Command, args: &[&str], code: i32) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     json(&out.stdout)
+}
+
+#[track_caller]
+fn lines_of(mut c: Command, args: &[&str]) -> Vec<serde_json::Value> {
+    let out = c.arg("--json").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| json(l.as_bytes()))
+        .collect()
 }
 
 /// `redeem TOKEN --password-stdin`, started, with the password written.

@@ -101,19 +101,13 @@ fn send_rate_limit_no_enumerate_and_bulk_work_with_stateless_tokens() {
         .assert()
         .success();
 
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "--all", "--force", "--reason", "breach"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let carol = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let carol = env
+        .json_lines_at(
+            &cfg,
+            None,
+            &["issue", "--all", "--force", "--reason", "breach"],
+        )
+        .into_iter()
         .find(|v| v["user"]["username"] == "carol")
         .unwrap();
     let link = carol["link"].as_str().unwrap();

@@ -75,20 +75,10 @@ fn bulk_issue_dry_run_and_resume_on_the_token_table() {
         .assert()
         .success();
     assert_eq!(env.bytes(), before, "a dry run writes nothing");
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "--all"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let issued: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.contains("\"token\""))
-        .map(|l| serde_json::from_str(l).unwrap())
+    let issued: Vec<serde_json::Value> = env
+        .json_lines_at(&cfg, None, &["issue", "--all"])
+        .into_iter()
+        .filter(|v| v.get("token").is_some())
         .collect();
     assert_eq!(issued.len(), 3);
     for v in &issued {

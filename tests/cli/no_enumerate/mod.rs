@@ -64,10 +64,8 @@ on_both_engines! {
 on_both_engines! {
     fn no_enumerate_answers_every_argument_even_two_names_of_one_user(backend) {
         let env = TestEnv::demo_on(backend);
-        let out = env
-            .cmd()
-            .args([
-                "--json",
+        let users: Vec<serde_json::Value> = env
+            .json_lines(&[
                 "issue",
                 "--no-enumerate",
                 "carol",
@@ -75,13 +73,8 @@ on_both_engines! {
                 "ghost@x.test",
                 "ghost@x.test",
             ])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let users: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| json(l.as_bytes())["user"].clone())
+            .into_iter()
+            .map(|v| v["user"].clone())
             .collect();
         assert_eq!(users.len(), 4, "one answer per argument, known or not");
         assert_eq!(

@@ -13,7 +13,7 @@ use crate::common::{Backend, TestEnv, assert_one_line_error, spawn_redeem};
 fn an_app_holding_the_row_briefly_is_waited_for() {
     let env = pg_env();
     let token = env.issue("bob");
-    let mut app = cluster().client(&db_name(&env)).unwrap();
+    let mut app = cluster().client(db_name(&env)).unwrap();
     let mut tx = app.transaction().unwrap();
     tx.batch_execute("SELECT * FROM users WHERE id = 2 FOR UPDATE")
         .unwrap();
@@ -36,7 +36,7 @@ fn an_app_holding_the_row_past_busy_timeout_is_75_and_nothing_changes() {
     let token = env.issue("carol");
     let before = env.bytes();
     let config = env.config("busy_timeout = \"2s\"\n");
-    let mut app = cluster().client(&db_name(&env)).unwrap();
+    let mut app = cluster().client(db_name(&env)).unwrap();
     let mut tx = app.transaction().unwrap();
     tx.batch_execute("LOCK TABLE users IN EXCLUSIVE MODE")
         .unwrap();
@@ -121,7 +121,7 @@ fn a_connection_dropped_mid_bulk_is_75_and_a_resume_finishes() {
         .unwrap();
     // Once a batch has landed, the app takes the table between two batches
     // (holding resetctl's next one), and the server ends resetctl's session.
-    let mut app = cluster().client(&name).unwrap();
+    let mut app = cluster().client(name).unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let landed: i64 = app
@@ -166,15 +166,10 @@ fn a_connection_dropped_mid_bulk_is_75_and_a_resume_finishes() {
     assert_eq!(tokens, held, "the batch in flight was rolled back whole");
     assert_eq!(tokens % 100, 0, "{tokens}");
     // The resume issues the rest and leaves the earlier tokens alone.
-    let out = env
-        .cmd()
-        .args(["--json", "issue", "--all", "--skip-active"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let issued = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.contains("\"token\""))
+    let issued = env
+        .json_lines(&["issue", "--all", "--skip-active"])
+        .iter()
+        .filter(|v| v.get("token").is_some())
         .count() as i64;
     assert_eq!(issued, USERS - tokens);
     assert_eq!(

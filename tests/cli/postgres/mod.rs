@@ -110,7 +110,7 @@ fn init_works_in_the_apps_schema_and_doctor_names_the_server() {
          INSERT INTO app.users (username, email, password_hash) VALUES ('dana', 'Dana@Example.com', 'app hash');",
     );
     let name = db_name(&env);
-    let db = format!("{}&options=-c%20search_path%3Dapp", cluster().url(&name));
+    let db = format!("{}&options=-c%20search_path%3Dapp", cluster().url(name));
     let out = env
         .cmd()
         .env("RESETCTL_DB", &db)

@@ -5,7 +5,7 @@
 use super::{db_name, logins, pg_env};
 use crate::common::postgres::{PASSWORD, cluster};
 use crate::common::recorder::Recorder;
-use crate::common::{Backend, TestEnv, assert_one_line_error, json, sha256_hex};
+use crate::common::{TestEnv, assert_one_line_error, json, sha256_hex};
 
 #[test]
 fn tls_required_or_verified_against_the_servers_ca() {
@@ -54,17 +54,7 @@ fn tls_required_or_verified_against_the_servers_ca() {
         .filter(|r| r.action == "issue" && r.outcome == "ok")
         .count();
     assert_eq!(issued, 3);
-    let logins: Vec<String> = cluster()
-        .log()
-        .lines()
-        .skip(logged_before)
-        .filter(|l| {
-            l.contains("connection authorized")
-                && l.contains(&format!("database={name} "))
-                && l.contains("application_name=resetctl")
-        })
-        .map(str::to_string)
-        .collect();
+    let logins = logins(name, logged_before);
     assert_eq!(logins.len(), 3, "{logins:?}");
     assert!(
         logins.iter().all(|l| l.contains("SSL enabled")),
@@ -75,8 +65,8 @@ fn tls_required_or_verified_against_the_servers_ca() {
 // Proves PGSSLMODE and PGSSLROOTCERT are honoured (the URL's own sslmode and sslrootcert first), so no password goes in clear to a server the environment said to verify.
 #[test]
 fn libpq_tls_variables_are_honoured_and_the_url_wins() {
-    let env = TestEnv::demo_on(Backend::Postgres);
-    let name = env.pg.as_ref().unwrap().0.clone();
+    let env = pg_env();
+    let name = db_name(&env);
     let before = env.bytes();
     let secret = "Pw9SecretX";
     // A server that refuses TLS and asks for the password in clear.
@@ -148,7 +138,7 @@ fn libpq_tls_variables_are_honoured_and_the_url_wins() {
         assert!(out.stderr.is_empty(), "{out:?}");
         let token = json(&out.stdout)["token"].as_str().unwrap().to_string();
         assert_eq!(env.token_row(2).0, Some(sha256_hex(&token)));
-        let seen = logins(&name, from);
+        let seen = logins(name, from);
         assert_eq!(seen.len(), 1, "{seen:?}");
         assert_eq!(
             seen[0].contains("SSL enabled"),
@@ -159,7 +149,7 @@ fn libpq_tls_variables_are_honoured_and_the_url_wins() {
 }
 
 fn without_sslmode(env: &TestEnv) -> String {
-    let name = &env.pg.as_ref().unwrap().0;
+    let name = db_name(env);
     format!(
         "postgres://postgres:{PASSWORD}@127.0.0.1:{}/{name}",
         cluster().port

@@ -43,7 +43,7 @@ fn postgresql_urls_and_the_password_from_pgpassword_or_a_password_file() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(json(&out.stdout)["state"], "active");
     // The same, from the config file's `database` key.
-    let config = env.config(&format!("database = \"{}\"\n", cluster().url(&name)));
+    let config = env.config(&format!("database = \"{}\"\n", cluster().url(name)));
     let out = env
         .cmd()
         .env_remove("RESETCTL_DB")
