@@ -1,4 +1,5 @@
-//! `audit`: the trail of who did what, filtered, newest first, no secrets.
+//! `audit`: the trail of who did what, filtered, newest first, no secrets,
+//! and the real time beside a clock set by RESETCTL_NOW.
 
 use crate::common::{TestEnv, json, sha256_hex};
 use crate::on_both_engines;
@@ -161,4 +162,58 @@ on_both_engines! {
         crate::common::assert_one_line_error(&out.stderr, "--since '24': not a time or a duration");
         assert_eq!(trail(&env, &["--since", "2026-11-21 09:00:00"]).len(), 1);
     }
+}
+
+#[test]
+fn a_set_clock_is_recorded_beside_the_real_time_and_shown() {
+    let env = TestEnv::demo();
+    env.issue("alice");
+    let (real_at, at): (Option<String>, String) = env
+        .conn()
+        .query_row(
+            "SELECT real_at, at FROM resetctl_audit WHERE action = 'issue'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(at, crate::common::NOW);
+    let real_at = real_at.expect("the real time is recorded");
+    let real = chrono::DateTime::parse_from_rfc3339(&real_at).unwrap();
+    assert!(
+        (chrono::Utc::now() - real.to_utc()).num_seconds().abs() < 60,
+        "{real_at} is the system clock"
+    );
+    let out = String::from_utf8(
+        env.cmd()
+            .args(["inspect", "alice"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        out.contains(&format!(
+            "the clock was set by RESETCTL_NOW, real time {real_at}"
+        )),
+        "{out}"
+    );
+    let out = String::from_utf8(env.cmd().arg("audit").output().unwrap().stdout).unwrap();
+    assert!(out.contains("(clock set; real"), "{out}");
+    let v = env.json(&["audit"]);
+    assert_eq!(v[0]["real_at"], real_at.as_str());
+    // Without RESETCTL_NOW, nothing is marked.
+    env.cmd()
+        .env_remove("RESETCTL_NOW")
+        .args(["issue", "bob"])
+        .assert()
+        .success();
+    let real_at: Option<String> = env
+        .conn()
+        .query_row(
+            "SELECT real_at FROM resetctl_audit ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(real_at, None);
 }

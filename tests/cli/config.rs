@@ -1,4 +1,5 @@
-//! The config file: precedence, and every way it can be wrong (78, naming the key).
+//! The config file: precedence, and every way it can be wrong (78, naming the
+//! key), out of range or too weak, and who may read it.
 
 use std::os::unix::fs::PermissionsExt;
 
@@ -177,9 +178,7 @@ fn every_mistake_is_78_naming_the_key_and_changes_nothing() {
     for (text, want) in cases {
         let config = env.config(text);
         let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&config)
+            .cmd_with(&config)
             .args(["issue", "alice"])
             .output()
             .unwrap();
@@ -211,13 +210,7 @@ fn missing_config_file_is_66() {
 fn smtp_credentials_readable_by_others_draw_a_warning() {
     let env = TestEnv::demo();
     let config = env.config("[email]\ntransport = \"smtp://mailer:s3cret@mail.example.com:587\"\n");
-    let quiet = env
-        .cmd()
-        .arg("--config")
-        .arg(&config)
-        .arg("list")
-        .output()
-        .unwrap();
+    let quiet = env.cmd_with(&config).arg("list").output().unwrap();
     assert!(quiet.status.success());
     assert!(
         quiet.stderr.is_empty(),
@@ -226,13 +219,7 @@ fn smtp_credentials_readable_by_others_draw_a_warning() {
     );
     for mode in [0o644, 0o640, 0o604] {
         std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
-        let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&config)
-            .arg("list")
-            .output()
-            .unwrap();
+        let out = env.cmd_with(&config).arg("list").output().unwrap();
         assert!(out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -247,12 +234,79 @@ fn smtp_credentials_readable_by_others_draw_a_warning() {
     // Without credentials in it, a readable file is fine.
     let plain = env.config("[email]\ntransport = \"smtp://localhost:25\"\n");
     std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&plain)
-        .arg("list")
-        .output()
-        .unwrap();
+    let out = env.cmd_with(&plain).arg("list").output().unwrap();
     assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn durations_and_rates_out_of_range_are_errors_not_panics() {
+    let env = TestEnv::demo();
+    let before = env.bytes();
+    for (config, want) in [
+        (
+            "busy_timeout = \"25d\"\n",
+            "busy_timeout: must be from 0s to 1h",
+        ),
+        (
+            "[email]\ntimeout = \"0s\"\n",
+            "email.timeout: must be from 1s to 1h",
+        ),
+    ] {
+        let cfg = env.config(config);
+        let out = env.cmd_with(&cfg).arg("list").output().unwrap();
+        assert_eq!(out.status.code(), Some(78), "{config}");
+        assert_one_line_error(&out.stderr, want);
+    }
+    for rate in ["1e-20/s", "0/s", "inf", "NaN"] {
+        let out = env
+            .cmd()
+            .args(["issue", "--all", "--send", "--rate", rate])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(65), "{rate}");
+        assert_one_line_error(&out.stderr, "not a rate from 0.01/s to 10000/s");
+    }
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn weak_settings_are_refused_or_warned_about() {
+    let env = TestEnv::demo();
+    let cfg = env.config("[password]\nargon2 = { m_cost = 7168, t_cost = 1 }\n");
+    let out = env.cmd_with(&cfg).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert_one_line_error(
+        &out.stderr,
+        "password.argon2: m_cost = 7168 with t_cost = 1 is weaker than OWASP's weakest setting: 7168 KiB needs t_cost 5",
+    );
+    let cfg = env.config("[password]\nargon2 = { m_cost = 7168, t_cost = 5 }\n");
+    assert!(
+        env.cmd_with(&cfg)
+            .arg("list")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let cfg = env.config("[password]\nmin_length = 4\n");
+    let out = env.cmd_with(&cfg).arg("list").output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("warning: password.min_length = 4 is below 8")
+    );
+}
+
+#[test]
+fn a_config_only_group_can_write_draws_no_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::demo();
+    let cfg = env.config("[email]\ntransport = \"smtp://u:s3cret@mail.example.com\"\n");
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o620)).unwrap();
+    let out = env.cmd_with(&cfg).arg("list").output().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -2,45 +2,21 @@
 //! (tests/support/devise_app): Devise's own reset page and sign-in judge
 //! what resetctl wrote, and resetctl redeems what Devise wrote.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::frameworks::{Devise, race_redeem};
+use crate::common::frameworks::{Devise, OLD_PASSWORD, framework_app, race_redeem};
 use crate::common::{NOW, TestEnv, assert_one_line_error, json, sha256_hex};
 
-const CONFIG: &str = "framework = \"devise\"\n[devise]\nsecret_key_base = \"resetctl-test-secret-key-base\"\n[limits]\nissue = \"off\"\n";
-
-/// A database made by Devise's own migration and model, with these users,
-/// prepared by `resetctl init`.
-fn app(devise: &Devise, users: &[(&str, &str)], config: &str) -> (TestEnv, PathBuf) {
-    let env = TestEnv::empty();
-    for (email, password) in users {
-        let a = devise.call(&env.db, None, "create", &[email, password]);
-        assert!(a.ok, "{}", a.line);
-    }
-    let cfg = env.config(config);
-    env.cmd_with(&cfg).arg("init").assert().success();
-    (env, cfg)
-}
-
+/// `issue ARGS`: the token.
 fn issue(env: &TestEnv, cfg: &Path, args: &[&str]) -> String {
-    let out = env
-        .cmd_with(cfg)
-        .args(["--json", "issue"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json(&out.stdout)["token"].as_str().unwrap().to_string()
+    let v = env.json_at(cfg, None, &[&["issue"], args].concat());
+    v["token"].as_str().unwrap().to_string()
 }
 
 #[test]
 fn devise_accepts_a_token_within_reset_password_within_and_refuses_it_after() {
     let devise = Devise::new();
-    let (env, cfg) = app(&devise, &[("alice@example.com", "old password 1")], CONFIG);
+    let (env, cfg) = framework_app(&devise, &["alice@example.com"], &Devise::config(""));
     let token = issue(&env, &cfg, &["alice@example.com"]);
 
     // Devise's keyed digest and the time of issue, as Active Record writes it.
@@ -68,22 +44,20 @@ fn devise_accepts_a_token_within_reset_password_within_and_refuses_it_after() {
     );
     assert!(
         !devise
-            .sign_in(&env.db, "alice@example.com", "old password 1")
+            .sign_in(&env.db, "alice@example.com", OLD_PASSWORD)
             .ok
     );
     // Devise cleared both columns; resetctl sees no token.
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "inspect", "alice@example.com"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["state"], "none");
+    assert_eq!(
+        env.json_at(&cfg, None, &["inspect", "alice@example.com"])["state"],
+        "none"
+    );
 }
 
 #[test]
 fn a_shorter_ttl_backdates_sent_at_and_a_longer_one_is_refused() {
     let devise = Devise::new();
-    let (env, cfg) = app(&devise, &[("alice@example.com", "old password 1")], CONFIG);
+    let (env, cfg) = framework_app(&devise, &["alice@example.com"], &Devise::config(""));
     let before = env.bytes();
     env.cmd_with(&cfg)
         .args(["issue", "alice@example.com", "--ttl", "7h"])
@@ -98,12 +72,10 @@ fn a_shorter_ttl_backdates_sent_at_and_a_longer_one_is_refused() {
         devise.row(&env.db, "alice@example.com")["reset_password_sent_at"],
         "2026-11-21 05:00:00.000000"
     );
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "inspect", "alice@example.com"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["expires_at"], "2026-11-21T11:00:00Z");
+    assert_eq!(
+        env.json_at(&cfg, None, &["inspect", "alice@example.com"])["expires_at"],
+        "2026-11-21T11:00:00Z"
+    );
 
     let late = devise.reset(&env.db, "2026-11-21T11:01:00Z", &token, "new password 22");
     assert!(
@@ -118,7 +90,7 @@ fn a_shorter_ttl_backdates_sent_at_and_a_longer_one_is_refused() {
 #[test]
 fn devise_refuses_a_revoked_token() {
     let devise = Devise::new();
-    let (env, cfg) = app(&devise, &[("alice@example.com", "old password 1")], CONFIG);
+    let (env, cfg) = framework_app(&devise, &["alice@example.com"], &Devise::config(""));
     let token = issue(&env, &cfg, &["alice@example.com"]);
     env.cmd_with(&cfg)
         .args(["revoke", "alice@example.com"])
@@ -130,7 +102,7 @@ fn devise_refuses_a_revoked_token() {
     assert!(!a.ok && a.line.contains("invalid"), "{}", a.line);
     assert!(
         devise
-            .sign_in(&env.db, "alice@example.com", "old password 1")
+            .sign_in(&env.db, "alice@example.com", OLD_PASSWORD)
             .ok
     );
 }
@@ -138,8 +110,8 @@ fn devise_refuses_a_revoked_token() {
 #[test]
 fn devise_signs_in_with_the_peppered_password_resetctl_wrote() {
     let devise = Devise::new().with("DEVISE_PEPPER", "app-pepper-7");
-    let config = CONFIG.replace("[limits]", "pepper = \"app-pepper-7\"\n[limits]");
-    let (env, cfg) = app(&devise, &[("alice@example.com", "old password 1")], &config);
+    let config = Devise::config("pepper = \"app-pepper-7\"\n");
+    let (env, cfg) = framework_app(&devise, &["alice@example.com"], &config);
     let token = issue(&env, &cfg, &["alice@example.com"]);
     let link = format!("https://example.com/users/password/edit?reset_password_token={token}");
     let out = env
@@ -171,7 +143,7 @@ fn devise_signs_in_with_the_peppered_password_resetctl_wrote() {
     );
     assert!(
         !devise
-            .sign_in(&env.db, "alice@example.com", "old password 1")
+            .sign_in(&env.db, "alice@example.com", OLD_PASSWORD)
             .ok
     );
     // Without the pepper Devise's check fails: the pepper went into the hash.
@@ -192,17 +164,12 @@ fn devise_signs_in_with_the_peppered_password_resetctl_wrote() {
 #[test]
 fn resetctl_redeems_a_token_devise_issued() {
     let devise = Devise::new();
-    let (env, cfg) = app(&devise, &[("alice@example.com", "old password 1")], CONFIG);
+    let (env, cfg) = framework_app(&devise, &["alice@example.com"], &Devise::config(""));
     let issued = devise.call(&env.db, Some(NOW), "issue", &["alice@example.com"]);
     assert!(issued.ok);
     let raw = issued.line;
     assert_eq!(raw.len(), 20, "Devise's own token: {raw}");
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "inspect", "--token", &raw])
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = env.json_at(&cfg, None, &["inspect", "--token", &raw]);
     assert_eq!(v["user"]["email"], "alice@example.com");
     assert_eq!(v["state"], "active");
     assert_eq!(v["expires_at"], "2026-11-21T16:00:00Z");
@@ -221,7 +188,7 @@ fn resetctl_redeems_a_token_devise_issued() {
 #[test]
 fn of_sixteen_redeemers_one_wins_and_devise_signs_in_with_that_password() {
     let devise = Devise::new();
-    let (env, cfg) = app(&devise, &[("alice@example.com", "old password 1")], CONFIG);
+    let (env, cfg) = framework_app(&devise, &["alice@example.com"], &Devise::config(""));
     let token = issue(&env, &cfg, &["alice@example.com"]);
     let winner = race_redeem(&env, Some(&cfg), &token);
     assert!(devise.sign_in(&env.db, "alice@example.com", &winner).ok);
@@ -232,12 +199,8 @@ fn of_sixteen_redeemers_one_wins_and_devise_signs_in_with_that_password() {
 #[test]
 fn list_purge_and_bulk_issue_read_sent_at_as_devise_does() {
     let devise = Devise::new();
-    let users = [
-        ("alice@example.com", "old password 1"),
-        ("bob@example.com", "old password 2"),
-        ("carol@example.com", "old password 3"),
-    ];
-    let (env, cfg) = app(&devise, &users, CONFIG);
+    let users = ["alice@example.com", "bob@example.com", "carol@example.com"];
+    let (env, cfg) = framework_app(&devise, &users, &Devise::config(""));
     issue(&env, &cfg, &["alice@example.com"]);
     // Bob's was issued seven hours ago: past Devise's six.
     let out = env
@@ -247,42 +210,22 @@ fn list_purge_and_bulk_issue_read_sent_at_as_devise_does() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "list"])
-        .output()
-        .unwrap();
-    let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(listed.len(), 2);
+    let listed = env.json_at(&cfg, None, &["list"]);
+    assert_eq!(listed.as_array().unwrap().len(), 2);
     assert_eq!(listed[0]["state"], "active");
     assert_eq!(listed[0]["expires_at"], "2026-11-21T16:00:00Z");
     assert_eq!(listed[1]["state"], "expired");
     assert_eq!(listed[1]["expires_at"], "2026-11-21T09:00:00Z");
 
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "purge"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["purged"], 1);
+    assert_eq!(env.json_at(&cfg, None, &["purge"])["purged"], 1);
     assert!(devise.row(&env.db, "bob@example.com")["reset_password_token"].is_null());
     assert!(!devise.row(&env.db, "alice@example.com")["reset_password_token"].is_null());
 
     // A bulk run: every token it prints is one Devise takes.
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "--all"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.contains("\"token\""))
-        .map(|l| serde_json::from_str(l).unwrap())
+    let lines: Vec<serde_json::Value> = env
+        .json_lines_at(&cfg, None, &["issue", "--all"])
+        .into_iter()
+        .filter(|v| v.get("token").is_some())
         .collect();
     assert_eq!(lines.len(), 3);
     let carol = lines
@@ -302,11 +245,7 @@ fn list_purge_and_bulk_issue_read_sent_at_as_devise_does() {
 fn the_secret_comes_from_env_config_or_file_and_is_never_shown() {
     let devise = Devise::new();
     let no_secret = "framework = \"devise\"\n[limits]\nissue = \"off\"\n";
-    let (env, cfg) = app(
-        &devise,
-        &[("alice@example.com", "old password 1")],
-        no_secret,
-    );
+    let (env, cfg) = framework_app(&devise, &["alice@example.com"], no_secret);
     let before = env.bytes();
     let out = env
         .cmd_with(&cfg)
@@ -316,13 +255,7 @@ fn the_secret_comes_from_env_config_or_file_and_is_never_shown() {
     assert_eq!(out.status.code(), Some(78));
     assert_one_line_error(&out.stderr, "needs the app's secret");
     assert_eq!(env.bytes(), before);
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "doctor"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(78));
-    let v = json(&out.stdout);
+    let v = env.json_failing_at(&cfg, None, &["doctor"], 78);
     assert_eq!(v["framework"], "devise");
     assert_eq!(v["token_store"]["secret"], false);
 
@@ -388,7 +321,7 @@ fn the_secret_comes_from_env_config_or_file_and_is_never_shown() {
 fn on_a_table_without_hashes_redeem_writes_devises_bcrypt() {
     // No Ruby needed: init makes Devise's columns in an empty database.
     let env = TestEnv::empty();
-    let cfg = env.config(CONFIG);
+    let cfg = env.config(&Devise::config(""));
     env.cmd_with(&cfg).arg("init").assert().success();
     let cols: Vec<String> = env
         .conn()
@@ -408,17 +341,7 @@ fn on_a_table_without_hashes_redeem_writes_devises_bcrypt() {
             "reset_password_sent_at"
         ]
     );
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "doctor"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = json(&out.stdout);
+    let v = env.json_at(&cfg, None, &["doctor"]);
     assert_eq!(v["framework"], "devise");
     assert_eq!(v["token_store"]["storage"], "devise-hmac");
     assert_eq!(v["token_store"]["lifetime"], "6h");

@@ -1,6 +1,6 @@
 //! The README's table of exit codes, row by row: each code, reached the way
 //! a user would reach it, with a one-line error and the database unchanged.
-//! 69 (email) is reached in email.rs, 130 and 143 in hardening.rs, and 70 is
+//! 69 (email) is reached in email/, 130 in bulk/stops.rs, and 70 is
 //! a bug by definition; all are pinned by the unit test of the mapping in
 //! src/error.rs.
 

@@ -1,7 +1,7 @@
 //! The `framework` key and its sections: every mistake is one line naming
 //! the key (78) before anything is touched.
 
-use crate::common::{TestEnv, assert_one_line_error, json};
+use crate::common::{TestEnv, assert_one_line_error};
 
 /// Runs `issue alice@example.com` with this config on a demo database and
 /// expects 78 with `message`, and the database unchanged.
@@ -70,17 +70,10 @@ fn a_token_ttl_within_the_frameworks_lifetime_is_the_default() {
         .args(["init", "--demo"])
         .assert()
         .success();
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "alice@example.com"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_eq!(
+        env.json_at(&cfg, None, &["issue", "alice@example.com"])["expires_at"],
+        "2026-11-21T11:00:00Z"
     );
-    assert_eq!(json(&out.stdout)["expires_at"], "2026-11-21T11:00:00Z");
     let sent: String = env
         .conn()
         .query_row(

@@ -2,13 +2,13 @@
 //! as each framework's migrations make, and resetctl's whole round trip
 //! (issue, inspect, list, redeem, single use) with what it leaves in the
 //! database. That each framework accepts what resetctl writes is proven on
-//! SQLite by the framework's own code (devise.rs, laravel.rs, django.rs),
+//! SQLite by the framework's own code (devise.rs, laravel/, django/),
 //! and on PostgreSQL by the same code on its PostgreSQL driver, below.
 
 use std::path::Path;
 
-use crate::common::frameworks::{Devise, Django, Laravel};
-use crate::common::{Backend, TestEnv, json, sha256_hex};
+use crate::common::frameworks::{Devise, Django, Laravel, OLD_PASSWORD, framework_app_on};
+use crate::common::{Backend, TestEnv, sha256_hex};
 use crate::on_both_engines;
 
 /// A bcrypt hash as the app wrote it: `auto` picks bcrypt from it, at no
@@ -16,12 +16,6 @@ use crate::on_both_engines;
 const APP_BCRYPT: &str = "$2a$04$m9C6.1DknI68wSkS6Flb6uOTPznTaBb0d0Xut1DCKrCBgK5ONnLCq";
 const APP_PBKDF2: &str =
     "pbkdf2_sha256$1000000$72hQ1q1e0xLBO1W2R7RhhF$1xGtGbl0G6sJBixxUOeMkAAMPTOlY6UHbXAuUD4+JwE=";
-
-fn run_json(env: &TestEnv, cfg: &std::path::Path, args: &[&str]) -> serde_json::Value {
-    let out = env.cmd_with(cfg).arg("--json").args(args).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
-    json(&out.stdout)
-}
 
 /// `redeem` with the token or link on stdin (a Devise token may begin
 /// with `-`), then the password.
@@ -61,7 +55,7 @@ on_both_engines! {
             "framework = \"devise\"\n[devise]\nsecret_key_base = \"engine-test-secret\"\n[limits]\nissue = \"off\"\n",
         );
         env.cmd_with(&cfg).arg("init").assert().success();
-        let issued = run_json(&env, &cfg, &["issue", "alice@example.com"]);
+        let issued = env.json_at(&cfg, None, &["issue", "alice@example.com"]);
         let token = issued["token"].as_str().unwrap().to_string();
         assert_eq!(
             issued["link"],
@@ -75,14 +69,14 @@ on_both_engines! {
         assert_eq!(digest.len(), 64);
         assert_ne!(digest, sha256_hex(&token));
         assert!(row[1].as_deref().unwrap().starts_with("2026-11-21"), "{row:?}");
-        assert_eq!(run_json(&env, &cfg, &["inspect", "alice@example.com"])["state"], "active");
+        assert_eq!(env.json_at(&cfg, None, &["inspect", "alice@example.com"])["state"], "active");
         // Devise's tokens may begin with `-`: taken as a token, not a flag.
         let hyphen = "-AbCdEfGhIjKlMnOpQrS";
         for args in [&["inspect", "--token", hyphen][..], &["redeem", hyphen, "--password-stdin"]] {
             let out = env.cmd_with(&cfg).args(args).write_stdin("a password\n").output().unwrap();
             assert_eq!(out.status.code(), Some(77), "{args:?}: {out:?}");
         }
-        assert_eq!(run_json(&env, &cfg, &["list"]).as_array().unwrap().len(), 1);
+        assert_eq!(env.json_at(&cfg, None, &["list"]).as_array().unwrap().len(), 1);
         assert_eq!(redeem(&env, &cfg, &[&token], "new devise password 1"), Some(0));
         let row = &env.rows("SELECT encrypted_password, reset_password_token, reset_password_sent_at FROM users")[0];
         assert!(row[0].as_deref().unwrap().starts_with("$2a$10$"), "{row:?}");
@@ -107,8 +101,8 @@ on_both_engines! {
         let cfg = env.config("framework = \"laravel\"\n[limits]\nissue = \"off\"\n");
         env.cmd_with(&cfg).arg("init").assert().success();
         // A second issue replaces the first row.
-        run_json(&env, &cfg, &["issue", "bob@example.com"]);
-        let issued = run_json(&env, &cfg, &["issue", "bob@example.com"]);
+        env.json_at(&cfg, None, &["issue", "bob@example.com"]);
+        let issued = env.json_at(&cfg, None, &["issue", "bob@example.com"]);
         let link = issued["link"].as_str().unwrap().to_string();
         let token = issued["token"].as_str().unwrap().to_string();
         assert_eq!(
@@ -122,7 +116,7 @@ on_both_engines! {
         assert_eq!(rows.len(), 1, "{rows:?}");
         assert!(rows[0][1].as_deref().unwrap().starts_with("$2y$10$"), "{rows:?}");
         assert!(rows[0][2].as_deref().unwrap().starts_with("2026-11-21"), "{rows:?}");
-        assert_eq!(run_json(&env, &cfg, &["inspect", "bob@example.com"])["state"], "active");
+        assert_eq!(env.json_at(&cfg, None, &["inspect", "bob@example.com"])["state"], "active");
         // A bare token needs the user; the link carries it.
         assert_eq!(redeem(&env, &cfg, &[&token], "new laravel password"), Some(65));
         assert_eq!(redeem(&env, &cfg, &[&link], "new laravel password"), Some(0));
@@ -154,7 +148,7 @@ on_both_engines! {
             "framework = \"django\"\n[django]\nsecret_key = \"engine-test-django-key\"\n[limits]\nissue = \"off\"\n",
         );
         env.cmd_with(&cfg).arg("init").assert().success();
-        let issued = run_json(&env, &cfg, &["issue", "carol"]);
+        let issued = env.json_at(&cfg, None, &["issue", "carol"]);
         let link = issued["link"].as_str().unwrap().to_string();
         assert!(link.starts_with("https://example.com/reset/Nw/"), "{link}");
         // Stateless: the user's row is as it was.
@@ -171,24 +165,12 @@ on_both_engines! {
 /// `postgresql` backend), judging what resetctl did there.
 #[test]
 fn django_on_postgresql_takes_a_resetctl_link_once_and_logs_in() {
-    let env = TestEnv::empty_on(Backend::Postgres);
+    let django = Django::new(false);
+    let (env, cfg) = framework_app_on(&django, Backend::Postgres, &["dana"], &Django::config(""));
     let url = env.db_value();
     let db = Path::new(&url);
-    let django = Django::new(false);
-    let made = django.call(
-        db,
-        None,
-        "create",
-        &["dana", "dana@example.com", "old password 1"],
-    );
-    assert!(made.ok, "{}", made.line);
-    let cfg = env.config(&format!(
-        "framework = \"django\"\n[django]\nsecret_key = \"{}\"\n[limits]\nissue = \"off\"\n",
-        Django::SECRET
-    ));
-    env.cmd_with(&cfg).arg("init").assert().success();
     let before = django.row(db, "dana");
-    let link = run_json(&env, &cfg, &["issue", "dana"])["link"]
+    let link = env.json_at(&cfg, None, &["issue", "dana"])["link"]
         .as_str()
         .unwrap()
         .to_string();
@@ -212,18 +194,16 @@ fn django_on_postgresql_takes_a_resetctl_link_once_and_logs_in() {
 /// Record's postgresql adapter).
 #[test]
 fn devise_on_postgresql_takes_a_resetctl_token_once_and_signs_in() {
-    let env = TestEnv::empty_on(Backend::Postgres);
+    let devise = Devise::new();
+    let (env, cfg) = framework_app_on(
+        &devise,
+        Backend::Postgres,
+        &["erin@example.com"],
+        &Devise::config(""),
+    );
     let url = env.db_value();
     let db = Path::new(&url);
-    let devise = Devise::new();
-    let made = devise.call(db, None, "create", &["erin@example.com", "old password 1"]);
-    assert!(made.ok, "{}", made.line);
-    let cfg = env.config(&format!(
-        "framework = \"devise\"\n[devise]\nsecret_key_base = \"{}\"\n[limits]\nissue = \"off\"\n",
-        Devise::SECRET
-    ));
-    env.cmd_with(&cfg).arg("init").assert().success();
-    let token = run_json(&env, &cfg, &["issue", "erin@example.com"])["token"]
+    let token = env.json_at(&cfg, None, &["issue", "erin@example.com"])["token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -262,15 +242,16 @@ fn devise_on_postgresql_takes_a_resetctl_token_once_and_signs_in() {
 /// (its pgsql driver).
 #[test]
 fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
-    let env = TestEnv::empty_on(Backend::Postgres);
+    let laravel = Laravel::new("password_reset_tokens");
+    let (env, cfg) = framework_app_on(
+        &laravel,
+        Backend::Postgres,
+        &["finn@example.com"],
+        &Laravel::config(""),
+    );
     let url = env.db_value();
     let db = Path::new(&url);
-    let laravel = Laravel::new("password_reset_tokens");
-    let made = laravel.call(db, None, "create", &["finn@example.com", "old password 1"]);
-    assert!(made.ok, "{}", made.line);
-    let cfg = env.config("framework = \"laravel\"\n[limits]\nissue = \"off\"\n");
-    env.cmd_with(&cfg).arg("init").assert().success();
-    let issued = run_json(&env, &cfg, &["issue", "finn@example.com"]);
+    let issued = env.json_at(&cfg, None, &["issue", "finn@example.com"]);
     let token = issued["token"].as_str().unwrap().to_string();
     assert!(laravel.token_exists(db, "2026-11-21T10:59:00Z", "finn@example.com", &token));
     assert!(!laravel.token_exists(db, "2026-11-21T11:01:00Z", "finn@example.com", &token));
@@ -280,7 +261,7 @@ fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
         Some(0)
     );
     assert!(laravel.check(db, "finn@example.com", "new laravel password"));
-    assert!(!laravel.check(db, "finn@example.com", "old password 1"));
+    assert!(!laravel.check(db, "finn@example.com", OLD_PASSWORD));
     assert!(!laravel.token_exists(db, "2026-11-21T10:30:00Z", "finn@example.com", &token));
     // A token Laravel made, redeemed by resetctl with --user.
     let theirs = laravel.call(

@@ -1,10 +1,11 @@
-//! `init`: creating the database, upgrading an app's table, idempotence.
+//! `init`: creating the database, upgrading an app's table and an older
+//! audit table, idempotence.
 
 use std::os::unix::fs::PermissionsExt;
 
 use predicates::prelude::*;
 
-use crate::common::{TestEnv, json};
+use crate::common::{TestEnv, assert_one_line_error, json};
 
 #[test]
 fn creates_file_0600_with_schema_and_says_so() {
@@ -182,4 +183,34 @@ impl Rows for TestEnv {
         .map(Result::unwrap)
         .collect()
     }
+}
+
+#[test]
+fn an_older_audit_table_is_refused_until_init_adds_the_new_columns() {
+    let env = TestEnv::demo();
+    env.issue("alice");
+    // As a resetctl before these columns left it.
+    env.conn()
+        .execute_batch(
+            "ALTER TABLE resetctl_audit DROP COLUMN real_at; ALTER TABLE resetctl_audit DROP COLUMN run;",
+        )
+        .unwrap();
+    let out = env.cmd().arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    assert_one_line_error(
+        &out.stderr,
+        "resetctl_audit was made by an older resetctl and lacks the column real_at",
+    );
+    let out = env.cmd().arg("init").output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("Added columns real_at, run to resetctl_audit")
+    );
+    env.cmd().arg("list").assert().success();
+    assert_eq!(
+        env.audit().len(),
+        3,
+        "init, the issue, and the upgrade: nothing lost"
+    );
 }

@@ -72,13 +72,7 @@ on_both_engines! {
         assert_eq!(v["last_issued"]["actor"], "tester");
         assert_eq!(v["last_redeemed"], serde_json::Value::Null);
         assert!(v.get("token").is_none());
-        let v = json(
-            &env.cmd()
-                .args(["--json", "inspect", "carol"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["inspect", "carol"]);
         assert_eq!(v["state"], "none");
         assert_eq!(v["expires_at"], serde_json::Value::Null);
     }
@@ -114,13 +108,7 @@ on_both_engines! {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("carol");
         let before = env.bytes();
-        let v = json(
-            &env.cmd()
-                .args(["--json", "inspect", "--token", &token.to_uppercase()])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["inspect", "--token", &token.to_uppercase()]);
         assert_eq!(v["user"]["id"], 3);
         assert_eq!(v["state"], "active");
         let link = format!("https://example.com/reset-password?token={token}\n");

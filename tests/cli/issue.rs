@@ -1,14 +1,13 @@
 //! `issue`: finding the user, the token and what is stored of it, expiry,
-//! links, JSON, unknown users and --no-enumerate.
+//! links, JSON, unknown users, and the earlier token kept when an issue fails.
 
-use crate::on_both_engines;
 use predicates::prelude::*;
 
-use crate::common::{NOW_PLUS_1H, TestEnv, assert_one_line_error, json, sha256_hex};
-
-fn is_token(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
+use crate::common::smtp::mail_config;
+use crate::common::{
+    NO_LIMIT, NOW_PLUS_1H, TestEnv, assert_one_line_error, closed_port, is_token, json, sha256_hex,
+};
+use crate::on_both_engines;
 
 on_both_engines! {
     fn prints_link_and_stores_only_the_sha256(backend) {
@@ -46,13 +45,7 @@ on_both_engines! {
     fn finds_users_by_email_ignoring_case_username_and_id(backend) {
         let env = TestEnv::demo_on(backend);
         for (arg, id) in [("ALICE@Example.COM", 1), ("bob", 2), ("3", 3)] {
-            let v = json(
-                &env.cmd()
-                    .args(["--json", "issue", arg])
-                    .output()
-                    .unwrap()
-                    .stdout,
-            );
+            let v = env.json(&["issue", arg]);
             assert_eq!(v["user"]["id"], id, "{arg}");
             assert!(env.token_row(id).0.is_some());
         }
@@ -64,13 +57,7 @@ on_both_engines! {
         let env = TestEnv::demo_on(backend);
         // A username that looks like an id.
         env.sql("INSERT INTO users (id, username, email) VALUES (42, '7', 'seven@example.com')");
-        let v = json(
-            &env.cmd()
-                .args(["--json", "issue", "--by", "username", "7"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["issue", "--by", "username", "7"]);
         assert_eq!(v["user"]["id"], 42);
         env.cmd().args(["issue", "7"]).assert().code(67);
         env.cmd()
@@ -111,21 +98,7 @@ on_both_engines! {
 on_both_engines! {
     fn ttl_and_link_flags(backend) {
         let env = TestEnv::demo_on(backend);
-        let v = json(
-            &env.cmd()
-                .args([
-                    "--json",
-                    "issue",
-                    "--ttl",
-                    "15m",
-                    "--link",
-                    "https://app.test/r/{token}?x=1",
-                    "alice",
-                ])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["issue", "--ttl", "15m", "--link", "https://app.test/r/{token}?x=1", "alice"]);
         assert_eq!(v["expires_at"], "2026-11-21T10:15:00Z");
         assert_eq!(
             v["link"],
@@ -186,17 +159,7 @@ on_both_engines! {
 on_both_engines! {
     fn several_users_at_once_get_one_json_line_each(backend) {
         let env = TestEnv::demo_on(backend);
-        let out = env
-            .cmd()
-            .args(["--json", "issue", "alice", "bob@example.com", "1"])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| json(l.as_bytes()))
-            .collect();
+        let lines = env.json_lines(&["issue", "alice", "bob@example.com", "1"]);
         assert_eq!(lines.len(), 2, "alice named twice is issued once");
         assert_eq!(lines[0]["user"]["id"], 1);
         assert_eq!(lines[1]["user"]["id"], 2);
@@ -224,65 +187,6 @@ on_both_engines! {
 }
 
 on_both_engines! {
-    fn no_enumerate_answers_an_unknown_user_like_a_known_one(backend) {
-        let env = TestEnv::demo_on(backend);
-        let known = env
-            .cmd()
-            .args(["--json", "issue", "--no-enumerate", "alice@example.com"])
-            .output()
-            .unwrap();
-        let unknown = env
-            .cmd()
-            .args(["--json", "issue", "--no-enumerate", "mallory@example.com"])
-            .output()
-            .unwrap();
-        assert_eq!(unknown.status.code(), Some(0));
-        assert!(unknown.stderr.is_empty());
-        let (k, u) = (json(&known.stdout), json(&unknown.stdout));
-        let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-        assert_eq!(keys(&k), keys(&u), "same shape");
-        assert_eq!(
-            k["user"],
-            serde_json::json!({"id": null, "username": null, "email": "alice@example.com"})
-        );
-        assert_eq!(
-            u["user"],
-            serde_json::json!({"id": null, "username": null, "email": "mallory@example.com"})
-        );
-        assert!(is_token(u["token"].as_str().unwrap()));
-        assert_eq!(u["expires_at"], k["expires_at"]);
-        assert_eq!(u["sent"], k["sent"]);
-        // The decoy is stored nowhere and redeems nothing.
-        let decoy = u["token"].as_str().unwrap();
-        assert!(!env.all_text().contains(&sha256_hex(decoy)));
-        env.cmd()
-            .args(["inspect", "--token", decoy])
-            .assert()
-            .code(77);
-        // Human output names both the same way.
-        let human = env
-            .cmd()
-            .args(["issue", "--no-enumerate", "mallory@example.com"])
-            .output()
-            .unwrap();
-        let text = String::from_utf8(human.stdout).unwrap();
-        assert!(
-            text.starts_with("mallory@example.com: reset link valid until"),
-            "{text}"
-        );
-        // And it is audited.
-        let audit = env.audit();
-        let last = audit.last().unwrap();
-        assert_eq!(
-            (last.action.as_str(), last.outcome.as_str()),
-            ("issue", "unknown-user")
-        );
-        assert_eq!(last.subject.as_deref(), Some("mallory@example.com"));
-        assert_eq!(last.user_id, None);
-    }
-}
-
-on_both_engines! {
     fn quiet_prints_only_the_link(backend) {
         let env = TestEnv::demo_on(backend);
         env.cmd()
@@ -300,20 +204,7 @@ on_both_engines! {
 on_both_engines! {
     fn issue_is_audited_with_actor_reason_and_no_secret(backend) {
         let env = TestEnv::demo_on(backend);
-        let out = env
-            .cmd()
-            .args([
-                "--json",
-                "--actor",
-                "support-jane",
-                "--reason",
-                "TICKET-42",
-                "issue",
-                "alice",
-            ])
-            .output()
-            .unwrap();
-        let token = json(&out.stdout)["token"].as_str().unwrap().to_string();
+        let token = env.json(&["--actor", "support-jane", "--reason", "TICKET-42", "issue", "alice"])["token"].as_str().unwrap().to_string();
         let row = env
             .audit()
             .into_iter()
@@ -354,116 +245,52 @@ on_both_engines! {
 }
 
 #[test]
-fn control_characters_from_the_database_never_reach_the_terminal() {
+fn a_failed_issue_leaves_the_earlier_token_working() {
     let env = TestEnv::demo();
-    env.conn()
-        .execute(
-            "UPDATE users SET username = 'ev' || char(27) || '[2Jil' || char(8238) WHERE id = 3",
-            [],
-        )
+    let earlier = env.issue("alice");
+    let row = env.token_row(1);
+    let audit = env.audit().len();
+    // Standard output full: nothing is issued.
+    let out = env
+        .sh(&format!("{} issue alice > /dev/full", crate::common::bin()))
+        .output()
         .unwrap();
-    env.issue("3");
-    for args in [
-        &["issue", "3"][..],
-        &["inspect", "3"],
-        &["list"],
-        &["audit"],
-    ] {
-        let out = env.cmd().args(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}");
-        let text = String::from_utf8(out.stdout).unwrap();
-        assert!(
-            !text.contains('\x1b') && !text.contains('\u{202e}'),
-            "{args:?}: {text:?}"
-        );
-        assert!(text.contains("ev\\u{1b}[2Jil\\u{202e}"), "{args:?}: {text}");
-    }
-}
-
-/// Reads a QR code drawn with Unicode half blocks (light modules filled)
-/// back into its text, with an independent decoder.
-fn decode_qr(drawing: &str) -> String {
-    let rows: Vec<Vec<char>> = drawing.lines().map(|l| l.chars().collect()).collect();
-    let (w, h) = (rows[0].len(), rows.len() * 2);
-    const SCALE: usize = 4;
-    let light = |x: usize, y: usize| {
-        let c = rows[y / 2].get(x).copied().unwrap_or(' ');
-        match (c, y % 2) {
-            ('█', _) | ('▀', 0) | ('▄', 1) => 255u8,
-            _ => 0,
-        }
-    };
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w * SCALE, h * SCALE, |x, y| {
-        light(x / SCALE, y / SCALE)
-    });
-    let grids = img.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code in:\n{drawing}");
-    grids[0].decode().unwrap().1
-}
-
-on_both_engines! {
-    fn qr_code_of_the_link_on_a_terminal_or_when_asked(backend) {
-        let env = TestEnv::demo_on(backend);
-        let out = env
-            .cmd()
-            .args(["issue", "--qr=always", "alice"])
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
-        let mut lines = text.lines();
-        lines.next();
-        let link = lines.next().unwrap().to_string();
-        let drawing: String = lines.map(|l| format!("{l}\n")).collect();
-        assert_eq!(decode_qr(&drawing), link, "the QR code holds the link");
-        // --qr alone draws only on a terminal.
-        let piped = String::from_utf8(
-            env.cmd()
-                .args(["issue", "--qr", "bob"])
-                .output()
-                .unwrap()
-                .stdout,
-        )
+    assert_eq!(out.status.code(), Some(74));
+    assert_one_line_error(&out.stderr, "cannot write to standard output");
+    // The mail server down.
+    let cfg = mail_config(
+        &env,
+        &format!("smtp://127.0.0.1:{}", closed_port()),
+        NO_LIMIT,
+    );
+    let out = env
+        .cmd_with(&cfg)
+        .args(["issue", "--send", "alice"])
+        .output()
         .unwrap();
-        assert_eq!(piped.lines().count(), 2, "{piped}");
-        let (code, screen) = env.on_terminal(&[], &["issue", "--qr", "carol"]);
-        assert_eq!(code, 0);
-        assert!(screen.contains('█') && screen.contains('▀'), "{screen}");
-        // Never inside JSON.
-        let v = env
-            .cmd()
-            .args(["--json", "issue", "--qr=always", "carol"])
-            .output()
-            .unwrap();
-        assert!(serde_json::from_slice::<serde_json::Value>(&v.stdout).is_ok());
-    }
-}
-
-on_both_engines! {
-    fn no_enumerate_answers_every_argument_even_two_names_of_one_user(backend) {
-        let env = TestEnv::demo_on(backend);
-        let out = env
-            .cmd()
-            .args([
-                "--json",
-                "issue",
-                "--no-enumerate",
-                "carol",
-                "CAROL@example.com",
-                "ghost@x.test",
-                "ghost@x.test",
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let users: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| json(l.as_bytes())["user"].clone())
-            .collect();
-        assert_eq!(users.len(), 4, "one answer per argument, known or not");
-        assert_eq!(
-            users[1],
-            serde_json::json!({"id": null, "username": null, "email": "CAROL@example.com"})
-        );
-    }
+    assert_eq!(out.status.code(), Some(75));
+    // A link too long for a QR code: refused before anything.
+    let long = format!("https://example.com/{}?t={{token}}", "x".repeat(3000));
+    let out = env
+        .cmd()
+        .args(["issue", "alice", "--qr=always", "--link", &long])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    assert_one_line_error(&out.stderr, "the link cannot be drawn as a QR code");
+    assert_eq!(
+        env.token_row(1),
+        row,
+        "alice's token is the one she was given"
+    );
+    let new_rows: Vec<String> = env.audit()[audit..]
+        .iter()
+        .map(|r| r.action.clone())
+        .collect();
+    assert_eq!(new_rows, ["email"], "only the failed delivery is recorded");
+    env.cmd()
+        .args(["redeem", &earlier, "--password-stdin"])
+        .write_stdin("correct horse battery\n")
+        .assert()
+        .success();
 }

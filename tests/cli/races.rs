@@ -33,14 +33,10 @@ fn finish(c: Child) -> (i32, String) {
 }
 
 fn issue(env: &TestEnv, cfg: &std::path::Path, user: &str) -> String {
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(cfg)
-        .args(["--json", "issue", user])
-        .output()
-        .unwrap();
-    json(&out.stdout)["token"].as_str().unwrap().to_string()
+    env.json_at(cfg, None, &["issue", user])["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 on_both_engines! {

@@ -1,6 +1,7 @@
-//! limits.issue: at most N tokens per user in a window; --force, audited.
+//! limits.issue: at most N tokens per user in a window; --force, audited;
+//! and under --no-enumerate, one bucket per name as typed.
 
-use crate::common::{TestEnv, assert_one_line_error, json};
+use crate::common::{TestEnv, assert_one_line_error};
 use crate::on_both_engines;
 
 on_both_engines! {
@@ -49,15 +50,7 @@ on_both_engines! {
             env.issue("bob");
         }
         env.cmd().args(["issue", "bob"]).assert().code(75);
-        let v = json(
-            &env.cmd()
-                .args([
-                    "--json", "--actor", "lead-sam", "--reason", "SEC-12", "issue", "--force", "bob",
-                ])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["--actor", "lead-sam", "--reason", "SEC-12", "issue", "--force", "bob"]);
         assert_eq!(v["user"]["id"], 2);
         let last = env.audit().pop().unwrap();
         assert_eq!(last.actor, "lead-sam");
@@ -70,16 +63,12 @@ on_both_engines! {
     fn configurable_and_can_be_turned_off(backend) {
         let env = TestEnv::demo_on(backend);
         let one = env.config("[limits]\nissue = \"1/1h\"\n");
-        env.cmd()
-            .arg("--config")
-            .arg(&one)
+        env.cmd_with(&one)
             .args(["issue", "carol"])
             .assert()
             .success();
         let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&one)
+            .cmd_with(&one)
             .args(["issue", "carol"])
             .env("RESETCTL_NOW", "2026-11-21T10:59:00Z")
             .output()
@@ -91,9 +80,7 @@ on_both_engines! {
         );
         let off = env.config("[limits]\nissue = \"off\"\n");
         for _ in 0..5 {
-            env.cmd()
-                .arg("--config")
-                .arg(&off)
+            env.cmd_with(&off)
                 .args(["issue", "carol"])
                 .assert()
                 .success();
@@ -148,4 +135,62 @@ on_both_engines! {
             "nothing was bypassed"
         );
     }
+}
+
+#[test]
+fn no_enumerate_limits_every_spelling_of_a_name_alike() {
+    let env = TestEnv::demo();
+    let codes = |spellings: &[&str]| -> Vec<i32> {
+        spellings
+            .iter()
+            .map(|u| {
+                env.cmd()
+                    .args(["issue", "--no-enumerate", u])
+                    .output()
+                    .unwrap()
+                    .status
+                    .code()
+                    .unwrap()
+            })
+            .collect()
+    };
+    // bob is id 2; nobody is id 99: both reach the limit on the 4th.
+    assert_eq!(codes(&["2", "02", "002", "0002"]), [0, 0, 0, 75]);
+    assert_eq!(codes(&["99", "099", "0099", "00099"]), [0, 0, 0, 75]);
+}
+
+// Under --no-enumerate the rate limit counts names as typed, so a
+// username and an email of one account are two buckets, as for nobody.
+#[test]
+fn no_enumerate_rate_limit_buckets_do_not_depend_on_the_account() {
+    let env = TestEnv::demo();
+    let cfg = env.config("[limits]\nissue = \"3/15m\"\n");
+    let run = |user: &str| -> i32 {
+        env.cmd_with(&cfg)
+            .args(["-q", "issue", "--no-enumerate", user])
+            .output()
+            .unwrap()
+            .status
+            .code()
+            .unwrap()
+    };
+    let known: Vec<i32> = ["bob", "bob", "bob", "bob@example.com", "bob"]
+        .iter()
+        .map(|u| run(u))
+        .collect();
+    let unknown: Vec<i32> = ["zed", "zed", "zed", "zed@example.com", "zed"]
+        .iter()
+        .map(|u| run(u))
+        .collect();
+    assert_eq!(known, [0, 0, 0, 0, 75]);
+    assert_eq!(unknown, known);
+    // Every request is on the audit trail under the name typed.
+    let asked = env.value(
+        "SELECT count(*) FROM resetctl_audit WHERE user_id IS NULL AND subject = 'bob' AND outcome = 'asked'",
+    );
+    assert_eq!(asked.as_deref(), Some("3"));
+    let issued = env.value(
+        "SELECT count(*) FROM resetctl_audit WHERE user_id = 2 AND action = 'issue' AND outcome = 'ok'",
+    );
+    assert_eq!(issued.as_deref(), Some("4"));
 }

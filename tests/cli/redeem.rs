@@ -267,13 +267,7 @@ on_both_engines! {
             env.password_hash(2).as_deref(),
             Some(crate::common::APP_HASH)
         );
-        let v = json(
-            &env.cmd()
-                .args(["--json", "inspect", "bob"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["inspect", "bob"]);
         assert_eq!(v["state"], "expired");
         assert_eq!(v["password_changed_since_issue"], true);
     }
@@ -327,17 +321,11 @@ on_both_engines! {
         env.issue("alice");
         env.issue("bob");
         env.sql("UPDATE users SET password_hash = 'set by the app' WHERE id = 1");
-        let list = json(&env.cmd().args(["--json", "list"]).output().unwrap().stdout);
+        let list = env.json(&["list"]);
         assert_eq!(list[0]["state"], "expired");
         assert_eq!(list[0]["seconds_left"], serde_json::Value::Null);
         assert_eq!(list[1]["state"], "active");
-        let active = json(
-            &env.cmd()
-                .args(["--json", "list", "--active"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let active = env.json(&["list", "--active"]);
         assert_eq!(active.as_array().unwrap().len(), 1);
         assert_eq!(active[0]["user"]["id"], 2);
         let table = String::from_utf8(env.cmd().arg("list").output().unwrap().stdout).unwrap();
@@ -357,7 +345,7 @@ on_both_engines! {
             text.contains("Token:          expired: the password was changed after it was issued"),
             "{text}"
         );
-        let v = json(&env.cmd().args(["--json", "purge"]).output().unwrap().stdout);
+        let v = env.json(&["purge"]);
         assert_eq!(v["purged"], 1, "the dead token goes, bob's live one stays");
         assert_eq!(env.token_row(1), (None, None));
         assert!(env.token_row(2).0.is_some());
@@ -371,13 +359,7 @@ on_both_engines! {
             ("https://app.test/reset/{token}", "alice", 1),
             ("https://app.test/r?mytoken=x&token={token}", "bob", 2),
         ] {
-            let v = json(
-                &env.cmd()
-                    .args(["--json", "issue", "--link", template, user])
-                    .output()
-                    .unwrap()
-                    .stdout,
-            );
+            let v = env.json(&["issue", "--link", template, user]);
             let link = v["link"].as_str().unwrap();
             env.cmd()
                 .args(["redeem", link, "--password-stdin"])

@@ -1,6 +1,6 @@
 //! `revoke`: one user, several, --all with and without a terminal.
 
-use crate::common::{TestEnv, assert_one_line_error, json};
+use crate::common::{TestEnv, assert_one_line_error};
 use crate::on_both_engines;
 
 on_both_engines! {
@@ -35,13 +35,7 @@ on_both_engines! {
             .success()
             .stdout("bob <bob@example.com> has no reset token; nothing to revoke.\n");
         assert_eq!(env.bytes(), before);
-        let v = json(
-            &env.cmd()
-                .args(["--json", "revoke", "bob"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["revoke", "bob"]);
         assert_eq!(v["revoked"], false);
     }
 }
@@ -76,13 +70,7 @@ on_both_engines! {
             .stdout("Revoked 2 reset tokens.\n");
         assert_eq!(env.token_row(1), (None, None));
         assert_eq!(env.token_row(2), (None, None));
-        let v = json(
-            &env.cmd()
-                .args(["--json", "revoke", "--all", "--yes"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["revoke", "--all", "--yes"]);
         assert_eq!(v, serde_json::json!({"revoked": 0}));
         let last = env.audit().pop().unwrap();
         assert_eq!(last.detail.as_deref(), Some("all: 2 tokens"));

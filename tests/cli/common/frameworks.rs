@@ -5,11 +5,56 @@
 //! framework; its answer is the exit status (0 yes, 1 refused) and one line.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
 
 use super::tools::{program, support};
-use super::{TestEnv, assert_one_line_error};
+use super::{Backend, TestEnv, assert_one_line_error};
+
+/// The password every user a framework creates starts with.
+pub const OLD_PASSWORD: &str = "old password 1";
+
+/// A framework whose own code makes an app's tables and users.
+pub trait Framework {
+    /// Creates a user with `password` through the framework's model:
+    /// `name` is a Django username (its email name@example.com), or the
+    /// email for Devise and Laravel.
+    fn create_user(&self, db: &Path, name: &str, password: &str);
+}
+
+/// An app's database on SQLite: see `framework_app_on`.
+pub fn framework_app(
+    framework: &impl Framework,
+    users: &[&str],
+    config: &str,
+) -> (TestEnv, PathBuf) {
+    framework_app_on(framework, Backend::Sqlite, users, config)
+}
+
+/// An app's database on `backend`, made by the framework's own migrations
+/// and models with these users (each with OLD_PASSWORD), then prepared by
+/// `resetctl init` with this config: the env and the config file.
+pub fn framework_app_on(
+    framework: &impl Framework,
+    backend: Backend,
+    users: &[&str],
+    config: &str,
+) -> (TestEnv, PathBuf) {
+    let env = TestEnv::empty_on(backend);
+    let db = PathBuf::from(env.db_value());
+    for name in users {
+        framework.create_user(&db, name, OLD_PASSWORD);
+    }
+    let cfg = env.config(config);
+    env.cmd_with(&cfg).arg("init").assert().success();
+    (env, cfg)
+}
+
+/// The harness's `create`, which must succeed.
+#[track_caller]
+fn created(a: Answer) {
+    assert!(a.ok, "{}", a.line);
+}
 
 /// What a framework said: accepted (or done), and its line.
 #[derive(Debug)]
@@ -47,6 +92,15 @@ impl Devise {
             secret_key_base: Devise::SECRET.to_string(),
             env: Vec::new(),
         }
+    }
+
+    /// resetctl's config for this app: `framework = "devise"` with its
+    /// secret and `extra` lines of [devise], and no issue limit.
+    pub fn config(extra: &str) -> String {
+        format!(
+            "framework = \"devise\"\n[devise]\nsecret_key_base = \"{}\"\n{extra}[limits]\nissue = \"off\"\n",
+            Devise::SECRET
+        )
     }
 
     pub fn with(mut self, var: &'static str, value: &str) -> Devise {
@@ -88,6 +142,12 @@ impl Devise {
         let a = self.call(db, None, "row", &[email]);
         assert!(a.ok, "{}", a.line);
         serde_json::from_str(&a.line).unwrap()
+    }
+}
+
+impl Framework for Devise {
+    fn create_user(&self, db: &Path, email: &str, password: &str) {
+        created(self.call(db, None, "create", &[email, password]));
     }
 }
 
@@ -144,6 +204,12 @@ impl Laravel {
         }
     }
 
+    /// resetctl's config for this app: `framework = "laravel"` with
+    /// `extra` lines of [laravel], and no issue limit.
+    pub fn config(extra: &str) -> String {
+        format!("framework = \"laravel\"\n[laravel]\n{extra}[limits]\nissue = \"off\"\n")
+    }
+
     pub fn with(mut self, var: &'static str, value: &str) -> Laravel {
         self.env.push((var, value.to_string()));
         self
@@ -183,6 +249,12 @@ impl Laravel {
     }
 }
 
+impl Framework for Laravel {
+    fn create_user(&self, db: &Path, email: &str, password: &str) {
+        created(self.call(db, None, "create", &[email, password]));
+    }
+}
+
 /// A stock Django site (tests/support/django_site) on the file, with its
 /// `SECRET_KEY` and settings.
 #[derive(Clone)]
@@ -204,6 +276,15 @@ impl Django {
             },
             env: vec![("SECRET_KEY", Django::SECRET.to_string())],
         }
+    }
+
+    /// resetctl's config for this site: `framework = "django"` with its
+    /// SECRET_KEY and `extra` lines of [django], and no issue limit.
+    pub fn config(extra: &str) -> String {
+        format!(
+            "framework = \"django\"\n[django]\nsecret_key = \"{}\"\n{extra}[limits]\nissue = \"off\"\n",
+            Django::SECRET
+        )
     }
 
     pub fn with(mut self, var: &'static str, value: &str) -> Django {
@@ -247,5 +328,12 @@ impl Django {
         let a = self.call(db, None, "row", &[username]);
         assert!(a.ok, "{}", a.line);
         serde_json::from_str(&a.line).unwrap()
+    }
+}
+
+impl Framework for Django {
+    fn create_user(&self, db: &Path, name: &str, password: &str) {
+        let email = format!("{name}@example.com");
+        created(self.call(db, None, "create", &[name, &email, password]));
     }
 }

@@ -6,15 +6,16 @@ pub mod frameworks;
 pub mod postgres;
 pub mod proxy;
 pub mod recorder;
+mod runs;
 pub mod smtp;
 pub mod tools;
 pub mod verifiers;
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
+pub use runs::spawn_redeem;
 
-use assert_cmd::Command;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
@@ -23,6 +24,10 @@ use tempfile::TempDir;
 pub const NOW: &str = "2026-11-21T10:00:00Z";
 /// NOW + 1h, the default expiry.
 pub const NOW_PLUS_1H: &str = "2026-11-21T11:00:00Z";
+
+/// The config lines that turn the issue rate limit off, for tests that
+/// issue to one user more often than it allows.
+pub const NO_LIMIT: &str = "[limits]\nissue = \"off\"\n";
 
 /// A password hash as an application using Argon2 writes it (argon2-cffi,
 /// for the password "the app password").
@@ -224,82 +229,6 @@ impl TestEnv {
         path
     }
 
-    /// The binary, pointed at this database, at NOW, acting as "tester".
-    pub fn cmd(&self) -> Command {
-        let mut c = Command::new(bin());
-        for var in CLEARED {
-            c.env_remove(var);
-        }
-        c.env("RESETCTL_DB", self.db_value())
-            .env("RESETCTL_NOW", NOW)
-            .env("USER", "tester")
-            .current_dir(self.dir.path());
-        c
-    }
-
-    /// The binary as `cmd` gives it, reading this config file.
-    pub fn cmd_with(&self, config: &Path) -> Command {
-        let mut c = self.cmd();
-        c.arg("--config").arg(config);
-        c
-    }
-
-    /// Same, as a std Command for tests that run processes side by side.
-    pub fn std_cmd(&self) -> StdCommand {
-        let mut c = StdCommand::new(bin());
-        for var in CLEARED {
-            c.env_remove(var);
-        }
-        c.env("RESETCTL_DB", self.db_value())
-            .env("RESETCTL_NOW", NOW)
-            .env("USER", "tester")
-            .current_dir(self.dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        c
-    }
-
-    /// Runs the binary on a pseudo-terminal (see tests/support/pty_run.py),
-    /// answering prompts: `script` is (expected text, line to type) pairs.
-    pub fn on_terminal(&self, script: &[(&str, &str)], args: &[&str]) -> (i32, String) {
-        let mut argv = vec![bin()];
-        argv.extend(args);
-        self.terminal(script, &argv)
-    }
-
-    /// Same, for a shell command line (for redirections).
-    pub fn on_terminal_sh(&self, script: &[(&str, &str)], line: &str) -> (i32, String) {
-        self.terminal(script, &["sh", "-c", line])
-    }
-
-    fn terminal(&self, script: &[(&str, &str)], argv: &[&str]) -> (i32, String) {
-        let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pty_run.py");
-        let mut c = StdCommand::new(tools::python());
-        c.arg(helper);
-        for (expect, send) in script {
-            c.args([expect, send]);
-        }
-        c.arg("--").args(argv);
-        for var in CLEARED {
-            c.env_remove(var);
-        }
-        let out = c
-            .env("RESETCTL_DB", self.db_value())
-            .env("RESETCTL_NOW", NOW)
-            .env("USER", "tester")
-            .current_dir(self.dir.path())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(
-            !String::from_utf8_lossy(&out.stderr).contains("timed out"),
-            "terminal session timed out:\n{text}"
-        );
-        (out.status.code().unwrap_or(-1), text)
-    }
-
     pub fn conn(&self) -> Connection {
         Connection::open(&self.db).unwrap()
     }
@@ -360,35 +289,6 @@ impl TestEnv {
         }
         out
     }
-
-    /// `resetctl --config CFG --json ARGS` at `at` (RFC 3339), or at NOW:
-    /// it must succeed; its stdout as JSON.
-    #[track_caller]
-    pub fn json_at(&self, config: &Path, at: Option<&str>, args: &[&str]) -> serde_json::Value {
-        let mut c = self.cmd_with(config);
-        if let Some(at) = at {
-            c.env("RESETCTL_NOW", at);
-        }
-        let out = c.arg("--json").args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        json(&out.stdout)
-    }
-
-    /// Issues a token to USER through the binary and returns it.
-    pub fn issue(&self, user: &str) -> String {
-        let out = self.cmd().args(["--json", "issue", user]).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        v["token"].as_str().unwrap().to_string()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -402,35 +302,6 @@ pub struct AuditRow {
     pub subject: Option<String>,
 }
 
-/// Variables of the developer's shell that would change what the binary does.
-const CLEARED: [&str; 8] = [
-    "RESETCTL_DB",
-    "RESETCTL_NOW",
-    "RESETCTL_CONFIG",
-    "SUDO_USER",
-    "USER",
-    "LOGNAME",
-    "NO_COLOR",
-    "RUST_BACKTRACE",
-];
-
-/// `redeem TOKEN --password-stdin`, started, with the password written.
-pub fn spawn_redeem(env: &TestEnv, token: &str, password: &str) -> std::process::Child {
-    use std::io::Write;
-    let mut child = env
-        .std_cmd()
-        .args(["redeem", token, "--password-stdin"])
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
-        .unwrap();
-    child
-}
-
 /// A port on 127.0.0.1 with nothing listening: a mail server that is down.
 pub fn closed_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -438,6 +309,11 @@ pub fn closed_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// A token as resetctl prints it: 64 lowercase hex characters.
+pub fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 pub fn sha256_hex(s: &str) -> String {

@@ -3,7 +3,30 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+
+use super::TestEnv;
+
+/// The sender of the mail tests' config.
+pub const FROM: &str = "Example Support <support@example.com>";
+
+/// Writes resetctl's config for mail from FROM through `transport`, with
+/// `extra` lines after the [email] keys, and returns its path.
+pub fn mail_config(env: &TestEnv, transport: &str, extra: &str) -> PathBuf {
+    env.config(&format!(
+        "[email]\nfrom = \"{FROM}\"\ntransport = \"{transport}\"\n{extra}"
+    ))
+}
+
+/// `issue --send ARGS` with this config.
+pub fn send(env: &TestEnv, config: &Path, args: &[&str]) -> Output {
+    env.cmd_with(config)
+        .arg("issue")
+        .arg("--send")
+        .args(args)
+        .output()
+        .unwrap()
+}
 
 pub struct SmtpServer {
     child: Child,

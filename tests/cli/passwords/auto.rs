@@ -1,87 +1,12 @@
-//! The password `redeem` writes: each scheme checked by verifiers nobody
-//! here wrote, `format = "auto"` reading the table's own hashes, and the
-//! limits a scheme imposes.
+//! `format = "auto"`: the scheme and parameters read from the table's own
+//! hashes, from the newest users that hold one, and refused when unclear.
 
-use crate::common::verifiers::{BCRYPT_VERIFIERS, Verifier, accepts};
-use crate::common::{TestEnv, assert_one_line_error, json};
-
-/// Not ASCII, so every verifier has to read the bytes as resetctl did.
-const PW: &str = "Grüße, Zoë! 密码 correct horse";
-
-/// Real hashes of "the app password", as apps store them.
-const BCRYPT_2B_10: &str = "$2b$10$qR/W.2v7dlfXGUUmGXPxC.427QHBNqSDG69YJfhTnUs4Sm2OBSJUu";
-const BCRYPT_2A_12: &str = "$2a$12$.RCW2Yz9XIAE1k3ACRwSCOlXv8YXbvhJHMKdN7Gvdkh4jt1Z1lcjS";
-const BCRYPT_2Y_12: &str = "$2y$12$bm3gOixEGNh6VoBTzwefHuC/ptfunPVinvowXh1Oquu/mOqtDi6gi";
-const PBKDF2_1M: &str =
-    "pbkdf2_sha256$1000000$72hQ1q1e0xLBO1W2R7RhhF$1xGtGbl0G6sJBixxUOeMkAAMPTOlY6UHbXAuUD4+JwE=";
-const ARGON2ID: &str = "$argon2id$v=19$m=65536,t=3,p=4$F0qEHlue7xqw0kLMm04awg$XSBxNsruCcI2p7pbRtKoPIK/tIEt+fGv/5TWgPh/sYQ";
-
-/// Four users holding these password values (u1 gets the first), and a
-/// live token for u1.
-fn table_of(hashes: [Option<&str>; 4], config: &str) -> (TestEnv, std::path::PathBuf, String) {
-    let env = TestEnv::with_users(4);
-    for (i, h) in hashes.iter().enumerate() {
-        env.conn()
-            .execute(
-                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-                rusqlite::params![h, i as i64 + 1],
-            )
-            .unwrap();
-    }
-    let cfg = env.config(config);
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "u1"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = json(&out.stdout)["token"].as_str().unwrap().to_string();
-    (env, cfg, token)
-}
-
-fn redeem(env: &TestEnv, cfg: &std::path::Path, token: &str, pw: &str) -> std::process::Output {
-    env.cmd_with(cfg)
-        .args(["redeem", token, "--password-stdin"])
-        .write_stdin(format!("{pw}\n"))
-        .output()
-        .unwrap()
-}
-
-#[track_caller]
-fn redeemed(env: &TestEnv, cfg: &std::path::Path, token: &str) -> String {
-    let out = redeem(env, cfg, token, PW);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(env.token_row(1), (None, None), "the token is used up");
-    env.password_hash(1).unwrap()
-}
-
-#[test]
-fn bcrypt_is_accepted_by_python_php_ruby_and_node_for_every_prefix() {
-    for prefix in ["2a", "2b", "2y"] {
-        let config = format!(
-            "[password]\nformat = \"bcrypt\"\nbcrypt = {{ cost = 10, prefix = \"{prefix}\" }}\n"
-        );
-        let (env, cfg, token) = table_of([None; 4], &config);
-        let hash = redeemed(&env, &cfg, &token);
-        assert!(hash.starts_with(&format!("${prefix}$10$")), "{hash}");
-        assert_eq!(hash.len(), 60);
-        for v in BCRYPT_VERIFIERS {
-            assert!(accepts(v, &hash, PW), "{v:?} accepts ${prefix}$");
-            assert!(
-                !accepts(v, &hash, "Grüße, Zoë! 密码 correct horsE"),
-                "{v:?} refuses a wrong one"
-            );
-        }
-    }
-}
+use super::{
+    ARGON2ID, BCRYPT_2A_12, BCRYPT_2B_10, BCRYPT_2Y_12, PBKDF2_1M, PW, redeem, redeemed, table_of,
+};
+use crate::common::verifiers::{Verifier, accepts};
+use crate::common::{Backend, TestEnv, assert_one_line_error, json};
+use crate::on_both_engines;
 
 #[test]
 fn auto_writes_the_scheme_and_parameters_the_table_uses() {
@@ -172,80 +97,71 @@ fn auto_refuses_unknown_or_split_tables_with_78_and_the_token_alive() {
         assert_one_line_error(&out.stderr, want);
         assert!(String::from_utf8_lossy(&out.stderr).contains("hint: set [password] format"));
         assert_eq!(env.bytes(), before, "nothing changed, the token is alive");
-        let v = json(
-            &env.cmd()
-                .args(["--json", "inspect", "u1"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["inspect", "u1"]);
         assert_eq!(v["state"], "active");
     }
 }
 
-#[test]
-fn bcrypt_refuses_more_than_72_bytes_never_cutting() {
-    let (env, cfg, token) = table_of(
-        [None; 4],
-        "[password]\nformat = \"bcrypt\"\nbcrypt = { cost = 10 }\n",
-    );
-    let before = env.bytes();
-    // 25 characters, 75 bytes: under any character limit, over bcrypt's.
-    let out = redeem(&env, &cfg, &token, &"€".repeat(25));
-    assert_eq!(out.status.code(), Some(65));
-    assert_one_line_error(
-        &out.stderr,
-        "the password is too long for bcrypt: 75 bytes, and bcrypt reads only the first 72",
-    );
-    let out = redeem(&env, &cfg, &token, "nul\0inside the password");
-    assert_eq!(out.status.code(), Some(65));
-    assert_one_line_error(&out.stderr, "NUL");
-    assert_eq!(env.bytes(), before, "the token is not consumed");
-    // 24 of them are exactly 72 bytes: written whole, and every byte counts.
-    let hash = {
-        let out = redeem(&env, &cfg, &token, &"€".repeat(24));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        env.password_hash(1).unwrap()
-    };
-    assert!(hash.starts_with("$2b$10$"), "{hash}");
-    assert!(accepts(Verifier::PythonBcrypt, &hash, &"€".repeat(24)));
-    assert!(!accepts(
-        Verifier::PythonBcrypt,
-        &hash,
-        &format!("{}€", "€".repeat(22))
+const NEW_PASSWORD: &str = "correct horse battery staple";
+
+/// 500 bcrypt users, then 1,000 newer ones whose password column holds
+/// `newer` (SQL for each row's value: NULL, '' or a `!` marker).
+fn bcrypt_app_with_newer_users(backend: Backend, newer: &str) -> TestEnv {
+    let env = TestEnv::with_users_on(1_500, backend);
+    env.sql(&format!(
+        "UPDATE users SET password_hash = '{BCRYPT_2B_10}' WHERE id <= 500;
+         UPDATE users SET password_hash = {newer} WHERE id > 500;"
     ));
+    env
 }
 
-#[test]
-fn explicit_formats_write_what_they_name() {
-    for (format, written) in [
-        ("argon2id", "$argon2id$v=19$m=19456,t=2,p=1$"),
-        ("phc", "$argon2id$v=19$m=19456,t=2,p=1$"),
-        ("django-argon2", "argon2$argon2id$v=19$m=19456,t=2,p=1$"),
-        ("django", "argon2$argon2id$v=19$m=19456,t=2,p=1$"),
-        ("bcrypt", "$2b$12$"),
-        ("django-pbkdf2", "pbkdf2_sha256$1000000$"),
-    ] {
-        // The table's own hashes do not matter once a format is named.
-        let (env, cfg, token) = table_of(
-            [Some(BCRYPT_2Y_12); 4],
-            &format!("[password]\nformat = \"{format}\"\n"),
-        );
-        let hash = redeemed(&env, &cfg, &token);
-        assert!(hash.starts_with(written), "{format}: {hash}");
+on_both_engines! {
+    // Proves auto samples the newest users with a hash: newer ones without keep bcrypt.
+    fn auto_passes_over_newest_users_without_a_password(backend) {
+        for newer in [
+            "NULL",
+            "CASE WHEN id % 2 = 0 THEN '' ELSE '!Kq3x9unusable' || id END",
+        ] {
+            let env = bcrypt_app_with_newer_users(backend, newer);
+            let out = env.cmd().arg("doctor").output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(0), "{newer}: {text}");
+            assert!(
+                text.contains(
+                    "redeem writes bcrypt ($2b$, cost 10) (format = auto, from the 500 newest users with a password: 500 bcrypt"
+                ),
+                "{newer}:\n{text}"
+            );
+            let doctor = env.json(&["doctor"]);
+            assert_eq!(doctor["password"]["writes"], "bcrypt", "{newer}");
+            assert_eq!(doctor["password"]["sample"]["hashes"], serde_json::json!({"bcrypt": 500}));
+
+            let token = env.issue("u1");
+            let out = env
+                .cmd()
+                .args(["redeem", &token, "--password-stdin"])
+                .write_stdin(format!("{NEW_PASSWORD}\n"))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+            let hash = env.password_hash(1).unwrap();
+            assert!(hash.starts_with("$2b$10$"), "{newer}: {hash}");
+            assert!(accepts(Verifier::PythonBcrypt, &hash, NEW_PASSWORD), "{hash}");
+            assert!(!accepts(Verifier::PythonBcrypt, &hash, "the app password"));
+            assert_eq!(env.token_row(1), (None, None), "the token is used up");
+            // Nobody else's password moved.
+            assert_eq!(
+                env.value(&format!(
+                    "SELECT count(*) FROM users WHERE id > 1 AND id <= 500 AND password_hash = '{BCRYPT_2B_10}'"
+                )),
+                Some("499".into())
+            );
+            assert_eq!(
+                env.value("SELECT count(*) FROM users WHERE id > 500 AND password_hash LIKE '$2%'"),
+                Some("0".into())
+            );
+        }
     }
-    let (env, cfg, token) = table_of(
-        [None; 4],
-        "[password]\nformat = \"django-pbkdf2\"\npbkdf2 = { iterations = 600000 }\n",
-    );
-    let hash = redeemed(&env, &cfg, &token);
-    assert!(hash.starts_with("pbkdf2_sha256$600000$"), "{hash}");
-    assert!(accepts(Verifier::Django, &hash, PW));
-    assert!(!accepts(Verifier::Django, &hash, "not it at all"));
 }
 
 /// Runs the stock Django site (tests/support/django_site) on `db`.

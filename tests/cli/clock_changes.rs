@@ -2,13 +2,12 @@
 //! the two clock changes of a year: resetctl judges a Laravel token as
 //! Laravel's own broker (Carbon) does at every instant, and a Django link
 //! expires once and never comes back, although Django's own check takes
-//! it again while a clock turned back repeats an hour. Each test fails on
-//! the code before the fix (`RESETCTL_TEST_BIN=old/resetctl`).
+//! it again while a clock turned back repeats an hour.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::common::TestEnv;
-use crate::common::frameworks::{Django, Laravel};
+use crate::common::frameworks::{Django, Laravel, framework_app};
 
 /// resetctl's state of USER's token at `at`: active or not.
 fn active_at(env: &TestEnv, cfg: &Path, at: &str, user: &str) -> bool {
@@ -42,28 +41,21 @@ fn laravel_takes(
     a.line.lines().map(|l| l.ends_with(" yes")).collect()
 }
 
-// Point 10: tokens issued by resetctl, and by Laravel itself, in the hours
+// Tokens issued by resetctl, and by Laravel itself, in the hours
 // around both of Chicago's clock changes of 2026: at every checked instant
 // resetctl says active exactly when Laravel's broker takes the token, and
 // `redeem` agrees with both.
 #[test]
 fn laravel_expiry_is_judged_as_carbon_counts_it_across_clock_changes() {
     let laravel = Laravel::new("password_reset_tokens").with("APP_TIMEZONE", "America/Chicago");
-    let env = TestEnv::empty();
     let users = [
         "a@example.com",
         "b@example.com",
         "c@example.com",
         "d@example.com",
     ];
-    for email in users {
-        let a = laravel.call(&env.db, None, "create", &[email, "old password 1"]);
-        assert!(a.ok, "{}", a.line);
-    }
-    let cfg = env.config(
-        "framework = \"laravel\"\n[laravel]\ntimezone = \"America/Chicago\"\n[limits]\nissue = \"off\"\n",
-    );
-    env.cmd_with(&cfg).arg("init").assert().success();
+    let config = Laravel::config("timezone = \"America/Chicago\"\n");
+    let (env, cfg) = framework_app(&laravel, &users, &config);
     // Autumn: the clock goes from 02:00 CDT back to 01:00 CST at 07:00Z.
     // Spring: from 02:00 CST on to 03:00 CDT at 08:00Z.
     let cases = [
@@ -140,21 +132,11 @@ fn laravel_expiry_is_judged_as_carbon_counts_it_across_clock_changes() {
     assert!(laravel.check(&env.db, "d@example.com", "new password 22"));
 }
 
-fn django_site(zone: &str) -> (Django, TestEnv, std::path::PathBuf) {
+/// A Django site on `zone`'s clock with bob, and resetctl set to the same.
+fn django_site(zone: &str) -> (Django, TestEnv, PathBuf) {
     let django = Django::new(false).with("TIME_ZONE", zone);
-    let env = TestEnv::empty();
-    let a = django.call(
-        &env.db,
-        None,
-        "create",
-        &["bob", "bob@example.com", "old password 1"],
-    );
-    assert!(a.ok, "{}", a.line);
-    let cfg = env.config(&format!(
-        "framework = \"django\"\n[django]\nsecret_key = \"{}\"\ntime_zone = \"{zone}\"\n[limits]\nissue = \"off\"\n",
-        Django::SECRET
-    ));
-    env.cmd_with(&cfg).arg("init").assert().success();
+    let config = Django::config(&format!("time_zone = \"{zone}\"\n"));
+    let (env, cfg) = framework_app(&django, &["bob"], &config);
     (django, env, cfg)
 }
 
@@ -170,7 +152,7 @@ fn redeem_at(env: &TestEnv, cfg: &Path, at: &str, link: &str) -> i32 {
         .unwrap()
 }
 
-// Point 11: a Django link that expired in the first 01:40 of a clock turned
+// A Django link that expired in the first 01:40 of a clock turned
 // back stays expired in the second; Django itself takes it again, and
 // resetctl says and does otherwise. Links issued inside the repeated hour,
 // and across the spring change, live as long as Django lets them.

@@ -1,54 +1,11 @@
-//! The second hostile review, on the framework stores: `--no-enumerate`
-//! answers alike in every framework, Django's links as Django keeps them
-//! (several alive at once, never back to life across a clock change),
-//! Laravel's expiry as Carbon counts it and its tokens after a password
-//! change, links escaped like any outside text, and the audit prunable
-//! under every framework. Each test fails on the code before the fix
-//! (`RESETCTL_TEST_BIN=old/resetctl`).
+//! `--no-enumerate` under the framework stores: Laravel's and Django's
+//! answers for unknown users shaped like real ones, and the same work done
+//! for them, so neither the output nor the time taken tells.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::frameworks::{Devise, Django, Laravel};
+use crate::common::frameworks::{Devise, Django, Laravel, framework_app};
 use crate::common::{TestEnv, assert_one_line_error};
-
-fn django_config(extra: &str, django_extra: &str) -> String {
-    format!(
-        "framework = \"django\"\n{extra}[django]\nsecret_key = \"{}\"\n{django_extra}[limits]\nissue = \"off\"\n",
-        Django::SECRET
-    )
-}
-
-fn django_site(users: &[&str], config: &str) -> (Django, TestEnv, PathBuf) {
-    let django = Django::new(false);
-    let env = TestEnv::empty();
-    for name in users {
-        let a = django.call(
-            &env.db,
-            None,
-            "create",
-            &[name, &format!("{name}@example.com"), "old password 1"],
-        );
-        assert!(a.ok, "{}", a.line);
-    }
-    let cfg = env.config(config);
-    env.cmd_with(&cfg).arg("init").assert().success();
-    (django, env, cfg)
-}
-
-fn laravel_app(laravel: &Laravel, users: &[&str], config: &str) -> (TestEnv, PathBuf) {
-    let env = TestEnv::empty();
-    for email in users {
-        let a = laravel.call(&env.db, None, "create", &[email, "old password 1"]);
-        assert!(a.ok, "{}", a.line);
-    }
-    let cfg = env.config(config);
-    env.cmd_with(&cfg).arg("init").assert().success();
-    (env, cfg)
-}
-
-fn laravel_config(extra: &str) -> String {
-    format!("framework = \"laravel\"\n[laravel]\n{extra}[limits]\nissue = \"off\"\n")
-}
 
 /// What `issue` printed, at `at`: (exit code, stdout, stderr).
 fn issue_at(env: &TestEnv, cfg: &Path, at: &str, args: &[&str]) -> (i32, String, String) {
@@ -101,12 +58,12 @@ fn json_shape(v: &serde_json::Value) -> String {
     }
 }
 
-// Point 1: Laravel answers an email, known or not, with a link of one shape
+// Laravel answers an email, known or not, with a link of one shape
 // carrying the email as typed, and refuses a username for everyone alike.
 #[test]
 fn laravel_no_enumerate_answers_known_and_unknown_alike() {
     let laravel = Laravel::new("password_reset_tokens");
-    let (env, cfg) = laravel_app(&laravel, &["alice@example.com"], &laravel_config(""));
+    let (env, cfg) = framework_app(&laravel, &["alice@example.com"], &Laravel::config(""));
     let now = "2026-11-21T10:00:00Z";
     let known = issue_at(&env, &cfg, now, &["--no-enumerate", "alice@example.com"]);
     let unknown = issue_at(&env, &cfg, now, &["--no-enumerate", "mallory@example.com"]);
@@ -147,11 +104,11 @@ fn laravel_no_enumerate_answers_known_and_unknown_alike() {
     assert_eq!(env.all_text(), rows_before, "nothing changed");
 }
 
-// Point 1: Django's decoy link has a real link's shape: an id nobody has,
+// Django's decoy link has a real link's shape: an id nobody has,
 // and a stamped token, the same for the same name, in text and JSON.
 #[test]
 fn django_no_enumerate_decoys_look_like_real_links() {
-    let (_django, env, cfg) = django_site(&["alice", "bob"], &django_config("", ""));
+    let (env, cfg) = framework_app(&Django::new(false), &["alice", "bob"], &Django::config(""));
     let now = "2026-11-21T10:00:00Z";
     let known = issue_at(&env, &cfg, now, &["--no-enumerate", "alice"]);
     let unknown = issue_at(&env, &cfg, now, &["--no-enumerate", "mallory"]);
@@ -205,58 +162,19 @@ fn base64_decode(s: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-// Point 5: under --no-enumerate the rate limit counts names as typed, so a
-// username and an email of one account are two buckets, as for nobody.
-#[test]
-fn no_enumerate_rate_limit_buckets_do_not_depend_on_the_account() {
-    let env = TestEnv::demo();
-    let cfg = env.config("[limits]\nissue = \"3/15m\"\n");
-    let run = |user: &str| -> i32 {
-        env.cmd_with(&cfg)
-            .args(["-q", "issue", "--no-enumerate", user])
-            .output()
-            .unwrap()
-            .status
-            .code()
-            .unwrap()
-    };
-    let known: Vec<i32> = ["bob", "bob", "bob", "bob@example.com", "bob"]
-        .iter()
-        .map(|u| run(u))
-        .collect();
-    let unknown: Vec<i32> = ["zed", "zed", "zed", "zed@example.com", "zed"]
-        .iter()
-        .map(|u| run(u))
-        .collect();
-    assert_eq!(known, [0, 0, 0, 0, 75]);
-    assert_eq!(unknown, known);
-    // Every request is on the audit trail under the name typed.
-    let asked = env.value(
-        "SELECT count(*) FROM resetctl_audit WHERE user_id IS NULL AND subject = 'bob' AND outcome = 'asked'",
-    );
-    assert_eq!(asked.as_deref(), Some("3"));
-    let issued = env.value(
-        "SELECT count(*) FROM resetctl_audit WHERE user_id = 2 AND action = 'issue' AND outcome = 'ok'",
-    );
-    assert_eq!(issued.as_deref(), Some("4"));
-}
-
 /// User plus system CPU seconds of one run, the least of `runs`.
 fn cpu_seconds(env: &TestEnv, cfg: &Path, args: &[&str], runs: usize) -> f64 {
     (0..runs)
         .map(|_| {
-            let mut c = std::process::Command::new("bash");
-            c.arg("-c")
-                .arg("TIMEFORMAT='%3U %3S'; { time \"$@\" >/dev/null 2>&1; } 2>&1")
+            let out = env
+                .sh("TIMEFORMAT='%3U %3S'; { time \"$@\" >/dev/null 2>&1; } 2>&1")
                 .arg("bash")
                 .arg(crate::common::bin())
                 .arg("--config")
                 .arg(cfg)
                 .args(args)
-                .current_dir(env.dir.path());
-            c.envs(env.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))));
-            c.env_remove("RESETCTL_CONFIG");
-            let out = c.output().unwrap();
+                .output()
+                .unwrap();
             let text = String::from_utf8(out.stdout).unwrap();
             text.split_whitespace()
                 .map(|n| n.parse::<f64>().unwrap())
@@ -265,13 +183,13 @@ fn cpu_seconds(env: &TestEnv, cfg: &Path, args: &[&str], runs: usize) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-// Point 6: an unknown name costs what a known one does under Laravel
+// An unknown name costs what a known one does under Laravel
 // (bcrypt of the token) and Devise (the key): the same work, so the time
 // an answer takes tells nothing.
 #[test]
 fn no_enumerate_does_the_same_work_for_unknown_users() {
     let laravel = Laravel::new("password_reset_tokens");
-    let (env, cfg) = laravel_app(&laravel, &["alice@example.com"], &laravel_config(""));
+    let (env, cfg) = framework_app(&laravel, &["alice@example.com"], &Laravel::config(""));
     let args = |u: &'static str| ["-q", "issue", "--no-enumerate", u];
     let known = cpu_seconds(&env, &cfg, &args("alice@example.com"), 3);
     let unknown = cpu_seconds(&env, &cfg, &args("mallory@example.com"), 3);
@@ -291,32 +209,5 @@ fn no_enumerate_does_the_same_work_for_unknown_users() {
     assert!(
         unknown > known * 0.6 && known > unknown * 0.6,
         "Devise: known {known}s, unknown {unknown}s"
-    );
-}
-
-// Point 4: issuing again does not end a Django link, so inspect and list
-// report the longest-lived link that still works, and redeem takes it.
-#[test]
-fn django_reports_every_link_that_still_works() {
-    let (django, env, cfg) = django_site(&["bob"], &django_config("", ""));
-    let (c1, first, e1) = issue_at(&env, &cfg, "2026-11-21T10:00:00Z", &["-q", "bob"]);
-    assert_eq!(c1, 0, "{e1}");
-    let (c2, _, e2) = issue_at(&env, &cfg, "2026-11-21T10:10:00Z", &["--ttl", "1h", "bob"]);
-    assert_eq!(c2, 0, "{e2}");
-    let later = "2026-11-21T12:10:00Z";
-    let v = env.json_at(&cfg, Some(later), &["inspect", "bob"]);
-    assert_eq!(v["state"], "active", "{v}");
-    assert_eq!(v["expires_at"], "2026-11-24T10:00:00Z");
-    let listed = env.json_at(&cfg, Some(later), &["list"]);
-    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
-    assert_eq!(listed[0]["expires_at"], "2026-11-24T10:00:00Z");
-    // Django's own view agrees that the first link still works.
-    let first = first.trim();
-    let a = django.call(&env.db, Some(later), "confirm", &[first, "new password 22"]);
-    assert!(a.ok, "{}", a.line);
-    // Once used, no link of bob's works: inspect says so.
-    assert_ne!(
-        env.json_at(&cfg, Some("2026-11-21T12:20:00Z"), &["inspect", "bob"])["state"],
-        "active"
     );
 }

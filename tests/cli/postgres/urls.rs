@@ -1,11 +1,60 @@
-//! Database locations that must never show their password: a PostgreSQL
-//! URL whose password holds an unencoded `/`, `?` or `#`, and URLs of
-//! schemes resetctl does not serve.
+//! Database URLs: PostgreSQL's, with the password from the URL,
+//! PGPASSWORD or a password file, never shown even when it holds an
+//! unencoded `/`, `?` or `#`; and schemes resetctl does not serve.
 
 use std::path::Path;
 
-use crate::common::postgres::cluster;
-use crate::common::{Backend, TestEnv, assert_one_line_error};
+use super::{db_name, pg_env};
+use crate::common::postgres::{PASSWORD, cluster};
+use crate::common::{Backend, TestEnv, assert_one_line_error, json};
+
+#[test]
+fn postgresql_urls_and_the_password_from_pgpassword_or_a_password_file() {
+    let env = pg_env();
+    let name = db_name(&env);
+    let port = cluster().port;
+    // The other scheme, and no password in the URL: PGPASSWORD.
+    let bare = format!("postgresql://postgres@127.0.0.1:{port}/{name}?sslmode=disable");
+    let out = env
+        .cmd()
+        .env("RESETCTL_DB", &bare)
+        .env("PGPASSWORD", PASSWORD)
+        .args(["--json", "issue", "alice"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(json(&out.stdout)["user"]["id"], 1);
+    // A password file, as libpq reads it (mode 0600).
+    let pgpass = env.path("pgpass");
+    std::fs::write(
+        &pgpass,
+        format!("127.0.0.1:{port}:{name}:postgres:{PASSWORD}\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = env
+        .cmd()
+        .env("RESETCTL_DB", &bare)
+        .env("PGPASSFILE", &pgpass)
+        .args(["--json", "inspect", "alice"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(json(&out.stdout)["state"], "active");
+    // The same, from the config file's `database` key.
+    let config = env.config(&format!("database = \"{}\"\n", cluster().url(name)));
+    let out = env
+        .cmd()
+        .env_remove("RESETCTL_DB")
+        .arg("--config")
+        .arg(&config)
+        .args(["--json", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(json(&out.stdout).as_array().unwrap().len(), 1);
+}
 
 /// The names in a directory.
 fn names(dir: &Path) -> Vec<String> {

@@ -3,47 +3,17 @@
 //! `PasswordResetConfirmView` judges the links resetctl prints, Django logs
 //! in with the password resetctl wrote, and resetctl redeems Django's links.
 
-use std::path::{Path, PathBuf};
+mod store;
 
-use crate::common::frameworks::{Django, race_redeem};
-use crate::common::smtp::SmtpServer;
-use crate::common::{NOW, TestEnv, assert_one_line_error, json};
+use std::path::Path;
 
-fn config(extra: &str) -> String {
-    format!(
-        "framework = \"django\"\n[django]\nsecret_key = \"{}\"\n{extra}[limits]\nissue = \"off\"\n",
-        Django::SECRET
-    )
-}
+use crate::common::frameworks::{Django, OLD_PASSWORD, framework_app, race_redeem};
+use crate::common::{NOW, TestEnv, assert_one_line_error};
 
-/// A database made by Django's migrations and `create_user`, with these
-/// users, prepared by `resetctl init`.
-fn site(django: &Django, users: &[&str], config: &str) -> (TestEnv, PathBuf) {
-    let env = TestEnv::empty();
-    for name in users {
-        let email = format!("{name}@example.com");
-        let password = format!("old password of {name}");
-        let a = django.call(&env.db, None, "create", &[name, &email, &password]);
-        assert!(a.ok, "{}", a.line);
-    }
-    let cfg = env.config(config);
-    env.cmd_with(&cfg).arg("init").assert().success();
-    (env, cfg)
-}
-
+/// `issue ARGS`: the link.
 fn link(env: &TestEnv, cfg: &Path, args: &[&str]) -> String {
-    let out = env
-        .cmd_with(cfg)
-        .args(["--json", "issue"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json(&out.stdout)["link"].as_str().unwrap().to_string()
+    let v = env.json_at(cfg, None, &[&["issue"], args].concat());
+    v["link"].as_str().unwrap().to_string()
 }
 
 fn redeem(env: &TestEnv, cfg: &Path, link: &str, password: &str) -> std::process::Output {
@@ -58,7 +28,7 @@ fn redeem(env: &TestEnv, cfg: &Path, link: &str, password: &str) -> std::process
 fn djangos_confirm_view_takes_a_resetctl_link_once_on_both_django_versions() {
     for lts in [false, true] {
         let django = Django::new(lts);
-        let (env, cfg) = site(&django, &["alice"], &config(""));
+        let (env, cfg) = framework_app(&django, &["alice"], &Django::config(""));
         let before = django.row(&env.db, "alice");
         let link = link(&env, &cfg, &["alice"]);
         assert!(link.starts_with("https://example.com/reset/MQ/"), "{link}");
@@ -89,29 +59,17 @@ fn djangos_confirm_view_takes_a_resetctl_link_once_on_both_django_versions() {
 #[test]
 fn a_login_after_the_issue_kills_the_link_for_both() {
     let django = Django::new(false);
-    let (env, cfg) = site(&django, &["alice"], &config(""));
+    let (env, cfg) = framework_app(&django, &["alice"], &Django::config(""));
     let link = link(&env, &cfg, &["alice"]);
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "inspect", "alice"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["state"], "active");
+    assert_eq!(
+        env.json_at(&cfg, None, &["inspect", "alice"])["state"],
+        "active"
+    );
     assert!(django.call(&env.db, None, "touch-login", &["alice"]).ok);
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "inspect", "alice"])
-        .output()
-        .unwrap();
-    let v = json(&out.stdout);
+    let v = env.json_at(&cfg, None, &["inspect", "alice"]);
     assert_eq!(v["state"], "expired");
     assert_eq!(v["password_changed_since_issue"], true);
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "list"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout), serde_json::json!([]));
+    assert_eq!(env.json_at(&cfg, None, &["list"]), serde_json::json!([]));
 
     let before = env.bytes();
     let out = redeem(&env, &cfg, &link, "new password 22");
@@ -134,14 +92,14 @@ fn a_login_after_the_issue_kills_the_link_for_both() {
     );
     let a = django.confirm(&env.db, "2026-11-21T10:05:00Z", &link, "new password 22");
     assert!(!a.ok, "{}", a.line);
-    assert!(django.login(&env.db, "alice", "old password of alice"));
+    assert!(django.login(&env.db, "alice", OLD_PASSWORD));
 }
 
 #[test]
 fn django_logs_in_with_the_password_resetctl_redeem_wrote() {
     for lts in [false, true] {
         let django = Django::new(lts);
-        let (env, cfg) = site(&django, &["alice"], &config(""));
+        let (env, cfg) = framework_app(&django, &["alice"], &Django::config(""));
         let link = link(&env, &cfg, &["alice"]);
         let out = redeem(&env, &cfg, &link, "new password 22");
         assert!(
@@ -166,7 +124,7 @@ fn django_logs_in_with_the_password_resetctl_redeem_wrote() {
             "{}",
             login.line
         );
-        assert!(!django.login(&env.db, "alice", "old password of alice"));
+        assert!(!django.login(&env.db, "alice", OLD_PASSWORD));
     }
 }
 
@@ -174,7 +132,7 @@ fn django_logs_in_with_the_password_resetctl_redeem_wrote() {
 fn resetctl_redeems_links_djangos_generator_made_and_old_keys_in_the_fallbacks() {
     for lts in [false, true] {
         let django = Django::new(lts);
-        let (env, cfg) = site(&django, &["alice", "bob"], &config(""));
+        let (env, cfg) = framework_app(&django, &["alice", "bob"], &Django::config(""));
         let made = django.call(&env.db, Some(NOW), "make-link", &["alice"]);
         let out = redeem(&env, &cfg, &made.line, "new password 22");
         assert!(
@@ -193,7 +151,7 @@ fn resetctl_redeems_links_djangos_generator_made_and_old_keys_in_the_fallbacks()
             Some(77),
             "not with the current key alone"
         );
-        let rotated = env.config(&config(
+        let rotated = env.config(&Django::config(
             "secret_key_fallbacks = [\"the-key-before-rotation\"]\n",
         ));
         let out = redeem(&env, &rotated, &made.line, "new password 33");
@@ -209,7 +167,7 @@ fn resetctl_redeems_links_djangos_generator_made_and_old_keys_in_the_fallbacks()
 #[test]
 fn a_one_hour_link_is_refused_by_django_after_61_minutes() {
     let django = Django::new(false);
-    let (env, cfg) = site(&django, &["alice", "bob"], &config(""));
+    let (env, cfg) = framework_app(&django, &["alice", "bob"], &Django::config(""));
     let before = env.bytes();
     env.cmd_with(&cfg)
         .args(["issue", "alice", "--ttl", "4d"])
@@ -218,12 +176,10 @@ fn a_one_hour_link_is_refused_by_django_after_61_minutes() {
         .stderr(predicates::str::contains("at most 3d"));
     assert_eq!(env.bytes(), before);
     let link = link(&env, &cfg, &["alice", "--ttl", "1h"]);
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "inspect", "alice"])
-        .output()
-        .unwrap();
-    assert_eq!(json(&out.stdout)["expires_at"], "2026-11-21T11:00:00Z");
+    assert_eq!(
+        env.json_at(&cfg, None, &["inspect", "alice"])["expires_at"],
+        "2026-11-21T11:00:00Z"
+    );
     let late = django.confirm(&env.db, "2026-11-21T11:01:00Z", &link, "new password 22");
     assert!(!late.ok, "{}", late.line);
     let in_time = django.confirm(&env.db, "2026-11-21T10:59:00Z", &link, "new password 22");
@@ -234,8 +190,8 @@ fn a_one_hour_link_is_refused_by_django_after_61_minutes() {
 fn tokens_count_on_the_sites_clock_as_django_does() {
     // Django's default TIME_ZONE: its stamps are Chicago wall time.
     let django = Django::new(false).with("TIME_ZONE", "America/Chicago");
-    let cfg_text = config("time_zone = \"America/Chicago\"\n");
-    let (env, cfg) = site(&django, &["alice", "bob"], &cfg_text);
+    let cfg_text = Django::config("time_zone = \"America/Chicago\"\n");
+    let (env, cfg) = framework_app(&django, &["alice", "bob"], &cfg_text);
     let link_a = link(&env, &cfg, &["alice"]);
     assert!(
         !django
@@ -249,7 +205,7 @@ fn tokens_count_on_the_sites_clock_as_django_does() {
     );
     // The same link counted on UTC by mistake lives six hours longer in
     // this site: what time_zone is for.
-    let utc = env.config(&config(""));
+    let utc = env.config(&Django::config(""));
     let link_b = link(&env, &utc, &["bob"]);
     assert!(
         django
@@ -261,148 +217,10 @@ fn tokens_count_on_the_sites_clock_as_django_does() {
 #[test]
 fn of_sixteen_redeemers_one_wins_and_the_link_is_dead_for_django() {
     let django = Django::new(false);
-    let (env, cfg) = site(&django, &["alice"], &config(""));
+    let (env, cfg) = framework_app(&django, &["alice"], &Django::config(""));
     let link = link(&env, &cfg, &["alice"]);
     let winner = race_redeem(&env, Some(&cfg), &link);
     assert!(django.login(&env.db, "alice", &winner));
     let a = django.confirm(&env.db, "2026-11-21T10:05:00Z", &link, "new password 22");
     assert!(!a.ok, "{}", a.line);
-}
-
-#[test]
-fn revoke_and_purge_are_refused_since_nothing_is_stored() {
-    let django = Django::new(false);
-    let (env, cfg) = site(&django, &["alice"], &config(""));
-    link(&env, &cfg, &["alice"]);
-    let before = env.bytes();
-    for args in [
-        &["revoke", "alice"][..],
-        &["revoke", "--all", "--yes"],
-        &["purge"],
-    ] {
-        let out = env.cmd_with(&cfg).args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(78), "{args:?}");
-        assert_one_line_error(&out.stderr, "stores no tokens");
-        assert_eq!(env.bytes(), before, "{args:?}");
-    }
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "list"])
-        .output()
-        .unwrap();
-    let listed = json(&out.stdout);
-    assert_eq!(listed[0]["user"]["username"], "alice");
-    assert_eq!(listed[0]["expires_at"], "2026-11-24T10:00:00Z");
-
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "doctor"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v = json(&out.stdout);
-    assert_eq!(v["framework"], "django");
-    assert_eq!(v["token_store"]["storage"], "none");
-    assert_eq!(v["token_store"]["secret"], true);
-    assert_eq!(v["token_store"]["time_zone"], "UTC");
-    assert_eq!(v["token_store"]["lifetime"], "3d");
-    // The key is never shown, nor kept.
-    for args in [
-        &["doctor"][..],
-        &["inspect", "alice"],
-        &["list"],
-        &["audit"],
-        &["--json", "audit"],
-    ] {
-        let out = env.cmd_with(&cfg).args(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}");
-        for stream in [&out.stdout, &out.stderr] {
-            assert!(
-                !String::from_utf8_lossy(stream).contains(Django::SECRET),
-                "{args:?}"
-            );
-        }
-    }
-    assert!(!String::from_utf8_lossy(&env.bytes()).contains(Django::SECRET));
-    let missing = env.config("framework = \"django\"\n");
-    let out = env
-        .cmd_with(&missing)
-        .args(["issue", "alice"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(78));
-    assert_one_line_error(&out.stderr, "needs the app's SECRET_KEY");
-}
-
-#[test]
-fn send_rate_limit_no_enumerate_and_bulk_work_with_stateless_tokens() {
-    let django = Django::new(false);
-    let env = TestEnv::empty();
-    for name in ["alice", "bob", "carol"] {
-        let a = django.call(
-            &env.db,
-            None,
-            "create",
-            &[name, &format!("{name}@example.com"), "old password 1"],
-        );
-        assert!(a.ok);
-    }
-    let server = SmtpServer::start(env.dir.path(), &[]);
-    let cfg = env.config(&format!(
-        "framework = \"django\"\n[django]\nsecret_key = \"{}\"\n[email]\nfrom = \"support@example.com\"\ntransport = \"smtp://127.0.0.1:{}\"\n",
-        Django::SECRET,
-        server.port
-    ));
-    env.cmd_with(&cfg).arg("init").assert().success();
-    env.cmd_with(&cfg)
-        .args(["issue", "--send", "alice"])
-        .assert()
-        .success();
-    let mail = &server.messages()[0];
-    let at = mail.text.find("https://example.com/reset/").unwrap();
-    let mailed = mail.text[at..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string();
-    assert!(
-        django
-            .confirm(&env.db, "2026-11-21T10:05:00Z", &mailed, "new password 22")
-            .ok
-    );
-
-    // The issue rate limit (3 in 15 minutes) counts audit rows, as ever.
-    for _ in 0..3 {
-        env.cmd_with(&cfg)
-            .args(["-q", "issue", "bob"])
-            .assert()
-            .success();
-    }
-    env.cmd_with(&cfg).args(["issue", "bob"]).assert().code(75);
-    env.cmd_with(&cfg)
-        .args(["issue", "--no-enumerate", "nobody@example.com"])
-        .assert()
-        .success();
-
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--json", "issue", "--all", "--force", "--reason", "breach"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let carol = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .find(|v| v["user"]["username"] == "carol")
-        .unwrap();
-    let link = carol["link"].as_str().unwrap();
-    assert!(
-        django
-            .confirm(&env.db, "2026-11-21T10:05:00Z", link, "new password 33")
-            .ok
-    );
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::db_name;
 use crate::common::proxy::{CommitProxy, Fault};
 use crate::common::{Backend, TestEnv, assert_one_line_error, sha256_hex};
 
@@ -28,10 +29,6 @@ fn live(env: &TestEnv) -> Vec<(i64, String)> {
         )
     })
     .collect()
-}
-
-fn db_name(env: &TestEnv) -> &str {
-    &env.pg.as_ref().unwrap().0
 }
 
 /// A single `issue` whose COMMIT reached the server but whose answer did

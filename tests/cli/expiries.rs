@@ -1,8 +1,149 @@
-//! Expiries that are no time, read the same by every command on both
-//! engines: as expired, never as an error, never as eternal.
+//! Expiries in every form an app may keep them: written as configured, read
+//! back as times, integers read by magnitude, and anything that is no time
+//! counted as expired by every command on both engines.
 
 use crate::common::{Backend, TestEnv, assert_one_line_error, json, sha256_hex};
 use crate::on_both_engines;
+
+#[test]
+fn every_expires_format_is_written_as_configured_and_read_back() {
+    for (format, want) in [
+        (
+            "rfc3339",
+            rusqlite::types::Value::Text("2026-11-21T11:00:00Z".into()),
+        ),
+        (
+            "sqlite",
+            rusqlite::types::Value::Text("2026-11-21 11:00:00".into()),
+        ),
+        ("unix", rusqlite::types::Value::Integer(1_795_258_800)),
+        (
+            "unix_ms",
+            rusqlite::types::Value::Integer(1_795_258_800_000),
+        ),
+    ] {
+        let env = TestEnv::demo();
+        let config = env.config(&format!("[schema]\nexpires_format = \"{format}\"\n"));
+        env.cmd_with(&config)
+            .args(["issue", "alice"])
+            .assert()
+            .success();
+        let got: rusqlite::types::Value = env
+            .conn()
+            .query_row(
+                "SELECT password_reset_expires FROM users WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(got, want, "{format}");
+        // Read back as the same instant, active before it and expired at it.
+        for (now, state) in [
+            ("2026-11-21T10:59:59Z", "active"),
+            ("2026-11-21T11:00:00Z", "expired"),
+        ] {
+            let v = env.json_at(&config, Some(now), &["inspect", "alice"]);
+            assert_eq!(
+                (v["state"].as_str(), v["expires_at"].as_str()),
+                (Some(state), Some("2026-11-21T11:00:00Z")),
+                "{format} at {now}"
+            );
+        }
+        // And the "password changed since issue" check still recognises the token.
+        env.conn()
+            .execute(
+                "UPDATE users SET password_hash = 'changed' WHERE id = 1",
+                [],
+            )
+            .unwrap();
+        let v = env.json_at(&config, None, &["inspect", "alice"]);
+        assert_eq!(v["password_changed_since_issue"], true, "{format}");
+    }
+}
+
+#[test]
+fn comparisons_are_right_across_forms() {
+    let env = TestEnv::demo();
+    // Each expiry is 10:30 UTC or 11:30 UTC in a different form; now is 11:00.
+    env.conn()
+        .execute_batch(
+            "UPDATE users SET password_reset_token = 'a', password_reset_expires = '2026-11-21 10:30:00' WHERE id = 1;
+             UPDATE users SET password_reset_token = 'b', password_reset_expires = '2026-11-21T12:30:00+01:00' WHERE id = 2;
+             UPDATE users SET password_reset_token = 'c', password_reset_expires = 1795258800000 + 1800000 WHERE id = 3;",
+        )
+        .unwrap();
+    let at = "2026-11-21T11:00:00Z";
+    let ids = |flag: &str| -> Vec<i64> {
+        let v = json(
+            &env.cmd()
+                .args(["--json", "list", flag])
+                .env("RESETCTL_NOW", at)
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["user"]["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        ids("--expired"),
+        [1],
+        "'2026-11-21 10:30:00' is before 11:00 although it sorts after '2026-11-21T11...' as text"
+    );
+    assert_eq!(ids("--active"), [2, 3]);
+    let v = json(
+        &env.cmd()
+            .args(["--json", "purge"])
+            .env("RESETCTL_NOW", at)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(v["purged"], 1);
+    assert_eq!(env.token_row(1), (None, None));
+}
+
+#[test]
+fn integer_expiries_are_read_by_magnitude_and_absurd_ones_count_as_expired() {
+    let env = TestEnv::demo();
+    for user in ["alice", "bob", "carol"] {
+        env.issue(user);
+    }
+    // 2020-01-01 in microseconds (long past), 2026-11-21T11:00 in
+    // microseconds and nanoseconds (in an hour), and a number no unit
+    // makes a date of.
+    for (id, cell) in [
+        (1, 1_577_836_800_000_000i64),
+        (2, 1_795_258_800_000_000),
+        (3, 1_795_258_800_000_000_000),
+    ] {
+        env.conn()
+            .execute(
+                "UPDATE users SET password_reset_expires = ?1 WHERE id = ?2",
+                rusqlite::params![cell, id],
+            )
+            .unwrap();
+    }
+    let state = |user: &str| env.json(&["inspect", user]);
+    assert_eq!(state("alice")["state"], "expired");
+    assert_eq!(state("alice")["expires_at"], "2020-01-01T00:00:00Z");
+    assert_eq!(state("bob")["state"], "active");
+    assert_eq!(state("carol")["expires_at"], "2026-11-21T11:00:00Z");
+    env.conn()
+        .execute(
+            "UPDATE users SET password_reset_expires = 99999999999 WHERE id = 3",
+            [],
+        )
+        .unwrap();
+    let v = state("carol");
+    assert_eq!(
+        (v["state"].as_str(), v["expires_at"].as_str()),
+        (Some("expired"), None)
+    );
+}
 
 /// The token of user `id`, as printed in its link.
 fn token(id: usize) -> String {
@@ -120,6 +261,7 @@ const LIVE: [&str; 12] = [
     "1795257000",
     "1795257000000",
 ];
+
 const DEAD: [&str; 17] = [
     "not-a-time",
     "infinity",

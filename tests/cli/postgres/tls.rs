@@ -1,33 +1,72 @@
-//! What the environment and the server say about a connection: libpq's TLS
-//! variables, and the server's own statement_timeout.
+//! TLS to the server: required or verified against its CA, from the URL or
+//! libpq's PGSSLMODE and PGSSLROOTCERT, so no password goes in clear to a
+//! server the environment said to verify.
 
-use std::time::{Duration, Instant};
-
+use super::{db_name, logins, pg_env};
 use crate::common::postgres::{PASSWORD, cluster};
 use crate::common::recorder::Recorder;
-use crate::common::{Backend, TestEnv, assert_one_line_error, json, sha256_hex};
+use crate::common::{TestEnv, assert_one_line_error, json, sha256_hex};
 
-/// resetctl's logins to database `name` the server logged since line
-/// `from` of its log.
-fn logins(name: &str, from: usize) -> Vec<String> {
-    cluster()
-        .log()
-        .lines()
-        .skip(from)
-        .filter(|l| {
-            l.contains("connection authorized")
-                && l.contains(&format!("database={name} "))
-                && l.contains("application_name=resetctl")
-        })
-        .map(str::to_string)
-        .collect()
+#[test]
+fn tls_required_or_verified_against_the_servers_ca() {
+    let env = pg_env();
+    let name = db_name(&env);
+    let port = cluster().port;
+    let url = |host: &str, tail: &str| {
+        format!("postgres://postgres:{PASSWORD}@{host}:{port}/{name}?{tail}")
+    };
+    let ca = cluster().ca.display().to_string();
+    // What the server logged before these sessions.
+    let logged_before = cluster().log().lines().count();
+    for (db, code) in [
+        (url("127.0.0.1", "sslmode=require"), 0),
+        (
+            url(
+                "localhost",
+                &format!("sslmode=verify-full&sslrootcert={ca}"),
+            ),
+            0,
+        ),
+        (
+            url(
+                "127.0.0.1",
+                &format!("sslmode=verify-full&sslrootcert={ca}"),
+            ),
+            0,
+        ),
+        // The system roots do not know the tests' CA.
+        (url("localhost", "sslmode=verify-full"), 78),
+    ] {
+        let out = env
+            .cmd()
+            .env("RESETCTL_DB", &db)
+            .args(["--json", "issue", "bob"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{db}: {out:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(PASSWORD));
+    }
+    // Each session that got in issued its token, and the server saw each
+    // of resetctl's logins here encrypted, none in the clear.
+    let issued = env
+        .audit()
+        .iter()
+        .filter(|r| r.action == "issue" && r.outcome == "ok")
+        .count();
+    assert_eq!(issued, 3);
+    let logins = logins(name, logged_before);
+    assert_eq!(logins.len(), 3, "{logins:?}");
+    assert!(
+        logins.iter().all(|l| l.contains("SSL enabled")),
+        "{logins:?}"
+    );
 }
 
 // Proves PGSSLMODE and PGSSLROOTCERT are honoured (the URL's own sslmode and sslrootcert first), so no password goes in clear to a server the environment said to verify.
 #[test]
 fn libpq_tls_variables_are_honoured_and_the_url_wins() {
-    let env = TestEnv::demo_on(Backend::Postgres);
-    let name = env.pg.as_ref().unwrap().0.clone();
+    let env = pg_env();
+    let name = db_name(&env);
     let before = env.bytes();
     let secret = "Pw9SecretX";
     // A server that refuses TLS and asks for the password in clear.
@@ -99,7 +138,7 @@ fn libpq_tls_variables_are_honoured_and_the_url_wins() {
         assert!(out.stderr.is_empty(), "{out:?}");
         let token = json(&out.stdout)["token"].as_str().unwrap().to_string();
         assert_eq!(env.token_row(2).0, Some(sha256_hex(&token)));
-        let seen = logins(&name, from);
+        let seen = logins(name, from);
         assert_eq!(seen.len(), 1, "{seen:?}");
         assert_eq!(
             seen[0].contains("SSL enabled"),
@@ -110,53 +149,9 @@ fn libpq_tls_variables_are_honoured_and_the_url_wins() {
 }
 
 fn without_sslmode(env: &TestEnv) -> String {
-    let name = &env.pg.as_ref().unwrap().0;
+    let name = db_name(env);
     format!(
         "postgres://postgres:{PASSWORD}@127.0.0.1:{}/{name}",
         cluster().port
     )
-}
-
-// Proves a statement the server cancels for its statement_timeout is 75 (try again later), not 70, and changes nothing.
-#[test]
-fn a_server_statement_timeout_is_75_and_changes_nothing() {
-    let env = TestEnv::demo_on(Backend::Postgres);
-    let token = env.issue("bob");
-    let before = env.bytes();
-    let url = format!(
-        "{}&options=-c%20statement_timeout%3D1s",
-        env.pg.as_ref().unwrap().1
-    );
-    // A long busy_timeout: the lock wait is cut by statement_timeout.
-    let config = env.config("busy_timeout = \"30s\"\n");
-    let mut app = cluster().client(&env.pg.as_ref().unwrap().0).unwrap();
-    let mut tx = app.transaction().unwrap();
-    tx.batch_execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
-        .unwrap();
-    let started = Instant::now();
-    let runs = [
-        env.cmd_with(&config)
-            .env("RESETCTL_DB", &url)
-            .args(["issue", "alice"])
-            .output()
-            .unwrap(),
-        env.cmd_with(&config)
-            .env("RESETCTL_DB", &url)
-            .args(["redeem", &token, "--password-stdin"])
-            .write_stdin("a patient password\n")
-            .output()
-            .unwrap(),
-    ];
-    let waited = started.elapsed();
-    tx.rollback().unwrap();
-    assert!(waited < Duration::from_secs(25), "waited {waited:?}");
-    for out in runs {
-        assert_eq!(out.status.code(), Some(75), "{out:?}");
-        assert!(out.stdout.is_empty(), "{out:?}");
-        assert_one_line_error(&out.stderr, "cancelled a statement");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("statement timeout"), "{stderr}");
-        assert!(stderr.contains("hint: try again later"), "{stderr}");
-    }
-    assert_eq!(env.bytes(), before);
 }

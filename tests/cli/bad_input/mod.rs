@@ -1,6 +1,8 @@
 //! What a tired operator or a broken cron job may throw at it: a one-line
 //! error, the documented exit code, and a database left byte for byte as it was.
 
+mod corpus;
+
 use std::os::unix::fs::PermissionsExt;
 
 use crate::common::{TestEnv, assert_one_line_error};
@@ -261,5 +263,57 @@ fn read_only_database_is_74() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("alice"));
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn a_bom_a_fifo_and_a_file_size_limit_are_handled() {
+    let env = TestEnv::demo();
+    // A list saved with a byte-order mark: its first line is a user.
+    std::fs::write(env.path("list.txt"), "\u{feff}alice\nbob\n").unwrap();
+    let out = env
+        .cmd()
+        .args(["issue", "--from", "list.txt", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "Dry run: would issue 2, skip 0; 0 failed."
+    );
+    // A FIFO named as the database: refused at once, never waited on.
+    let fifo = env.path("pipe.db");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = std::time::Instant::now();
+    let out = env
+        .cmd()
+        .env("RESETCTL_DB", &fifo)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(74));
+    assert_one_line_error(&out.stderr, "is not a regular file");
+    // A file-size limit below the database's size: a write error (74), not
+    // death by SIGXFSZ, and nothing half-written.
+    let before = env.bytes();
+    let out = env
+        .command("prlimit")
+        .arg("--fsize=1024")
+        .arg(crate::common::bin())
+        .args(["issue", "alice"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(74),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(env.bytes(), before);
 }

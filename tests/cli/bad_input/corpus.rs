@@ -281,13 +281,7 @@ fn read_only_directory_and_locked_database() {
     let cfg = env.config("busy_timeout = \"1s\"\n");
     let app = env.conn();
     app.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    let out = env
-        .cmd()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["issue", "bob"])
-        .output()
-        .unwrap();
+    let out = env.cmd_with(&cfg).args(["issue", "bob"]).output().unwrap();
     app.execute_batch("ROLLBACK").unwrap();
     assert_eq!(out.status.code(), Some(75));
     assert_one_line_error(&out.stderr, "locked by another process (waited 1s)");

@@ -1,12 +1,16 @@
 //! Bulk issue: --all and --from, streaming in batches, resuming, dry runs,
-//! a kill -9 in the middle, and sending with one reused connection.
+//! the flags only a bulk run takes, and sending with one reused connection.
 
-use crate::on_both_engines;
-use std::io::Write;
+mod lists;
+mod stops;
+
 use std::time::{Duration, Instant};
 
 use crate::common::smtp::SmtpServer;
 use crate::common::{TestEnv, assert_one_line_error, json, sha256_hex};
+use crate::on_both_engines;
+
+const PW: &str = "correct horse battery";
 
 fn count(env: &TestEnv, sql: &str) -> i64 {
     env.value(sql).unwrap().parse().unwrap()
@@ -68,84 +72,6 @@ fn all_on_ten_thousand_users_streams_json_lines() {
 }
 
 on_both_engines! {
-    fn from_a_file_or_stdin_skips_comments_reports_unknown_users_and_keeps_the_rest(backend) {
-        let env = TestEnv::with_users_on(20, backend);
-        let list = env.path("users.txt");
-        std::fs::write(
-            &list,
-            "# breach 2026-11\nu1\n\n  U2@EXAMPLE.COM  \nnobody@example.com\n3\nu1\n",
-        )
-        .unwrap();
-        let out = env
-            .cmd()
-            .args(["--json", "issue", "--from"])
-            .arg(&list)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(67),
-            "an unknown user fails the run, not the others"
-        );
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            stderr.contains("resetctl: warning: line 5: no user with email 'nobody@example.com'"),
-            "{stderr}"
-        );
-        assert!(
-            stderr.contains("Issued 3, skipped 1, failed 1."),
-            "u1 listed twice keeps its first token: {stderr}"
-        );
-        assert!(
-            stderr
-                .trim_end()
-                .ends_with("resetctl: error: 1 of 5 users failed; the others were kept"),
-            "{stderr}"
-        );
-        let ids: Vec<i64> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| json(l.as_bytes())["user"]["id"].as_i64().unwrap())
-            .collect();
-        assert_eq!(ids, [1, 2, 3]);
-        assert_eq!(
-            count(
-                &env,
-                "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
-            ),
-            3
-        );
-
-        let mut child = env
-            .std_cmd()
-            .args(["-q", "issue", "--from", "-"])
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"u10\nu11@example.com\n")
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success());
-        assert_eq!(
-            String::from_utf8(out.stdout).unwrap().lines().count(),
-            2,
-            "-q: the links only"
-        );
-        assert!(out.stderr.is_empty());
-        let out = env
-            .cmd()
-            .args(["issue", "--from", "missing.txt"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(66));
-        assert_one_line_error(&out.stderr, "the user list 'missing.txt' does not exist");
-    }
-}
-
-on_both_engines! {
     fn dry_run_only_counts_and_skip_active_resumes(backend) {
         let env = TestEnv::with_users_on(1_200, backend);
         env.cmd()
@@ -165,13 +91,7 @@ on_both_engines! {
             "Dry run: would issue 1197, skip 3; 0 failed.\n"
         );
         assert_eq!(env.bytes(), before, "a dry run writes nothing");
-        let v = json(
-            &env.cmd()
-                .args(["--json", "issue", "--all", "--dry-run"])
-                .output()
-                .unwrap()
-                .stdout,
-        );
+        let v = env.json(&["issue", "--all", "--dry-run"]);
         assert_eq!(
             v,
             serde_json::json!({"dry_run": true, "issued": 1200, "skipped": 0, "failed": 0})
@@ -196,90 +116,6 @@ on_both_engines! {
     }
 }
 
-#[test]
-fn a_kill_9_mid_run_leaves_whole_pairs_and_a_resume_finishes() {
-    let env = TestEnv::with_users(60_000);
-    let mut child = env
-        .std_cmd()
-        .args(["--json", "issue", "--all", "--batch", "5000"])
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Wait for the first batches to commit, then kill without warning.
-    let reader = env.conn();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let done: i64 = reader
-            .query_row(
-                "SELECT count(*) FROM resetctl_audit WHERE action = 'issue'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap_or(0);
-        if done >= 1_000 || Instant::now() > deadline {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().unwrap();
-    let status = child.wait().unwrap();
-    drop(reader);
-    let issued = count(
-        &env,
-        "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL",
-    );
-    assert!(status.code().is_none(), "killed by a signal, not finished");
-    assert!(
-        issued > 0 && issued < 60_000,
-        "killed mid-run: {issued} issued"
-    );
-    let integrity: String = env
-        .conn()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(integrity, "ok");
-    assert_eq!(
-        count(
-            &env,
-            "SELECT count(*) FROM users WHERE (password_reset_token IS NULL) <> (password_reset_expires IS NULL)"
-        ),
-        0,
-        "no token without its expiry, nor the reverse"
-    );
-    assert_eq!(issued % 5000, 0, "whole batches only");
-    assert_eq!(
-        count(
-            &env,
-            "SELECT count(*) FROM resetctl_audit WHERE action = 'issue'"
-        ),
-        issued,
-        "every token has its audit row"
-    );
-    let out = env
-        .std_cmd()
-        .args(["issue", "--all", "--skip-active"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains(&format!(
-            "Issued {}, skipped {issued}, failed 0.",
-            60_000 - issued
-        )),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        count(
-            &env,
-            "SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL"
-        ),
-        60_000
-    );
-}
-
 on_both_engines! {
     fn send_reuses_one_connection_paces_and_lists_failures(backend) {
         let env = TestEnv::with_users_on(12, backend);
@@ -290,9 +126,7 @@ on_both_engines! {
         ));
         let started = Instant::now();
         let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&cfg)
+            .cmd_with(&cfg)
             .args(["--json", "issue", "--all", "--send", "--rate", "40/s"])
             .output()
             .unwrap();
@@ -345,9 +179,7 @@ on_both_engines! {
             second.port
         ));
         let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&ok)
+            .cmd_with(&ok)
             .args(["issue", "--all", "--send", "--skip-active"])
             .output()
             .unwrap();
@@ -393,6 +225,35 @@ on_both_engines! {
             "nothing issued"
         );
     }
+}
+
+#[test]
+fn bulk_only_flags_with_users_are_2_and_change_nothing() {
+    let env = TestEnv::demo();
+    let token = env.issue("alice");
+    let before = env.bytes();
+    for extra in [
+        &["--dry-run"][..],
+        &["--skip-active"],
+        &["--batch", "5"],
+        &["--send", "--rate", "5/s"],
+    ] {
+        let out = env
+            .cmd()
+            .args(["issue", "alice"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert_one_line_error(&out.stderr, "--all");
+        assert_eq!(env.bytes(), before, "{extra:?} changed nothing");
+    }
+    // alice's token still works.
+    env.cmd()
+        .args(["redeem", &token, "--password-stdin"])
+        .write_stdin(format!("{PW}\n"))
+        .assert()
+        .success();
 }
 
 on_both_engines! {
@@ -470,29 +331,5 @@ on_both_engines! {
             8,
             "the list's four, then the run's"
         );
-    }
-}
-
-on_both_engines! {
-    fn an_overlong_line_in_the_list_is_one_failure_not_the_end(backend) {
-        let env = TestEnv::with_users_on(3, backend);
-        let list = format!("u1\n{}\nu2\n", "x".repeat(10_000));
-        let out = env
-            .cmd()
-            .args(["issue", "--from", "-"])
-            .write_stdin(list)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(65));
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            stderr.contains("resetctl: warning: line 2: too long for a USER"),
-            "{stderr}"
-        );
-        assert!(
-            stderr.contains("Issued 2, skipped 0, failed 1."),
-            "{stderr}"
-        );
-        assert!(env.token_row(1).0.is_some() && env.token_row(2).0.is_some());
     }
 }
