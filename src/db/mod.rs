@@ -12,6 +12,7 @@
 mod audit;
 mod dialect;
 mod engine;
+mod failure;
 mod location;
 mod names;
 mod passwords;
@@ -107,8 +108,7 @@ impl Db {
     ) -> Result<Db> {
         let db = Db::connect(at, access, busy_timeout, schema)?;
         if access == Access::ReadWrite && db.conn.is_read_only()? {
-            return Err(Error::io(format!("{at} is read-only"))
-                .with_hint("check the file's permissions and its directory's"));
+            return Err(failure::read_only(at));
         }
         db.check_schema(store_columns)?;
         Ok(db)

@@ -11,8 +11,9 @@ use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{CachedStatement, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
 use super::dialect::{EXPIRY_MS_FN, FINGERPRINT_FN};
+use super::failure::{self, Failure, IdColumn, IdType, Site};
 use super::{Arg, Cell, Ident, Row, Schema};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Result};
 use crate::password::fingerprint;
 
 mod open;
@@ -166,11 +167,7 @@ impl<'a> Handle<'a> {
             .map_err(|e| self.err(e))?;
         match kind.as_deref() {
             None => return Ok(None),
-            Some("view") => {
-                return Err(Error::config(format!(
-                    "{table} is a view; resetctl needs a table it can update"
-                )));
-            }
+            Some("view") => return Err(failure::view(table)),
             Some(_) => {}
         }
         let mut stmt = self
@@ -224,25 +221,12 @@ impl<'a> Handle<'a> {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .map_err(|e| self.err(e))?;
-        if !ty.contains("INT") {
-            return Ok(Some(Error::config(format!(
-                "schema.id: {}.{} is declared {}; resetctl needs integer user ids",
-                s.table,
-                s.id,
-                if ty.is_empty() { "without a type" } else { &ty }
-            ))));
+        Ok(IdColumn {
+            integer: ty.contains("INT"),
+            ty: IdType::Declared(ty),
+            unique: (pk == 1 && pk_cols == 1) || unique,
         }
-        let primary_key = pk == 1 && pk_cols == 1;
-        if !primary_key && !unique {
-            return Ok(Some(
-                Error::config(format!(
-                    "schema.id: {}.{} is not unique (neither the primary key nor under a unique index of its own)",
-                    s.table, s.id
-                ))
-                .with_hint("point schema.id at the table's primary key"),
-            ));
-        }
-        Ok(None)
+        .problem(s))
     }
 
     /// The engine, its version, and the journal mode as the file says (a
@@ -273,10 +257,7 @@ impl<'a> Handle<'a> {
 
 impl RowRef<'_> {
     pub fn cell(&self, i: usize) -> Result<Cell<'_>> {
-        self.0
-            .get_ref(i)
-            .map(cell)
-            .map_err(|e| Error::internal(format!("database error: {e}")))
+        self.0.get_ref(i).map(cell).map_err(failure::unreadable)
     }
 }
 
@@ -323,43 +304,39 @@ fn cell(v: ValueRef<'_>) -> Cell<'_> {
     }
 }
 
-/// SQLite's result codes, turned into the README's exit codes.
+/// SQLite's result codes as the facts `failure` words.
 fn map_err(e: rusqlite::Error, path: &Path, busy_timeout: Duration) -> Error {
-    let p = path.display();
-    let rusqlite::Error::SqliteFailure(code, message) = &e else {
-        return Error::internal(format!("database error: {e}"));
+    let site = Site {
+        at: &path.display(),
+        engine: "SQLite",
+        busy_timeout,
     };
-    match code.code {
-        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::new(
-            Kind::TempFail,
-            format!(
-                "{p} is locked by another process (waited {}s)",
-                busy_timeout.as_secs_f64()
-            ),
-        )
-        .with_hint("try again later"),
-        ErrorCode::NotADatabase => Error::io(format!("{p} is not a SQLite database")),
-        ErrorCode::DatabaseCorrupt => Error::io(format!("{p} is corrupt")),
-        ErrorCode::ReadOnly => Error::io(format!("{p} is read-only"))
-            .with_hint("check the file's permissions and its directory's"),
-        ErrorCode::CannotOpen => Error::io(format!("cannot open {p}")),
-        ErrorCode::PermissionDenied => Error::io(format!("permission denied on {p}")),
+    let rusqlite::Error::SqliteFailure(code, message) = &e else {
+        return failure::unreadable(e);
+    };
+    let failure = match code.code {
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Failure::Locked,
+        ErrorCode::NotADatabase => Failure::NotADatabase,
+        ErrorCode::DatabaseCorrupt => Failure::Corrupt,
+        ErrorCode::ReadOnly => Failure::ReadOnly(None),
+        ErrorCode::CannotOpen => Failure::CannotOpen,
+        ErrorCode::PermissionDenied => Failure::PermissionDenied,
         ErrorCode::SystemIoFailure | ErrorCode::DiskFull | ErrorCode::FileLockingProtocolFailed => {
-            Error::io(format!("I/O error on {p}: {e}"))
+            Failure::Io(e.to_string())
         }
-        // The app's own constraints refusing what resetctl writes: its
-        // schema and resetctl's settings do not fit.
-        ErrorCode::ConstraintViolation => {
-            Error::config(message.as_deref().unwrap_or("a constraint failed"))
-        }
+        ErrorCode::ConstraintViolation => Failure::Refused(
+            message
+                .clone()
+                .unwrap_or_else(|| "a constraint failed".into()),
+        ),
         _ => {
             let msg = message.as_deref().unwrap_or("");
             if msg.starts_with("no such column") || msg.starts_with("no such table") {
-                Error::config(format!("{p}: {msg}"))
-                    .with_hint(format!("run: resetctl --db {p} init"))
+                Failure::NotInitialised(msg.to_string())
             } else {
-                Error::internal(format!("database error on {p}: {e}"))
+                Failure::Unexpected(e.to_string())
             }
         }
-    }
+    };
+    failure.at(&site)
 }

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use super::Conn;
+use crate::db::failure::{self, IdColumn, IdType};
 use crate::db::{AUDIT_TABLE, Engine, Ident, Schema};
 use crate::error::{Error, Result};
 
@@ -38,11 +39,7 @@ impl Conn {
         )?;
         match kind.as_deref() {
             None => return Ok(None),
-            Some("v" | "m") => {
-                return Err(Error::config(format!(
-                    "{table} is a view; resetctl needs a table it can update"
-                )));
-            }
+            Some("v" | "m") => return Err(failure::view(table)),
             Some(_) => {}
         }
         let mut names = HashSet::new();
@@ -103,22 +100,12 @@ impl Conn {
         let Some((ty, unique)) = found else {
             return Ok(None);
         };
-        if !matches!(ty.as_str(), "smallint" | "integer" | "bigint") {
-            return Ok(Some(Error::config(format!(
-                "schema.id: {}.{} is of type {ty}; resetctl needs integer user ids",
-                s.table, s.id
-            ))));
+        Ok(IdColumn {
+            integer: matches!(ty.as_str(), "smallint" | "integer" | "bigint"),
+            ty: IdType::Of(ty),
+            unique,
         }
-        if !unique {
-            return Ok(Some(
-                Error::config(format!(
-                    "schema.id: {}.{} is not unique (neither the primary key nor under a unique index of its own)",
-                    s.table, s.id
-                ))
-                .with_hint("point schema.id at the table's primary key"),
-            ));
-        }
-        Ok(None)
+        .problem(s))
     }
 
     pub fn engine(&self) -> Result<Engine> {
