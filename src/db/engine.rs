@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use super::dialect::Dialect;
 use super::location::Location;
 use super::{Access, Arg, Cell, Engine, Ident, Row, Schema, postgres, sqlite};
 use crate::error::{Error, Result};
@@ -65,8 +66,12 @@ impl Conn {
         })
     }
 
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Conn::Postgres(_))
+    /// The SQL that differs by engine, as this one writes it.
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        match self {
+            Conn::Sqlite(_) => &sqlite::Sqlite,
+            Conn::Postgres(_) => &postgres::Postgres,
+        }
     }
 
     pub fn is_read_only(&self) -> Result<bool> {
@@ -128,13 +133,8 @@ impl<'a> Handle<'a> {
         on!(self, h => h.columns_of(table))
     }
 
-    pub fn has_index_on(
-        &self,
-        table: &Ident,
-        column: &Ident,
-        collate: Option<&str>,
-    ) -> Result<bool> {
-        on!(self, h => h.has_index_on(table, column, collate))
+    pub fn has_index_on(&self, table: &Ident, column: &Ident, serving: Matching) -> Result<bool> {
+        on!(self, h => h.has_index_on(table, column, serving))
     }
 
     pub fn id_column_problem(&self, s: &Schema) -> Result<Option<Error>> {
@@ -171,4 +171,15 @@ impl Stmt<'_> {
             Stmt::Postgres(s) => s.queue(),
         }
     }
+}
+
+/// What lookups an index must serve, for `has_index_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matching {
+    /// Any lookup on the column.
+    Any,
+    /// Exact comparison.
+    Exact,
+    /// Comparison ignoring case.
+    IgnoringCase,
 }

@@ -32,8 +32,8 @@ pub use location::Location;
 use crate::error::{Error, Kind, Result};
 
 pub use audit::{AUDIT_TABLE, AuditWriter, IssueTrace, LAST_ANY, LAST_OK, NTH_RECENT_ISSUE};
-pub use dialect::ColumnKind;
-pub use dialect::Dialect;
+pub use dialect::{ArrayColumn, ColumnKind, Dialect};
+pub use engine::Matching;
 pub use names::{Ident, Schema};
 pub use schema::InitReport;
 pub use survey::{AuditTable, ColumnCheck, StoreColumn, Survey};
@@ -81,7 +81,7 @@ pub struct Db {
 /// from them once.
 struct Names {
     schema: Schema,
-    dialect: Dialect,
+    dialect: &'static dyn Dialect,
     users: UserSql,
 }
 
@@ -93,8 +93,8 @@ pub struct Tx<'a> {
 }
 
 impl Db {
-    pub fn dialect(&self) -> &Dialect {
-        &self.names.dialect
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        self.names.dialect
     }
 
     /// Opens an existing database and checks that it has what the tool
@@ -130,16 +130,12 @@ impl Db {
             check_file(path)?;
         }
         let conn = engine::Conn::open(at, access, busy_timeout)?;
-        let dialect = if conn.is_postgres() {
-            Dialect::postgres()
-        } else {
-            Dialect::sqlite()
-        };
+        let dialect = conn.dialect();
         Ok(Db {
             conn,
             location: at.clone(),
             names: Names {
-                users: UserSql::new(schema, &dialect),
+                users: UserSql::new(schema, dialect),
                 schema: schema.clone(),
                 dialect,
             },
@@ -197,8 +193,13 @@ impl<'a> Tx<'a> {
         &self.names.schema
     }
 
-    pub fn dialect(&self) -> &'a Dialect {
-        &self.names.dialect
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        self.names.dialect
+    }
+
+    /// A name quoted for SQL text, as this engine quotes it.
+    pub fn q(&self, name: &Ident) -> String {
+        self.names.dialect.q(name)
     }
 
     fn user_sql(&self) -> &'a UserSql {
@@ -254,15 +255,10 @@ impl<'a> Tx<'a> {
         self.conn.columns_of(table)
     }
 
-    /// Whether some full index starts with `column`, with the given
-    /// collation (`"NOCASE"` for case-insensitive; any when `None`).
-    pub fn has_index_on(
-        &self,
-        table: &Ident,
-        column: &Ident,
-        collate: Option<&str>,
-    ) -> Result<bool> {
-        self.conn.has_index_on(table, column, collate)
+    /// Whether some full index starts with `column`, serving lookups of
+    /// that kind.
+    pub fn has_index_on(&self, table: &Ident, column: &Ident, serving: Matching) -> Result<bool> {
+        self.conn.has_index_on(table, column, serving)
     }
 
     /// Why the mapped id column cannot name one user, if it cannot.

@@ -5,7 +5,8 @@ use crate::error::{Error, Result};
 use crate::text::shown;
 
 /// Where the application keeps its users: every name is a checked
-/// identifier, so it can be put into SQL text (quoted) without risk.
+/// identifier, so it can be put into SQL text (quoted, as the engine
+/// quotes: `Tx::q`) without risk.
 #[derive(Debug, Clone)]
 pub struct Schema {
     pub table: Ident,
@@ -105,11 +106,6 @@ impl Ident {
 
     pub fn name(&self) -> &str {
         &self.0
-    }
-
-    /// The name quoted for SQL text. Safe because of the check in `new`.
-    pub fn q(&self) -> String {
-        format!("\"{}\"", self.0)
     }
 }
 

@@ -14,8 +14,8 @@ pub enum Arg<'a> {
     Null,
     Int(i64),
     Text(&'a str),
-    /// Arrays, for one statement over a batch of rows (`unnest` on
-    /// PostgreSQL, which takes them as arrays; SQLite gets JSON text).
+    /// Arrays, for one statement over a batch of rows, on an engine that
+    /// writes batches so (`Dialect::rows_of_arrays`).
     Ints(&'a [i64]),
     Texts(&'a [Option<&'a str>]),
 }

@@ -13,7 +13,7 @@ use super::{
     Description, ExpiresFormat, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented,
     TokenFilter, TokenState, TokenStorage, TokenStore,
 };
-use crate::db::{Arg, AuditWriter, ColumnKind, Fetched, Row, Schema, StoreColumn, Tx};
+use crate::db::{Arg, AuditWriter, ColumnKind, Fetched, Matching, Row, Schema, StoreColumn, Tx};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
 use crate::user::{Typed, User};
@@ -234,8 +234,7 @@ impl TokenStore for RowColumns {
 
     fn lookup_index(&self, tx: &Tx<'_>) -> Result<Option<bool>> {
         let s = &self.schema;
-        let collation = tx.dialect().index_collation(false);
-        tx.has_index_on(&s.table, &s.token, Some(collation))
+        tx.has_index_on(&s.table, &s.token, Matching::Exact)
             .map(Some)
     }
 
@@ -277,13 +276,9 @@ impl TokenStore for RowColumns {
         // batch instead of being evicted and read again between users.
         stored.sort_unstable();
         let time = self.time_cell(record.expires);
-        let as_arrays = tx.dialect().writes_batches_as_arrays();
         let sql = self.sql(tx);
-        let mut set = tx.prepare(if as_arrays {
-            &sql.set_tokens
-        } else {
-            &sql.set_token
-        })?;
+        let as_arrays = sql.set_tokens.is_some();
+        let mut set = tx.prepare(sql.set_tokens.as_deref().unwrap_or(&sql.set_token))?;
         set.bind(
             2,
             match &time {

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use super::Conn;
+use crate::db::engine::Matching;
 use crate::db::failure::{self, IdColumn, IdType};
 use crate::db::{AUDIT_TABLE, Engine, Ident, Schema};
 use crate::error::{Error, Result};
@@ -55,14 +56,9 @@ impl Conn {
         Ok(Some(names))
     }
 
-    /// Whether a full index has `column` first: plain, or as
-    /// `lower(column)` when `collate` is `"lower"`.
-    pub fn has_index_on(
-        &self,
-        table: &Ident,
-        column: &Ident,
-        collate: Option<&str>,
-    ) -> Result<bool> {
+    /// Whether a full index has `column` first: plain for exact lookups,
+    /// as `lower(column)` for lookups ignoring case.
+    pub fn has_index_on(&self, table: &Ident, column: &Ident, serving: Matching) -> Result<bool> {
         let mut firsts = Vec::new();
         self.each(
             "SELECT pg_get_indexdef(indexrelid, 1, true) FROM pg_index \
@@ -75,10 +71,10 @@ impl Conn {
         )?;
         let col = column.name().to_ascii_lowercase();
         let lowered = format!("lower{col}");
-        Ok(firsts.iter().map(|d| bare(d)).any(|first| match collate {
-            Some("lower") => first == lowered,
-            Some(_) => first == col,
-            None => first == col || first == lowered,
+        Ok(firsts.iter().map(|d| bare(d)).any(|first| match serving {
+            Matching::IgnoringCase => first == lowered,
+            Matching::Exact => first == col,
+            Matching::Any => first == col || first == lowered,
         }))
     }
 

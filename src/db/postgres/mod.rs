@@ -9,6 +9,7 @@
 
 mod catalog;
 mod commit;
+mod dialect;
 mod errors;
 mod expiry;
 mod target;
@@ -26,7 +27,7 @@ use tokio_postgres::{Client, Statement};
 
 use super::{Access, Arg, Row};
 use crate::error::{Error, Result};
-pub use expiry::expiry_ms;
+pub use dialect::Postgres;
 pub use target::PgTarget;
 use values::{Owned, Value};
 

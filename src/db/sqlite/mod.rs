@@ -6,17 +6,19 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{CachedStatement, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
-use super::dialect::{EXPIRY_MS_FN, FINGERPRINT_FN};
+use super::engine::Matching;
 use super::failure::{self, Failure, IdColumn, IdType, Site};
 use super::{Arg, Cell, Ident, Row, Schema};
 use crate::error::{Error, Result};
-use crate::password::fingerprint;
 
+mod dialect;
+mod functions;
 mod open;
+
+pub use dialect::Sqlite;
 
 pub struct Conn {
     conn: Connection,
@@ -49,34 +51,7 @@ impl Conn {
         };
         let err = |e| map_err(e, path, busy_timeout);
         c.conn.busy_timeout(busy_timeout).map_err(err)?;
-        // Any form of expiry an application wrote, as Unix milliseconds (NULL
-        // when it is no time), so SQL compares times, never text.
-        c.conn
-            .create_scalar_function(
-                EXPIRY_MS_FN,
-                1,
-                FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-                |ctx| Ok(cell(ctx.get_raw(0)).time().map(|t| t.timestamp_millis())),
-            )
-            .map_err(err)?;
-        // The password fingerprint (id, password cell), so the "password
-        // changed since issue" check runs inside the statements themselves.
-        c.conn
-            .create_scalar_function(
-                FINGERPRINT_FN,
-                2,
-                FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-                |ctx| {
-                    // A row whose id is not an integer has no fingerprint:
-                    // it is left out by every command, never an error here.
-                    let ValueRef::Integer(id) = ctx.get_raw(0) else {
-                        return Ok(None);
-                    };
-                    let hash = cell(ctx.get_raw(1)).text();
-                    Ok(Some(fingerprint(id, hash.as_deref().map(str::as_bytes))))
-                },
-            )
-            .map_err(err)?;
+        functions::register(&c.conn).map_err(err)?;
         Ok(c)
     }
 
@@ -184,12 +159,12 @@ impl<'a> Handle<'a> {
     // The catalogue queries below name each table-valued function in full
     // rather than alias it: no alias can collide with an app's names.
 
-    pub fn has_index_on(
-        &self,
-        table: &Ident,
-        column: &Ident,
-        collate: Option<&str>,
-    ) -> Result<bool> {
+    pub fn has_index_on(&self, table: &Ident, column: &Ident, serving: Matching) -> Result<bool> {
+        let collate = match serving {
+            Matching::Any => None,
+            Matching::Exact => Some("BINARY"),
+            Matching::IgnoringCase => Some("NOCASE"),
+        };
         self.conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?1) \
