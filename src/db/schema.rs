@@ -36,7 +36,7 @@ impl Db {
         let created = match at {
             Location::File(path) => create_file(path)?
                 .then(|| format!("Created database file {} (mode 0600)", path.display())),
-            Location::Postgres(_) => None,
+            Location::Url(_) => None,
         };
         let db = Db::connect(at, Access::ReadWrite, busy_timeout, schema)?;
         if db.conn.is_read_only()? {

@@ -10,18 +10,33 @@ use std::time::{Duration, Instant};
 
 use super::Conn;
 use super::target::PgTarget;
+use crate::db::engine::Access;
 use crate::db::failure::{self, CommitFate};
-use crate::db::{Access, Arg};
+use crate::db::values::Arg;
 use crate::error::{Error, Result};
-
-/// Read in the round trip before COMMIT: the transaction's id (NULL when
-/// it wrote nothing) and the session's server process.
-pub const MARK: &str = "SELECT txid_current_if_assigned(), pg_backend_pid()";
 
 /// Who was committing what.
 pub struct Mark {
-    pub xid: Option<i64>,
-    pub pid: i64,
+    xid: Option<i64>,
+    pid: i64,
+}
+
+/// Read in the round trip before COMMIT: the transaction's id (NULL when
+/// it wrote nothing) and the session's server process.
+pub fn mark(conn: &Conn) -> Result<Mark> {
+    let mut mark = Mark { xid: None, pid: 0 };
+    conn.each(
+        "SELECT txid_current_if_assigned(), pg_backend_pid()",
+        &[],
+        |r| {
+            mark = Mark {
+                xid: r.int(0)?,
+                pid: r.int(1)?.unwrap_or_default(),
+            };
+            Ok(())
+        },
+    )?;
+    Ok(mark)
 }
 
 /// What became of the transaction `mark` names, as the caller's result:
@@ -72,8 +87,8 @@ fn fate(target: &PgTarget, busy_timeout: Duration, xid: i64, pid: i64) -> Commit
 
 fn status(conn: &Conn, xid: i64) -> Result<Option<String>> {
     let mut status = None;
-    conn.each("SELECT txid_status(?1)", &[Arg::Int(xid)], &mut |r| {
-        status = r.opt_text(0)?;
+    conn.each("SELECT txid_status(?1)", &[Arg::Int(xid)], |r| {
+        status = r.text(0)?;
         Ok(())
     })?;
     Ok(status)
@@ -86,6 +101,6 @@ fn end_session(conn: &Conn, pid: i64, xid: i64) -> Result<()> {
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
          WHERE pid = ?1 AND backend_xid::text::bigint = ?2 % 4294967296",
         &[Arg::Int(pid), Arg::Int(xid)],
-        &mut |_| Ok(()),
+        |_| Ok(()),
     )
 }

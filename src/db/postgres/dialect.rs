@@ -3,11 +3,10 @@
 
 use std::time::Duration;
 
+use super::Postgres;
 use super::expiry::expiry_ms;
 use crate::db::dialect::{ArrayColumn, ColumnKind, Dialect, Elements};
 use crate::db::names::Ident;
-
-pub struct Postgres;
 
 impl Dialect for Postgres {
     fn q(&self, name: &Ident) -> String {

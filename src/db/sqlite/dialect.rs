@@ -4,11 +4,10 @@
 
 use std::time::Duration;
 
+use super::Sqlite;
 use super::functions::{EXPIRY_MS_FN, FINGERPRINT_FN};
 use crate::db::dialect::{ArrayColumn, ColumnKind, Dialect};
 use crate::db::names::Ident;
-
-pub struct Sqlite;
 
 impl Dialect for Sqlite {
     fn q(&self, name: &Ident) -> String {
