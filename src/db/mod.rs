@@ -177,3 +177,22 @@ impl Db {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_an_engine_keeps_are_refused_whatever_the_engine() {
+        assert!(app_name("schema.table", "members").is_ok());
+        for kept in ["sqlite_users", "SQLite_x"] {
+            let e = app_name("schema.table", kept).unwrap_err();
+            assert_eq!(e.exit_code(), 78);
+            assert!(
+                e.message.ends_with("is not a valid SQL identifier"),
+                "{}",
+                e.message
+            );
+        }
+    }
+}

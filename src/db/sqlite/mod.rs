@@ -178,10 +178,7 @@ impl<'a> engine::Handle<'a> for Handle<'a> {
 
 impl Cells for RowRef<'_> {
     fn cell(&self, i: usize) -> Result<Cell<'_>> {
-        self.0
-            .get_ref(i)
-            .map(cell)
-            .map_err(unreadable)
+        self.0.get_ref(i).map(cell).map_err(unreadable)
     }
 }
 
