@@ -174,7 +174,7 @@ pub enum Matching {
 /// The engine holding a database, as `doctor` reports it.
 #[derive(Debug, Clone)]
 pub struct About {
-    /// The registry's name for it (`sqlite`), for `--json`.
+    /// Its name in `doctor --json` (`sqlite`).
     pub kind: &'static str,
     pub version: String,
     /// How it keeps its changes, where that is the file's to say.

@@ -26,7 +26,7 @@ const DEMO_USERS: [&str; 3] = ["alice", "bob", "carol"];
 impl Db {
     /// Creates the file (mode 0600) if it is missing and opens it to be
     /// set up, without checking what it holds. Returns the change made. A
-    /// PostgreSQL database must exist already: resetctl makes tables in
+    /// database on a server must exist already: resetctl makes tables in
     /// it, never the database.
     pub fn create(
         at: &Location,

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use tokio_postgres::error::SqlState;
 
+use super::Postgres;
 use super::target::PgTarget;
+use crate::db::engine::Engine;
 use crate::db::failure::{Failure, Site};
 use crate::error::Error;
 
@@ -24,7 +26,7 @@ pub fn map(e: tokio_postgres::Error, t: &PgTarget, busy_timeout: Duration) -> Er
 pub fn site(t: &PgTarget, busy_timeout: Duration) -> Site<'_> {
     Site {
         at: t,
-        engine: "PostgreSQL",
+        engine: Postgres::NAME,
         busy_timeout,
     }
 }
