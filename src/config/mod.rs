@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 
-use crate::db::{Ident, Location, Schema};
+use crate::db::{Ident, Location, Schema, app_name};
 use crate::error::{Error, Kind, Result};
 use crate::mail::EmailSettings;
 use crate::password::{Argon2Cost, BCRYPT_FLOOR, Hashing, Policy};
@@ -165,7 +165,7 @@ impl Builder<'_> {
         let ident = |key: &str, value: &Option<String>, default: &Ident| -> Result<Ident> {
             match value {
                 None => Ok(default.clone()),
-                Some(v) => Ident::new(key, v)
+                Some(v) => app_name(key, v)
                     .map_err(|e| Error::config(format!("{}: {}", self.path.display(), e.message))),
             }
         };

@@ -1,174 +1,194 @@
-//! The engine under a database, SQLite or PostgreSQL, behind one set of
-//! calls: each is handed to the engine's own file (`sqlite.rs`,
-//! `postgres/`), which alone knows its driver.
+//! The seam between `db` and its engines: what an engine is, and what its
+//! connections, statements and rows do. An engine is a module implementing
+//! these traits and a line in `registry.rs`; above the seam, nothing knows
+//! which engine it speaks to.
+//!
+//! Engines report facts, never words: what the catalogue says of a table,
+//! an index or the id column (here), and what went wrong (`Failure`).
 
 use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
 use std::time::Duration;
 
-use super::location::Location;
-use super::{Access, Arg, Cell, Engine, Ident, Row, Schema, postgres, sqlite};
-use crate::error::{Error, Result};
+use super::dialect::Dialect;
+use super::failure::IdColumn;
+use super::names::{Ident, Schema};
+use super::values::{Arg, Cell};
+use crate::error::Result;
 
-pub enum Conn {
-    Sqlite(Box<sqlite::Conn>),
-    Postgres(Box<postgres::Conn>),
+/// An engine, as the registry lists it.
+pub trait Engine: 'static {
+    /// The engine as people name it (`SQLite`): in messages, and as the
+    /// README's section on it.
+    const NAME: &'static str;
+
+    /// Prefixes of names the engine keeps for its own tables: no name in
+    /// the config may take one, on any engine, so one config serves all.
+    const KEEPS: &'static [&'static str] = &[];
+
+    type Conn: Connection;
+
+    /// One row of a result, as the engine hands it to a caller's function.
+    type Row<'r>: Cells + Copy;
+
+    /// The engine's SQL where engines differ.
+    fn dialect() -> &'static dyn Dialect;
 }
 
-#[derive(Clone, Copy)]
-pub enum Handle<'a> {
-    Sqlite(sqlite::Handle<'a>),
-    Postgres(postgres::Handle<'a>),
+/// An engine whose databases are files: a path, or `file:PATH`.
+pub trait FileEngine: Engine {
+    /// Opens an existing file, never creating one.
+    fn open(path: &Path, access: Access, busy_timeout: Duration) -> Result<Self::Conn>;
 }
 
-pub enum RowRef<'r> {
-    Sqlite(sqlite::RowRef<'r>),
-    Postgres(postgres::RowRef<'r>),
+/// An engine whose databases are named by URLs, of the schemes the
+/// registry lists for it.
+pub trait UrlEngine: Engine {
+    /// A URL as parsed; shown (`Display`, `Debug`) without its password.
+    type Url: Clone + fmt::Debug + fmt::Display;
+
+    /// Parses the URL, whose scheme is one of the engine's. Its errors
+    /// never show the URL's password.
+    fn parse(text: &str) -> Result<Self::Url>;
+
+    fn open(url: &Self::Url, access: Access, busy_timeout: Duration) -> Result<Self::Conn>;
 }
 
-/// Each engine hands its rows up as `Row`s without naming this file.
-impl<'r> From<sqlite::RowRef<'r>> for Row<'r> {
-    fn from(r: sqlite::RowRef<'r>) -> Self {
-        Row(RowRef::Sqlite(r))
+/// A connection to one database.
+pub trait Connection {
+    /// The connection, in a transaction or not: what a `Tx` holds.
+    type Handle<'a>: Handle<'a>
+    where
+        Self: 'a;
+
+    fn handle(&self) -> Self::Handle<'_>;
+
+    /// Whether writing would be refused (a read-only file, a standby).
+    fn is_read_only(&self) -> Result<bool>;
+
+    /// Settings for this connection alone (nothing persistent) that suit a
+    /// bulk run, where the engine has any.
+    fn tune_for_bulk(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Runs `f` in a transaction that holds the write lock from its start,
+    /// or waits for it as long as the busy timeout; resetctl's writers
+    /// come one at a time. Commits what `f` did when it returns `Ok`.
+    fn write<'s, T>(&'s mut self, f: impl FnOnce(Self::Handle<'s>) -> Result<T>) -> Result<T>;
+}
+
+/// What runs statements, in a transaction or not.
+pub trait Handle<'a>: Copy {
+    type Engine: Engine;
+    type Stmt: Statement;
+
+    /// Runs a statement; returns how many rows it changed.
+    fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<u64>;
+
+    /// Calls `f` with each row, in order, without collecting. `f` must not
+    /// use the connection.
+    fn each<F>(&self, sql: &str, args: &[Arg<'_>], f: F) -> Result<()>
+    where
+        F: FnMut(<Self::Engine as Engine>::Row<'_>) -> Result<()>;
+
+    /// Prepares a statement to run many times.
+    fn prepare(&self, sql: &str) -> Result<Self::Stmt>;
+
+    /// Runs statements that take no values (schema changes).
+    fn batch(&self, sql: &str) -> Result<()>;
+
+    /// What the catalogue says of a table, found as the app's own
+    /// queries find it.
+    fn table(&self, name: &str) -> Result<Table>;
+
+    /// Whether some full index (no `WHERE`) has `column` first, serving
+    /// lookups of that kind.
+    fn has_index_on(&self, table: &Ident, column: &Ident, serving: Matching) -> Result<bool>;
+
+    /// What the catalogue says of the mapped id column; `None` when the
+    /// table has no such column.
+    fn id_column(&self, s: &Schema) -> Result<Option<IdColumn>>;
+
+    /// The engine and its version, for `doctor`.
+    fn about(&self) -> Result<About>;
+
+    /// Whether the database holds tables other than `besides` (and the
+    /// engine's own).
+    fn has_tables_besides(&self, besides: &str) -> Result<bool>;
+}
+
+/// A statement prepared once and run many times.
+pub trait Statement {
+    /// Binds a parameter (counted from 1) for every run until bound again.
+    fn bind(&mut self, n: usize, value: Arg<'_>) -> Result<()>;
+
+    /// Runs with the values bound; returns how many rows it changed.
+    fn run(&mut self) -> Result<u64>;
+
+    /// Runs with the values bound, now or, on an engine that can send
+    /// many statements at once, together with the next ones.
+    fn queue(&mut self) -> Result<()> {
+        self.run().map(drop)
     }
 }
 
-impl<'r> From<postgres::RowRef<'r>> for Row<'r> {
-    fn from(r: postgres::RowRef<'r>) -> Self {
-        Row(RowRef::Postgres(r))
-    }
+/// A row's values.
+pub trait Cells {
+    fn cell(&self, i: usize) -> Result<Cell<'_>>;
 }
 
-pub enum Stmt<'t> {
-    Sqlite(sqlite::Stmt<'t>),
-    Postgres(postgres::Stmt<'t>),
+/// An engine's handle, and its prepared statement.
+pub type HandleOf<'a, E> = <<E as Engine>::Conn as Connection>::Handle<'a>;
+pub type StmtOf<'a, E> = <HandleOf<'a, E> as Handle<'a>>::Stmt;
+
+/// Whether a command only reads, or may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadOnly,
+    ReadWrite,
 }
 
-/// Calls the same method on whichever engine it is.
-macro_rules! on {
-    ($v:expr, $e:ident => $call:expr) => {
-        match $v {
-            Self::Sqlite($e) => $call,
-            Self::Postgres($e) => $call,
+/// A table, as the catalogue knows it.
+#[derive(Debug)]
+pub enum Table {
+    Missing,
+    /// A view: its rows cannot be updated as a table's.
+    View,
+    /// A table, with its columns' names in lower case.
+    Columns(HashSet<String>),
+}
+
+/// What lookups an index must serve, for `has_index_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matching {
+    /// Any lookup on the column.
+    Any,
+    /// Exact comparison.
+    Exact,
+    /// Comparison ignoring case.
+    IgnoringCase,
+}
+
+/// The engine holding a database, as `doctor` reports it.
+#[derive(Debug, Clone)]
+pub struct About {
+    /// Its name in `doctor --json` (`sqlite`).
+    pub kind: &'static str,
+    pub version: String,
+    /// How it keeps its changes, where that is the file's to say.
+    pub journal_mode: Option<String>,
+    /// As people read it: `SQLite (library 3.45.1)`.
+    pub shown: String,
+}
+
+impl fmt::Display for About {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shown)?;
+        if let Some(mode) = &self.journal_mode {
+            write!(f, ", journal mode {mode}")?;
         }
-    };
-}
-
-impl Conn {
-    pub fn open(at: &Location, access: Access, busy_timeout: Duration) -> Result<Conn> {
-        Ok(match at {
-            Location::File(path) => {
-                Conn::Sqlite(Box::new(sqlite::Conn::open(path, access, busy_timeout)?))
-            }
-            Location::Postgres(t) => {
-                Conn::Postgres(Box::new(postgres::Conn::open(t, access, busy_timeout)?))
-            }
-        })
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Conn::Postgres(_))
-    }
-
-    pub fn is_read_only(&self) -> Result<bool> {
-        match self {
-            Conn::Sqlite(c) => Ok(c.is_read_only()),
-            Conn::Postgres(c) => c.is_read_only(),
-        }
-    }
-
-    pub fn handle(&self) -> Handle<'_> {
-        match self {
-            Conn::Sqlite(c) => Handle::Sqlite(c.handle()),
-            Conn::Postgres(c) => Handle::Postgres(c.handle()),
-        }
-    }
-
-    pub fn tune_for_bulk(&self) -> Result<()> {
-        match self {
-            Conn::Sqlite(c) => c.tune_for_bulk(),
-            // The server's own buffers serve a batch.
-            Conn::Postgres(_) => Ok(()),
-        }
-    }
-
-    pub fn write<T>(&mut self, f: impl FnOnce(Handle<'_>) -> Result<T>) -> Result<T> {
-        match self {
-            Conn::Sqlite(c) => c.write(|h| f(Handle::Sqlite(h))),
-            Conn::Postgres(c) => c.write(|h| f(Handle::Postgres(h))),
-        }
-    }
-}
-
-impl<'a> Handle<'a> {
-    pub fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
-        on!(self, h => h.execute(sql, args))
-    }
-
-    pub fn each(
-        &self,
-        sql: &str,
-        args: &[Arg<'_>],
-        f: &mut dyn FnMut(&Row<'_>) -> Result<()>,
-    ) -> Result<()> {
-        on!(self, h => h.each(sql, args, f))
-    }
-
-    pub fn prepare(&self, sql: &str) -> Result<Stmt<'a>> {
-        Ok(match self {
-            Handle::Sqlite(h) => Stmt::Sqlite(h.prepare(sql)?),
-            Handle::Postgres(h) => Stmt::Postgres(h.prepare(sql)?),
-        })
-    }
-
-    pub fn batch(&self, sql: &str) -> Result<()> {
-        on!(self, h => h.batch(sql))
-    }
-
-    pub fn columns_of(&self, table: &str) -> Result<Option<HashSet<String>>> {
-        on!(self, h => h.columns_of(table))
-    }
-
-    pub fn has_index_on(
-        &self,
-        table: &Ident,
-        column: &Ident,
-        collate: Option<&str>,
-    ) -> Result<bool> {
-        on!(self, h => h.has_index_on(table, column, collate))
-    }
-
-    pub fn id_column_problem(&self, s: &Schema) -> Result<Option<Error>> {
-        on!(self, h => h.id_column_problem(s))
-    }
-
-    pub fn engine(&self) -> Result<Engine> {
-        on!(self, h => h.engine())
-    }
-
-    pub fn has_app_tables(&self) -> Result<bool> {
-        on!(self, h => h.has_app_tables())
-    }
-}
-
-impl RowRef<'_> {
-    pub fn cell(&self, i: usize) -> Result<Cell<'_>> {
-        on!(self, r => r.cell(i))
-    }
-}
-
-impl Stmt<'_> {
-    pub fn bind(&mut self, n: usize, value: Arg<'_>) -> Result<()> {
-        on!(self, s => s.bind(n, value))
-    }
-
-    pub fn run(&mut self) -> Result<u64> {
-        on!(self, s => s.run())
-    }
-
-    pub fn queue(&mut self) -> Result<()> {
-        match self {
-            Stmt::Sqlite(s) => s.run().map(drop),
-            Stmt::Postgres(s) => s.queue(),
-        }
+        Ok(())
     }
 }

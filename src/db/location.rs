@@ -1,26 +1,29 @@
-//! Where the database is: a SQLite file, or a PostgreSQL server named by a
-//! `postgres://` or `postgresql://` URL. Shown everywhere without the
-//! URL's password.
+//! Where the database is: a file, or a server named by a URL of a scheme
+//! an engine in the registry serves, parsed by that engine. Shown
+//! everywhere without the URL's password.
 //!
 //! Any other `scheme://` is refused rather than taken for a file name: a
-//! `mysql://user:pw@host/db` read as a path would be created as a file,
+//! `scheme://user:pw@host/db` read as a path would be created as a file,
 //! and its password printed in the error. A path that holds `://` is
 //! written `./odd://name.db` or `file:odd://name.db`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::postgres::PgTarget;
-use crate::error::{Error, Result};
+use super::registry::{FILE_ENGINE, SCHEMES, Url};
+use crate::error::{Error, Kind, Result};
 
 #[derive(Debug, Clone)]
 pub enum Location {
     File(PathBuf),
-    Postgres(PgTarget),
+    Url(Url),
 }
 
 /// The schemes served, as every refusal lists them.
-const SERVED: &str = "postgres://, postgresql://, and file: for a SQLite file";
+fn served() -> String {
+    let urls: Vec<String> = SCHEMES.iter().map(|s| format!("{s}://")).collect();
+    format!("{}, and file: for a {FILE_ENGINE} file", urls.join(", "))
+}
 
 impl Location {
     /// A `--db`, `RESETCTL_DB` or `database` value. `relative_to` is the
@@ -39,17 +42,16 @@ impl Location {
         if let Some(path) = file_url(text)? {
             return Ok(file(Path::new(path)));
         }
-        match url_scheme(text) {
-            None => Ok(file(value)),
-            Some(s)
-                if s.eq_ignore_ascii_case("postgres") || s.eq_ignore_ascii_case("postgresql") =>
-            {
-                PgTarget::parse(text).map(Location::Postgres)
-            }
+        let Some(scheme) = url_scheme(text) else {
+            return Ok(file(value));
+        };
+        match Url::parse(scheme, text) {
+            Some(url) => url.map(Location::Url),
             // Only the scheme is named: the rest may hold a password.
-            Some(s) => Err(Error::config(format!(
-                "database URLs of scheme '{}' are not served: resetctl reads {SERVED}",
-                shortened(s)
+            None => Err(Error::config(format!(
+                "database URLs of scheme '{}' are not served: resetctl reads {}",
+                shortened(scheme),
+                served()
             ))
             .with_hint("a file path that contains '://' is written ./PATH or file:PATH")),
         }
@@ -58,7 +60,7 @@ impl Location {
     pub fn file(&self) -> Option<&Path> {
         match self {
             Location::File(p) => Some(p),
-            Location::Postgres(_) => None,
+            Location::Url(_) => None,
         }
     }
 }
@@ -115,8 +117,34 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::File(p) => write!(f, "{}", p.display()),
-            Location::Postgres(t) => write!(f, "{t}"),
+            Location::Url(u) => write!(f, "{u}"),
         }
+    }
+}
+
+/// Tells a missing file (66) from a directory, device or FIFO (74) before
+/// the engine gets a chance to say something vaguer, create the file, or
+/// wait forever on a pipe.
+pub(super) fn check_file(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(Error::io(format!(
+            "{} is a directory, not a database file",
+            path.display()
+        ))),
+        Ok(m) if !m.is_file() => Err(Error::io(format!(
+            "{} is not a regular file, so it cannot be a database",
+            path.display()
+        ))),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::new(
+            Kind::NoInput,
+            format!("database {} does not exist", path.display()),
+        )
+        .with_hint(format!(
+            "check the path, or create it with: resetctl --db {} init",
+            path.display()
+        ))),
+        Err(e) => Err(Error::io(format!("cannot open {}: {e}", path.display()))),
     }
 }
 
@@ -173,7 +201,11 @@ mod tests {
         assert!(e.message.contains("'mariadb'"), "{}", e.message);
         assert!(matches!(
             parsed("PostgreSQL://u:p@h/db").unwrap(),
-            Location::Postgres(_)
+            Location::Url(_)
         ));
+        assert_eq!(
+            served(),
+            "postgres://, postgresql://, and file: for a SQLite file"
+        );
     }
 }

@@ -1,77 +1,54 @@
 //! The application's database, whatever engine holds it. Everything above
 //! this module speaks through the engine-neutral types here: `Db` and `Tx`
-//! (transactions), `Arg` (bound values), `Row` and `Cell` (values read
-//! back), `Prepared` (a statement run many times), `Dialect` (the SQL
-//! that differs between engines) and `Location` (a file, or a server's
-//! URL). Everything that knows SQLite is in `sqlite.rs`, everything that
-//! knows PostgreSQL in `postgres/`: opening, transactions, statements,
-//! introspection and the mapping of their errors to exit codes;
-//! `engine.rs` hands each call to the one in use. Nothing above `db`
-//! knows which it is.
+//! (transactions, `tx.rs`), `Arg` and `Cell` (values bound and read back),
+//! `Row` and `Prepared` (a row, a statement run many times), `Dialect`
+//! (the SQL that differs between engines) and `Location` (a file, or a
+//! server's URL). Nothing above `db` knows which engine it speaks to.
+//!
+//! The engines sit behind the traits of `engine.rs`: each is a module
+//! (`sqlite/`, `postgres/`) that opens its databases, runs statements,
+//! reads its catalogue and writes its SQL, and reports what went wrong as
+//! a fact that `failure.rs` words. `registry.rs` lists them with the URL
+//! schemes each serves; `dispatch.rs` turns the list into the types that
+//! hand each call to the engine in use.
 
 mod audit;
 mod dialect;
+mod dispatch;
 mod engine;
+mod failure;
 mod location;
 mod names;
 mod passwords;
 mod postgres;
+mod registry;
+mod row;
 mod schema;
 mod sqlite;
 mod survey;
+mod tx;
 mod users;
 mod values;
 
-use std::collections::HashSet;
-use std::path::Path;
 use std::time::Duration;
 
-pub use location::Location;
-
-use crate::error::{Error, Kind, Result};
+use crate::error::Result;
+use registry::Conn;
+use users::UserSql;
 
 pub use audit::{AUDIT_TABLE, AuditWriter, IssueTrace, LAST_ANY, LAST_OK, NTH_RECENT_ISSUE};
-pub use dialect::ColumnKind;
-pub use dialect::Dialect;
+pub use dialect::{ArrayColumn, ColumnKind, Dialect};
+pub use engine::{About, Access, Matching};
+pub use location::Location;
 pub use names::{Ident, Schema};
+pub use row::{Prepared, Row};
 pub use schema::InitReport;
 pub use survey::{AuditTable, ColumnCheck, StoreColumn, Survey};
-use users::UserSql;
 pub use users::{Fetched, UserRow, user_columns};
-pub use values::{Arg, Cell, Prepared, Row};
-
-/// The engine holding a database, as `doctor` reports it.
-#[derive(Debug, Clone)]
-pub struct Engine {
-    pub kind: &'static str,
-    pub version: String,
-    /// How it keeps its changes, where that is the file's to say.
-    pub journal_mode: Option<String>,
-}
-
-impl std::fmt::Display for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.kind {
-            "sqlite" => write!(f, "SQLite (library {})", self.version)?,
-            "postgresql" => write!(f, "PostgreSQL {} (server)", self.version)?,
-            other => write!(f, "{other} {}", self.version)?,
-        }
-        if let Some(mode) = &self.journal_mode {
-            write!(f, ", journal mode {mode}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Whether a command only reads, or may write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    ReadOnly,
-    ReadWrite,
-}
+pub use values::{Arg, Cell};
 
 pub struct Db {
-    conn: engine::Conn,
+    conn: Conn,
     location: Location,
     names: Names,
 }
@@ -80,20 +57,31 @@ pub struct Db {
 /// from them once.
 struct Names {
     schema: Schema,
-    dialect: Dialect,
+    dialect: &'static dyn Dialect,
     users: UserSql,
 }
 
 /// The database inside (or outside) a transaction.
 #[derive(Clone, Copy)]
 pub struct Tx<'a> {
-    conn: engine::Handle<'a>,
+    conn: registry::Handle<'a>,
     names: &'a Names,
 }
 
+/// A table or column name from the config file: an identifier, and not
+/// one an engine keeps for itself, so that one config serves every
+/// engine.
+pub fn app_name(key: &str, name: &str) -> Result<Ident> {
+    let ident = Ident::new(key, name)?;
+    if registry::kept(name) {
+        return Err(Ident::invalid(key, name));
+    }
+    Ok(ident)
+}
+
 impl Db {
-    pub fn dialect(&self) -> &Dialect {
-        &self.names.dialect
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        self.names.dialect
     }
 
     /// Opens an existing database and checks that it has what the tool
@@ -107,8 +95,7 @@ impl Db {
     ) -> Result<Db> {
         let db = Db::connect(at, access, busy_timeout, schema)?;
         if access == Access::ReadWrite && db.conn.is_read_only()? {
-            return Err(Error::io(format!("{at} is read-only"))
-                .with_hint("check the file's permissions and its directory's"));
+            return Err(failure::read_only(at));
         }
         db.check_schema(store_columns)?;
         Ok(db)
@@ -126,20 +113,19 @@ impl Db {
         busy_timeout: Duration,
         schema: &Schema,
     ) -> Result<Db> {
-        if let Location::File(path) = at {
-            check_file(path)?;
-        }
-        let conn = engine::Conn::open(at, access, busy_timeout)?;
-        let dialect = if conn.is_postgres() {
-            Dialect::postgres()
-        } else {
-            Dialect::sqlite()
+        let conn = match at {
+            Location::File(path) => {
+                location::check_file(path)?;
+                Conn::open_file(path, access, busy_timeout)?
+            }
+            Location::Url(url) => url.open(access, busy_timeout)?,
         };
+        let dialect = conn.dialect();
         Ok(Db {
             conn,
             location: at.clone(),
             names: Names {
-                users: UserSql::new(schema, &dialect),
+                users: UserSql::new(schema, dialect),
                 schema: schema.clone(),
                 dialect,
             },
@@ -192,118 +178,21 @@ impl Db {
     }
 }
 
-impl<'a> Tx<'a> {
-    pub fn schema(&self) -> &'a Schema {
-        &self.names.schema
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    pub fn dialect(&self) -> &'a Dialect {
-        &self.names.dialect
-    }
-
-    fn user_sql(&self) -> &'a UserSql {
-        &self.names.users
-    }
-
-    /// Runs a statement; returns how many rows it changed.
-    pub fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
-        self.conn.execute(sql, args)
-    }
-
-    /// Calls `f` with each row of a query, in order, without collecting.
-    pub fn each(
-        &self,
-        sql: &str,
-        args: &[Arg<'_>],
-        f: &mut dyn FnMut(&Row<'_>) -> Result<()>,
-    ) -> Result<()> {
-        self.conn.each(sql, args, f)
-    }
-
-    /// The first row of a query, read by `f`.
-    pub fn first<T>(
-        &self,
-        sql: &str,
-        args: &[Arg<'_>],
-        f: impl FnOnce(&Row<'_>) -> Result<T>,
-    ) -> Result<Option<T>> {
-        let mut f = Some(f);
-        let mut out = None;
-        self.each(sql, args, &mut |row| {
-            if let Some(f) = f.take() {
-                out = Some(f(row)?);
-            }
-            Ok(())
-        })?;
-        Ok(out)
-    }
-
-    /// Prepares a statement to run many times.
-    pub fn prepare(&self, sql: &str) -> Result<Prepared<'a>> {
-        self.conn.prepare(sql).map(Prepared)
-    }
-
-    /// Runs statements that take no values (schema changes).
-    pub fn batch(&self, sql: &str) -> Result<()> {
-        self.conn.batch(sql)
-    }
-
-    /// The lower-cased column names of a table, or `None` when there is no
-    /// such table (a view is an error: rows must be updatable).
-    pub fn columns_of(&self, table: &str) -> Result<Option<HashSet<String>>> {
-        self.conn.columns_of(table)
-    }
-
-    /// Whether some full index starts with `column`, with the given
-    /// collation (`"NOCASE"` for case-insensitive; any when `None`).
-    pub fn has_index_on(
-        &self,
-        table: &Ident,
-        column: &Ident,
-        collate: Option<&str>,
-    ) -> Result<bool> {
-        self.conn.has_index_on(table, column, collate)
-    }
-
-    /// Why the mapped id column cannot name one user, if it cannot.
-    pub fn id_column_problem(&self) -> Result<Option<Error>> {
-        self.conn.id_column_problem(self.schema())
-    }
-
-    /// Which engine holds the database, for `doctor`.
-    pub fn engine(&self) -> Result<Engine> {
-        self.conn.engine()
-    }
-
-    /// Whether the database holds tables of the application's (other than
-    /// resetctl's own).
-    pub fn has_app_tables(&self) -> Result<bool> {
-        self.conn.has_app_tables()
-    }
-}
-
-/// Tells a missing file (66) from a directory, device or FIFO (74) before
-/// the engine gets a chance to say something vaguer, create the file, or
-/// wait forever on a pipe.
-pub fn check_file(path: &Path) -> Result<()> {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => Err(Error::io(format!(
-            "{} is a directory, not a database file",
-            path.display()
-        ))),
-        Ok(m) if !m.is_file() => Err(Error::io(format!(
-            "{} is not a regular file, so it cannot be a database",
-            path.display()
-        ))),
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::new(
-            Kind::NoInput,
-            format!("database {} does not exist", path.display()),
-        )
-        .with_hint(format!(
-            "check the path, or create it with: resetctl --db {} init",
-            path.display()
-        ))),
-        Err(e) => Err(Error::io(format!("cannot open {}: {e}", path.display()))),
+    #[test]
+    fn names_an_engine_keeps_are_refused_whatever_the_engine() {
+        assert!(app_name("schema.table", "members").is_ok());
+        for kept in ["sqlite_users", "SQLite_x"] {
+            let e = app_name("schema.table", kept).unwrap_err();
+            assert_eq!(e.exit_code(), 78);
+            assert!(
+                e.message.ends_with("is not a valid SQL identifier"),
+                "{}",
+                e.message
+            );
+        }
     }
 }

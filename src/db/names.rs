@@ -5,7 +5,8 @@ use crate::error::{Error, Result};
 use crate::text::shown;
 
 /// Where the application keeps its users: every name is a checked
-/// identifier, so it can be put into SQL text (quoted) without risk.
+/// identifier, so it can be put into SQL text (quoted, as the engine
+/// quotes: `Tx::q`) without risk.
 #[derive(Debug, Clone)]
 pub struct Schema {
     pub table: Ident,
@@ -79,23 +80,27 @@ impl Schema {
 pub struct Ident(String);
 
 impl Ident {
+    /// A name of letters, digits and `_`, not starting with a digit. A
+    /// name from the config file must also be one no engine keeps for
+    /// itself: `db::app_name`.
     pub fn new(key: &str, name: &str) -> Result<Ident> {
         let mut chars = name.chars();
         let ok = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-            // SQLite keeps these names for itself.
-            && !name.to_ascii_lowercase().starts_with("sqlite_");
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
         if ok {
             Ok(Ident(name.to_string()))
         } else {
-            Err(Error::config(format!(
-                "{key} = {} is not a valid SQL identifier",
-                shown(name)
-            ))
-            .with_hint(
-                "names may hold only letters, digits and '_', and may not start with a digit",
-            ))
+            Err(Ident::invalid(key, name))
         }
+    }
+
+    /// Why `name`, given for `key`, cannot be used.
+    pub(super) fn invalid(key: &str, name: &str) -> Error {
+        Error::config(format!(
+            "{key} = {} is not a valid SQL identifier",
+            shown(name)
+        ))
+        .with_hint("names may hold only letters, digits and '_', and may not start with a digit")
     }
 
     /// A name resetctl itself knows to be valid (a framework's column).
@@ -105,11 +110,6 @@ impl Ident {
 
     pub fn name(&self) -> &str {
         &self.0
-    }
-
-    /// The name quoted for SQL text. Safe because of the check in `new`.
-    pub fn q(&self) -> String {
-        format!("\"{}\"", self.0)
     }
 }
 

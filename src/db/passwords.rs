@@ -1,7 +1,7 @@
 //! The sample of stored password hashes that `[password] format = "auto"`
 //! reads to learn which scheme the application verifies.
 
-use super::{Cell, Schema, Tx};
+use super::{Cell, Tx};
 use crate::error::Result;
 use crate::password::SampleSize;
 
@@ -11,13 +11,11 @@ use crate::password::SampleSize;
 /// they carry what the application writes today; holding a hash, because
 /// a run of new users without one (SSO sign-ups, invitations, Django's
 /// unusable `!` marker) says nothing of what the application writes.
-fn sample_sql(s: &Schema) -> String {
+/// The names come quoted.
+fn sample_sql(password: &str, table: &str, id: &str) -> String {
     format!(
-        "SELECT p FROM (SELECT {} AS p FROM {} ORDER BY {} DESC LIMIT ?1) AS newest \
-         WHERE p IS NOT NULL AND p <> '' AND substr(p, 1, 1) <> '!' LIMIT ?2",
-        s.password.q(),
-        s.table.q(),
-        s.id.q()
+        "SELECT p FROM (SELECT {password} AS p FROM {table} ORDER BY {id} DESC LIMIT ?1) AS newest \
+         WHERE p IS NOT NULL AND p <> '' AND substr(p, 1, 1) <> '!' LIMIT ?2"
     )
 }
 
@@ -29,8 +27,10 @@ impl Tx<'_> {
         size: SampleSize,
         f: &mut dyn FnMut(Option<&str>),
     ) -> Result<()> {
+        let s = self.schema();
+        let sql = sample_sql(&self.q(&s.password), &self.q(&s.table), &self.q(&s.id));
         self.each(
-            &sample_sql(self.schema()),
+            &sql,
             &[(size.rows as i64).into(), (size.hashes as i64).into()],
             &mut |row| {
                 // Borrowed, not copied: this runs for every sampled row.
@@ -49,6 +49,7 @@ mod tests {
     use rusqlite::StatementStatus;
 
     use super::*;
+    use crate::db::Schema;
     use crate::password::SAMPLE;
 
     /// Virtual-machine steps SQLite takes to read the sample from a table
@@ -66,7 +67,9 @@ mod tests {
             [users, without],
         )
         .unwrap();
-        let mut stmt = conn.prepare(&sample_sql(&Schema::default())).unwrap();
+        let s = Schema::default();
+        let sql = sample_sql(s.password.name(), s.table.name(), s.id.name());
+        let mut stmt = conn.prepare(&sql).unwrap();
         let values: Vec<String> = stmt
             .query_map([SAMPLE.rows as i64, SAMPLE.hashes as i64], |r| r.get(0))
             .unwrap()

@@ -9,9 +9,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::Duration;
 
-use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS};
-use super::dialect::ColumnKind;
-use super::{Access, Db, Ident, Location, Tx};
+use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS, create_audit};
+use super::dialect::{ColumnKind, Dialect};
+use super::{Access, Db, Ident, Location, Matching, Tx};
 use crate::error::{Error, Kind, Result};
 
 /// What `init` changed, in the order it did it.
@@ -26,7 +26,7 @@ const DEMO_USERS: [&str; 3] = ["alice", "bob", "carol"];
 impl Db {
     /// Creates the file (mode 0600) if it is missing and opens it to be
     /// set up, without checking what it holds. Returns the change made. A
-    /// PostgreSQL database must exist already: resetctl makes tables in
+    /// database on a server must exist already: resetctl makes tables in
     /// it, never the database.
     pub fn create(
         at: &Location,
@@ -36,7 +36,7 @@ impl Db {
         let created = match at {
             Location::File(path) => create_file(path)?
                 .then(|| format!("Created database file {} (mode 0600)", path.display())),
-            Location::Postgres(_) => None,
+            Location::Url(_) => None,
         };
         let db = Db::connect(at, Access::ReadWrite, busy_timeout, schema)?;
         if db.conn.is_read_only()? {
@@ -51,7 +51,7 @@ impl Db {
         let s = tx.schema();
         let mut warnings = Vec::new();
         if let Some(u) = &s.username
-            && !tx.has_index_on(&s.table, u, None)?
+            && !tx.has_index_on(&s.table, u, Matching::Any)?
         {
             warnings.push(format!(
                 "{}.{u} has no index: finding users by username will scan the table",
@@ -91,7 +91,7 @@ impl Tx<'_> {
             ))
             .with_hint("check schema.table in the config file; init creates the users table only in an empty database")),
             None => {
-                self.batch(&self.dialect().create_users(s))?;
+                self.batch(&self.create_users_sql())?;
                 Ok(vec![format!("Created table {}", s.table)])
             }
             Some(cols) => {
@@ -124,7 +124,12 @@ impl Tx<'_> {
         if cols.contains(&column.name().to_ascii_lowercase()) {
             return Ok(None);
         }
-        self.batch(&self.dialect().add_column(&s.table.q(), &column.q(), kind))?;
+        self.batch(&add_column(
+            &self.q(&s.table),
+            &self.q(column),
+            self.dialect(),
+            kind,
+        ))?;
         Ok(Some(format!("Added column {}.{}", s.table, column)))
     }
 
@@ -137,15 +142,24 @@ impl Tx<'_> {
         ignoring_case: bool,
     ) -> Result<Option<String>> {
         let s = self.schema();
-        let d = self.dialect();
-        if self.has_index_on(&s.table, column, Some(d.index_collation(ignoring_case)))? {
+        let serving = if ignoring_case {
+            Matching::IgnoringCase
+        } else {
+            Matching::Exact
+        };
+        if self.has_index_on(&s.table, column, serving)? {
             return Ok(None);
         }
         let name = Ident::new(
             "index",
             &format!("resetctl_{}_{}_{suffix}", s.table, column),
         )?;
-        self.batch(&d.create_index(&name, &s.table, column, ignoring_case))?;
+        let key = self.dialect().index_key(&self.q(column), ignoring_case);
+        self.batch(&format!(
+            "CREATE INDEX {} ON {} ({key})",
+            self.q(&name),
+            self.q(&s.table)
+        ))?;
         Ok(Some(format!(
             "Created index {name} on {}.{}",
             s.table, column
@@ -167,13 +181,18 @@ impl Tx<'_> {
     pub fn prepare_audit_table(&self) -> Result<Vec<String>> {
         match self.columns_of(AUDIT_TABLE)? {
             None => {
-                self.batch(&self.dialect().create_audit())?;
+                self.batch(&create_audit(self.dialect()))?;
                 Ok(vec![format!("Created table {AUDIT_TABLE}")])
             }
             Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {
                 let mut added = Vec::new();
                 for c in NEWER_AUDIT_COLUMNS.iter().filter(|c| !cols.contains(**c)) {
-                    self.batch(&self.dialect().add_column(AUDIT_TABLE, c, ColumnKind::Text))?;
+                    self.batch(&add_column(
+                        AUDIT_TABLE,
+                        c,
+                        self.dialect(),
+                        ColumnKind::Text,
+                    ))?;
                     added.push(*c);
                 }
                 Ok(if added.is_empty() {
@@ -192,6 +211,31 @@ impl Tx<'_> {
         }
     }
 
+    /// The users table `init` makes in an empty database.
+    fn create_users_sql(&self) -> String {
+        let s = self.schema();
+        let d = self.dialect();
+        let (text, time) = (
+            d.column_type(ColumnKind::Text),
+            d.column_type(ColumnKind::Time),
+        );
+        let username = s
+            .username
+            .as_ref()
+            .map(|u| format!("{} {text} UNIQUE,\n  ", self.q(u)))
+            .unwrap_or_default();
+        format!(
+            "CREATE TABLE {} (\n  {} {},\n  {username}{} {text} UNIQUE,\n  {} {text},\n  {} {text},\n  {} {time}\n)",
+            self.q(&s.table),
+            self.q(&s.id),
+            d.column_type(ColumnKind::Key),
+            self.q(&s.email),
+            self.q(&s.password),
+            self.q(&s.token),
+            self.q(&s.expires)
+        )
+    }
+
     /// alice, bob and carol (`@example.com`), where not there yet.
     pub fn add_demo_users(&self) -> Result<Vec<String>> {
         let s = self.schema();
@@ -201,8 +245,8 @@ impl Tx<'_> {
             let exists = self.count(
                 &format!(
                     "SELECT count(*) FROM {} WHERE {}",
-                    s.table.q(),
-                    self.dialect().equals_ignoring_case(&s.email.q(), 1)
+                    self.q(&s.table),
+                    self.dialect().equals_ignoring_case(&self.q(&s.email), 1)
                 ),
                 &[(&email).into()],
             )?;
@@ -212,14 +256,18 @@ impl Tx<'_> {
             let n = match &s.username {
                 Some(u) => self.execute(
                     &self.dialect().insert_ignoring(
-                        &s.table.q(),
-                        &format!("{}, {}", u.q(), s.email.q()),
+                        &self.q(&s.table),
+                        &format!("{}, {}", self.q(u), self.q(&s.email)),
                         "?1, ?2",
                     ),
                     &[name.into(), (&email).into()],
                 ),
                 None => self.execute(
-                    &format!("INSERT INTO {} ({}) VALUES (?1)", s.table.q(), s.email.q()),
+                    &format!(
+                        "INSERT INTO {} ({}) VALUES (?1)",
+                        self.q(&s.table),
+                        self.q(&s.email)
+                    ),
                     &[(&email).into()],
                 ),
             }
@@ -241,4 +289,12 @@ impl Tx<'_> {
             vec![format!("Added demo users {}", added.join(", "))]
         })
     }
+}
+
+/// A column resetctl owns, added to a table (both names quoted).
+fn add_column(table: &str, column: &str, d: &dyn Dialect, kind: ColumnKind) -> String {
+    format!(
+        "ALTER TABLE {table} ADD COLUMN {column} {}",
+        d.column_type(kind)
+    )
 }

@@ -2,7 +2,7 @@
 //! this before it acts and stops at the first gap; `doctor` shows all of it.
 
 use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS};
-use super::{Db, Engine, Ident, Location, Schema};
+use super::{About, Db, Ident, Location, Schema};
 use crate::error::{Error, Result};
 
 /// One mapped column and whether the table has it.
@@ -31,7 +31,7 @@ pub struct Survey {
     /// Why the id column cannot name one user, if it cannot.
     pub id_problem: Option<Error>,
     pub audit: AuditTable,
-    pub engine: Engine,
+    pub engine: About,
 }
 
 /// A column of the users table that a token store keeps its token in, by

@@ -28,24 +28,24 @@ pub enum Fetched {
 /// users together with their token: read back with [`Fetched::read`].
 /// Without `fingerprint` the fourth is empty: listing never issues, so it
 /// need not hash every row's password.
-pub fn user_columns(s: &Schema, d: &Dialect, fingerprint: bool) -> String {
-    let t = s.table.q();
+pub fn user_columns(s: &Schema, d: &dyn Dialect, fingerprint: bool) -> String {
+    let t = d.q(&s.table);
     let username = s
         .username
         .as_ref()
-        .map_or("NULL".to_string(), |u| format!("{t}.{}", u.q()));
+        .map_or("NULL".to_string(), |u| format!("{t}.{}", d.q(u)));
     let fp = if fingerprint {
         d.fingerprint(
-            &format!("{t}.{}", s.id.q()),
-            &format!("{t}.{}", s.password.q()),
+            &format!("{t}.{}", d.q(&s.id)),
+            &format!("{t}.{}", d.q(&s.password)),
         )
     } else {
         "''".to_string()
     };
     format!(
         "{t}.{id}, {username}, {t}.{email}, {fp}",
-        id = s.id.q(),
-        email = s.email.q()
+        id = d.q(&s.id),
+        email = d.q(&s.email)
     )
 }
 
@@ -96,32 +96,28 @@ pub struct UserSql {
 }
 
 impl UserSql {
-    pub fn new(s: &Schema, d: &Dialect) -> UserSql {
-        let select = format!("SELECT {} FROM {}", user_columns(s, d, true), s.table.q());
-        let id = s.id.q();
+    pub fn new(s: &Schema, d: &dyn Dialect) -> UserSql {
+        let t = d.q(&s.table);
+        let select = format!("SELECT {} FROM {t}", user_columns(s, d, true));
+        let id = d.q(&s.id);
         UserSql {
             by_id: format!("{select} WHERE {id} = ?1"),
             by_username: s
                 .username
                 .as_ref()
-                .map(|u| format!("{select} WHERE {} = ?1", u.q())),
+                .map(|u| format!("{select} WHERE {} = ?1", d.q(u))),
             // Matches the case-insensitive index init creates: a search, not
             // a scan.
-            by_email: format!("{select} WHERE {}", d.equals_ignoring_case(&s.email.q(), 1)),
+            by_email: format!(
+                "{select} WHERE {}",
+                d.equals_ignoring_case(&d.q(&s.email), 1)
+            ),
             page: format!(
                 "{select} WHERE {id} > ?1 AND {} ORDER BY {id} LIMIT ?2",
                 d.is_integer(&id)
             ),
-            count_users: format!(
-                "SELECT count(*) FROM {} WHERE {}",
-                s.table.q(),
-                d.is_integer(&id)
-            ),
-            count_bad_ids: format!(
-                "SELECT count(*) FROM {} WHERE NOT {}",
-                s.table.q(),
-                d.is_integer(&id)
-            ),
+            count_users: format!("SELECT count(*) FROM {t} WHERE {}", d.is_integer(&id)),
+            count_bad_ids: format!("SELECT count(*) FROM {t} WHERE NOT {}", d.is_integer(&id)),
         }
     }
 }

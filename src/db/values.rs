@@ -1,11 +1,9 @@
 //! The values that cross the engine seam: what is bound to a statement,
-//! what is read back, a row, and a statement prepared to run many times.
+//! and what is read back.
 
 use chrono::{DateTime, Utc};
 
-use super::engine;
 use crate::clock;
-use crate::error::{Error, Result};
 
 /// A value bound to a statement's parameter. Statements are written with
 /// numbered parameters, `?1`, `?2`...
@@ -14,8 +12,8 @@ pub enum Arg<'a> {
     Null,
     Int(i64),
     Text(&'a str),
-    /// Arrays, for one statement over a batch of rows (`unnest` on
-    /// PostgreSQL, which takes them as arrays; SQLite gets JSON text).
+    /// Arrays, for one statement over a batch of rows, on an engine that
+    /// writes batches so (`Dialect::rows_of_arrays`).
     Ints(&'a [i64]),
     Texts(&'a [Option<&'a str>]),
 }
@@ -75,66 +73,5 @@ impl Cell<'_> {
             Cell::Text(t) => std::str::from_utf8(t).ok().and_then(clock::parse_timestamp),
             _ => None,
         }
-    }
-}
-
-/// One row of a result.
-pub struct Row<'r>(pub(super) engine::RowRef<'r>);
-
-/// A statement prepared once and run many times, with the values that do
-/// not change bound once.
-pub struct Prepared<'t>(pub(super) engine::Stmt<'t>);
-
-impl Row<'_> {
-    pub fn cell(&self, i: usize) -> Result<Cell<'_>> {
-        self.0.cell(i)
-    }
-
-    pub fn int(&self, i: usize) -> Result<i64> {
-        match self.cell(i)? {
-            Cell::Int(n) => Ok(n),
-            other => Err(Error::internal(format!(
-                "database error: column {i} holds {other:?}, not an integer"
-            ))),
-        }
-    }
-
-    pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
-        match self.cell(i)? {
-            Cell::Null => Ok(None),
-            _ => self.int(i).map(Some),
-        }
-    }
-
-    pub fn flag(&self, i: usize) -> Result<bool> {
-        self.int(i).map(|n| n != 0)
-    }
-
-    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
-        self.cell(i).map(Cell::text)
-    }
-
-    pub fn text(&self, i: usize) -> Result<String> {
-        self.opt_text(i).map(Option::unwrap_or_default)
-    }
-}
-
-impl Prepared<'_> {
-    /// Binds a parameter (counted from 1) for every run until bound again.
-    pub fn bind(&mut self, n: usize, value: Arg<'_>) -> Result<()> {
-        self.0.bind(n, value)
-    }
-
-    /// Runs with the values bound; returns how many rows it changed.
-    pub fn run(&mut self) -> Result<u64> {
-        self.0.run()
-    }
-
-    /// Runs with the values bound, now or, on an engine that can send
-    /// many statements at once, together with the next ones (before any
-    /// other statement, and before the commit). For the writes of a bulk
-    /// batch, whose counts nobody reads.
-    pub fn queue(&mut self) -> Result<()> {
-        self.0.queue()
     }
 }

@@ -13,70 +13,12 @@ use super::{
     Description, ExpiresFormat, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented,
     TokenFilter, TokenState, TokenStorage, TokenStore,
 };
-use crate::db::{Arg, AuditWriter, ColumnKind, Fetched, Row, Schema, StoreColumn, Tx};
+use crate::db::{Arg, AuditWriter, ColumnKind, Fetched, Matching, Row, Schema, StoreColumn, Tx};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
 use crate::user::{Typed, User};
-
-/// What the token column holds for a token, how a pasted token is read,
-/// and what `doctor` says of it: the README's SHA-256 (or the token
-/// itself), or a framework's keyed digest.
-pub trait RowDigest {
-    fn digest(&self, token: &Token) -> Result<String>;
-
-    /// `doctor`'s name for what is kept: `sha256`, `plain`, ...
-    fn storage(&self) -> &'static str;
-
-    /// Whether the app's secret is set, where the digest needs one.
-    fn secret(&self) -> Option<bool> {
-        None
-    }
-
-    /// Where tokens are kept, in words: `column` and `time` are
-    /// `table.column`.
-    fn kept(&self, column: &str, time: &str) -> String {
-        format!(
-            "{} of the token in {column}, expiry in {time}",
-            self.storage()
-        )
-    }
-
-    /// A pasted token, alone or in a link.
-    fn parse(&self, input: &str) -> Result<Token> {
-        Token::parse(input)
-    }
-
-    /// What keeps it from working (a missing secret), each one line.
-    fn digest_problems(&self) -> Result<Vec<Error>> {
-        Ok(Vec::new())
-    }
-}
-
-/// The README's layout: the SHA-256 of the token, as lowercase hex.
-struct Sha256;
-
-impl RowDigest for Sha256 {
-    fn digest(&self, token: &Token) -> Result<String> {
-        Ok(token.sha256_hex())
-    }
-
-    fn storage(&self) -> &'static str {
-        "sha256"
-    }
-}
-
-/// The token itself (`token_storage = "plain"`).
-struct Plain;
-
-impl RowDigest for Plain {
-    fn digest(&self, token: &Token) -> Result<String> {
-        Ok(token.expose().to_string())
-    }
-
-    fn storage(&self) -> &'static str {
-        "plain"
-    }
-}
+pub use digest::RowDigest;
+use digest::{Plain, Sha256};
 
 /// What the time column holds.
 pub enum TimeColumn {
@@ -234,8 +176,7 @@ impl TokenStore for RowColumns {
 
     fn lookup_index(&self, tx: &Tx<'_>) -> Result<Option<bool>> {
         let s = &self.schema;
-        let collation = tx.dialect().index_collation(false);
-        tx.has_index_on(&s.table, &s.token, Some(collation))
+        tx.has_index_on(&s.table, &s.token, Matching::Exact)
             .map(Some)
     }
 
@@ -277,13 +218,9 @@ impl TokenStore for RowColumns {
         // batch instead of being evicted and read again between users.
         stored.sort_unstable();
         let time = self.time_cell(record.expires);
-        let as_arrays = tx.dialect().writes_batches_as_arrays();
         let sql = self.sql(tx);
-        let mut set = tx.prepare(if as_arrays {
-            &sql.set_tokens
-        } else {
-            &sql.set_token
-        })?;
+        let as_arrays = sql.set_tokens.is_some();
+        let mut set = tx.prepare(sql.set_tokens.as_deref().unwrap_or(&sql.set_token))?;
         set.bind(
             2,
             match &time {
@@ -434,6 +371,7 @@ impl StoreConfig for Layout {
     }
 }
 
+mod digest;
 mod sql;
 #[cfg(test)]
 mod tests;

@@ -5,8 +5,10 @@
 use std::collections::HashSet;
 
 use super::Conn;
-use crate::db::{AUDIT_TABLE, Engine, Ident, Schema};
-use crate::error::{Error, Result};
+use crate::db::engine::{About, Matching, Table};
+use crate::db::failure::{IdColumn, IdType};
+use crate::db::names::{Ident, Schema};
+use crate::error::Result;
 
 /// An index's first key as `pg_get_indexdef` writes it (`email`,
 /// `"Email"`, `lower((email)::text)`), as bare lower-case letters:
@@ -26,68 +28,64 @@ fn quoted(name: &str) -> String {
 }
 
 impl Conn {
-    pub fn columns_of(&self, table: &str) -> Result<Option<HashSet<String>>> {
+    pub(super) fn table(&self, name: &str) -> Result<Table> {
         let mut kind: Option<String> = None;
         self.each(
             "SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?1)",
-            &[quoted(table).as_str().into()],
-            &mut |r| {
-                kind = r.opt_text(0)?;
+            &[quoted(name).as_str().into()],
+            |r| {
+                kind = r.text(0)?;
                 Ok(())
             },
         )?;
         match kind.as_deref() {
-            None => return Ok(None),
-            Some("v" | "m") => {
-                return Err(Error::config(format!(
-                    "{table} is a view; resetctl needs a table it can update"
-                )));
-            }
+            None => return Ok(Table::Missing),
+            Some("v" | "m") => return Ok(Table::View),
             Some(_) => {}
         }
         let mut names = HashSet::new();
         self.each(
             "SELECT lower(attname::text) FROM pg_attribute \
              WHERE attrelid = to_regclass(?1) AND attnum > 0 AND NOT attisdropped",
-            &[quoted(table).as_str().into()],
-            &mut |r| {
-                names.insert(r.text(0)?);
+            &[quoted(name).as_str().into()],
+            |r| {
+                names.insert(r.text(0)?.unwrap_or_default());
                 Ok(())
             },
         )?;
-        Ok(Some(names))
+        Ok(Table::Columns(names))
     }
 
-    /// Whether a full index has `column` first: plain, or as
-    /// `lower(column)` when `collate` is `"lower"`.
-    pub fn has_index_on(
+    /// Whether a full index has `column` first: plain for exact lookups,
+    /// as `lower(column)` for lookups ignoring case.
+    pub(super) fn has_index_on(
         &self,
         table: &Ident,
         column: &Ident,
-        collate: Option<&str>,
+        serving: Matching,
     ) -> Result<bool> {
         let mut firsts = Vec::new();
         self.each(
             "SELECT pg_get_indexdef(indexrelid, 1, true) FROM pg_index \
              WHERE indrelid = to_regclass(?1) AND indpred IS NULL",
             &[quoted(table.name()).as_str().into()],
-            &mut |r| {
-                firsts.push(r.text(0)?);
+            |r| {
+                firsts.push(r.text(0)?.unwrap_or_default());
                 Ok(())
             },
         )?;
         let col = column.name().to_ascii_lowercase();
         let lowered = format!("lower{col}");
-        Ok(firsts.iter().map(|d| bare(d)).any(|first| match collate {
-            Some("lower") => first == lowered,
-            Some(_) => first == col,
-            None => first == col || first == lowered,
+        Ok(firsts.iter().map(|d| bare(d)).any(|first| match serving {
+            Matching::IgnoringCase => first == lowered,
+            Matching::Exact => first == col,
+            Matching::Any => first == col || first == lowered,
         }))
     }
 
-    /// The id column must be an integer that names one row: the primary
-    /// key, or under a unique index of its own.
-    pub fn id_column_problem(&self, s: &Schema) -> Result<Option<Error>> {
+    /// The id column's type, and whether a unique index (the primary key's,
+    /// or one of its own) has it alone.
+    pub(super) fn id_column(&self, s: &Schema) -> Result<Option<IdColumn>> {
         let mut found: Option<(String, bool)> = None;
         self.each(
             "SELECT format_type(a.atttypid, a.atttypmod), EXISTS (SELECT 1 FROM pg_index i \
@@ -95,51 +93,39 @@ impl Conn {
                AND i.indkey[0] = a.attnum AND i.indpred IS NULL) \
              FROM pg_attribute a WHERE a.attrelid = to_regclass(?1) AND lower(a.attname::text) = lower(?2)",
             &[quoted(s.table.name()).as_str().into(), s.id.name().into()],
-            &mut |r| {
-                found = Some((r.text(0)?, r.flag(1)?));
+            |r| {
+                found = Some((r.text(0)?.unwrap_or_default(), r.flag(1)?));
                 Ok(())
             },
         )?;
-        let Some((ty, unique)) = found else {
-            return Ok(None);
-        };
-        if !matches!(ty.as_str(), "smallint" | "integer" | "bigint") {
-            return Ok(Some(Error::config(format!(
-                "schema.id: {}.{} is of type {ty}; resetctl needs integer user ids",
-                s.table, s.id
-            ))));
-        }
-        if !unique {
-            return Ok(Some(
-                Error::config(format!(
-                    "schema.id: {}.{} is not unique (neither the primary key nor under a unique index of its own)",
-                    s.table, s.id
-                ))
-                .with_hint("point schema.id at the table's primary key"),
-            ));
-        }
-        Ok(None)
+        Ok(found.map(|(ty, unique)| IdColumn {
+            integer: matches!(ty.as_str(), "smallint" | "integer" | "bigint"),
+            ty: IdType::Of(ty),
+            unique,
+        }))
     }
 
-    pub fn engine(&self) -> Result<Engine> {
+    pub(super) fn about(&self) -> Result<About> {
         let mut version = String::new();
-        self.each("SHOW server_version", &[], &mut |r| {
-            version = r.text(0)?;
+        self.each("SHOW server_version", &[], |r| {
+            version = r.text(0)?.unwrap_or_default();
             Ok(())
         })?;
-        Ok(Engine {
+        Ok(About {
             kind: "postgresql",
+            shown: format!("PostgreSQL {version} (server)"),
             version,
             journal_mode: None,
         })
     }
 
-    pub fn has_app_tables(&self) -> Result<bool> {
+    /// Tables of the first schema on the `search_path`, where `init` works.
+    pub(super) fn has_tables_besides(&self, besides: &str) -> Result<bool> {
         let mut any = false;
         self.each(
             "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename <> ?1)",
-            &[AUDIT_TABLE.into()],
-            &mut |r| {
+            &[besides.into()],
+            |r| {
                 any = r.flag(0)?;
                 Ok(())
             },

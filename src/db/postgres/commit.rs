@@ -10,23 +10,33 @@ use std::time::{Duration, Instant};
 
 use super::Conn;
 use super::target::PgTarget;
-use crate::db::{Access, Arg};
-use crate::error::{Error, Kind, Result};
-
-/// Read in the round trip before COMMIT: the transaction's id (NULL when
-/// it wrote nothing) and the session's server process.
-pub const MARK: &str = "SELECT txid_current_if_assigned(), pg_backend_pid()";
+use crate::db::engine::Access;
+use crate::db::failure::{self, CommitFate};
+use crate::db::values::Arg;
+use crate::error::{Error, Result};
 
 /// Who was committing what.
 pub struct Mark {
-    pub xid: Option<i64>,
-    pub pid: i64,
+    xid: Option<i64>,
+    pid: i64,
 }
 
-enum Fate {
-    Committed,
-    RolledBack,
-    Unknown(String),
+/// Read in the round trip before COMMIT: the transaction's id (NULL when
+/// it wrote nothing) and the session's server process.
+pub fn mark(conn: &Conn) -> Result<Mark> {
+    let mut mark = Mark { xid: None, pid: 0 };
+    conn.each(
+        "SELECT txid_current_if_assigned(), pg_backend_pid()",
+        &[],
+        |r| {
+            mark = Mark {
+                xid: r.int(0)?,
+                pid: r.int(1)?.unwrap_or_default(),
+            };
+            Ok(())
+        },
+    )?;
+    Ok(mark)
 }
 
 /// What became of the transaction `mark` names, as the caller's result:
@@ -36,72 +46,49 @@ pub fn settle(target: &PgTarget, busy_timeout: Duration, mark: &Mark, lost: Erro
     let Some(xid) = mark.xid else {
         return Err(lost);
     };
-    let during = format!("the connection to {target} was lost during COMMIT");
-    match fate(target, busy_timeout, xid, mark.pid) {
-        Fate::Committed => {
-            crate::output::warning(format!(
-                "{during}; asked on a new connection, the server says it committed"
-            ));
-            Ok(())
-        }
-        Fate::RolledBack => Err(Error::new(
-            Kind::TempFail,
-            format!("{during}, and the server rolled it back: nothing was changed"),
-        )
-        .with_hint("try again")),
-        Fate::Unknown(why) => {
-            let mut e = Error::new(
-                Kind::TempFail,
-                format!("{during}, and whether it committed is unknown ({why})"),
-            )
-            .with_hint(
-                "once the server answers, `resetctl inspect USER` or `list --active` shows what holds a token; issuing again replaces it",
-            );
-            e.unknown_outcome = true;
-            Err(e)
-        }
-    }
+    let fate = fate(target, busy_timeout, xid, mark.pid);
+    failure::commit_lost(fate, &super::errors::site(target, busy_timeout))
 }
 
 /// Asks on a new connection. A transaction still in progress belongs to
 /// the old session, which may yet commit it: that session is ended first,
 /// so the answer cannot change after it is given.
-fn fate(target: &PgTarget, busy_timeout: Duration, xid: i64, pid: i64) -> Fate {
+fn fate(target: &PgTarget, busy_timeout: Duration, xid: i64, pid: i64) -> CommitFate {
     let conn = match Conn::open(target, Access::ReadWrite, busy_timeout) {
         Ok(c) => c,
-        Err(e) => return Fate::Unknown(format!("the server cannot be asked: {}", e.message)),
+        Err(e) => return CommitFate::Unknown(format!("the server cannot be asked: {}", e.message)),
     };
     let until = Instant::now() + busy_timeout.max(Duration::from_secs(1));
     let mut ended = false;
     loop {
         let status = match status(&conn, xid) {
             Ok(s) => s,
-            Err(e) => return Fate::Unknown(e.message),
+            Err(e) => return CommitFate::Unknown(e.message),
         };
         match status.as_deref() {
-            Some("committed") => return Fate::Committed,
-            Some("aborted") => return Fate::RolledBack,
+            Some("committed") => return CommitFate::Committed,
+            Some("aborted") => return CommitFate::RolledBack,
             Some("in progress") if Instant::now() < until => {
                 if !ended {
                     if let Err(e) = end_session(&conn, pid, xid) {
-                        return Fate::Unknown(e.message);
+                        return CommitFate::Unknown(e.message);
                     }
                     ended = true;
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
             Some("in progress") => {
-                return Fate::Unknown("the old session still holds it open".into());
+                return CommitFate::Unknown("the old session still holds it open".into());
             }
-            _ => return Fate::Unknown("the server no longer knows the transaction".into()),
+            _ => return CommitFate::Unknown("the server no longer knows the transaction".into()),
         }
     }
 }
 
 fn status(conn: &Conn, xid: i64) -> Result<Option<String>> {
     let mut status = None;
-    conn.each("SELECT txid_status(?1)", &[Arg::Int(xid)], &mut |r| {
-        status = r.opt_text(0)?;
+    conn.each("SELECT txid_status(?1)", &[Arg::Int(xid)], |r| {
+        status = r.text(0)?;
         Ok(())
     })?;
     Ok(status)
@@ -114,6 +101,6 @@ fn end_session(conn: &Conn, pid: i64, xid: i64) -> Result<()> {
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
          WHERE pid = ?1 AND backend_xid::text::bigint = ?2 % 4294967296",
         &[Arg::Int(pid), Arg::Int(xid)],
-        &mut |_| Ok(()),
+        |_| Ok(()),
     )
 }

@@ -1,109 +1,123 @@
-//! PostgreSQL's failures as the README's exit codes: a lock held past the
-//! busy timeout, a statement or session cut off by one of the server's own
-//! time limits, a server that is down or a lost connection 75, a refused
-//! login 78, a missing database 66. Messages name the server by its URL
-//! without the password.
+//! PostgreSQL's errors as the facts `failure` words: SQLSTATEs, a closed
+//! connection, and what failed below the protocol (the network, TLS).
 
 use std::time::Duration;
 
 use tokio_postgres::error::SqlState;
 
+use super::Postgres;
 use super::target::PgTarget;
-use crate::error::{Error, Kind};
+use crate::db::engine::Engine;
+use crate::db::failure::{Failure, Site};
+use crate::error::Error;
+
+/// What a statement's time limit is, where it is set.
+const STATEMENT_LIMIT: &str =
+    "the server's statement_timeout (for the role, the database, or the URL's options)";
+
+/// Where a refused login's credentials came from.
+const CREDENTIALS: &str = "URL, PGPASSWORD or ~/.pgpass";
 
 pub fn map(e: tokio_postgres::Error, t: &PgTarget, busy_timeout: Duration) -> Error {
+    classify(&e, t).at(&site(t, busy_timeout))
+}
+
+/// The server, as failures name it.
+pub fn site(t: &PgTarget, busy_timeout: Duration) -> Site<'_> {
+    Site {
+        at: t,
+        engine: Postgres::NAME,
+        busy_timeout,
+    }
+}
+
+fn classify(e: &tokio_postgres::Error, t: &PgTarget) -> Failure {
     if let Some(db) = e.as_db_error() {
-        let code = db.code();
-        let msg = db.message();
-        let again = |m: String| Error::new(Kind::TempFail, m).with_hint("try again later");
-        return match code {
-            c if *c == SqlState::LOCK_NOT_AVAILABLE => again(format!(
-                "{t} is locked by another process (waited {}s)",
-                busy_timeout.as_secs_f64()
-            )),
-            // statement_timeout, or a cancel from an administrator: the
-            // same statement may well pass when the server is less busy.
-            c if *c == SqlState::QUERY_CANCELED => again(format!(
-                "{t} cancelled a statement: {msg}"
-            ))
-            .with_hint(
-                "try again later; the server's statement_timeout (for the role, the database, or the URL's options) limits how long one statement may run",
-            ),
-            c if *c == SqlState::IDLE_IN_TRANSACTION_SESSION_TIMEOUT
-                || *c == SqlState::IDLE_SESSION_TIMEOUT =>
-            {
-                again(format!("{t} ended the session: {msg}"))
-            }
-            c if *c == SqlState::INVALID_PASSWORD
-                || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
-            {
-                Error::config(format!("{t}: the server refused the login: {msg}"))
-                    .with_hint("check the user and password (URL, PGPASSWORD or ~/.pgpass)")
-            }
-            c if *c == SqlState::INVALID_CATALOG_NAME => Error::new(
-                Kind::NoInput,
-                format!("database {} does not exist on {t}", t.dbname),
-            ),
-            c if *c == SqlState::UNDEFINED_TABLE || *c == SqlState::UNDEFINED_COLUMN => {
-                Error::config(format!("{t}: {msg}"))
-                    .with_hint(format!("run: resetctl --db {t} init"))
-            }
-            c if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
-                Error::config(format!("{t}: {msg}")).with_hint(
-                    "the role needs SELECT and UPDATE on the users table, and to own or be granted resetctl_audit (see the README's PostgreSQL section)",
-                )
-            }
-            c if *c == SqlState::READ_ONLY_SQL_TRANSACTION => {
-                Error::io(format!("{t} is read-only: {msg}"))
-            }
-            // The app's own constraints refusing what resetctl writes.
-            c if *c == SqlState::UNIQUE_VIOLATION
-                || *c == SqlState::NOT_NULL_VIOLATION
-                || *c == SqlState::CHECK_VIOLATION
-                || *c == SqlState::FOREIGN_KEY_VIOLATION =>
-            {
-                Error::config(msg.to_string())
-            }
-            c if *c == SqlState::ADMIN_SHUTDOWN
-                || *c == SqlState::CRASH_SHUTDOWN
-                || *c == SqlState::CANNOT_CONNECT_NOW
-                || *c == SqlState::TOO_MANY_CONNECTIONS
-                || *c == SqlState::T_R_DEADLOCK_DETECTED
-                || *c == SqlState::T_R_SERIALIZATION_FAILURE =>
-            {
-                again(format!("{t}: {msg}"))
-            }
-            _ => Error::internal(format!("database error on {t}: {msg}")),
-        };
+        return server_said(db.code(), db.message().to_string(), t);
     }
     if e.is_closed() {
-        return Error::new(Kind::TempFail, format!("the connection to {t} was lost"))
-            .with_hint("try again later; a bulk run resumes with --skip-active");
+        return Failure::ConnectionLost;
     }
-    // Below the protocol: the network, or TLS.
-    let mut source = std::error::Error::source(&e);
+    below_the_protocol(e)
+}
+
+fn server_said(code: &SqlState, msg: String, t: &PgTarget) -> Failure {
+    let is = |states: &[SqlState]| states.contains(code);
+    if is(&[SqlState::LOCK_NOT_AVAILABLE]) {
+        Failure::Locked
+    } else if is(&[SqlState::QUERY_CANCELED]) {
+        // statement_timeout, or a cancel from an administrator: the same
+        // statement may well pass when the server is less busy.
+        Failure::Cancelled {
+            detail: msg,
+            limit: STATEMENT_LIMIT,
+        }
+    } else if is(&[
+        SqlState::IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+        SqlState::IDLE_SESSION_TIMEOUT,
+    ]) {
+        Failure::SessionEnded(msg)
+    } else if is(&[
+        SqlState::INVALID_PASSWORD,
+        SqlState::INVALID_AUTHORIZATION_SPECIFICATION,
+    ]) {
+        Failure::LoginRefused {
+            detail: msg,
+            credentials: CREDENTIALS,
+        }
+    } else if is(&[SqlState::INVALID_CATALOG_NAME]) {
+        Failure::NoSuchDatabase(t.dbname.clone())
+    } else if is(&[SqlState::UNDEFINED_TABLE, SqlState::UNDEFINED_COLUMN]) {
+        Failure::NotInitialised(msg)
+    } else if is(&[SqlState::INSUFFICIENT_PRIVILEGE]) {
+        Failure::NoPrivilege(msg)
+    } else if is(&[SqlState::READ_ONLY_SQL_TRANSACTION]) {
+        Failure::ReadOnly(Some(msg))
+    } else if is(&[
+        SqlState::UNIQUE_VIOLATION,
+        SqlState::NOT_NULL_VIOLATION,
+        SqlState::CHECK_VIOLATION,
+        SqlState::FOREIGN_KEY_VIOLATION,
+    ]) {
+        Failure::Refused(msg)
+    } else if is(&[
+        SqlState::ADMIN_SHUTDOWN,
+        SqlState::CRASH_SHUTDOWN,
+        SqlState::CANNOT_CONNECT_NOW,
+        SqlState::TOO_MANY_CONNECTIONS,
+        SqlState::T_R_DEADLOCK_DETECTED,
+        SqlState::T_R_SERIALIZATION_FAILURE,
+    ]) {
+        Failure::ServerBusy(msg)
+    } else {
+        Failure::Unexpected(msg)
+    }
+}
+
+/// The network, or TLS.
+fn below_the_protocol(e: &tokio_postgres::Error) -> Failure {
+    let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             if io
                 .get_ref()
                 .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
             {
-                return Error::config(format!("TLS with {t} failed: {io}"));
+                return Failure::TlsFailed(io.to_string());
             }
-            return Error::new(Kind::TempFail, format!("cannot reach {t}: {io}"))
-                .with_hint("is the server running, and the host and port right?");
+            return Failure::Unreachable(io.to_string());
         }
         if s.downcast_ref::<rustls::Error>().is_some() {
-            return Error::config(format!("TLS with {t} failed: {s}"));
+            return Failure::TlsFailed(s.to_string());
         }
         source = s.source();
     }
     let text = e.to_string();
     if text.contains("timed out") {
-        return Error::new(Kind::TempFail, format!("cannot reach {t}: {text}"));
+        Failure::TimedOut(text)
+    } else if text.contains("TLS") || text.contains("tls") {
+        Failure::TlsRefused(text)
+    } else {
+        Failure::ConnectionFailed(text)
     }
-    if text.contains("TLS") || text.contains("tls") {
-        return Error::config(format!("{t}: {text}"));
-    }
-    Error::new(Kind::TempFail, format!("{t}: {text}"))
 }

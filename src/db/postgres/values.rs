@@ -9,8 +9,8 @@ use bytes::BytesMut;
 use chrono::NaiveDateTime;
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
-use super::super::{Arg, Cell};
 use super::times::{Day, Stamp};
+use crate::db::values::{Arg, Cell};
 use crate::error::{Error, Result};
 
 /// A bound value, owned: statements queued for a pipeline outlive the

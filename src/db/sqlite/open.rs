@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::{Connection, OpenFlags};
 
-use crate::db::Access;
+use crate::db::engine::Access;
 
 /// Opens an existing file (never creating one) for `access`.
 pub(super) fn connect(path: &Path, access: Access) -> rusqlite::Result<Connection> {

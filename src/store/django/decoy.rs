@@ -73,8 +73,8 @@ impl Django {
     fn highest_id(&self, tx: &Tx<'_>) -> Result<i64> {
         let sql = format!(
             "SELECT max({}) FROM {}",
-            self.schema.id.q(),
-            self.schema.table.q()
+            tx.q(&self.schema.id),
+            tx.q(&self.schema.table)
         );
         Ok(tx
             .first(&sql, &[], |r| r.opt_int(0))?

@@ -14,6 +14,8 @@ mod settings;
 
 pub use settings::{DjangoSettings, KIND, schema};
 
+use std::cell::OnceCell;
+
 use chrono::{DateTime, Utc};
 
 use generator::{Generator, Made, id_of_uid, login_text, uid};
@@ -34,7 +36,7 @@ pub struct Django {
     last_login: Ident,
     tokens: Generator,
     /// The user row with what Django's tokens are made of.
-    by_id: String,
+    by_id: OnceCell<String>,
 }
 
 /// 78: without the key no token can be made or checked.
@@ -47,32 +49,36 @@ pub fn no_secret() -> Error {
 
 impl Django {
     pub fn new(schema: &Schema, settings: &DjangoSettings) -> Django {
-        let last_login = Ident::known("last_login");
-        let t = schema.table.q();
-        let by_id = format!(
-            "SELECT {}, {t}.{}, {t}.{} FROM {t} WHERE {t}.{} = ?1",
-            // Without the fingerprint, which nothing here reads, the
-            // columns are the same in every dialect.
-            user_columns(schema, &crate::db::Dialect::sqlite(), false),
-            schema.password.q(),
-            last_login.q(),
-            schema.id.q()
-        );
         Django {
             schema: schema.clone(),
-            last_login,
+            last_login: Ident::known("last_login"),
             tokens: Generator {
                 secret: settings.secret.clone(),
                 fallbacks: settings.fallbacks.clone(),
                 timeout: settings.timeout,
                 zone: settings.time_zone,
             },
-            by_id,
+            by_id: OnceCell::new(),
         }
     }
 
+    /// The statement for `row`, in the engine's SQL, built at first use.
+    fn by_id(&self, tx: &Tx<'_>) -> &str {
+        self.by_id.get_or_init(|| {
+            let schema = &self.schema;
+            let t = tx.q(&schema.table);
+            format!(
+                "SELECT {}, {t}.{}, {t}.{} FROM {t} WHERE {t}.{} = ?1",
+                user_columns(schema, tx.dialect(), false),
+                tx.q(&schema.password),
+                tx.q(&self.last_login),
+                tx.q(&schema.id)
+            )
+        })
+    }
+
     fn row(&self, tx: &Tx<'_>, id: i64) -> Result<Option<Made>> {
-        let found = tx.first(&self.by_id, &[id.into()], |r| {
+        let found = tx.first(self.by_id(tx), &[id.into()], |r| {
             let Fetched::Row(row) = Fetched::read(r)? else {
                 return Ok(None);
             };
@@ -273,10 +279,10 @@ impl TokenStore for Django {
         let s = &self.schema;
         let sql = format!(
             "UPDATE {} SET {} = ?1 WHERE {} = ?2 AND {} = ?3",
-            s.table.q(),
-            s.password.q(),
-            s.id.q(),
-            s.password.q()
+            tx.q(&s.table),
+            tx.q(&s.password),
+            tx.q(&s.id),
+            tx.q(&s.password)
         );
         let args = [
             password_hash.into(),

@@ -14,7 +14,7 @@ use super::{
     Description, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented, TokenFilter,
     TokenState, TokenStore,
 };
-use crate::db::{Arg, AuditWriter, Ident, Schema, StoreColumn, Tx};
+use crate::db::{Arg, AuditWriter, Ident, Matching, Schema, StoreColumn, Tx};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource, link_param};
 use crate::user::{Lookup, Typed, User};
@@ -140,7 +140,7 @@ impl TokenStore for Laravel {
         if tx.columns_of(self.table.name())?.is_none() {
             return Ok(None);
         }
-        tx.has_index_on(&self.table, &Ident::known("email"), None)
+        tx.has_index_on(&self.table, &Ident::known("email"), Matching::Any)
             .map(Some)
     }
 
@@ -202,7 +202,7 @@ impl TokenStore for Laravel {
 
     fn store(&self, tx: &Tx<'_>, record: &IssueRecord, tokens: &mut [NewToken<'_>]) -> Result<()> {
         let hashes = hash_all(tokens)?;
-        let t = self.table.q();
+        let t = tx.q(&self.table);
         let created = self.created_for(record.expires);
         let mut delete = tx.prepare(&format!("DELETE FROM {t} WHERE email = ?1"))?;
         let mut insert = tx.prepare(&format!(
@@ -281,7 +281,7 @@ impl TokenStore for Laravel {
     /// user gets a new `remember_token` (signing out "remember me"
     /// sessions) when the table has one.
     fn consume(&self, tx: &Tx<'_>, held: &Held, password_hash: &str) -> Result<bool> {
-        let t = self.table.q();
+        let t = tx.q(&self.table);
         let email = held.user.user.email.as_deref().unwrap_or_default();
         let taken = tx.execute(
             &format!("DELETE FROM {t} WHERE email = ?1 AND token = ?2"),
@@ -314,7 +314,7 @@ impl KeptTokens for Laravel {
         let Some(email) = self.email_of(tx, user_id)? else {
             return Ok(false);
         };
-        let t = self.table.q();
+        let t = tx.q(&self.table);
         Ok(tx.execute(
             &format!("DELETE FROM {t} WHERE email = ?1"),
             &[(&email).into()],
@@ -327,7 +327,7 @@ impl KeptTokens for Laravel {
         };
         match self.first_row(tx, &email)? {
             Some((hash, _)) if self.matches(token, &hash) => {
-                let t = self.table.q();
+                let t = tx.q(&self.table);
                 Ok(tx.execute(
                     &format!("DELETE FROM {t} WHERE email = ?1 AND token = ?2"),
                     &[(&email).into(), Arg::Text(&hash)],
@@ -338,7 +338,7 @@ impl KeptTokens for Laravel {
     }
 
     fn revoke_all(&self, tx: &Tx<'_>) -> Result<u64> {
-        tx.execute(&format!("DELETE FROM {}", self.table.q()), &[])
+        tx.execute(&format!("DELETE FROM {}", tx.q(&self.table)), &[])
     }
 
     /// Rows past `expire` by `cutoff`, read in the app's time zone: also
@@ -346,7 +346,7 @@ impl KeptTokens for Laravel {
     /// another form than its own, or no time at all; and rows resetctl
     /// wrote whose user's password changed since.
     fn purge(&self, tx: &Tx<'_>, cutoff: DateTime<Utc>) -> Result<u64> {
-        let t = self.table.q();
+        let t = tx.q(&self.table);
         let mut rows = Vec::new();
         tx.each(
             &format!("SELECT email, token, created_at FROM {t}"),
@@ -371,7 +371,7 @@ impl KeptTokens for Laravel {
     }
 
     fn count_outstanding(&self, tx: &Tx<'_>) -> Result<u64> {
-        tx.count(&format!("SELECT count(*) FROM {}", self.table.q()), &[])
+        tx.count(&format!("SELECT count(*) FROM {}", tx.q(&self.table)), &[])
     }
 }
 

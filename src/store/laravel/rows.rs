@@ -101,12 +101,12 @@ impl Laravel {
         f: &mut dyn FnMut(&User, TokenState) -> Result<()>,
     ) -> Result<u64> {
         let s = &self.schema;
-        let (t, u) = (self.table.q(), s.table.q());
+        let (t, u) = (tx.q(&self.table), tx.q(&s.table));
         let sql = format!(
             "SELECT {}, {t}.created_at FROM {t} JOIN {u} ON {u}.{} = {t}.email ORDER BY {u}.{}",
             user_columns(s, tx.dialect(), true),
-            s.email.q(),
-            s.id.q()
+            tx.q(&s.email),
+            tx.q(&s.id)
         );
         let mut left_out = 0;
         let mut rows: Vec<(UserRow, Option<String>)> = Vec::new();
@@ -148,7 +148,7 @@ impl Laravel {
         tx: &Tx<'_>,
         email: &str,
     ) -> Result<Option<(String, Option<String>)>> {
-        let t = self.table.q();
+        let t = tx.q(&self.table);
         tx.first(
             &format!("SELECT token, created_at FROM {t} WHERE email = ?1 LIMIT 1"),
             &[email.into()],
@@ -173,7 +173,7 @@ impl Laravel {
     }
 
     /// The user whose email is exactly `email`, as Laravel's user provider
-    /// finds them (SQLite compares case-sensitively).
+    /// finds them (its `where('email', ...)` compares case-sensitively).
     pub(super) fn user_with_email(&self, tx: &Tx<'_>, email: &str) -> Result<Option<UserRow>> {
         Ok(tx
             .find_users(email, Lookup::Email)?
@@ -190,7 +190,7 @@ impl Laravel {
     /// The token table as Laravel's own migration makes it: 10's keyed by
     /// email, 8.x's (`password_resets`) with an index on it.
     pub(super) fn create_table(&self, tx: &Tx<'_>) -> Result<()> {
-        let t = self.table.q();
+        let t = tx.q(&self.table);
         if self.table.name() == "password_resets" {
             tx.batch(&format!(
                 "CREATE TABLE {t} (email varchar(255) NOT NULL, token varchar(255) NOT NULL, created_at timestamp NULL);\
@@ -213,9 +213,9 @@ impl Laravel {
             tx.execute(
                 &format!(
                     "UPDATE {} SET {} = ?1, remember_token = ?2 WHERE {} = ?3",
-                    s.table.q(),
-                    s.password.q(),
-                    s.id.q()
+                    tx.q(&s.table),
+                    tx.q(&s.password),
+                    tx.q(&s.id)
                 ),
                 &[password_hash.into(), Arg::Text(&remember), id.into()],
             )?;
@@ -223,9 +223,9 @@ impl Laravel {
             tx.execute(
                 &format!(
                     "UPDATE {} SET {} = ?1 WHERE {} = ?2",
-                    s.table.q(),
-                    s.password.q(),
-                    s.id.q()
+                    tx.q(&s.table),
+                    tx.q(&s.password),
+                    tx.q(&s.id)
                 ),
                 &[password_hash.into(), id.into()],
             )?;

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::{DEFAULT_LINK, Laravel};
-use crate::db::{Ident, Schema};
+use crate::db::{Ident, Schema, app_name};
 use crate::error::Result;
 use crate::password::{BcryptPrefix, Scheme};
 use crate::store::TokenStore;
@@ -63,7 +63,7 @@ fn configure(
     Ok(Arc::new(LaravelSettings {
         table: match &l.table {
             Some(t) => {
-                Ident::new("laravel.table", t).map_err(|e| r.bad("laravel.table", e.message))?
+                app_name("laravel.table", t).map_err(|e| r.bad("laravel.table", e.message))?
             }
             None => defaults.table,
         },

@@ -2,7 +2,7 @@
 //! schema's names and the engine's dialect.
 
 use super::TimeColumn;
-use crate::db::{AUDIT_TABLE, Schema, Tx, user_columns};
+use crate::db::{AUDIT_TABLE, ArrayColumn, Schema, Tx, user_columns};
 
 pub(super) struct Sql {
     pub(super) state_by_id: String,
@@ -10,7 +10,9 @@ pub(super) struct Sql {
     pub(super) outstanding: [String; 3],
     pub(super) count_outstanding: String,
     pub(super) set_token: String,
-    pub(super) set_tokens: String,
+    /// The batch's tokens in one statement, where the engine writes
+    /// batches as arrays.
+    pub(super) set_tokens: Option<String>,
     pub(super) clear_token: String,
     pub(super) clear_token_if: String,
     pub(super) clear_all: String,
@@ -22,11 +24,11 @@ impl Sql {
     pub(super) fn new(s: &Schema, time: &TimeColumn, tx: &Tx<'_>) -> Sql {
         let d = tx.dialect();
         let (t, id, pw, tok, exp) = (
-            s.table.q(),
-            s.id.q(),
-            s.password.q(),
-            s.token.q(),
-            s.expires.q(),
+            d.q(&s.table),
+            d.q(&s.id),
+            d.q(&s.password),
+            d.q(&s.token),
+            d.q(&s.expires),
         );
         let has_token = format!("{t}.{tok} IS NOT NULL AND {t}.{tok} <> ''");
         let fingerprint = d.fingerprint(&format!("{t}.{id}"), &format!("{t}.{pw}"));
@@ -77,11 +79,17 @@ impl Sql {
             ],
             count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
             set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
-            set_tokens: format!(
-                "UPDATE {t} SET {tok} = resetctl_rows.token, {exp} = ?2 \
-                 FROM unnest(?1::text[], ?3::bigint[]) AS resetctl_rows(token, id) \
-                 WHERE {t}.{id} = resetctl_rows.id"
-            ),
+            set_tokens: d
+                .rows_of_arrays(
+                    "resetctl_rows",
+                    &[ArrayColumn::texts("token", 1), ArrayColumn::ints("id", 3)],
+                )
+                .map(|rows| {
+                    format!(
+                        "UPDATE {t} SET {tok} = resetctl_rows.token, {exp} = ?2 \
+                         FROM {rows} WHERE {t}.{id} = resetctl_rows.id"
+                    )
+                }),
             clear_token: format!("{clear} AND {id} = ?1"),
             clear_token_if: format!("{clear} AND {id} = ?1 AND {tok} = ?2"),
             purge: format!("{clear} AND ({expiry_ms} <= ?1 OR {dead})"),

@@ -28,10 +28,10 @@ fn check_lookups(schema: &Schema, create: &str, users: u32) {
             &format!(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
                  INSERT INTO {t} ({id}, {email}, {pw}) SELECT i, 'User' || i || '@Example.com', 'x' FROM n",
-                t = schema.table.q(),
-                id = schema.id.q(),
-                email = schema.email.q(),
-                pw = schema.password.q(),
+                t = schema.table,
+                id = schema.id,
+                email = schema.email,
+                pw = schema.password,
             ),
             [users],
         )

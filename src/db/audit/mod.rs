@@ -1,30 +1,18 @@
-//! The audit table resetctl owns, and every statement on it.
+//! The audit table resetctl owns, and every statement on it: what it is
+//! (`table.rs`), entries written one at a time (here) or by the thousand
+//! (`writer.rs`), and what is read back.
 
-use super::{Arg, Prepared, Row, Tx};
+mod table;
+mod writer;
+
+pub use table::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS, create_audit};
+pub use writer::AuditWriter;
+
+use super::{Arg, Row, Tx};
 use crate::audit::{Action, AuditEntry, AuditFilter, AuditRow, Outcome};
 use crate::error::{Error, Result};
 
-pub const AUDIT_TABLE: &str = "resetctl_audit";
-
-/// The columns of every version of the audit table; `init` adds the
-/// newer ones (`NEWER_AUDIT_COLUMNS`) to a table an older version made.
-pub const AUDIT_COLUMNS: [&str; 11] = [
-    "id",
-    "at",
-    "actor",
-    "action",
-    "outcome",
-    "user_id",
-    "subject",
-    "detail",
-    "reason",
-    "expires",
-    "password_check",
-];
-
-/// Added since the first version, in the order `init` adds them.
-pub const NEWER_AUDIT_COLUMNS: [&str; 2] = ["real_at", "run"];
-
+/// One entry, every field bound.
 const INSERT: &str = "INSERT INTO resetctl_audit \
      (at, actor, action, outcome, user_id, subject, detail, reason, expires, password_check, real_at, run) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
@@ -82,93 +70,6 @@ pub struct IssueTrace {
     pub at: String,
     pub expires: Option<String>,
     pub password_check: Option<String>,
-}
-
-/// The same, for a batch: the fields that differ per user come as arrays.
-const INSERT_ROWS: &str = "INSERT INTO resetctl_audit \
-     (at, actor, action, outcome, user_id, subject, detail, reason, expires, password_check, real_at, run) \
-     SELECT ?1, ?2, ?3, ?4, resetctl_rows.user_id, resetctl_rows.subject, ?7, ?8, ?9, \
-     resetctl_rows.password_check, ?11, ?12 \
-     FROM unnest(?5::bigint[], ?6::text[], ?10::text[]) AS resetctl_rows(user_id, subject, password_check)";
-
-/// Writes audit entries that share most of their fields, binding those once:
-/// a bulk run writes a million of them, and binding twelve values per user
-/// was a measurable share of its time. Where the engine takes arrays the
-/// entries are gathered and written by `finish` in one statement.
-pub struct AuditWriter<'t> {
-    insert: Prepared<'t>,
-    gathered: Option<Gathered>,
-    array_rows: usize,
-}
-
-#[derive(Default)]
-struct Gathered {
-    user_ids: Vec<i64>,
-    subjects: Vec<String>,
-    checks: Vec<Option<String>>,
-}
-
-impl<'t> AuditWriter<'t> {
-    /// Entries like `shared`; each `write` sets user, subject and
-    /// password check. Call `finish` after the last.
-    pub fn new(tx: &Tx<'t>, shared: &AuditEntry) -> Result<AuditWriter<'t>> {
-        let as_arrays = tx.dialect().writes_batches_as_arrays();
-        let mut insert = tx.prepare(if as_arrays { INSERT_ROWS } else { INSERT })?;
-        insert.bind(1, (&shared.at).into())?;
-        insert.bind(2, (&shared.actor).into())?;
-        insert.bind(3, shared.action.as_str().into())?;
-        insert.bind(4, shared.outcome.as_str().into())?;
-        insert.bind(7, shared.detail.as_ref().into())?;
-        insert.bind(8, shared.reason.as_ref().into())?;
-        insert.bind(9, shared.expires.as_ref().into())?;
-        insert.bind(11, shared.real_at.as_ref().into())?;
-        insert.bind(12, shared.run.as_ref().into())?;
-        Ok(AuditWriter {
-            insert,
-            gathered: as_arrays.then(Gathered::default),
-            array_rows: tx.dialect().array_rows(),
-        })
-    }
-
-    pub fn write(
-        &mut self,
-        user_id: i64,
-        subject: &str,
-        password_check: Option<&str>,
-    ) -> Result<()> {
-        if let Some(g) = &mut self.gathered {
-            g.user_ids.push(user_id);
-            g.subjects.push(subject.to_string());
-            g.checks.push(password_check.map(str::to_string));
-            return if g.user_ids.len() >= self.array_rows {
-                self.write_gathered()
-            } else {
-                Ok(())
-            };
-        }
-        self.insert.bind(5, user_id.into())?;
-        self.insert.bind(6, subject.into())?;
-        self.insert.bind(10, password_check.into())?;
-        self.insert.queue()
-    }
-
-    /// Writes what is still gathered.
-    pub fn finish(mut self) -> Result<()> {
-        self.write_gathered()
-    }
-
-    fn write_gathered(&mut self) -> Result<()> {
-        let Some(g) = self.gathered.as_mut().filter(|g| !g.user_ids.is_empty()) else {
-            return Ok(());
-        };
-        let g = std::mem::take(g);
-        let subjects: Vec<Option<&str>> = g.subjects.iter().map(|s| Some(s.as_str())).collect();
-        let checks: Vec<Option<&str>> = g.checks.iter().map(Option::as_deref).collect();
-        self.insert.bind(5, Arg::Ints(&g.user_ids))?;
-        self.insert.bind(6, Arg::Texts(&subjects))?;
-        self.insert.bind(10, Arg::Texts(&checks))?;
-        self.insert.run().map(drop)
-    }
 }
 
 impl Tx<'_> {
@@ -308,7 +209,7 @@ impl Tx<'_> {
             .limit
             .map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
         // Only the filters given become conditions: an untyped NULL
-        // parameter is an error on PostgreSQL.
+        // parameter is an error on an engine that types its parameters.
         let mut conditions = Vec::new();
         let mut args: Vec<Arg<'_>> = Vec::new();
         if let Some(id) = f.user_id {

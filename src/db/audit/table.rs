@@ -1,0 +1,55 @@
+//! What resetctl's audit table is: its name, its columns in every version,
+//! and the table `init` makes.
+
+use crate::db::dialect::{ColumnKind, Dialect};
+
+pub const AUDIT_TABLE: &str = "resetctl_audit";
+
+/// The columns of every version of the audit table; `init` adds the
+/// newer ones (`NEWER_AUDIT_COLUMNS`) to a table an older version made.
+pub const AUDIT_COLUMNS: [&str; 11] = [
+    "id",
+    "at",
+    "actor",
+    "action",
+    "outcome",
+    "user_id",
+    "subject",
+    "detail",
+    "reason",
+    "expires",
+    "password_check",
+];
+
+/// Added since the first version, in the order `init` adds them.
+pub const NEWER_AUDIT_COLUMNS: [&str; 2] = ["real_at", "run"];
+
+/// The audit table and its indexes, with the engine's types for the
+/// numbered id and the user's id; everything else is text everywhere.
+pub fn create_audit(d: &dyn Dialect) -> String {
+    let (id, int) = (
+        d.column_type(ColumnKind::Key),
+        d.column_type(ColumnKind::Integer),
+    );
+    format!(
+        "
+CREATE TABLE resetctl_audit (
+  id {id},
+  at TEXT NOT NULL,             -- RFC 3339 UTC
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,         -- init, issue, revoke, purge, redeem, email
+  outcome TEXT NOT NULL,        -- ok, unknown-user, asked, rejected, failed
+  user_id {int},
+  subject TEXT,                 -- the user as shown to people, or what was typed
+  detail TEXT,
+  reason TEXT,
+  expires TEXT,                 -- issue: the expiry written, to recognise our token
+  password_check TEXT,          -- issue: fingerprint of the password hash then
+  real_at TEXT,                 -- the real time, when RESETCTL_NOW set the clock
+  run TEXT                      -- bulk issue: the run that wrote the row
+);
+CREATE INDEX resetctl_audit_user_idx ON resetctl_audit (user_id, id);
+CREATE INDEX resetctl_audit_subject_idx ON resetctl_audit (subject, id) WHERE user_id IS NULL;
+"
+    )
+}
