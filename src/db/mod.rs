@@ -42,7 +42,6 @@ pub use engine::{About, Access, Matching};
 pub use location::Location;
 pub use names::{Ident, Schema};
 pub use row::{Prepared, Row};
-pub use schema::InitReport;
 pub use survey::{AuditTable, ColumnCheck, StoreColumn, Survey};
 pub use users::{Fetched, UserRow, user_columns};
 pub use values::{Arg, Cell};

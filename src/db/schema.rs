@@ -14,13 +14,6 @@ use super::dialect::{ColumnKind, Dialect};
 use super::{Access, Db, Ident, Location, Matching, Tx};
 use crate::error::{Error, Kind, Result};
 
-/// What `init` changed, in the order it did it.
-#[derive(Debug, Default)]
-pub struct InitReport {
-    pub changes: Vec<String>,
-    pub warnings: Vec<String>,
-}
-
 const DEMO_USERS: [&str; 3] = ["alice", "bob", "carol"];
 
 impl Db {

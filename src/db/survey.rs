@@ -95,6 +95,14 @@ impl Db {
 }
 
 impl Survey {
+    /// Whether the users table has `column`, one of those surveyed.
+    pub fn found(&self, column: &Ident) -> bool {
+        self.columns
+            .iter()
+            .flatten()
+            .any(|c| c.found && c.column == column.name())
+    }
+
     /// Every gap that stops a command, first the one commands report.
     pub fn problems(&self, at: &Location, s: &Schema) -> Vec<Error> {
         let hint = || format!("run: resetctl --db {at} init");

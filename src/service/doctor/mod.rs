@@ -119,10 +119,7 @@ fn survey(
     if survey.columns.is_some() {
         report.table.token_index = ctx.store.lookup_index(&db.read())?;
     }
-    let can_sample = survey
-        .columns
-        .as_ref()
-        .is_some_and(|c| c.iter().any(|c| c.key == "password" && c.found));
+    let can_sample = survey.found(&ctx.cfg.schema.password);
     report.table.columns = survey.columns.clone().unwrap_or_default();
     problems.extend(survey.problems(db.location(), &ctx.cfg.schema));
     problems.extend(ctx.store.problems(&db.read())?);

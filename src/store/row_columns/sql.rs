@@ -2,7 +2,7 @@
 //! schema's names and the engine's dialect.
 
 use super::TimeColumn;
-use crate::db::{AUDIT_TABLE, ArrayColumn, Schema, Tx, user_columns};
+use crate::db::{AUDIT_TABLE, ArrayColumn, Dialect, Schema, Tx, user_columns};
 
 pub(super) struct Sql {
     pub(super) state_by_id: String,
@@ -31,31 +31,8 @@ impl Sql {
             d.q(&s.expires),
         );
         let has_token = format!("{t}.{tok} IS NOT NULL AND {t}.{tok} <> ''");
-        let fingerprint = d.fingerprint(&format!("{t}.{id}"), &format!("{t}.{pw}"));
-        // Dead: the newest issue resetctl recorded for this user is this very
-        // token (same expiry) and the password hash has changed since (see
-        // the README's "inspect" section). One index search per row. Every
-        // column is named with its table's full name and nothing is aliased:
-        // an app's table may be called anything, `a` included, and the
-        // users table can never be called resetctl_audit.
-        let a = AUDIT_TABLE;
-        // The row's expiry as Unix milliseconds, whatever the column holds.
-        let row_expiry_ms = match time {
-            TimeColumn::Expires(_) => d.expiry_ms(&format!("{t}.{exp}")),
-            TimeColumn::SentAt { within } => format!(
-                "({} + {})",
-                d.expiry_ms(&format!("{t}.{exp}")),
-                within.num_milliseconds()
-            ),
-        };
-        let dead = format!(
-            "({has_token} AND coalesce((SELECT {} = {row_expiry_ms} \
-             AND {a}.password_check <> {fingerprint} \
-             FROM {a} WHERE {a}.user_id = {t}.{id} AND {a}.action = 'issue' AND {a}.outcome = 'ok' \
-             ORDER BY {a}.id DESC LIMIT 1), {}))",
-            d.expiry_ms(&format!("{a}.expires")),
-            d.falsity(),
-        );
+        let row_expiry_ms = row_expiry_ms(d, &format!("{t}.{exp}"), time);
+        let dead = dead(s, d, &has_token, &row_expiry_ms);
         let token_state = format!("({has_token}), {t}.{exp}, {dead}");
         // Listing never issues, so it skips hashing every row's password.
         let listed = format!(
@@ -99,4 +76,34 @@ impl Sql {
             ),
         }
     }
+}
+
+/// The row's expiry as Unix milliseconds, whatever the column holds.
+fn row_expiry_ms(d: &dyn Dialect, column: &str, time: &TimeColumn) -> String {
+    match time {
+        TimeColumn::Expires(_) => d.expiry_ms(column),
+        TimeColumn::SentAt { within } => {
+            format!("({} + {})", d.expiry_ms(column), within.num_milliseconds())
+        }
+    }
+}
+
+/// Dead: the newest issue resetctl recorded for this user is this very
+/// token (same expiry) and the password hash has changed since (see the
+/// README's "inspect" section). One index search per row. Every column is
+/// named with its table's full name and nothing is aliased: an app's table
+/// may be called anything, `a` included, and the users table can never be
+/// called resetctl_audit.
+fn dead(s: &Schema, d: &dyn Dialect, has_token: &str, row_expiry_ms: &str) -> String {
+    let (t, id, pw) = (d.q(&s.table), d.q(&s.id), d.q(&s.password));
+    let fingerprint = d.fingerprint(&format!("{t}.{id}"), &format!("{t}.{pw}"));
+    let a = AUDIT_TABLE;
+    format!(
+        "({has_token} AND coalesce((SELECT {} = {row_expiry_ms} \
+         AND {a}.password_check <> {fingerprint} \
+         FROM {a} WHERE {a}.user_id = {t}.{id} AND {a}.action = 'issue' AND {a}.outcome = 'ok' \
+         ORDER BY {a}.id DESC LIMIT 1), {}))",
+        d.expiry_ms(&format!("{a}.expires")),
+        d.falsity(),
+    )
 }
