@@ -9,6 +9,7 @@
 
 pub mod devise;
 pub mod django;
+mod kind;
 pub mod laravel;
 pub mod registry;
 mod row_columns;

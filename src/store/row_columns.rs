@@ -336,7 +336,7 @@ impl KeptTokens for RowColumns {
 pub const DEFAULT_LINK: &str = "https://example.com/reset-password?token={token}";
 
 /// The README's layout: `framework = "none"`.
-pub const KIND: super::registry::StoreKind = super::registry::StoreKind {
+pub const KIND: super::kind::StoreKind = super::kind::StoreKind {
     name: "none",
     section: None,
     secret_keys: &[],

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 pub use self::key::{Key, KeyDigest};
 use super::TokenStore;
-use super::registry::StoreKind;
+use super::kind::StoreKind;
 use super::row_columns::{RowColumns, RowDigest, TimeColumn};
 use super::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 use crate::db::{Ident, Schema};

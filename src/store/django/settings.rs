@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::password::{Hashing, Scheme};
 use crate::secret::Secret;
 use crate::store::TokenStore;
-use crate::store::registry::StoreKind;
+use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
 pub const KIND: StoreKind = StoreKind {

@@ -12,7 +12,7 @@ use crate::db::{Ident, Schema, app_name};
 use crate::error::Result;
 use crate::password::{BcryptPrefix, Scheme};
 use crate::store::TokenStore;
-use crate::store::registry::StoreKind;
+use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
 pub const KIND: StoreKind = StoreKind {
