@@ -1,8 +1,10 @@
-//! The reset service: what issuing and redeeming mean, whatever store
-//! keeps the tokens and whatever engine the database. It owns the issue
-//! plan, the rate limit, delivery (the email before its token), bulk
-//! campaigns, redeeming, and the audit entries of each; the `issue` and
-//! `redeem` commands are front ends to it.
+//! The reset service: what each command means, whatever store keeps the
+//! tokens and whatever engine the database. Commands hand it a request
+//! (`IssueRequest`, never clap's arguments) and print what it returns. It
+//! owns the issue plan, the rate limit, delivery (the email before its
+//! token, shared by single and bulk issues), bulk campaigns, redeeming,
+//! revoking, purging, inspecting, `doctor`'s survey, and the audit entries
+//! of each.
 
 mod batch;
 mod bulk;
