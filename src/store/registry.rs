@@ -7,7 +7,7 @@ use std::sync::Arc;
 pub use super::kind::StoreKind;
 use super::settings::StoreConfig;
 
-pub const STORES: [StoreKind; 4] = [
+pub const STORES: &[StoreKind] = &[
     super::row_columns::KIND,
     super::devise::KIND,
     super::laravel::KIND,
