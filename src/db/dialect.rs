@@ -19,6 +19,13 @@ pub trait Dialect: Sync {
     /// case-insensitive index `init` makes can serve.
     fn equals_ignoring_case(&self, column: &str, n: usize) -> String;
 
+    /// `column` equals parameter `n` byte for byte, whatever the column's
+    /// collation, in a form the column's index can serve: how token
+    /// hashes are found.
+    fn equals_exactly(&self, column: &str, n: usize) -> String {
+        format!("{column} = ?{n}")
+    }
+
     /// An expiry cell read as Unix milliseconds, NULL when it is no time:
     /// any of the forms `clock::parse_timestamp` reads, or whole Unix
     /// seconds, milliseconds, microseconds or nanoseconds between 2000 and
@@ -46,6 +53,12 @@ pub trait Dialect: Sync {
     /// The key of an index on `column` (quoted), for exact lookups or for
     /// lookups ignoring case.
     fn index_key(&self, column: &str, ignoring_case: bool) -> String;
+
+    /// The `WHERE` clause of a partial index on `condition`, where the
+    /// engine has them; else nothing, and the index is whole.
+    fn index_filter(&self, condition: &str) -> String {
+        format!(" WHERE {condition}")
+    }
 
     /// A `FROM` item named `alias` whose rows are the elements of array
     /// parameters, one column each: on an engine where one statement over

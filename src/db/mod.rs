@@ -18,6 +18,7 @@ mod dispatch;
 mod engine;
 mod failure;
 mod location;
+mod mariadb;
 mod names;
 mod passwords;
 mod postgres;

@@ -10,4 +10,5 @@
 super::dispatch::engines! {
     file: Sqlite(super::sqlite::Sqlite);
     url: Postgres(super::postgres::Postgres) ["postgres", "postgresql"];
+    url: Mariadb(super::mariadb::Mariadb) ["mysql", "mariadb"];
 }

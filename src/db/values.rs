@@ -12,6 +12,10 @@ pub enum Arg<'a> {
     Null,
     Int(i64),
     Text(&'a str),
+    /// A moment, written in RFC 3339 UTC (`2026-11-21T11:00:00Z`): as that
+    /// text where columns hold any text, and as a date and time on an
+    /// engine that takes no zone in a time's text.
+    Time(DateTime<Utc>),
     /// Arrays, for one statement over a batch of rows, on an engine that
     /// writes batches so (`Dialect::rows_of_arrays`).
     Ints(&'a [i64]),

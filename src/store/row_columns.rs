@@ -98,9 +98,7 @@ impl RowColumns {
     /// What the time column gets for a token expiring at `expires`.
     fn time_cell(&self, expires: DateTime<Utc>) -> TimeCell {
         match self.time {
-            TimeColumn::Expires(ExpiresFormat::Rfc3339) => {
-                TimeCell::Text(crate::clock::rfc3339(expires))
-            }
+            TimeColumn::Expires(ExpiresFormat::Rfc3339) => TimeCell::At(expires),
             TimeColumn::Expires(ExpiresFormat::Sqlite) => {
                 TimeCell::Text(expires.format("%Y-%m-%d %H:%M:%S").to_string())
             }
@@ -118,6 +116,8 @@ impl RowColumns {
 
 /// A time as the application wants it written: text or a number.
 enum TimeCell {
+    /// RFC 3339 text, or the engine's own date and time.
+    At(DateTime<Utc>),
     Text(String),
     Int(i64),
 }
@@ -224,6 +224,7 @@ impl TokenStore for RowColumns {
         set.bind(
             2,
             match &time {
+                TimeCell::At(t) => Arg::Time(*t),
                 TimeCell::Text(s) => Arg::Text(s),
                 TimeCell::Int(n) => Arg::Int(*n),
             },

@@ -25,12 +25,15 @@ pub const AUDIT_COLUMNS: [&str; 11] = [
 pub const NEWER_AUDIT_COLUMNS: [&str; 2] = ["real_at", "run"];
 
 /// The audit table and its indexes, with the engine's types for the
-/// numbered id and the user's id; everything else is text everywhere.
+/// numbered id, the user's id and the indexed subject; everything else
+/// is text everywhere.
 pub fn create_audit(d: &dyn Dialect) -> String {
-    let (id, int) = (
+    let (id, int, key_text) = (
         d.column_type(ColumnKind::Key),
         d.column_type(ColumnKind::Integer),
+        d.column_type(ColumnKind::Text),
     );
+    let no_user = d.index_filter("user_id IS NULL");
     format!(
         "
 CREATE TABLE resetctl_audit (
@@ -40,7 +43,7 @@ CREATE TABLE resetctl_audit (
   action TEXT NOT NULL,         -- init, issue, revoke, purge, redeem, email
   outcome TEXT NOT NULL,        -- ok, unknown-user, asked, rejected, failed
   user_id {int},
-  subject TEXT,                 -- the user as shown to people, or what was typed
+  subject {key_text},           -- the user as shown to people, or what was typed
   detail TEXT,
   reason TEXT,
   expires TEXT,                 -- issue: the expiry written, to recognise our token
@@ -49,7 +52,7 @@ CREATE TABLE resetctl_audit (
   run TEXT                      -- bulk issue: the run that wrote the row
 );
 CREATE INDEX resetctl_audit_user_idx ON resetctl_audit (user_id, id);
-CREATE INDEX resetctl_audit_subject_idx ON resetctl_audit (subject, id) WHERE user_id IS NULL;
+CREATE INDEX resetctl_audit_subject_idx ON resetctl_audit (subject, id){no_user};
 "
     )
 }

@@ -30,6 +30,8 @@ impl From<Arg<'_>> for Owned {
             Arg::Null => Owned::Null,
             Arg::Int(n) => Owned::Int(n),
             Arg::Text(s) => Owned::Text(s.to_string()),
+            // The server reads the text as the column's type says.
+            Arg::Time(t) => Owned::Text(crate::clock::rfc3339(t)),
             Arg::Ints(v) => Owned::Ints(v.to_vec()),
             Arg::Texts(v) => Owned::Texts(v.iter().map(|s| s.map(str::to_string)).collect()),
         }

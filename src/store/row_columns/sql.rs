@@ -31,6 +31,7 @@ impl Sql {
             d.q(&s.expires),
         );
         let has_token = format!("{t}.{tok} IS NOT NULL AND {t}.{tok} <> ''");
+        let token_is = |n| d.equals_exactly(&format!("{t}.{tok}"), n);
         let row_expiry_ms = row_expiry_ms(d, &format!("{t}.{exp}"), time);
         let dead = dead(s, d, &has_token, &row_expiry_ms);
         let token_state = format!("({has_token}), {t}.{exp}, {dead}");
@@ -46,8 +47,9 @@ impl Sql {
         Sql {
             state_by_id: format!("SELECT {token_state} FROM {t} WHERE {t}.{id} = ?1"),
             by_token: format!(
-                "SELECT {}, {token_state} FROM {t} WHERE {t}.{tok} = ?1",
-                user_columns(s, d, true)
+                "SELECT {}, {token_state} FROM {t} WHERE {}",
+                user_columns(s, d, true),
+                token_is(1)
             ),
             outstanding: [
                 outstanding(""),
@@ -68,11 +70,12 @@ impl Sql {
                     )
                 }),
             clear_token: format!("{clear} AND {id} = ?1"),
-            clear_token_if: format!("{clear} AND {id} = ?1 AND {tok} = ?2"),
+            clear_token_if: format!("{clear} AND {id} = ?1 AND {}", token_is(2)),
             purge: format!("{clear} AND ({expiry_ms} <= ?1 OR {dead})"),
             clear_all: clear,
             redeem: format!(
-                "UPDATE {t} SET {pw} = ?1, {tok} = NULL, {exp} = NULL WHERE {id} = ?2 AND {tok} = ?3"
+                "UPDATE {t} SET {pw} = ?1, {tok} = NULL, {exp} = NULL WHERE {id} = ?2 AND {}",
+                token_is(3)
             ),
         }
     }

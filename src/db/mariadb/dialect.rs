@@ -1,0 +1,85 @@
+//! MariaDB's and MySQL's SQL where engines differ. Expiries are read by
+//! the SQL of `expiry.rs`, which follows the grammar Rust reads them with.
+
+use std::time::Duration;
+
+use super::Mariadb;
+use super::expiry::expiry_ms;
+use crate::db::dialect::{ArrayColumn, ColumnKind, Dialect};
+use crate::db::names::Ident;
+
+impl Dialect for Mariadb {
+    fn q(&self, name: &Ident) -> String {
+        format!("`{name}`")
+    }
+
+    /// The plain comparison finds the row through the column's own index
+    /// under the usual case-insensitive collations (`utf8mb4_unicode_ci`,
+    /// `utf8mb4_general_ci`, `utf8mb4_0900_ai_ci`); `lower()` on both sides
+    /// keeps to case alone what such a collation would also let pass
+    /// (accents, trailing spaces).
+    fn equals_ignoring_case(&self, column: &str, n: usize) -> String {
+        format!("({column} = ?{n} AND lower({column}) = lower(?{n}))")
+    }
+
+    /// Byte for byte, whatever the column's collation, still through the
+    /// column's index.
+    fn equals_exactly(&self, column: &str, n: usize) -> String {
+        format!("({column} = ?{n} AND BINARY {column} = ?{n})")
+    }
+
+    fn expiry_ms(&self, expr: &str) -> String {
+        expiry_ms(expr)
+    }
+
+    fn fingerprint(&self, id: &str, password: &str) -> String {
+        format!(
+            "lower(left(sha2(concat('resetctl password fingerprint', char(0), cast(({id}) AS char), \
+             CASE WHEN ({password}) IS NULL THEN char(0) ELSE concat(char(1), ({password})) END), 256), 32))"
+        )
+    }
+
+    /// Id columns are typed, and checked to be integers: only NULL is not
+    /// one.
+    fn is_integer(&self, expr: &str) -> String {
+        format!("({expr}) IS NOT NULL")
+    }
+
+    fn falsity(&self) -> &'static str {
+        "false"
+    }
+
+    fn insert_ignoring(&self, table: &str, columns: &str, values: &str) -> String {
+        format!("INSERT IGNORE INTO {table} ({columns}) VALUES ({values})")
+    }
+
+    fn column_type(&self, kind: ColumnKind) -> &'static str {
+        match kind {
+            ColumnKind::Text => "varchar(255)",
+            ColumnKind::Time => "datetime(6)",
+            ColumnKind::Integer => "bigint",
+            ColumnKind::Key => "bigint AUTO_INCREMENT PRIMARY KEY",
+        }
+    }
+
+    /// No index on an expression: the column's own serves both kinds of
+    /// lookup (`equals_ignoring_case`).
+    fn index_key(&self, column: &str, _ignoring_case: bool) -> String {
+        column.to_string()
+    }
+
+    /// No partial indexes: the whole column's index serves the same
+    /// lookups.
+    fn index_filter(&self, _condition: &str) -> String {
+        String::new()
+    }
+
+    fn rows_of_arrays(&self, _alias: &str, _columns: &[ArrayColumn<'_>]) -> Option<String> {
+        None
+    }
+
+    /// The server wakes lock waiters at once.
+    fn writer_gap(&self) -> Duration {
+        Duration::ZERO
+    }
+}
