@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::common::frameworks::{Devise, Django, Laravel, OLD_PASSWORD, framework_app_on};
 use crate::common::{Backend, TestEnv, sha256_hex};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
 /// A bcrypt hash as the app wrote it: `auto` picks bcrypt from it, at no
 /// less than the floor of cost 10.
@@ -40,7 +40,7 @@ fn timestamp(backend: Backend) -> &'static str {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn devise_round_trip(backend) {
         let env = TestEnv::empty_on(backend);
         let ts = timestamp(backend);

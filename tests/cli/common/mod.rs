@@ -51,10 +51,10 @@ pub enum Backend {
     Postgres,
 }
 
-/// One test body, run on each engine: `on_both_engines! { fn name(backend) { ... } }`
+/// One test body, run on each engine: `on_every_engine! { fn name(backend) { ... } }`
 /// makes `name::sqlite` and `name::postgres`.
 #[macro_export]
-macro_rules! on_both_engines {
+macro_rules! on_every_engine {
     ($($(#[$meta:meta])* fn $name:ident($backend:ident) $body:block)*) => {$(
         mod $name {
             #[allow(unused_imports)]
