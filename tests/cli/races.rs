@@ -315,7 +315,7 @@ on_every_engine! {
             std::thread::sleep(Duration::from_millis(40 + point * 60));
             let _ = child.kill();
             let _ = child.wait();
-            if !env.is_pg() {
+            if !env.is_server() {
                 let integrity: String = env
                     .conn()
                     .query_row("PRAGMA integrity_check", [], |r| r.get(0))

@@ -16,7 +16,7 @@ fn pg_env() -> TestEnv {
 }
 
 fn db_name(env: &TestEnv) -> &str {
-    &env.pg.as_ref().unwrap().0
+    &env.server_db().name
 }
 
 /// resetctl's logins to database `name` the server logged since line
