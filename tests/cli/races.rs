@@ -324,7 +324,8 @@ on_every_engine! {
             }
             let row = env.rows(
                 "SELECT count(password_reset_token), \
-                 count(*) FILTER (WHERE (password_reset_token IS NULL) <> (password_reset_expires IS NULL)) FROM users",
+                 count(CASE WHEN (password_reset_token IS NULL) <> (password_reset_expires IS NULL) THEN 1 END) \
+                 FROM users",
             );
             let tokens: i64 = row[0][0].as_ref().unwrap().parse().unwrap();
             let halves: i64 = row[0][1].as_ref().unwrap().parse().unwrap();

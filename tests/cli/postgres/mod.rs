@@ -1,6 +1,6 @@
 //! What only PostgreSQL has: a server that is down or refuses the login,
 //! the app's schema, the grants a role needs, and in the modules below its
-//! URLs, TLS, locks and a lost COMMIT. Everything else runs on both engines
+//! URLs, TLS, locks and a lost COMMIT. Everything else runs on every engine
 //! through `on_every_engine!`.
 
 mod commits;
