@@ -2,7 +2,7 @@
 //! and the real time beside a clock set by RESETCTL_NOW.
 
 use crate::common::{TestEnv, json, sha256_hex};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
 fn trail(env: &TestEnv, args: &[&str]) -> Vec<serde_json::Value> {
     let out = env
@@ -20,7 +20,7 @@ fn trail(env: &TestEnv, args: &[&str]) -> Vec<serde_json::Value> {
     json(&out.stdout).as_array().unwrap().clone()
 }
 
-on_both_engines! {
+on_every_engine! {
     fn records_who_what_when_and_why_newest_first(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("alice");
@@ -64,7 +64,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn filters_by_user_action_since_and_limit(backend) {
         let env = TestEnv::demo_on(backend);
         env.issue("alice");
@@ -107,7 +107,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn human_table(backend) {
         let env = TestEnv::demo_on(backend);
         env.cmd()
@@ -154,7 +154,7 @@ fn a_deleted_users_trail_is_found_by_name_email_or_id() {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn since_wants_a_unit(backend) {
         let env = TestEnv::demo_on(backend);
         let out = env.cmd().args(["audit", "--since", "24"]).output().unwrap();

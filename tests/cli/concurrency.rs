@@ -1,12 +1,12 @@
 //! Many redeemers of one token, and a database locked by another writer.
 
-use crate::on_both_engines;
+use crate::on_every_engine;
 use std::time::Duration;
 
 use crate::common::frameworks::race_redeem;
 use crate::common::{TestEnv, assert_one_line_error, spawn_redeem};
 
-on_both_engines! {
+on_every_engine! {
     fn sixteen_concurrent_redeemers_exactly_one_wins(backend) {
         const N: usize = 16;
         let env = TestEnv::demo_on(backend);

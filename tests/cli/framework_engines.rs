@@ -1,4 +1,4 @@
-//! The Devise, Laravel and Django stores on both engines: the same tables
+//! The Devise, Laravel and Django stores on every engine: the same tables
 //! as each framework's migrations make, and resetctl's whole round trip
 //! (issue, inspect, list, redeem, single use) with what it leaves in the
 //! database. That each framework accepts what resetctl writes is proven on
@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::common::frameworks::{Devise, Django, Laravel, OLD_PASSWORD, framework_app_on};
 use crate::common::{Backend, TestEnv, sha256_hex};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
 /// A bcrypt hash as the app wrote it: `auto` picks bcrypt from it, at no
 /// less than the floor of cost 10.
@@ -37,16 +37,26 @@ fn timestamp(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "datetime(6)",
         Backend::Postgres => "timestamp(6) without time zone",
+        Backend::Mariadb => "datetime(6)",
     }
 }
 
-on_both_engines! {
+/// A string column as Rails and Laravel make it: MariaDB wants a length.
+fn varchar(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite | Backend::Postgres => "varchar",
+        Backend::Mariadb => "varchar(255)",
+    }
+}
+
+on_every_engine! {
     fn devise_round_trip(backend) {
         let env = TestEnv::empty_on(backend);
         let ts = timestamp(backend);
+        let vc = varchar(backend);
         env.sql(&format!(
-            "CREATE TABLE users (id integer PRIMARY KEY, email varchar NOT NULL DEFAULT '', \
-             encrypted_password varchar NOT NULL DEFAULT '', reset_password_token varchar, \
+            "CREATE TABLE users (id integer PRIMARY KEY, email {vc} NOT NULL DEFAULT '', \
+             encrypted_password {vc} NOT NULL DEFAULT '', reset_password_token {vc}, \
              reset_password_sent_at {ts}, remember_created_at {ts}); \
              CREATE UNIQUE INDEX index_users_on_reset_password_token ON users (reset_password_token); \
              INSERT INTO users (id, email, encrypted_password) VALUES (1, 'alice@example.com', '{APP_BCRYPT}')"
@@ -89,11 +99,13 @@ on_both_engines! {
         let ts = match backend {
             Backend::Sqlite => "datetime",
             Backend::Postgres => "timestamp(0) without time zone",
+            Backend::Mariadb => "timestamp NULL",
         };
+        let vc = varchar(backend);
         env.sql(&format!(
-            "CREATE TABLE users (id integer PRIMARY KEY, name varchar NOT NULL, email varchar NOT NULL UNIQUE, \
-             password varchar NOT NULL, remember_token varchar(100)); \
-             CREATE TABLE password_reset_tokens (email varchar PRIMARY KEY, token varchar NOT NULL, created_at {ts}); \
+            "CREATE TABLE users (id integer PRIMARY KEY, name {vc} NOT NULL, email {vc} NOT NULL UNIQUE, \
+             password {vc} NOT NULL, remember_token varchar(100)); \
+             CREATE TABLE password_reset_tokens (email {vc} PRIMARY KEY, token {vc} NOT NULL, created_at {ts}); \
              INSERT INTO users (id, name, email, password, remember_token) \
              VALUES (1, 'Bob', 'bob@example.com', '{}', 'old-remember-token')",
             APP_BCRYPT.replace("$2a$", "$2y$")
@@ -134,6 +146,7 @@ on_both_engines! {
         let tz = match backend {
             Backend::Sqlite => "datetime",
             Backend::Postgres => "timestamp with time zone",
+            Backend::Mariadb => "datetime(6)",
         };
         env.sql(&format!(
             "CREATE TABLE auth_user (id integer PRIMARY KEY, password varchar(128) NOT NULL, last_login {tz}, \

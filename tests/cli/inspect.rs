@@ -1,12 +1,12 @@
 //! `inspect`: the states of a token, history from the audit table, lookup by
 //! token, and never the token itself.
 
-use crate::on_both_engines;
+use crate::on_every_engine;
 use std::io::Write;
 
 use crate::common::{NOW_PLUS_1H, TestEnv, assert_one_line_error, json, sha256_hex};
 
-on_both_engines! {
+on_every_engine! {
     fn none_active_and_expired(backend) {
         let env = TestEnv::demo_on(backend);
         let out = env.cmd().args(["inspect", "alice"]).output().unwrap();
@@ -53,7 +53,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn json_fields(backend) {
         let env = TestEnv::demo_on(backend);
         env.issue("bob");
@@ -78,7 +78,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn shows_last_redeem(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("carol");
@@ -103,7 +103,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn by_token_argument_or_stdin_without_consuming_it(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("carol");
@@ -124,7 +124,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn unknown_and_malformed_tokens(backend) {
         let env = TestEnv::demo_on(backend);
         let out = env

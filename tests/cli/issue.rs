@@ -7,9 +7,9 @@ use crate::common::smtp::mail_config;
 use crate::common::{
     NO_LIMIT, NOW_PLUS_1H, TestEnv, assert_one_line_error, closed_port, is_token, json, sha256_hex,
 };
-use crate::on_both_engines;
+use crate::on_every_engine;
 
-on_both_engines! {
+on_every_engine! {
     fn prints_link_and_stores_only_the_sha256(backend) {
         let env = TestEnv::demo_on(backend);
         let out = env
@@ -41,7 +41,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn finds_users_by_email_ignoring_case_username_and_id(backend) {
         let env = TestEnv::demo_on(backend);
         for (arg, id) in [("ALICE@Example.COM", 1), ("bob", 2), ("3", 3)] {
@@ -52,7 +52,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn by_forces_the_kind_of_name(backend) {
         let env = TestEnv::demo_on(backend);
         // A username that looks like an id.
@@ -68,7 +68,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn json_has_user_token_link_and_expiry(backend) {
         let env = TestEnv::demo_on(backend);
         let out = env
@@ -95,7 +95,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn ttl_and_link_flags(backend) {
         let env = TestEnv::demo_on(backend);
         let v = env.json(&["issue", "--ttl", "15m", "--link", "https://app.test/r/{token}?x=1", "alice"]);
@@ -113,7 +113,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn ttl_over_seven_days_or_malformed_is_rejected_and_nothing_changes(backend) {
         let env = TestEnv::demo_on(backend);
         let before = env.bytes();
@@ -138,7 +138,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn a_new_token_replaces_the_earlier_one(backend) {
         let env = TestEnv::demo_on(backend);
         let first = env.issue("alice");
@@ -156,7 +156,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn several_users_at_once_get_one_json_line_each(backend) {
         let env = TestEnv::demo_on(backend);
         let lines = env.json_lines(&["issue", "alice", "bob@example.com", "1"]);
@@ -170,7 +170,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn unknown_user_is_67_and_nothing_is_issued(backend) {
         let env = TestEnv::demo_on(backend);
         let before = env.bytes();
@@ -186,7 +186,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn quiet_prints_only_the_link(backend) {
         let env = TestEnv::demo_on(backend);
         env.cmd()
@@ -201,7 +201,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn issue_is_audited_with_actor_reason_and_no_secret(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.json(&["--actor", "support-jane", "--reason", "TICKET-42", "issue", "alice"])["token"].as_str().unwrap().to_string();
@@ -220,7 +220,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn a_token_pasted_as_user_is_refused_and_never_echoed_or_stored(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("alice");

@@ -1,7 +1,7 @@
 //! `list`: outstanding tokens as a table or a JSON array, filtered by state.
 
 use crate::common::{Backend, TestEnv, json};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
 /// alice active (1h), bob expired at 10:05 when seen at 10:30, carol none.
 fn mixed(backend: Backend) -> TestEnv {
@@ -16,7 +16,7 @@ fn mixed(backend: Backend) -> TestEnv {
 
 const LATER: &str = "2026-11-21T10:30:00Z";
 
-on_both_engines! {
+on_every_engine! {
     fn table_of_outstanding_tokens(backend) {
         let env = mixed(backend);
         let out = env
@@ -64,7 +64,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn filters(backend) {
         let env = mixed(backend);
         let ids = |flag: &str| -> Vec<i64> {
@@ -90,7 +90,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn json_array_fields(backend) {
         let env = mixed(backend);
         let v = json(
@@ -113,7 +113,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn empty_list(backend) {
         let env = TestEnv::demo_on(backend);
         env.cmd()

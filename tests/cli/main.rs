@@ -1,5 +1,5 @@
-//! Integration tests: the real binary against real SQLite files in temp dirs
-//! and a PostgreSQL cluster of their own.
+//! Integration tests: the real binary against real SQLite files in temp dirs,
+//! and a PostgreSQL cluster and a MariaDB server of their own.
 
 mod common;
 
@@ -24,6 +24,7 @@ mod inspect;
 mod issue;
 mod laravel;
 mod list;
+mod mariadb_server;
 mod no_enumerate;
 mod output;
 mod passwords;

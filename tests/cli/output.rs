@@ -4,7 +4,7 @@
 
 use crate::common::smtp::{SmtpServer, mail_config};
 use crate::common::{NO_LIMIT, TestEnv};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
 #[test]
 fn control_characters_from_the_database_never_reach_the_terminal() {
@@ -221,7 +221,7 @@ fn decode_qr(drawing: &str) -> String {
     grids[0].decode().unwrap().1
 }
 
-on_both_engines! {
+on_every_engine! {
     fn qr_code_of_the_link_on_a_terminal_or_when_asked(backend) {
         let env = TestEnv::demo_on(backend);
         let out = env

@@ -2,7 +2,7 @@
 //! pruning the audit table without what live tokens need.
 
 use crate::common::{Backend, TestEnv, json};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
 /// alice expires 10:05, bob 11:00, carol 10:30 (issued at 10:00).
 fn three_tokens(backend: Backend) -> TestEnv {
@@ -19,7 +19,7 @@ fn three_tokens(backend: Backend) -> TestEnv {
     env
 }
 
-on_both_engines! {
+on_every_engine! {
     fn clears_expired_tokens_and_prints_the_count(backend) {
         let env = three_tokens(backend);
         env.cmd()
@@ -40,7 +40,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn older_than_keeps_recently_expired_tokens(backend) {
         let env = three_tokens(backend);
         let at = "2026-11-21T10:40:00Z";
@@ -62,7 +62,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn quiet_is_silent_and_nothing_to_purge_changes_nothing(backend) {
         let env = three_tokens(backend);
         let before = env.bytes();
@@ -88,7 +88,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn malformed_duration_is_65(backend) {
         let env = three_tokens(backend);
         let before = env.bytes();

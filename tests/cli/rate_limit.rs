@@ -2,9 +2,9 @@
 //! and under --no-enumerate, one bucket per name as typed.
 
 use crate::common::{TestEnv, assert_one_line_error};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
-on_both_engines! {
+on_every_engine! {
     fn fourth_issue_in_fifteen_minutes_is_75_until_the_window_passes(backend) {
         let env = TestEnv::demo_on(backend);
         for minute in ["00", "04", "08"] {
@@ -43,7 +43,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn force_bypasses_it_and_is_audited_with_actor_and_reason(backend) {
         let env = TestEnv::demo_on(backend);
         for _ in 0..3 {
@@ -59,7 +59,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn configurable_and_can_be_turned_off(backend) {
         let env = TestEnv::demo_on(backend);
         let one = env.config("[limits]\nissue = \"1/1h\"\n");
@@ -88,7 +88,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn unknown_users_under_no_enumerate_are_limited_the_same_way(backend) {
         let env = TestEnv::demo_on(backend);
         for user in ["alice@example.com", "nobody@example.com"] {
@@ -113,7 +113,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn force_needs_a_reason_and_is_only_noted_when_it_bypassed_something(backend) {
         let env = TestEnv::demo_on(backend);
         let before = env.bytes();

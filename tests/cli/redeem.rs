@@ -2,7 +2,7 @@
 //! hash written, single use and dead tokens.
 
 use crate::common::{TestEnv, assert_one_line_error, json};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
 const PW: &str = "correct horse battery";
 
@@ -18,7 +18,7 @@ fn assert_password(env: &TestEnv, id: i64, password: &str) {
     assert!(!argon2_reference::verify_encoded(&hash, b"wrong password").unwrap());
 }
 
-on_both_engines! {
+on_every_engine! {
     fn sets_the_password_and_clears_the_token(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("alice");
@@ -39,7 +39,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn single_use(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("bob");
@@ -70,7 +70,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn accepts_any_case_whitespace_a_whole_link_and_stdin(backend) {
         for form in ["upper", "spaces", "link", "stdin"] {
             let env = TestEnv::demo_on(backend);
@@ -100,7 +100,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn hidden_prompt_twice(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("alice");
@@ -118,7 +118,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn prompt_mismatch_is_65_and_changes_nothing(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("alice");
@@ -158,7 +158,7 @@ fn without_a_terminal_the_password_must_come_from_stdin() {
     assert_eq!(env.bytes(), before);
 }
 
-on_both_engines! {
+on_every_engine! {
     fn prompts_on_the_terminal_even_when_the_token_comes_from_stdin(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("bob");
@@ -185,7 +185,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn password_policy(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("alice");
@@ -225,7 +225,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn expired_token_is_77(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("alice");
@@ -246,7 +246,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn a_password_changed_by_other_means_kills_the_token(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("bob");
@@ -273,7 +273,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn a_token_the_app_issued_itself_is_judged_by_expiry(backend) {
         let env = TestEnv::demo_on(backend);
         env.issue("bob");
@@ -296,7 +296,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn json_output(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("carol");
@@ -315,7 +315,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn a_dead_token_is_expired_everywhere_and_purged(backend) {
         let env = TestEnv::demo_on(backend);
         env.issue("alice");
@@ -352,7 +352,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn redeems_links_made_with_a_custom_link_template(backend) {
         let env = TestEnv::demo_on(backend);
         for (template, user, id) in [

@@ -1,9 +1,9 @@
 //! `revoke`: one user, several, --all with and without a terminal.
 
 use crate::common::{TestEnv, assert_one_line_error};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
-on_both_engines! {
+on_every_engine! {
     fn revokes_a_users_token(backend) {
         let env = TestEnv::demo_on(backend);
         let token = env.issue("alice");
@@ -25,7 +25,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn revoking_a_user_without_token_succeeds_and_says_so(backend) {
         let env = TestEnv::demo_on(backend);
         let before = env.bytes();
@@ -40,7 +40,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn a_typo_among_several_users_revokes_nothing(backend) {
         let env = TestEnv::demo_on(backend);
         env.issue("alice");
@@ -53,7 +53,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn all_needs_yes_without_a_terminal(backend) {
         let env = TestEnv::demo_on(backend);
         env.issue("alice");
@@ -77,7 +77,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn all_asks_on_a_terminal(backend) {
         let env = TestEnv::demo_on(backend);
         env.issue("alice");

@@ -5,9 +5,9 @@ use std::io::Write;
 
 use super::count;
 use crate::common::{TestEnv, assert_one_line_error, json};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
-on_both_engines! {
+on_every_engine! {
     fn from_a_file_or_stdin_skips_comments_reports_unknown_users_and_keeps_the_rest(backend) {
         let env = TestEnv::with_users_on(20, backend);
         let list = env.path("users.txt");
@@ -85,7 +85,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn an_overlong_line_in_the_list_is_one_failure_not_the_end(backend) {
         let env = TestEnv::with_users_on(3, backend);
         let list = format!("u1\n{}\nu2\n", "x".repeat(10_000));

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::smtp::SmtpServer;
 use crate::common::{TestEnv, assert_one_line_error, json, sha256_hex};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
 const PW: &str = "correct horse battery";
 
@@ -71,7 +71,7 @@ fn all_on_ten_thousand_users_streams_json_lines() {
     );
 }
 
-on_both_engines! {
+on_every_engine! {
     fn dry_run_only_counts_and_skip_active_resumes(backend) {
         let env = TestEnv::with_users_on(1_200, backend);
         env.cmd()
@@ -116,7 +116,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn send_reuses_one_connection_paces_and_lists_failures(backend) {
         let env = TestEnv::with_users_on(12, backend);
         let server = SmtpServer::start(env.dir.path(), &["--reject", "u7@example.com"]);
@@ -196,7 +196,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn bulk_flags_are_checked(backend) {
         let env = TestEnv::with_users_on(3, backend);
         for (args, code) in [
@@ -256,7 +256,7 @@ fn bulk_only_flags_with_users_are_2_and_change_nothing() {
         .success();
 }
 
-on_both_engines! {
+on_every_engine! {
     fn any_batch_size_gives_the_same_tokens_output_and_audit(backend) {
         let env = TestEnv::with_users_on(20, backend);
         // With batches of 2, u1 comes back within its own batch and in later ones.

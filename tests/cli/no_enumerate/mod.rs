@@ -5,9 +5,9 @@ mod frameworks;
 mod mail;
 
 use crate::common::{TestEnv, assert_one_line_error, is_token, json, sha256_hex};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
-on_both_engines! {
+on_every_engine! {
     fn no_enumerate_answers_an_unknown_user_like_a_known_one(backend) {
         let env = TestEnv::demo_on(backend);
         let unknown = env
@@ -61,7 +61,7 @@ on_both_engines! {
     }
 }
 
-on_both_engines! {
+on_every_engine! {
     fn no_enumerate_answers_every_argument_even_two_names_of_one_user(backend) {
         let env = TestEnv::demo_on(backend);
         let users: Vec<serde_json::Value> = env

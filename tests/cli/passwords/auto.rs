@@ -6,7 +6,7 @@ use super::{
 };
 use crate::common::verifiers::{Verifier, accepts};
 use crate::common::{Backend, TestEnv, assert_one_line_error, json};
-use crate::on_both_engines;
+use crate::on_every_engine;
 
 #[test]
 fn auto_writes_the_scheme_and_parameters_the_table_uses() {
@@ -115,7 +115,7 @@ fn bcrypt_app_with_newer_users(backend: Backend, newer: &str) -> TestEnv {
     env
 }
 
-on_both_engines! {
+on_every_engine! {
     // Proves auto samples the newest users with a hash: newer ones without keep bcrypt.
     fn auto_passes_over_newest_users_without_a_password(backend) {
         for newer in [

@@ -72,11 +72,11 @@ fn a_server_statement_timeout_is_75_and_changes_nothing() {
     let before = env.bytes();
     let url = format!(
         "{}&options=-c%20statement_timeout%3D1s",
-        env.pg.as_ref().unwrap().1
+        env.server_db().url
     );
     // A long busy_timeout: the lock wait is cut by statement_timeout.
     let config = env.config("busy_timeout = \"30s\"\n");
-    let mut app = cluster().client(&env.pg.as_ref().unwrap().0).unwrap();
+    let mut app = cluster().client(&env.server_db().name).unwrap();
     let mut tx = app.transaction().unwrap();
     tx.batch_execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
         .unwrap();

@@ -1,7 +1,7 @@
 //! What only PostgreSQL has: a server that is down or refuses the login,
 //! the app's schema, the grants a role needs, and in the modules below its
-//! URLs, TLS, locks and a lost COMMIT. Everything else runs on both engines
-//! through `on_both_engines!`.
+//! URLs, TLS, locks and a lost COMMIT. Everything else runs on every engine
+//! through `on_every_engine!`.
 
 mod commits;
 mod locks;
@@ -16,7 +16,7 @@ fn pg_env() -> TestEnv {
 }
 
 fn db_name(env: &TestEnv) -> &str {
-    &env.pg.as_ref().unwrap().0
+    &env.server_db().name
 }
 
 /// resetctl's logins to database `name` the server logged since line

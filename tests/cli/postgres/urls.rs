@@ -82,7 +82,7 @@ fn a_password_with_unencoded_slash_question_or_hash_is_refused_unseen() {
     let before = env.bytes();
     let dir_before = names(env.dir.path());
     let port = cluster().port;
-    let name = &env.pg.as_ref().unwrap().0;
+    let name = &env.server_db().name;
     let urls = [
         (
             format!("postgres://app:5433/Secret9x@127.0.0.1:{port}/{name}"),
