@@ -67,6 +67,22 @@ pub trait Dialect: Sync {
     /// are then written one prepared statement each.
     fn rows_of_arrays(&self, alias: &str, columns: &[ArrayColumn<'_>]) -> Option<String>;
 
+    /// `UPDATE table` setting `set` (column, value) from the rows of
+    /// `from` that meet `condition`.
+    fn update_from(
+        &self,
+        table: &str,
+        set: &[(&str, &str)],
+        from: &str,
+        condition: &str,
+    ) -> String {
+        let set: Vec<String> = set.iter().map(|(c, v)| format!("{c} = {v}")).collect();
+        format!(
+            "UPDATE {table} SET {} FROM {from} WHERE {condition}",
+            set.join(", ")
+        )
+    }
+
     /// Rows per array statement: enough that statements are few, few
     /// enough that the arrays stay a few megabytes.
     fn array_rows(&self) -> usize {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::Mariadb;
 use super::expiry::expiry_ms;
-use crate::db::dialect::{ArrayColumn, ColumnKind, Dialect};
+use crate::db::dialect::{ArrayColumn, ColumnKind, Dialect, Elements};
 use crate::db::names::Ident;
 
 impl Dialect for Mariadb {
@@ -74,8 +74,47 @@ impl Dialect for Mariadb {
         String::new()
     }
 
-    fn rows_of_arrays(&self, _alias: &str, _columns: &[ArrayColumn<'_>]) -> Option<String> {
-        None
+    /// `JSON_TABLE` over one JSON array of rows: the engine binds the
+    /// statement's arrays, zipped, as the first of them (`run.rs`), since
+    /// joining one table per array on its ordinal would cost a pass over
+    /// one array for each row of the other.
+    fn rows_of_arrays(&self, alias: &str, columns: &[ArrayColumn<'_>]) -> Option<String> {
+        let mut columns = columns.to_vec();
+        columns.sort_by_key(|c| c.param);
+        let first = columns.first()?.param;
+        let defs: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let ty = match c.of {
+                    Elements::Ints => "bigint",
+                    Elements::Texts => "text",
+                };
+                format!("{} {ty} PATH '$[{i}]'", c.name)
+            })
+            .collect();
+        Some(format!(
+            "JSON_TABLE(?{first}, '$[*]' COLUMNS ({})) AS {alias}",
+            defs.join(", ")
+        ))
+    }
+
+    /// Qualified targets, which a join needs and the server takes.
+    fn update_from(
+        &self,
+        table: &str,
+        set: &[(&str, &str)],
+        from: &str,
+        condition: &str,
+    ) -> String {
+        let set: Vec<String> = set
+            .iter()
+            .map(|(c, v)| format!("{table}.{c} = {v}"))
+            .collect();
+        format!(
+            "UPDATE {table} JOIN {from} ON {condition} SET {}",
+            set.join(", ")
+        )
     }
 
     /// The server wakes lock waiters at once.

@@ -38,7 +38,12 @@ pub struct Stmt<'t> {
     on: &'t Conn,
     prepared: Prepared,
     args: Vec<MyValue>,
+    /// Array parameters, by number, zipped into one at each run.
+    arrays: Vec<(usize, Array)>,
 }
+
+/// An array parameter's elements, as JSON values.
+type Array = Vec<serde_json::Value>;
 
 /// Connects, with TLS as `ssl-mode` says. `PREFERRED` falls back to a
 /// plain connection only when the server offers no TLS at all.
@@ -96,8 +101,16 @@ impl Conn {
 
     pub(super) fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
         let p = self.prepared(sql)?;
-        let values: Vec<MyValue> = args.iter().map(|a| to_value(*a)).collect();
-        self.run(&p, &values)
+        let mut stmt = Stmt {
+            on: self,
+            prepared: p,
+            args: Vec::new(),
+            arrays: Vec::new(),
+        };
+        for (i, a) in args.iter().enumerate() {
+            crate::db::engine::Statement::bind(&mut stmt, i + 1, *a)?;
+        }
+        crate::db::engine::Statement::run(&mut stmt)
     }
 
     fn run(&self, p: &Prepared, values: &[MyValue]) -> Result<u64> {
@@ -134,6 +147,7 @@ impl Conn {
             on: self,
             prepared: self.prepared(sql)?,
             args: Vec::new(),
+            arrays: Vec::new(),
         })
     }
 
@@ -176,9 +190,8 @@ fn to_value(a: Arg<'_>) -> MyValue {
             t.second() as u8,
             t.nanosecond() / 1000,
         ),
-        // This dialect's `rows_of_arrays` is `None`, so no statement
-        // written for it has an array parameter.
-        Arg::Ints(_) | Arg::Texts(_) => unreachable!("MariaDB statements take no arrays"),
+        // Bound by `Stmt::bind`, zipped.
+        Arg::Ints(_) | Arg::Texts(_) => MyValue::NULL,
     }
 }
 
@@ -259,10 +272,35 @@ impl crate::db::engine::Statement for Stmt<'_> {
             self.args.resize(n, MyValue::NULL);
         }
         self.args[n - 1] = to_value(value);
+        let array: Option<Array> = match value {
+            Arg::Ints(v) => Some(v.iter().map(|n| (*n).into()).collect()),
+            Arg::Texts(v) => Some(v.iter().map(|s| (*s).into()).collect()),
+            _ => None,
+        };
+        self.arrays.retain(|(k, _)| *k != n);
+        if let Some(a) = array {
+            self.arrays.push((n, a));
+            self.arrays.sort_by_key(|(k, _)| *k);
+        }
         Ok(())
     }
 
+    /// With array parameters, their elements go as one JSON array of rows
+    /// in the first of them, as `Dialect::rows_of_arrays` reads them.
     fn run(&mut self) -> Result<u64> {
+        if let Some((first, _)) = self.arrays.first() {
+            let len = self.arrays.iter().map(|(_, a)| a.len()).max().unwrap_or(0);
+            let rows: Vec<serde_json::Value> = (0..len)
+                .map(|i| {
+                    self.arrays
+                        .iter()
+                        .map(|(_, a)| a.get(i).cloned().unwrap_or_default())
+                        .collect()
+                })
+                .collect();
+            self.args[first - 1] =
+                MyValue::Bytes(serde_json::Value::from(rows).to_string().into_bytes());
+        }
         self.on.run(&self.prepared, &self.args)
     }
 }

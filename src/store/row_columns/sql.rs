@@ -64,9 +64,11 @@ impl Sql {
                     &[ArrayColumn::texts("token", 1), ArrayColumn::ints("id", 3)],
                 )
                 .map(|rows| {
-                    format!(
-                        "UPDATE {t} SET {tok} = resetctl_rows.token, {exp} = ?2 \
-                         FROM {rows} WHERE {t}.{id} = resetctl_rows.id"
+                    d.update_from(
+                        &t,
+                        &[(&tok, "resetctl_rows.token"), (&exp, "?2")],
+                        &rows,
+                        &format!("{t}.{id} = resetctl_rows.id"),
                     )
                 }),
             clear_token: format!("{clear} AND {id} = ?1"),

@@ -79,28 +79,13 @@ macro_rules! on_every_engine {
             fn postgres() {
                 body($crate::common::Backend::Postgres)
             }
-            $crate::mariadb_variant! {
-                $(#[$meta])*
-                #[test]
-                fn mariadb() {
-                    body($crate::common::Backend::Mariadb)
-                }
+            $(#[$meta])*
+            #[test]
+            fn mariadb() {
+                body($crate::common::Backend::Mariadb)
             }
         }
     )*};
-}
-
-/// Wraps each `mariadb` test that `on_every_engine!` makes. Until the
-/// MariaDB engine is in, resetctl refuses mysql:// URLs, so they are
-/// ignored (`cargo test -- --ignored mariadb` runs them anyway). To enable
-/// them, delete the `#[ignore]` line below.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! mariadb_variant {
-    ($test:item) => {
-        #[ignore = "the MariaDB engine lands next"]
-        $test
-    };
 }
 
 /// A test's own database on a server engine.
