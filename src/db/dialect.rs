@@ -89,6 +89,12 @@ pub trait Dialect: Sync {
         5_000
     }
 
+    /// Whether a schema change commits at once, whatever transaction it is
+    /// in: then `init` stopped half way keeps what it did before.
+    fn schema_changes_commit(&self) -> bool {
+        false
+    }
+
     /// The least time a bulk run leaves the write lock free between two
     /// batches, for the app's writers waiting for it.
     fn writer_gap(&self) -> Duration;

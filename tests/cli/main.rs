@@ -24,7 +24,7 @@ mod inspect;
 mod issue;
 mod laravel;
 mod list;
-mod mariadb_server;
+mod mariadb;
 mod no_enumerate;
 mod output;
 mod passwords;

@@ -117,6 +117,11 @@ impl Dialect for Mariadb {
         )
     }
 
+    /// `CREATE` and `ALTER` end the transaction they are in.
+    fn schema_changes_commit(&self) -> bool {
+        true
+    }
+
     /// The server wakes lock waiters at once.
     fn writer_gap(&self) -> Duration {
         Duration::ZERO

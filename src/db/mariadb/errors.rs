@@ -47,7 +47,9 @@ fn classify(e: &mysql::Error, t: &MyTarget) -> Failure {
         mysql::Error::DriverError(D::SetupError | D::UnknownAuthPlugin(_)) => {
             Failure::ConnectionFailed(e.to_string())
         }
-        mysql::Error::IoError(io) if tls_below(io) => Failure::TlsFailed(io.to_string()),
+        mysql::Error::IoError(_) | mysql::Error::CodecError(_) if tls_below(e) => {
+            Failure::TlsFailed(e.to_string())
+        }
         mysql::Error::IoError(_) | mysql::Error::CodecError(_) => Failure::ConnectionLost,
         mysql::Error::DriverError(_)
         | mysql::Error::UrlError(_)
@@ -56,9 +58,23 @@ fn classify(e: &mysql::Error, t: &MyTarget) -> Failure {
     }
 }
 
-fn tls_below(io: &std::io::Error) -> bool {
-    io.get_ref()
-        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+/// Whether rustls refused the handshake below an I/O error: the driver
+/// wraps it in its packet codec's error, which it does not export.
+fn tls_below(e: &mysql::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<rustls::Error>().is_some()
+            || s.downcast_ref::<std::io::Error>()
+                .and_then(std::io::Error::get_ref)
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    // What rustls says of a certificate it refuses, or of a handshake.
+    let text = e.to_string();
+    text.contains("peer certificate") || text.contains("received fatal alert")
 }
 
 /// The server's error numbers (MariaDB's and MySQL's are the same for

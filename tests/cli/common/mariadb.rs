@@ -29,6 +29,9 @@ const SESSION: [&str; 3] = [
 pub struct Server {
     pub port: u16,
     pub dir: PathBuf,
+    /// The CA that signed the server's certificate (for localhost and
+    /// 127.0.0.1).
+    pub ca: PathBuf,
 }
 
 /// The server, started by the first test that needs it.
@@ -86,9 +89,25 @@ impl Server {
             .tempdir()
             .unwrap()
             .keep();
+        // The server's certificate, from a CA of the tests' own.
+        let made = Command::new(super::tools::python())
+            .arg("-c")
+            .arg(
+                "import sys, trustme\n\
+                 ca = trustme.CA()\n\
+                 cert = ca.issue_cert('localhost', '127.0.0.1')\n\
+                 d = sys.argv[1]\n\
+                 ca.cert_pem.write_to_path(d + '/ca.pem')\n\
+                 cert.private_key_pem.write_to_path(d + '/server.key')\n\
+                 cert.cert_chain_pems[0].write_to_path(d + '/server.crt')\n",
+            )
+            .arg(&dir)
+            .status()
+            .unwrap();
+        assert!(made.success(), "could not make the server's certificate");
         if is_root() {
             let status = Command::new("chown")
-                .args(["mysql:mysql"])
+                .args(["-R", "mysql:mysql"])
                 .arg(&dir)
                 .status()
                 .unwrap();
@@ -118,6 +137,13 @@ impl Server {
             .arg(format!("--pid-file={}", dir.join("pid").display()))
             .args(["--skip-log-bin", "--innodb-flush-log-at-trx-commit=0"])
             .arg(format!("--log-error={}", dir.join("err.log").display()))
+            // TLS offered, from the tests' CA; and a zone that is not UTC,
+            // so every test shows times are written and read as meant
+            // whatever the server's zone.
+            .arg(format!("--ssl-cert={}", dir.join("server.crt").display()))
+            .arg(format!("--ssl-key={}", dir.join("server.key").display()))
+            .arg(format!("--ssl-ca={}", dir.join("ca.pem").display()))
+            .arg("--default-time-zone=+05:00")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -142,7 +168,11 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let server_db = Server { port, dir };
+        let server_db = Server {
+            port,
+            ca: dir.join("ca.pem"),
+            dir,
+        };
         server_db.wait_until_up(&mut server);
         let mut admin = server_db.admin().unwrap();
         for sql in [
@@ -182,7 +212,7 @@ impl Server {
     }
 
     /// root, through the server's socket.
-    fn admin(&self) -> mysql::Result<Conn> {
+    pub fn admin(&self) -> mysql::Result<Conn> {
         Conn::new(
             OptsBuilder::new()
                 .socket(Some(self.dir.join("sock").to_str().unwrap()))
