@@ -169,7 +169,7 @@ fn the_password_comes_from_my_cnf_and_is_never_shown() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert_eq!(env.token_row(1).0.is_some(), true);
+    assert!(env.token_row(1).0.is_some());
     let doctor = env
         .cmd()
         .env("HOME", &home)
