@@ -187,7 +187,7 @@ mod tests {
             assert_eq!(parsed(text).unwrap_err().exit_code(), 78, "{text}");
         }
         for text in [
-            "mysql://app:PW9@127.0.0.1:3306/appdb",
+            "mssql://app:PW9@127.0.0.1:1433/appdb",
             "sqlite://PW9.db",
             "git+ssh://u:PW9@h/r",
         ] {
@@ -197,15 +197,19 @@ mod tests {
             assert!(!shown.contains("PW9"), "{shown}");
             assert!(shown.contains("postgres://"), "{shown}");
         }
-        let e = parsed("mariadb://x@h/db").unwrap_err();
-        assert!(e.message.contains("'mariadb'"), "{}", e.message);
+        let e = parsed("oracle://x@h/db").unwrap_err();
+        assert!(e.message.contains("'oracle'"), "{}", e.message);
+        assert!(matches!(
+            parsed("MariaDB://u:p@h/db").unwrap(),
+            Location::Url(_)
+        ));
         assert!(matches!(
             parsed("PostgreSQL://u:p@h/db").unwrap(),
             Location::Url(_)
         ));
         assert_eq!(
             served(),
-            "postgres://, postgresql://, and file: for a SQLite file"
+            "postgres://, postgresql://, mysql://, mariadb://, and file: for a SQLite file"
         );
     }
 }

@@ -129,10 +129,10 @@ fn unserved_url_schemes_are_refused_and_file_paths_say_so() {
     let secret = "Pw9SecretX";
     let locations = [
         (
-            "mysql",
-            format!("mysql://app:{secret}@127.0.0.1:3306/appdb"),
+            "mssql",
+            format!("mssql://app:{secret}@127.0.0.1:1433/appdb"),
         ),
-        ("mariadb", format!("mariadb://app:{secret}@127.0.0.1/appdb")),
+        ("oracle", format!("oracle://app:{secret}@127.0.0.1/appdb")),
         (
             "sqlite",
             format!("sqlite://app:{secret}@localhost/users.db"),
@@ -148,7 +148,7 @@ fn unserved_url_schemes_are_refused_and_file_paths_say_so() {
             assert_one_line_error(&out.stderr, &format!("scheme '{scheme}' are not served"));
             let text = shown(&out);
             assert!(
-                text.contains("postgres://, postgresql://, and file:"),
+                text.contains("postgres://, postgresql://, mysql://, mariadb://, and file:"),
                 "{text}"
             );
             assert!(!text.contains(secret), "{text}");
