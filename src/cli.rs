@@ -15,7 +15,7 @@ pub use usage::usage_error;
 #[command(
     name = "resetctl",
     version,
-    about = "Issue, inspect, list, revoke, purge and redeem password-reset tokens in an application's user database (SQLite or PostgreSQL)",
+    about = "Issue, inspect, list, revoke, purge and redeem password-reset tokens in an application's user database (SQLite, PostgreSQL or MariaDB/MySQL)",
     after_help = format!(
         "{}\nRESETCTL_NOW (RFC 3339) replaces the clock, for tests.",
         crate::error::Kind::help()

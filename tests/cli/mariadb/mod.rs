@@ -413,3 +413,107 @@ fn init_stopped_half_way_says_what_it_did_and_finishes_when_run_again() {
         .success()
         .stdout(predicates::str::contains("Nothing to do"));
 }
+
+// Proves that on a million users every statement resetctl runs to find a user by email (any case) or a token by its hash uses an index: the server's own EXPLAIN of each statement it logged shows no full scan, and the login read a few rows, not a million.
+#[test]
+fn lookups_use_an_index_on_a_million_users() {
+    let env = TestEnv::empty_on(Backend::Mariadb);
+    env.cmd().arg("init").assert().success();
+    env.sql(
+        "INSERT INTO users (id, username, email) \
+         SELECT seq, concat('u', seq), concat('u', seq, '@example.com') FROM seq_1_to_1000000",
+    );
+    let url = login_with(&env, "probe", "ALL", "");
+    let user = url
+        .split("//")
+        .nth(1)
+        .unwrap()
+        .split(':')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut root = server().admin().unwrap();
+    root.query_drop("SET GLOBAL userstat = 1").unwrap();
+    let read = |root: &mut mysql::Conn| -> i64 {
+        root.query_first(format!(
+            "SELECT coalesce(sum(ROWS_READ), 0) FROM information_schema.USER_STATISTICS WHERE USER = '{user}'"
+        ))
+        .unwrap()
+        .unwrap_or(0)
+    };
+    let before = read(&mut root);
+    root.query_drop("SET GLOBAL log_output = 'TABLE', general_log = 1")
+        .unwrap();
+    // A named scheme: `format = "auto"` samples up to 100,000 of the
+    // newest users' hashes by design, which is not a lookup.
+    let config = env.config("[password]\nformat = \"argon2id\"\n");
+    let config = config.to_str().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let out = env
+            .cmd()
+            .env("RESETCTL_DB", &url)
+            .args(["--config", config])
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        root_off_on_failure(&out);
+        out
+    };
+    let issued = json(&run(&["--json", "issue", "U500000@EXAMPLE.COM"], "").stdout);
+    let token = issued["token"].as_str().unwrap().to_string();
+    assert_eq!(issued["user"]["id"], 500_000);
+    assert_eq!(
+        run(&["inspect", "--token", "-"], &format!("{token}\n"))
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = run(
+        &["redeem", "-", "--password-stdin"],
+        &format!("{token}\na million-th password\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    root.query_drop("SET GLOBAL general_log = 0").unwrap();
+    let rows_read = read(&mut root) - before;
+    assert_eq!(env.token_row(500_000), (None, None));
+    // Every statement on the users table, as the server logged it with
+    // its values, explained by the server.
+    let logged: Vec<String> = root
+        .query(format!(
+            "SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log \
+             WHERE user_host LIKE '{user}%' AND command_type IN ('Execute', 'Query')"
+        ))
+        .unwrap();
+    let statements: Vec<&String> = logged
+        .iter()
+        .filter(|s| s.contains("`users`") && !s.starts_with("SET"))
+        .collect();
+    assert!(statements.len() >= 3, "{logged:#?}");
+    let mut client = server().client(db_name(&env)).unwrap();
+    for sql in statements {
+        let plan: Vec<mysql::Row> = client.query(format!("EXPLAIN {sql}")).unwrap();
+        for row in &plan {
+            let cell = |name: &str| -> Option<String> {
+                match row.get_opt::<mysql::Value, _>(name)?.ok()? {
+                    mysql::Value::Bytes(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+                    _ => None,
+                }
+            };
+            let (table, kind, key) = (cell("table"), cell("type"), cell("key"));
+            eprintln!("EXPLAIN {sql}\n  -> table {table:?}, type {kind:?}, key {key:?}");
+            if table.as_deref() == Some("users") || table.as_deref() == Some("resetctl_audit") {
+                assert_ne!(kind.as_deref(), Some("ALL"), "a full scan: {sql}");
+                assert!(key.is_some(), "no index: {sql}");
+            }
+        }
+    }
+    assert!(rows_read < 10_000, "read {rows_read} rows");
+}
+
+/// A failed run must not leave the server logging every statement.
+fn root_off_on_failure(out: &std::process::Output) {
+    if !out.status.success() {
+        as_root("SET GLOBAL general_log = 0");
+    }
+}
