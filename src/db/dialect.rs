@@ -50,6 +50,11 @@ pub trait Dialect: Sync {
     /// The type of a column `init` makes.
     fn column_type(&self, kind: ColumnKind) -> &'static str;
 
+    /// What follows `CREATE TABLE name (...)` for a table `init` makes.
+    fn table_options(&self) -> &'static str {
+        ""
+    }
+
     /// The key of an index on `column` (quoted), for exact lookups or for
     /// lookups ignoring case.
     fn index_key(&self, column: &str, ignoring_case: bool) -> String;

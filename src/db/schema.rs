@@ -218,14 +218,15 @@ impl Tx<'_> {
             .map(|u| format!("{} {text} UNIQUE,\n  ", self.q(u)))
             .unwrap_or_default();
         format!(
-            "CREATE TABLE {} (\n  {} {},\n  {username}{} {text} UNIQUE,\n  {} {text},\n  {} {text},\n  {} {time}\n)",
+            "CREATE TABLE {} (\n  {} {},\n  {username}{} {text} UNIQUE,\n  {} {text},\n  {} {text},\n  {} {time}\n){}",
             self.q(&s.table),
             self.q(&s.id),
             d.column_type(ColumnKind::Key),
             self.q(&s.email),
             self.q(&s.password),
             self.q(&s.token),
-            self.q(&s.expires)
+            self.q(&s.expires),
+            d.table_options()
         )
     }
 

@@ -34,6 +34,7 @@ pub fn create_audit(d: &dyn Dialect) -> String {
         d.column_type(ColumnKind::Text),
     );
     let no_user = d.index_filter("user_id IS NULL");
+    let options = d.table_options();
     format!(
         "
 CREATE TABLE resetctl_audit (
@@ -50,7 +51,7 @@ CREATE TABLE resetctl_audit (
   password_check TEXT,          -- issue: fingerprint of the password hash then
   real_at TEXT,                 -- the real time, when RESETCTL_NOW set the clock
   run TEXT                      -- bulk issue: the run that wrote the row
-);
+){options};
 CREATE INDEX resetctl_audit_user_idx ON resetctl_audit (user_id, id);
 CREATE INDEX resetctl_audit_subject_idx ON resetctl_audit (subject, id){no_user};
 "

@@ -62,6 +62,12 @@ impl Dialect for Mariadb {
         }
     }
 
+    /// Whatever the database's default: a `latin1` table cannot hold every
+    /// email, nor be compared with the session's `utf8mb4` text.
+    fn table_options(&self) -> &'static str {
+        " DEFAULT CHARSET=utf8mb4"
+    }
+
     /// No index on an expression: the column's own serves both kinds of
     /// lookup (`equals_ignoring_case`).
     fn index_key(&self, column: &str, _ignoring_case: bool) -> String {

@@ -517,3 +517,42 @@ fn root_off_on_failure(out: &std::process::Output) {
         as_root("SET GLOBAL general_log = 0");
     }
 }
+
+// Proves a database and users table in latin1 (an older app's default) work: resetctl's own table is utf8mb4 whatever the default, and issue, list, inspect and redeem compare across the two without error.
+#[test]
+fn a_latin1_database_and_users_table_work_as_any_other() {
+    let env = TestEnv::empty_on(Backend::Mariadb);
+    let name = db_name(&env).to_string();
+    as_root(&format!(
+        "ALTER DATABASE `{name}` CHARACTER SET latin1 COLLATE latin1_swedish_ci"
+    ));
+    env.sql(
+        "CREATE TABLE users (id INT PRIMARY KEY, username VARCHAR(50) UNIQUE, \
+         email VARCHAR(100) UNIQUE, password_hash VARCHAR(255)) CHARACTER SET latin1",
+    );
+    env.sql("INSERT INTO users VALUES (1, 'ren', 'Ren@Example.com', NULL)");
+    env.cmd().arg("init").assert().success();
+    let charset = env.value(&format!(
+        "SELECT CCSA.CHARACTER_SET_NAME FROM information_schema.TABLES T \
+         JOIN information_schema.COLLATION_CHARACTER_SET_APPLICABILITY CCSA \
+         ON CCSA.COLLATION_NAME = T.TABLE_COLLATION \
+         WHERE T.TABLE_SCHEMA = '{name}' AND T.TABLE_NAME = 'resetctl_audit'"
+    ));
+    assert_eq!(charset.as_deref(), Some("utf8mb4"));
+    let token = env.issue("ren@example.com");
+    let out = env
+        .cmd()
+        .args(["--json", "inspect", "ren"])
+        .output()
+        .unwrap();
+    assert_eq!(json(&out.stdout)["state"], "active", "{out:?}");
+    let out = env.cmd().args(["--json", "list"]).output().unwrap();
+    assert_eq!(json(&out.stdout).as_array().unwrap().len(), 1, "{out:?}");
+    env.cmd()
+        .args(["redeem", &token, "--password-stdin"])
+        .write_stdin("a latin1 password\n")
+        .assert()
+        .success();
+    assert_eq!(env.token_row(1), (None, None));
+    assert!(env.password_hash(1).unwrap().starts_with("$argon2id$"));
+}
