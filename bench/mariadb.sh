@@ -42,7 +42,6 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
   --skip-log-bin --innodb-buffer-pool-size=512M --log-error="$dir/err.log" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
-echo "server in $dir" >&2
 root=(mariadb --no-defaults -uroot --socket="$dir/sock")
 for _ in $(seq 300); do "${root[@]}" -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
 "${root[@]}" -e "CREATE DATABASE bench; CREATE USER bench@'%' IDENTIFIED BY 'bench-pw';
