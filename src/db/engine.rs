@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::dialect::Dialect;
-use super::failure::IdColumn;
+use super::failure::{IdColumn, unreadable};
 use super::names::{Ident, Schema};
 use super::values::{Arg, Cell};
 use crate::error::Result;
@@ -137,6 +137,32 @@ pub trait Statement {
 /// A row's values.
 pub trait Cells {
     fn cell(&self, i: usize) -> Result<Cell<'_>>;
+
+    /// What an engine's own catalogue queries read of their rows.
+    fn text(&self, i: usize) -> Result<Option<String>> {
+        self.cell(i).map(Cell::text)
+    }
+
+    /// An integer, or its digits as text (as a server's catalogue may
+    /// give a count or a flag).
+    fn int(&self, i: usize) -> Result<Option<i64>> {
+        match self.cell(i)? {
+            Cell::Null => Ok(None),
+            Cell::Int(n) => Ok(Some(n)),
+            Cell::Text(b) => std::str::from_utf8(b)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+                .map(Some)
+                .ok_or_else(|| unreadable(format_args!("column {i} is not an integer"))),
+            other => Err(unreadable(format_args!(
+                "column {i} holds {other:?}, not an integer"
+            ))),
+        }
+    }
+
+    fn flag(&self, i: usize) -> Result<bool> {
+        Ok(self.int(i)?.is_some_and(|n| n != 0))
+    }
 }
 
 /// An engine's handle, and its prepared statement.

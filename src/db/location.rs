@@ -148,6 +148,16 @@ pub(super) fn check_file(path: &Path) -> Result<()> {
     }
 }
 
+/// Whether an `@` comes after the point where the authority would end (the
+/// first `/`, `?` or `#` after `://`): then the user name or password holds
+/// one of those unencoded, and a parser would take the rest of the password
+/// for the path, the query or the fragment, and show it as such.
+pub(super) fn userinfo_unencoded(text: &str) -> bool {
+    let rest = text.split_once("://").map_or(text, |(_, r)| r);
+    rest.find(['/', '?', '#'])
+        .is_some_and(|end| rest[end..].contains('@'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

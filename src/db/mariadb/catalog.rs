@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::Conn;
-use crate::db::engine::{About, Matching, Table};
+use crate::db::engine::{About, Cells as _, Matching, Table};
 use crate::db::failure::{IdColumn, IdType};
 use crate::db::names::{Ident, Schema};
 use crate::error::Result;

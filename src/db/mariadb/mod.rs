@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::dialect::Dialect;
-use super::engine::{self, Access, Engine, UrlEngine};
+use super::engine::{self, Access, Cells as _, Engine, UrlEngine};
 use super::failure::IdColumn;
 use super::names::{Ident, Schema};
 use super::values::Arg;

@@ -240,32 +240,6 @@ impl Cells for RowRef<'_> {
     }
 }
 
-/// What the engine's own queries read of their rows.
-impl RowRef<'_> {
-    pub(super) fn text(&self, i: usize) -> Result<Option<String>> {
-        self.cell(i).map(Cell::text)
-    }
-
-    pub(super) fn int(&self, i: usize) -> Result<Option<i64>> {
-        match self.cell(i)? {
-            Cell::Null => Ok(None),
-            Cell::Int(n) => Ok(Some(n)),
-            Cell::Text(b) => std::str::from_utf8(b)
-                .ok()
-                .and_then(|s| s.trim().parse().ok())
-                .map(Some)
-                .ok_or_else(|| unreadable(format_args!("column {i} is not an integer"))),
-            other => Err(unreadable(format_args!(
-                "column {i} holds {other:?}, not an integer"
-            ))),
-        }
-    }
-
-    pub(super) fn flag(&self, i: usize) -> Result<bool> {
-        Ok(self.int(i)?.is_some_and(|n| n != 0))
-    }
-}
-
 impl crate::db::engine::Statement for Stmt<'_> {
     fn bind(&mut self, n: usize, value: Arg<'_>) -> Result<()> {
         if self.args.len() < n {

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use url::Url;
 use zeroize::Zeroizing;
 
+use crate::db::location::userinfo_unencoded;
 use crate::error::{Error, Result};
 
 /// `ssl-mode`, as MySQL's clients read it.
@@ -62,11 +63,7 @@ impl MyTarget {
         // Never the URL itself in a message: it may hold the password.
         let bad =
             |why: &str| Error::config(format!("invalid MariaDB/MySQL URL: {why}")).with_hint(FORM);
-        let rest = text.split_once("://").map_or(text, |(_, r)| r);
-        if rest
-            .find(['/', '?', '#'])
-            .is_some_and(|end| rest[end..].contains('@'))
-        {
+        if userinfo_unencoded(text) {
             return Err(Error::config(
                 "invalid MariaDB/MySQL URL mysql://…: an '@' after the host part means the user name or password holds a '/', '?' or '#'; percent-encode them: %2F, %3F, %23",
             )

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::Conn;
 use super::target::PgTarget;
 use crate::db::engine::Access;
+use crate::db::engine::Cells as _;
 use crate::db::failure::{self, CommitFate};
 use crate::db::values::Arg;
 use crate::error::{Error, Result};

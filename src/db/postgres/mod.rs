@@ -28,7 +28,7 @@ use tokio::runtime::Runtime;
 use tokio_postgres::{Client, Statement};
 
 use super::dialect::Dialect;
-use super::engine::{self, Access, Engine, UrlEngine};
+use super::engine::{self, Access, Cells as _, Engine, UrlEngine};
 use super::failure::IdColumn;
 use super::names::{Ident, Schema};
 use super::values::Arg;

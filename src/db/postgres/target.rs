@@ -14,6 +14,7 @@ use std::time::Duration;
 use url::Url;
 use zeroize::Zeroizing;
 
+use crate::db::location::userinfo_unencoded;
 use crate::error::{Error, Result};
 
 /// `sslmode`, as libpq reads it.
@@ -224,16 +225,6 @@ fn ssl_from_env() -> Result<SslMode> {
 /// unset.
 fn from_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// Whether an `@` comes after the point where the authority would end (the
-/// first `/`, `?` or `#` after `://`): then the user name or password holds
-/// one of those unencoded, and a parser would take the rest of the password
-/// for the path, the query or the fragment, and show it as such.
-fn userinfo_unencoded(text: &str) -> bool {
-    let rest = text.split_once("://").map_or(text, |(_, r)| r);
-    rest.find(['/', '?', '#'])
-        .is_some_and(|end| rest[end..].contains('@'))
 }
 
 fn split_pgpass(line: &str) -> Vec<Zeroizing<String>> {
