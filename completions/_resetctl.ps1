@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'resetctl' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -47,7 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             break
         }
         'resetctl;init' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -68,7 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]')
             [CompletionResult]::new('--link', '--link', [CompletionResultType]::ParameterName, 'Link template; {token} is replaced by the token')
             [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Also draw the link as a QR code: on a terminal, or anywhere with --qr=always')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -90,7 +90,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
         'resetctl;inspect' {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Look up a token (or link; - reads it from stdin) instead of a user')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Read USER as this kind of name instead of guessing')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -103,7 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             break
         }
         'resetctl;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -119,7 +119,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
         }
         'resetctl;revoke' {
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Read USER as this kind of name instead of guessing')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -137,7 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
         'resetctl;purge' {
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only tokens expired at least this long ago')
             [CompletionResult]::new('--audit-older-than', '--audit-older-than', [CompletionResultType]::ParameterName, 'Also delete audit entries older than this (each user''s newest issue and email are kept)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -152,7 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
         'resetctl;redeem' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Whose token it is, for a bare token whose framework keys tokens by user (Laravel, Django); a whole link says it itself')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Read --user as this kind of name instead of guessing')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -171,7 +171,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only entries of this action')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only entries since a time (RFC 3339) or a duration ago (24h, 7d)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many entries; 0 for all')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -184,7 +184,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             break
         }
         'resetctl;doctor' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
@@ -198,7 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             break
         }
         'resetctl;completions' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// URL')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML); see the README for its keys')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')

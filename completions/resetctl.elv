@@ -18,7 +18,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
     }
     var completions = [
         &'resetctl'= {
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -43,7 +43,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'resetctl;init'= {
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -63,7 +63,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --ttl 'How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]'
             cand --link 'Link template; {token} is replaced by the token'
             cand --qr 'Also draw the link as a QR code: on a terminal, or anywhere with --qr=always'
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -84,7 +84,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
         &'resetctl;inspect'= {
             cand --token 'Look up a token (or link; - reads it from stdin) instead of a user'
             cand --by 'Read USER as this kind of name instead of guessing'
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -96,7 +96,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --help 'Print help'
         }
         &'resetctl;list'= {
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -111,7 +111,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
         }
         &'resetctl;revoke'= {
             cand --by 'Read USER as this kind of name instead of guessing'
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -128,7 +128,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
         &'resetctl;purge'= {
             cand --older-than 'Only tokens expired at least this long ago'
             cand --audit-older-than 'Also delete audit entries older than this (each user''s newest issue and email are kept)'
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -142,7 +142,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
         &'resetctl;redeem'= {
             cand --user 'Whose token it is, for a bare token whose framework keys tokens by user (Laravel, Django); a whole link says it itself'
             cand --by 'Read --user as this kind of name instead of guessing'
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -160,7 +160,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --action 'Only entries of this action'
             cand --since 'Only entries since a time (RFC 3339) or a duration ago (24h, 7d)'
             cand --limit 'At most this many entries; 0 for all'
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -172,7 +172,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --help 'Print help'
         }
         &'resetctl;doctor'= {
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
@@ -185,7 +185,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --help 'Print help'
         }
         &'resetctl;completions'= {
-            cand --db 'The application''s database: a SQLite file, or a postgres:// URL'
+            cand --db 'The application''s database: a SQLite file, or a postgres:// or mysql:// URL'
             cand --config 'Config file (TOML); see the README for its keys'
             cand --color 'When to colour output (NO_COLOR is honoured under auto)'
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'

@@ -24,7 +24,7 @@ function __fish_resetctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c resetctl -n "__fish_resetctl_needs_command" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_needs_command" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_needs_command" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_needs_command" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -46,7 +46,7 @@ complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "audit" -d 'Show t
 complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "doctor" -d 'Check the configuration against the database and mail server, changing nothing'
 complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "completions" -d 'Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)'
 complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -67,7 +67,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l ttl -d 'How 
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l link -d 'Link template; {token} is replaced by the token' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l qr -d 'Also draw the link as a QR code: on a terminal, or anywhere with --qr=always' -r -f -a "auto\t'only when stdout is a terminal'
 always\t'whatever stdout is'"
-complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -88,7 +88,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l token -d '
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l by -d 'Read USER as this kind of name instead of guessing' -r -f -a "email\t''
 username\t''
 id\t''"
-complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -98,7 +98,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l reason -d 
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l json -d 'Print results as JSON'
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -s h -l help -d 'Print help'
-complete -c resetctl -n "__fish_resetctl_using_subcommand list" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand list" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand list" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand list" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -113,7 +113,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand list" -s h -l help -d 
 complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l by -d 'Read USER as this kind of name instead of guessing' -r -f -a "email\t''
 username\t''
 id\t''"
-complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -127,7 +127,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -s q -l quiet 
 complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -s h -l help -d 'Print help'
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l older-than -d 'Only tokens expired at least this long ago' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l audit-older-than -d 'Also delete audit entries older than this (each user\'s newest issue and email are kept)' -r
-complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -141,7 +141,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l user -d 'Wh
 complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l by -d 'Read --user as this kind of name instead of guessing' -r -f -a "email\t''
 username\t''
 id\t''"
-complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -162,7 +162,7 @@ redeem\t''
 email\t''"
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l since -d 'Only entries since a time (RFC 3339) or a duration ago (24h, 7d)' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l limit -d 'At most this many entries; 0 for all' -r
-complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -172,7 +172,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l reason -d 'W
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l json -d 'Print results as JSON'
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -s h -l help -d 'Print help'
-complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -183,7 +183,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l smtp -d 'Al
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l json -d 'Print results as JSON'
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -s h -l help -d 'Print help'
-complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l db -d 'The application\'s database: a SQLite file, or a postgres:// URL' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l config -d 'Config file (TOML); see the README for its keys' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''

@@ -22,7 +22,7 @@ pub use usage::usage_error;
     )
 )]
 pub struct Cli {
-    /// The application's database: a SQLite file, or a postgres:// URL
+    /// The application's database: a SQLite file, or a postgres:// or mysql:// URL
     // The value may be a URL holding a password: help names the variable only.
     #[arg(
         long,
