@@ -11,13 +11,14 @@
 # ratios and peak memory as a Markdown table. Needs hyperfine, sqlite3 and the
 # argon2 CLI (Debian: apt-get install hyperfine sqlite3 argon2), and Python's
 # bcrypt for the bcrypt baseline (scripts/test-env puts it in
-# target/test-env/py; BENCH_PYTHON names another Python that has it).
+# target/test-env/py, or $RESETCTL_TEST_ENV/py; BENCH_PYTHON names another
+# Python that has it).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 users=${1:-1000000}
 runs=${2:-5}
 bench_start sqlite3 argon2
-py=${BENCH_PYTHON:-target/test-env/py/bin/python}
+py=${BENCH_PYTHON:-${RESETCTL_TEST_ENV:-target/test-env}/py/bin/python}
 "$py" -c 'import bcrypt' 2>/dev/null ||
   { echo "bench/run.sh: $py has no bcrypt module; run scripts/test-env" >&2; exit 2; }
 
