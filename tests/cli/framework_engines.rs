@@ -341,3 +341,8 @@ fn laravel_takes_a_resetctl_token_once_and_checks_the_password(backend: Backend)
 fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
     laravel_takes_a_resetctl_token_once_and_checks_the_password(Backend::Postgres);
 }
+
+#[test]
+fn laravel_on_mariadb_takes_a_resetctl_token_once_and_checks_the_password() {
+    laravel_takes_a_resetctl_token_once_and_checks_the_password(Backend::Mariadb);
+}
