@@ -103,6 +103,19 @@ pub trait Dialect: Sync {
     /// The least time a bulk run leaves the write lock free between two
     /// batches, for the app's writers waiting for it.
     fn writer_gap(&self) -> Duration;
+
+    /// A time of a column the server shifts by the session's zone
+    /// (`Handle::shifts_by_zone`), as a session in the server's default
+    /// zone reads it: what an app that sets no zone of its own sees.
+    fn read_in_server_zone(&self, expr: &str) -> String {
+        expr.to_string()
+    }
+
+    /// A wall-clock time in the server's default zone, as this session
+    /// writes it into such a column for that app to read it back as is.
+    fn write_in_server_zone(&self, expr: &str) -> String {
+        expr.to_string()
+    }
 }
 
 /// What a column `init` makes holds.

@@ -110,6 +110,10 @@ macro_rules! engines {
             pub fn has_tables_besides(&self, besides: &str) -> Result<bool> {
                 match self { $( Self::$v(h) => h.has_tables_besides(besides), )* }
             }
+
+            pub fn shifts_by_zone(&self, table: &str, column: &str) -> Result<bool> {
+                match self { $( Self::$v(h) => h.shifts_by_zone(table, column), )* }
+            }
         }
     };
 

@@ -117,6 +117,16 @@ pub trait Handle<'a>: Copy {
     /// Whether the database holds tables other than `besides` (and the
     /// engine's own).
     fn has_tables_besides(&self, besides: &str) -> Result<bool>;
+
+    /// Whether the server shifts the times of `column` by each session's
+    /// time zone and shows them with no offset (MariaDB's `TIMESTAMP`): an
+    /// app whose session keeps the server's default zone then reads other
+    /// text there than resetctl's UTC session does, and
+    /// `Dialect::read_in_server_zone` reads it as the app does. Engines
+    /// whose times show their offset, or have none, have no such column.
+    fn shifts_by_zone(&self, _table: &str, _column: &str) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// A statement prepared once and run many times.

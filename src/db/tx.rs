@@ -103,4 +103,11 @@ impl<'a> Tx<'a> {
     pub fn has_app_tables(&self) -> Result<bool> {
         self.conn.has_tables_besides(AUDIT_TABLE)
     }
+
+    /// Whether an app that keeps the server's time zone reads `column`'s
+    /// times as other text than resetctl does: see
+    /// `engine::Handle::shifts_by_zone`.
+    pub fn shifts_by_zone(&self, table: &Ident, column: &str) -> Result<bool> {
+        self.conn.shifts_by_zone(table.name(), column)
+    }
 }

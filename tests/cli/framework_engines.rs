@@ -3,12 +3,14 @@
 //! (issue, inspect, list, redeem, single use) with what it leaves in the
 //! database. That each framework accepts what resetctl writes is proven on
 //! SQLite by the framework's own code (devise.rs, laravel/, django/),
-//! and on PostgreSQL by the same code on its PostgreSQL driver, below.
+//! and on PostgreSQL and MariaDB by the same code on its driver for each,
+//! below. The tests' MariaDB server runs at +05:00, so a time that an app's
+//! session and resetctl's read in different zones shows as hours off.
 
 use std::path::Path;
 
 use crate::common::frameworks::{Devise, Django, Laravel, OLD_PASSWORD, framework_app_on};
-use crate::common::{Backend, TestEnv, sha256_hex};
+use crate::common::{Backend, NOW_PLUS_1H, TestEnv, sha256_hex};
 use crate::on_every_engine;
 
 /// A bcrypt hash as the app wrote it: `auto` picks bcrypt from it, at no
@@ -174,12 +176,13 @@ on_every_engine! {
     }
 }
 
-/// Django's own migrations, views and login on PostgreSQL (its
-/// `postgresql` backend), judging what resetctl did there.
-#[test]
-fn django_on_postgresql_takes_a_resetctl_link_once_and_logs_in() {
+/// Django's own migrations, views and login on `backend` (its
+/// `postgresql` or `mysql` backend), judging what resetctl did there.
+/// Django's token holds `last_login` to the second, so resetctl must read
+/// it as Django wrote it (UTC, with USE_TZ) for either side's link to hold.
+fn django_takes_a_resetctl_link_once_and_logs_in(backend: Backend) {
     let django = Django::new(false);
-    let (env, cfg) = framework_app_on(&django, Backend::Postgres, &["dana"], &Django::config(""));
+    let (env, cfg) = framework_app_on(&django, backend, &["dana"], &Django::config(""));
     let url = env.db_value();
     let db = Path::new(&url);
     let before = django.row(db, "dana");
@@ -201,32 +204,47 @@ fn django_on_postgresql_takes_a_resetctl_link_once_and_logs_in() {
     assert_eq!(redeem(&env, &cfg, &[&theirs], "from resetctl 444"), Some(0));
     assert!(django.login(db, "dana", "from resetctl 444"));
     assert!(!django.login(db, "dana", "new password 22"));
+    // Now with a last_login Django wrote: resetctl's link still holds.
+    assert!(django.row(db, "dana")["last_login"].is_string());
+    let link = env.json_at(&cfg, None, &["issue", "dana"])["link"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = django.confirm(db, "2026-11-21T10:07:00Z", &link, "third password 55");
+    assert!(b.ok, "{}", b.line);
 }
 
-/// Devise's own migration, reset page and sign-in on PostgreSQL (Active
-/// Record's postgresql adapter).
 #[test]
-fn devise_on_postgresql_takes_a_resetctl_token_once_and_signs_in() {
+fn django_on_postgresql_takes_a_resetctl_link_once_and_logs_in() {
+    django_takes_a_resetctl_link_once_and_logs_in(Backend::Postgres);
+}
+
+#[test]
+fn django_on_mariadb_takes_a_resetctl_link_once_and_logs_in() {
+    django_takes_a_resetctl_link_once_and_logs_in(Backend::Mariadb);
+}
+
+/// Devise's own migration, reset page and sign-in on `backend` (Active
+/// Record's postgresql or mysql2 adapter). Rails keeps
+/// `reset_password_sent_at` in UTC; the edges of Devise's six hours show
+/// that resetctl wrote it so, and `inspect` that it reads Devise's so.
+fn devise_takes_a_resetctl_token_once_and_signs_in(backend: Backend) {
     let devise = Devise::new();
-    let (env, cfg) = framework_app_on(
-        &devise,
-        Backend::Postgres,
-        &["erin@example.com"],
-        &Devise::config(""),
-    );
+    let (env, cfg) = framework_app_on(&devise, backend, &["erin@example.com"], &Devise::config(""));
     let url = env.db_value();
     let db = Path::new(&url);
     let token = env.json_at(&cfg, None, &["issue", "erin@example.com"])["token"]
         .as_str()
         .unwrap()
         .to_string();
-    // Seven hours on, Devise calls it expired; within six, it takes it.
-    let late = devise.reset(db, "2026-11-21T17:00:00Z", &token, "new password 22");
+    // Issued at 10:00: a minute past six hours, Devise calls it expired; a
+    // minute before, it takes it.
+    let late = devise.reset(db, "2026-11-21T16:01:00Z", &token, "new password 22");
     assert!(!late.ok && late.line.contains("expired"), "{}", late.line);
-    let a = devise.reset(db, "2026-11-21T10:05:00Z", &token, "new password 22");
+    let a = devise.reset(db, "2026-11-21T15:59:00Z", &token, "new password 22");
     assert!(a.ok, "{}", a.line);
     assert!(devise.sign_in(db, "erin@example.com", "new password 22").ok);
-    let again = devise.reset(db, "2026-11-21T10:06:00Z", &token, "another password 3");
+    let again = devise.reset(db, "2026-11-21T15:59:30Z", &token, "another password 3");
     assert!(!again.ok, "{}", again.line);
     // A token Devise issued (a minute before resetctl's clock: at the very
     // second of resetctl's own issue, resetctl would take it for its own
@@ -239,6 +257,8 @@ fn devise_on_postgresql_takes_a_resetctl_token_once_and_signs_in() {
         &["erin@example.com"],
     );
     assert!(theirs.ok, "{}", theirs.line);
+    let seen = env.json_at(&cfg, None, &["inspect", "erin@example.com"]);
+    assert_eq!(seen["expires_at"], "2026-11-21T15:59:00Z", "{seen}");
     assert_eq!(
         redeem(&env, &cfg, &[&theirs.line], "from resetctl 444"),
         Some(0)
@@ -251,14 +271,27 @@ fn devise_on_postgresql_takes_a_resetctl_token_once_and_signs_in() {
     assert!(!devise.sign_in(db, "erin@example.com", "new password 22").ok);
 }
 
-/// Laravel's own schema, password broker and user provider on PostgreSQL
-/// (its pgsql driver).
 #[test]
-fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
+fn devise_on_postgresql_takes_a_resetctl_token_once_and_signs_in() {
+    devise_takes_a_resetctl_token_once_and_signs_in(Backend::Postgres);
+}
+
+#[test]
+fn devise_on_mariadb_takes_a_resetctl_token_once_and_signs_in() {
+    devise_takes_a_resetctl_token_once_and_signs_in(Backend::Mariadb);
+}
+
+/// Laravel's own schema, password broker and user provider on `backend`
+/// (its pgsql or mysql driver, as the skeleton configures it: no session
+/// time zone of its own). `created_at` is a wall-clock time in the app's
+/// zone (UTC); on MariaDB a `TIMESTAMP` that Laravel's session reads and
+/// writes in the server's zone, so the edges of Laravel's hour and
+/// `inspect` show that both sides mean the same moment.
+fn laravel_takes_a_resetctl_token_once_and_checks_the_password(backend: Backend) {
     let laravel = Laravel::new("password_reset_tokens");
     let (env, cfg) = framework_app_on(
         &laravel,
-        Backend::Postgres,
+        backend,
         &["finn@example.com"],
         &Laravel::config(""),
     );
@@ -266,6 +299,8 @@ fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
     let db = Path::new(&url);
     let issued = env.json_at(&cfg, None, &["issue", "finn@example.com"]);
     let token = issued["token"].as_str().unwrap().to_string();
+    let row = laravel.row(db, "finn@example.com");
+    assert!(row.contains("created_at=2026-11-21 10:00:00 "), "{row}");
     assert!(laravel.token_exists(db, "2026-11-21T10:59:00Z", "finn@example.com", &token));
     assert!(!laravel.token_exists(db, "2026-11-21T11:01:00Z", "finn@example.com", &token));
     let link = issued["link"].as_str().unwrap().to_string();
@@ -276,14 +311,16 @@ fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
     assert!(laravel.check(db, "finn@example.com", "new laravel password"));
     assert!(!laravel.check(db, "finn@example.com", OLD_PASSWORD));
     assert!(!laravel.token_exists(db, "2026-11-21T10:30:00Z", "finn@example.com", &token));
-    // A token Laravel made, redeemed by resetctl with --user.
+    // A token Laravel made at 09:30, redeemed by resetctl with --user.
     let theirs = laravel.call(
         db,
-        Some("2026-11-21T10:00:00Z"),
+        Some("2026-11-21T09:30:00Z"),
         "issue",
         &["finn@example.com"],
     );
     assert!(theirs.ok, "{}", theirs.line);
+    let seen = env.json_at(&cfg, None, &["inspect", "finn@example.com"]);
+    assert_eq!(seen["expires_at"], "2026-11-21T10:30:00Z", "{seen}");
     let out = env
         .cmd_with(&cfg)
         .args([
@@ -298,4 +335,43 @@ fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(laravel.check(db, "finn@example.com", "laravel made this 5"));
+}
+
+#[test]
+fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
+    laravel_takes_a_resetctl_token_once_and_checks_the_password(Backend::Postgres);
+}
+
+#[test]
+fn laravel_on_mariadb_takes_a_resetctl_token_once_and_checks_the_password() {
+    laravel_takes_a_resetctl_token_once_and_checks_the_password(Backend::Mariadb);
+}
+
+/// On MariaDB only a `TIMESTAMP` is shown on each session's clock: there
+/// resetctl stores the moment Laravel's session (at the server's +05:00)
+/// would, which the tests' session (+00:00) reads five hours earlier. A
+/// `created_at` an app made `DATETIME` keeps the wall-clock text as written.
+#[test]
+fn laravel_created_at_on_mariadb_is_shifted_only_in_a_timestamp() {
+    for (ty, stored) in [
+        ("timestamp NULL", "2026-11-21 05:00:00"),
+        ("datetime NULL", "2026-11-21 10:00:00"),
+    ] {
+        let env = TestEnv::empty_on(Backend::Mariadb);
+        env.sql(&format!(
+            "CREATE TABLE users (id integer PRIMARY KEY, name varchar(255) NOT NULL, \
+             email varchar(255) NOT NULL UNIQUE, password varchar(255) NOT NULL); \
+             CREATE TABLE password_reset_tokens (email varchar(255) PRIMARY KEY, \
+             token varchar(255) NOT NULL, created_at {ty}); \
+             INSERT INTO users VALUES (1, 'Bob', 'bob@example.com', '{}')",
+            APP_BCRYPT.replace("$2a$", "$2y$")
+        ));
+        let cfg = env.config(&Laravel::config(""));
+        env.cmd_with(&cfg).arg("init").assert().success();
+        env.json_at(&cfg, None, &["issue", "bob@example.com"]);
+        let raw = env.value("SELECT created_at FROM password_reset_tokens");
+        assert_eq!(raw.as_deref(), Some(stored), "{ty}");
+        let seen = env.json_at(&cfg, None, &["inspect", "bob@example.com"]);
+        assert_eq!(seen["expires_at"], NOW_PLUS_1H, "{ty}: {seen}");
+    }
 }

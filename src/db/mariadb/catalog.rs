@@ -113,6 +113,24 @@ impl Conn {
         })
     }
 
+    /// A `TIMESTAMP` column: the server keeps it as a moment and shows it
+    /// on each session's clock, with no offset. A `DATETIME` is shown as
+    /// written, whatever the zone.
+    pub(super) fn shifts_by_zone(&self, table: &str, column: &str) -> Result<bool> {
+        let mut found = false;
+        self.each(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?1 \
+             AND lower(COLUMN_NAME) = lower(?2) AND DATA_TYPE = 'timestamp')",
+            &[table.into(), column.into()],
+            |r| {
+                found = r.flag(0)?;
+                Ok(())
+            },
+        )?;
+        Ok(found)
+    }
+
     pub(super) fn has_tables_besides(&self, besides: &str) -> Result<bool> {
         let mut any = false;
         self.each(

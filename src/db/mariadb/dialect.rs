@@ -132,4 +132,18 @@ impl Dialect for Mariadb {
     fn writer_gap(&self) -> Duration {
         Duration::ZERO
     }
+
+    /// An app that sets no `time_zone` (Laravel's default connection)
+    /// works in the server's default one, `@@global.time_zone`, which may
+    /// be `SYSTEM` (the server host's zone): the server converts, since
+    /// only it knows that zone. `CONVERT_TZ` is the conversion the server
+    /// makes of a `TIMESTAMP` a session writes or reads, so a wall-clock
+    /// time that comes twice (or never) lands where the app's would.
+    fn read_in_server_zone(&self, expr: &str) -> String {
+        format!("CONVERT_TZ({expr}, @@session.time_zone, @@global.time_zone)")
+    }
+
+    fn write_in_server_zone(&self, expr: &str) -> String {
+        format!("CONVERT_TZ({expr}, @@global.time_zone, @@session.time_zone)")
+    }
 }

@@ -197,4 +197,8 @@ impl<'a> engine::Handle<'a> for &'a Conn {
     fn has_tables_besides(&self, besides: &str) -> Result<bool> {
         Conn::has_tables_besides(self, besides)
     }
+
+    fn shifts_by_zone(&self, table: &str, column: &str) -> Result<bool> {
+        Conn::shifts_by_zone(self, table, column)
+    }
 }

@@ -1,11 +1,12 @@
 //! Laravel apps: tokens in a table of their own (`password_reset_tokens`,
 //! or `password_resets` before Laravel 10), one row per email: the email,
 //! a `$2y$` bcrypt hash of the token, and `created_at` as a wall-clock
-//! time in the app's time zone. A token lives `expire` from then. Laravel
-//! reads only the first row for an email, so issuing deletes the email's
-//! rows before it inserts one.
+//! time in the app's time zone, as Laravel's own connection reads and
+//! writes it (on MariaDB, in the server's default zone: `rows.rs`). A token
+//! lives `expire` from then. Laravel reads only the first row for an email,
+//! so issuing deletes the email's rows before it inserts one.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -47,6 +48,9 @@ pub struct Laravel {
     /// `redeem` looks twice (before and under the lock), and each bcrypt
     /// check is tens of milliseconds.
     checked: RefCell<Option<(String, bool)>>,
+    /// Whether the server shifts `created_at` by the session's zone
+    /// (`Tx::shifts_by_zone`), once known.
+    shifted: Cell<Option<bool>>,
 }
 
 impl Laravel {
@@ -57,6 +61,7 @@ impl Laravel {
             expire: settings.expire,
             zone: settings.timezone,
             checked: RefCell::new(None),
+            shifted: Cell::new(None),
         }
     }
 }
@@ -133,6 +138,8 @@ impl TokenStore for Laravel {
             return Ok(Vec::new());
         }
         self.create_table(tx)?;
+        // What was learnt of the table before it was there is void.
+        self.shifted.set(None);
         Ok(vec![format!("Created table {}", self.table)])
     }
 
@@ -206,7 +213,8 @@ impl TokenStore for Laravel {
         let created = self.created_for(record.expires);
         let mut delete = tx.prepare(&format!("DELETE FROM {t} WHERE email = ?1"))?;
         let mut insert = tx.prepare(&format!(
-            "INSERT INTO {t} (email, token, created_at) VALUES (?1, ?2, ?3)"
+            "INSERT INTO {t} (email, token, created_at) VALUES (?1, ?2, {})",
+            self.created_at_written(tx, "?3")?
         ))?;
         insert.bind(3, Arg::Text(&created))?;
         let mut audit = AuditWriter::new(tx, &record.audit)?;
@@ -349,7 +357,10 @@ impl KeptTokens for Laravel {
         let t = tx.q(&self.table);
         let mut rows = Vec::new();
         tx.each(
-            &format!("SELECT email, token, created_at FROM {t}"),
+            &format!(
+                "SELECT email, token, {} FROM {t}",
+                self.created_at_read(tx, "created_at")?
+            ),
             &[],
             &mut |r| {
                 rows.push((r.text(0)?, r.text(1)?, r.opt_text(2)?));

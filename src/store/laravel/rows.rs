@@ -103,8 +103,9 @@ impl Laravel {
         let s = &self.schema;
         let (t, u) = (tx.q(&self.table), tx.q(&s.table));
         let sql = format!(
-            "SELECT {}, {t}.created_at FROM {t} JOIN {u} ON {u}.{} = {t}.email ORDER BY {u}.{}",
+            "SELECT {}, {} FROM {t} JOIN {u} ON {u}.{} = {t}.email ORDER BY {u}.{}",
             user_columns(s, tx.dialect(), true),
+            self.created_at_read(tx, &format!("{t}.created_at"))?,
             tx.q(&s.email),
             tx.q(&s.id)
         );
@@ -134,6 +135,40 @@ impl Laravel {
         Ok(left_out)
     }
 
+    /// `created_at` (the column, in SQL) as Laravel's own connection reads
+    /// it. Laravel's MySQL connection sets no time zone of its own, so its
+    /// session keeps the server's default; on MariaDB and MySQL, whose
+    /// `TIMESTAMP` (what Laravel's migration makes) shows each session the
+    /// time on its own clock, with no offset, that is other text than
+    /// resetctl's UTC session reads.
+    pub(super) fn created_at_read(&self, tx: &Tx<'_>, column: &str) -> Result<String> {
+        Ok(if self.shifted(tx)? {
+            tx.dialect().read_in_server_zone(column)
+        } else {
+            column.to_string()
+        })
+    }
+
+    /// A `created_at` value (wall-clock text, in SQL) as this session must
+    /// write it for Laravel's connection to read it back as is.
+    pub(super) fn created_at_written(&self, tx: &Tx<'_>, value: &str) -> Result<String> {
+        Ok(if self.shifted(tx)? {
+            tx.dialect().write_in_server_zone(value)
+        } else {
+            value.to_string()
+        })
+    }
+
+    /// Asked once a run: the column's type does not change under it.
+    fn shifted(&self, tx: &Tx<'_>) -> Result<bool> {
+        if let Some(known) = self.shifted.get() {
+            return Ok(known);
+        }
+        let shifted = tx.shifts_by_zone(&self.table, "created_at")?;
+        self.shifted.set(Some(shifted));
+        Ok(shifted)
+    }
+
     /// What `created_at` says for a token expiring at `expires`: the time
     /// it was made for Laravel's `expire`, on the app's wall clock.
     pub(super) fn created_for(&self, expires: DateTime<Utc>) -> String {
@@ -149,8 +184,9 @@ impl Laravel {
         email: &str,
     ) -> Result<Option<(String, Option<String>)>> {
         let t = tx.q(&self.table);
+        let created_at = self.created_at_read(tx, "created_at")?;
         tx.first(
-            &format!("SELECT token, created_at FROM {t} WHERE email = ?1 LIMIT 1"),
+            &format!("SELECT token, {created_at} FROM {t} WHERE email = ?1 LIMIT 1"),
             &[email.into()],
             |r| Ok((r.text(0)?, r.opt_text(1)?)),
         )

@@ -4,8 +4,8 @@
 # tests: everything that reads or writes the database below is Devise's and
 # Active Record's own code, reached the way a browser would reach it.
 #
-# DB is a SQLite file, or a postgres:// URL (Active Record's postgresql
-# adapter, ruby-pg).
+# DB is a SQLite file, a postgres:// URL (Active Record's postgresql adapter,
+# ruby-pg) or a mysql:// URL (its mysql2 adapter, ruby-mysql2).
 #
 # usage: ruby app.rb create  DB EMAIL PASSWORD
 #        ruby app.rb reset   DB TOKEN NEW_PASSWORD
@@ -70,14 +70,16 @@ broken("SECRET_KEY_BASE is required") if ENV["SECRET_KEY_BASE"].to_s.empty?
 ENV["RAILS_ENV"] = "test"
 ENV.delete("DATABASE_URL")
 
-# A postgres:// URL is Active Record's postgresql adapter (ruby-pg).
-POSTGRES = db_arg.start_with?("postgres://", "postgresql://")
+# A server's URL: postgres:// is Active Record's postgresql adapter (ruby-pg),
+# mysql:// its mysql2 adapter (ruby-mysql2), which Active Record names by the
+# URL's scheme.
+SERVER = db_arg.start_with?("postgres://", "postgresql://", "mysql://")
 # The sqlite3 adapter resolves a relative path against Rails.root, not the
 # caller's working directory.
-DB_PATH = POSTGRES ? db_arg : File.expand_path(db_arg)
+DB_PATH = SERVER ? db_arg.sub(%r{\Amysql://}, "mysql2://") : File.expand_path(db_arg)
 # SQLite would quietly create an empty file, and the command would fail on a
 # missing table instead of on the mistyped path.
-broken("no database at #{DB_PATH}") unless command == "create" || POSTGRES || File.file?(DB_PATH)
+broken("no database at #{DB_PATH}") unless command == "create" || SERVER || File.file?(DB_PATH)
 
 begin
   # Compiling Rails' and Devise's Ruby is most of each run; bootsnap keeps the
@@ -138,8 +140,8 @@ begin
 
     # The database is a command-line argument, not a config/database.yml.
     config.define_singleton_method(:database_configuration) do
-      if POSTGRES
-        { "test" => { "adapter" => "postgresql", "url" => DB_PATH } }
+      if SERVER
+        { "test" => { "url" => DB_PATH } }
       else
         { "test" => { "adapter" => "sqlite3", "database" => DB_PATH } }
       end

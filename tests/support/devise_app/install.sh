@@ -11,8 +11,8 @@ app="$here/app.rb"
 
 # ruby-devise alone would bring most of these (warden, responders, orm-adapter,
 # bcrypt, railties, actionpack, rack-test); each is named because the harness
-# relies on it directly. Active Record and the SQLite and PostgreSQL drivers
-# are not Devise dependencies at all. bootsnap (with msgpack) only makes each run faster.
+# relies on it directly. Active Record and the SQLite, PostgreSQL and MariaDB
+# (mysql2) drivers are not Devise dependencies at all. bootsnap (with msgpack) only makes each run faster.
 packages=(
   ruby
   ruby-devise
@@ -21,6 +21,7 @@ packages=(
   ruby-activerecord
   ruby-sqlite3
   ruby-pg
+  ruby-mysql2
   ruby-bcrypt
   ruby-rack-test
   ruby-bootsnap

@@ -3,18 +3,20 @@
 # site.py with, then proves each one works. Safe to run again: an environment
 # that already holds the pinned Django is left alone.
 #
-#   target/test-env/django    latest Django (6.1 needs Python >= 3.12)
+#   target/test-env/django    latest Django (6.1 needs Python >= 3.12), with
+#                             the drivers of its PostgreSQL and MySQL backends
 #   target/test-env/django42  Django 4.2 LTS (supports Python 3.8 to 3.12)
 #
-# Neither gets argon2-cffi: the tests rely on Django as shipped, where the
-# Argon2 hasher is listed but cannot load.
+# ($RESETCTL_TEST_ENV in place of target/test-env when set, as the tests
+# read it.) Neither gets argon2-cffi: the tests rely on Django as shipped,
+# where the Argon2 hasher is listed but cannot load.
 #
 # DJANGO_PYTHON / DJANGO42_PYTHON pick the interpreters explicitly.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
-ENVS=$ROOT/target/test-env
+ENVS=${RESETCTL_TEST_ENV:-$ROOT/target/test-env}
 SITE=$HERE/site.py
 
 LATEST_PIN=6.1.3
@@ -52,6 +54,21 @@ PY
         fi
     done
     return 1
+}
+
+# install_debian PACKAGE...: the Debian packages not yet installed (root
+# needed then).
+install_debian() {
+    local missing=() p
+    for p in "$@"; do
+        [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+    done
+    [ ${#missing[@]} -gt 0 ] || return 0
+    [ "$(id -u)" -eq 0 ] || die "missing Debian packages (run as root to install): ${missing[*]}"
+    say "installing ${missing[*]}"
+    apt-get -o DPkg::Lock::Timeout=600 -q update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -q install -y \
+        --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 pyenv_pythons() {
@@ -107,6 +124,16 @@ PSYCOPG_SPEC="psycopg[binary]>=3.2,<3.4"
 if ! "$ENVS/django/bin/python" -c 'import psycopg' >/dev/null 2>&1; then
     "$ENVS/django/bin/python" -m pip install --disable-pip-version-check --no-input -q "$PSYCOPG_SPEC"
     say "django: installed psycopg $("$ENVS/django/bin/python" -c 'import psycopg; print(psycopg.__version__)')"
+fi
+# Django's MySQL backend, for the tests on MariaDB (latest only): mysqlclient,
+# the driver Django documents and tests against. PyPI has no Linux wheel of
+# it, so pip builds it against MariaDB's client library, found through
+# pkg-config.
+MYSQLCLIENT_SPEC="mysqlclient>=2.2.1,<2.3"
+if ! "$ENVS/django/bin/python" -c 'import MySQLdb' >/dev/null 2>&1; then
+    install_debian libmariadb-dev pkg-config gcc python3-dev
+    "$ENVS/django/bin/python" -m pip install --disable-pip-version-check --no-input -q "$MYSQLCLIENT_SPEC"
+    say "django: installed mysqlclient $("$ENVS/django/bin/python" -c 'import MySQLdb; print(".".join(map(str, MySQLdb.version_info[:3])))')"
 fi
 make_env django42 "$LTS_SPEC" "v.startswith('4.2.')" 3.8 3.13 \
     "${DJANGO42_PYTHON:-}" python3 python3.12 python3.11 python3.10 "${PYENV_PYTHONS[@]}"

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""A stock Django site on a given SQLite file or PostgreSQL database, for
-resetctl's tests.
+"""A stock Django site on a given SQLite file, PostgreSQL or MariaDB database,
+for resetctl's tests.
 
 usage: PYTHON tests/support/django_site/site.py COMMAND DB [ARGS...]
 
-DB is a SQLite file, or a postgres:// URL (Django's own PostgreSQL backend,
-with psycopg; the latest environment only).
+DB is a SQLite file, a postgres:// URL (Django's own PostgreSQL backend, with
+psycopg) or a mysql:// URL (its MySQL backend, with mysqlclient); URLs in the
+latest environment only.
 
 PYTHON is the interpreter of one of the virtual environments that install.sh
 makes (target/test-env/django/bin/python, target/test-env/django42/bin/python).
@@ -63,11 +64,12 @@ import base64
 import json
 import os
 import re
-import sqlite3
 import traceback
 from datetime import datetime, timezone as dt_timezone
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from stored import is_url, stored_row
 
 YES, NO, BROKEN = 0, 1, 2
 
@@ -111,37 +113,6 @@ def has_argon2():
     return YES
 
 
-def is_postgres(db):
-    return str(db).startswith(("postgres://", "postgresql://"))
-
-
-def stored_row(db, where, value):
-    """The auth_user row as the database holds it, untouched by Django's
-    converters (on PostgreSQL, last_login as the server writes it as text)."""
-    if is_postgres(db):
-        import psycopg
-
-        with psycopg.connect(db) as conn:
-            row = conn.execute(
-                f"SELECT id, password, last_login::text, email FROM auth_user WHERE {where} = %s",
-                (value,),
-            ).fetchone()
-        if row is None:
-            return None
-        return dict(zip(("id", "password", "last_login", "email"), row))
-    conn = sqlite3.connect(db)
-    try:
-        row = conn.execute(
-            f"SELECT id, password, last_login, email FROM auth_user WHERE {where} = ?",
-            (value,),
-        ).fetchone()
-    finally:
-        conn.close()
-    if row is None:
-        return None
-    return dict(zip(("id", "password", "last_login", "email"), row))
-
-
 def parse_at(text):
     try:
         at = datetime.fromisoformat(text.upper())
@@ -181,7 +152,7 @@ def setup(db):
     sys.path.insert(0, str(here))
     if not os.environ.get("SECRET_KEY"):
         raise SystemExit("SECRET_KEY must be set")
-    os.environ["RESETSITE_DB"] = db if is_postgres(db) else str(Path(db).resolve())
+    os.environ["RESETSITE_DB"] = db if is_url(db) else str(Path(db).resolve())
     os.environ["DJANGO_SETTINGS_MODULE"] = "resetsite.settings"
 
     import django
@@ -390,9 +361,10 @@ def main(argv):
     if args.command == "has-argon2":
         return has_argon2()
     try:
-        if args.command != "create" and not is_postgres(args.db) and not Path(args.db).is_file():
+        if args.command != "create" and not is_url(args.db) and not Path(args.db).is_file():
             raise Broken(f"no database at {args.db}")
-        # row reads SQLite only, so it works without a SECRET_KEY.
+        # row reads with the database's own driver, not Django, so it works
+        # without a SECRET_KEY.
         if args.command != "row":
             setup(args.db)
         return COMMANDS[args.command](args)

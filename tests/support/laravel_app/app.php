@@ -1,7 +1,7 @@
 <?php
 /*
  * A Laravel application's password-reset and login code, run on a SQLite
- * file, for resetctl's tests.
+ * file, a postgres:// URL or a mysql:// URL, for resetctl's tests.
  *
  * usage: php tests/support/laravel_app/app.php COMMAND DB [ARGS...]
  *
@@ -175,22 +175,49 @@ function is_postgres(string $db): bool
     return str_starts_with($db, 'postgres://') || str_starts_with($db, 'postgresql://');
 }
 
-// A SQLite file, or a postgres:// URL for Laravel's pgsql driver (pdo_pgsql).
+function is_mysql(string $db): bool
+{
+    return str_starts_with($db, 'mysql://');
+}
+
+// A database server's URL rather than a SQLite file.
+function is_url(string $db): bool
+{
+    return is_postgres($db) || is_mysql($db);
+}
+
+// A SQLite file; a postgres:// URL for Laravel's pgsql driver (pdo_pgsql); or
+// a mysql:// URL for its mysql driver (pdo_mysql), set as the skeleton's
+// config/database.php sets it. That has no 'timezone' key, so the session
+// keeps the server's default time zone, as in a stock app.
 function connection_config(string $db): array
 {
-    if (!is_postgres($db)) {
+    if (!is_url($db)) {
         return ['driver' => 'sqlite', 'database' => $db, 'prefix' => '', 'foreign_key_constraints' => true];
     }
     $url = parse_url($db);
-    return [
-        'driver' => 'pgsql',
+    $server = [
         'host' => $url['host'],
-        'port' => $url['port'] ?? 5432,
         'database' => ltrim($url['path'] ?? '', '/'),
         'username' => rawurldecode($url['user'] ?? ''),
         'password' => rawurldecode($url['pass'] ?? ''),
-        'charset' => 'utf8',
         'prefix' => '',
+    ];
+    if (is_mysql($db)) {
+        return $server + [
+            'driver' => 'mysql',
+            'port' => $url['port'] ?? 3306,
+            'charset' => 'utf8mb4',
+            'collation' => 'utf8mb4_unicode_ci',
+            'prefix_indexes' => true,
+            'strict' => true,
+            'engine' => null,
+        ];
+    }
+    return $server + [
+        'driver' => 'pgsql',
+        'port' => $url['port'] ?? 5432,
+        'charset' => 'utf8',
         'schema' => 'public',
         'sslmode' => 'disable',
     ];
@@ -338,11 +365,11 @@ if ($argc < 3) {
     finish(2, 'usage: php app.php create|token-exists|exists-at|reset|check|issue|row DB [ARGS...]');
 }
 [$command, $db] = [$argv[1], $argv[2]];
-if ($command !== 'create' && !is_postgres($db) && !is_file($db)) {
+if ($command !== 'create' && !is_url($db) && !is_file($db)) {
     // Laravel's SQLite connector refuses a missing file too, but with a long trace.
     finish(2, "no database file '$db'");
 }
-if ($command === 'create' && !is_postgres($db) && !file_exists($db)) {
+if ($command === 'create' && !is_url($db) && !file_exists($db)) {
     touch($db);
 }
 

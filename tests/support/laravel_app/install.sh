@@ -10,8 +10,9 @@ app="$here/app.php"
 
 # php-laravel-framework brings the Illuminate components, Carbon and the
 # autoloader app.php loads; php-sqlite3 is the PDO driver for the database file,
-# php-pgsql the one for a postgres:// URL.
-packages="php-cli php-sqlite3 php-pgsql php-mbstring php-laravel-framework"
+# php-pgsql the one for a postgres:// URL, php-mysql (pdo_mysql) the one for a
+# mysql:// URL.
+packages="php-cli php-sqlite3 php-pgsql php-mysql php-mbstring php-laravel-framework"
 
 missing=""
 for p in $packages; do

@@ -47,6 +47,19 @@ if os.environ["RESETSITE_DB"].startswith(("postgres://", "postgresql://")):
         "PORT": url.port or 5432,
         "OPTIONS": {"sslmode": "disable"},
     }
+elif os.environ["RESETSITE_DB"].startswith("mysql://"):
+    # A mysql:// URL: Django's own MySQL backend (mysqlclient), with its
+    # defaults. DATABASES' TIME_ZONE is unset, so with USE_TZ Django writes
+    # and reads its datetime(6) columns in UTC.
+    url = urlsplit(os.environ["RESETSITE_DB"])
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": unquote(url.path.lstrip("/")),
+        "USER": unquote(url.username or ""),
+        "PASSWORD": unquote(url.password or ""),
+        "HOST": url.hostname,
+        "PORT": url.port or 3306,
+    }
 
 INSTALLED_APPS = [
     "django.contrib.auth",
