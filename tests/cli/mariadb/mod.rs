@@ -302,7 +302,10 @@ fn token_hashes_compare_exactly_under_a_case_insensitive_collation() {
         "SELECT COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
          AND TABLE_NAME = 'users' AND COLUMN_NAME = 'password_reset_token'",
     );
-    assert!(collation.as_deref().unwrap().ends_with("_ci"), "{collation:?}");
+    assert!(
+        collation.as_deref().unwrap().ends_with("_ci"),
+        "{collation:?}"
+    );
     let token = env.issue("alice");
     env.sql("UPDATE users SET password_reset_token = upper(password_reset_token) WHERE id = 1");
     let users = env.rows("SELECT * FROM users ORDER BY id");
