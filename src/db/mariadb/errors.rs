@@ -42,17 +42,18 @@ fn classify(e: &mysql::Error, t: &MyTarget) -> Failure {
         mysql::Error::DriverError(D::TlsNotSupported) => {
             Failure::TlsRefused("the server does not offer TLS, which ssl-mode requires".into())
         }
-        mysql::Error::DriverError(D::CouldNotConnect(_)) => Failure::Unreachable(e.to_string()),
-        mysql::Error::DriverError(D::ConnectTimeout) => Failure::TimedOut(e.to_string()),
-        mysql::Error::DriverError(D::SetupError | D::UnknownAuthPlugin(_)) => {
-            Failure::ConnectionFailed(e.to_string())
+        // The driver's own words, not its `DriverError { .. }` wrapping.
+        mysql::Error::DriverError(d @ D::CouldNotConnect(_)) => Failure::Unreachable(d.to_string()),
+        mysql::Error::DriverError(d @ D::ConnectTimeout) => Failure::TimedOut(d.to_string()),
+        mysql::Error::DriverError(d @ (D::SetupError | D::UnknownAuthPlugin(_))) => {
+            Failure::ConnectionFailed(d.to_string())
         }
         mysql::Error::IoError(_) | mysql::Error::CodecError(_) if tls_below(e) => {
             Failure::TlsFailed(e.to_string())
         }
         mysql::Error::IoError(_) | mysql::Error::CodecError(_) => Failure::ConnectionLost,
-        mysql::Error::DriverError(_)
-        | mysql::Error::UrlError(_)
+        mysql::Error::DriverError(d) => Failure::Unexpected(d.to_string()),
+        mysql::Error::UrlError(_)
         | mysql::Error::FromValueError(_)
         | mysql::Error::FromRowError(_) => Failure::Unexpected(e.to_string()),
     }

@@ -99,6 +99,7 @@ fn logins_refused_servers_down_and_unknown_databases_have_their_exit_codes() {
                 assert_one_line_error(&out.stderr, says);
             }
             assert!(!text.contains(wrong) && !text.contains(PASSWORD), "{text}");
+            assert!(!text.contains("Error {"), "the driver's types shown: {text}");
         }
     }
     assert_eq!(env.bytes(), before);
