@@ -114,6 +114,14 @@ macro_rules! engines {
             pub fn shifts_by_zone(&self, table: &str, column: &str) -> Result<bool> {
                 match self { $( Self::$v(h) => h.shifts_by_zone(table, column), )* }
             }
+
+            pub fn case_lookup(&self, table: &Ident, column: &Ident) -> Result<seam::CaseLookup> {
+                match self { $( Self::$v(h) => h.case_lookup(table, column), )* }
+            }
+
+            pub fn add_lowered_copy(&self, table: &Ident, column: &Ident) -> Result<Option<String>> {
+                match self { $( Self::$v(h) => h.add_lowered_copy(table, column), )* }
+            }
         }
     };
 

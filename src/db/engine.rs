@@ -127,6 +127,32 @@ pub trait Handle<'a>: Copy {
     fn shifts_by_zone(&self, _table: &str, _column: &str) -> Result<bool> {
         Ok(false)
     }
+
+    /// How lookups of `column` ignoring case find its rows. Engines whose
+    /// `Dialect::equals_ignoring_case` is served by an index whatever the
+    /// column's collation keep the default.
+    fn case_lookup(&self, _table: &Ident, _column: &Ident) -> Result<CaseLookup> {
+        Ok(CaseLookup::Column)
+    }
+
+    /// Adds what lets lookups of `column` ignoring case use an index where
+    /// the column's own cannot (`CaseLookup::Scan`); the change made.
+    fn add_lowered_copy(&self, _table: &Ident, _column: &Ident) -> Result<Option<String>> {
+        Ok(None)
+    }
+}
+
+/// How lookups ignoring case find a column's rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseLookup {
+    /// Through the column (`Dialect::equals_ignoring_case`) and its index.
+    Column,
+    /// Through a lower-case copy of the column with an index of its own:
+    /// the column's collation tells case apart.
+    Lowered(Ident),
+    /// The column's collation tells case apart and it has no such copy:
+    /// `lower()` on both sides, which reads the whole table.
+    Scan,
 }
 
 /// A statement prepared once and run many times.

@@ -39,7 +39,7 @@ use users::UserSql;
 
 pub use audit::{AUDIT_TABLE, AuditWriter, IssueTrace, LAST_ANY, LAST_OK, NTH_RECENT_ISSUE};
 pub use dialect::{ArrayColumn, ColumnKind, Dialect};
-pub use engine::{About, Access, Matching};
+pub use engine::{About, Access, CaseLookup, Matching};
 pub use location::Location;
 pub use names::{Ident, Schema};
 pub use row::{Prepared, Row};
@@ -121,11 +121,13 @@ impl Db {
             Location::Url(url) => url.open(access, busy_timeout)?,
         };
         let dialect = conn.dialect();
+        // Asked once: the lookup by email is built for the column as found.
+        let by_email = conn.handle().case_lookup(&schema.table, &schema.email)?;
         Ok(Db {
             conn,
             location: at.clone(),
             names: Names {
-                users: UserSql::new(schema, dialect),
+                users: UserSql::new(schema, dialect, &by_email),
                 schema: schema.clone(),
                 dialect,
             },

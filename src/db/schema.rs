@@ -162,11 +162,10 @@ impl Tx<'_> {
     /// Finding a user by email ignoring case never scans the table: apps
     /// such as Django have no index on email at all.
     pub fn prepare_email_index(&self) -> Result<Vec<String>> {
-        let email = self.schema().email.clone();
-        Ok(self
-            .add_owned_index(&email, "nocase_idx", true)?
-            .into_iter()
-            .collect())
+        let (table, email) = (self.schema().table.clone(), self.schema().email.clone());
+        let mut made: Vec<String> = self.add_lowered_copy(&table, &email)?.into_iter().collect();
+        made.extend(self.add_owned_index(&email, "nocase_idx", true)?);
+        Ok(made)
     }
 
     /// resetctl's audit table: made, or given the columns an older

@@ -106,6 +106,11 @@ impl<'a> Tx<'a> {
 
     /// Whether an app that keeps the server's time zone reads `column`'s
     /// times as other text than resetctl does: see
+    /// `engine::Handle::add_lowered_copy`.
+    pub fn add_lowered_copy(&self, table: &Ident, column: &Ident) -> Result<Option<String>> {
+        self.conn.add_lowered_copy(table, column)
+    }
+
     /// `engine::Handle::shifts_by_zone`.
     pub fn shifts_by_zone(&self, table: &Ident, column: &str) -> Result<bool> {
         self.conn.shifts_by_zone(table.name(), column)

@@ -2,7 +2,7 @@
 //! names, and every user in id order for bulk runs. What a user's token is
 //! doing is the token store's business.
 
-use super::{Arg, Cell, Dialect, Row, Schema, Tx};
+use super::{Arg, CaseLookup, Cell, Dialect, Row, Schema, Tx};
 use crate::error::{Error, Result};
 use crate::text::shown;
 use crate::user::{Lookup, User, reject_token_as_user};
@@ -96,7 +96,7 @@ pub struct UserSql {
 }
 
 impl UserSql {
-    pub fn new(s: &Schema, d: &dyn Dialect) -> UserSql {
+    pub fn new(s: &Schema, d: &dyn Dialect, by_email: &CaseLookup) -> UserSql {
         let t = d.q(&s.table);
         let select = format!("SELECT {} FROM {t}", user_columns(s, d, true));
         let id = d.q(&s.id);
@@ -108,10 +108,7 @@ impl UserSql {
                 .map(|u| format!("{select} WHERE {} = ?1", d.q(u))),
             // Matches the case-insensitive index init creates: a search, not
             // a scan.
-            by_email: format!(
-                "{select} WHERE {}",
-                d.equals_ignoring_case(&d.q(&s.email), 1)
-            ),
+            by_email: format!("{select} WHERE {}", email_is(s, d, by_email)),
             page: format!(
                 "{select} WHERE {id} > ?1 AND {} ORDER BY {id} LIMIT ?2",
                 d.is_integer(&id)
@@ -119,6 +116,18 @@ impl UserSql {
             count_users: format!("SELECT count(*) FROM {t} WHERE {}", d.is_integer(&id)),
             count_bad_ids: format!("SELECT count(*) FROM {t} WHERE NOT {}", d.is_integer(&id)),
         }
+    }
+}
+
+/// The email equals `?1` ignoring case, through the index there is.
+fn email_is(s: &Schema, d: &dyn Dialect, by_email: &CaseLookup) -> String {
+    let email = d.q(&s.email);
+    match by_email {
+        CaseLookup::Column => d.equals_ignoring_case(&email, 1),
+        CaseLookup::Lowered(copy) => {
+            format!("({} = lower(?1) AND lower({email}) = lower(?1))", d.q(copy))
+        }
+        CaseLookup::Scan => format!("lower({email}) = lower(?1)"),
     }
 }
 

@@ -1,6 +1,7 @@
 //! MariaDB and MySQL, an engine for URLs: the URL and its password
 //! (`target.rs`), running statements on the one connection (`run.rs`),
-//! its catalogue (`catalog.rs`), its SQL (`dialect.rs`, `expiry.rs`) and
+//! its catalogue (`catalog.rs`), lookups ignoring case under a binary
+//! collation (`case.rs`), its SQL (`dialect.rs`, `expiry.rs`) and
 //! its errors as facts (`errors.rs`). Nothing outside this module sees a
 //! `mysql` type.
 //!
@@ -9,6 +10,7 @@
 //! `time_zone`, and to give up on a lock after the busy timeout rather
 //! than InnoDB's 50 seconds.
 
+mod case;
 mod catalog;
 mod dialect;
 mod errors;
@@ -200,5 +202,13 @@ impl<'a> engine::Handle<'a> for &'a Conn {
 
     fn shifts_by_zone(&self, table: &str, column: &str) -> Result<bool> {
         Conn::shifts_by_zone(self, table, column)
+    }
+
+    fn case_lookup(&self, table: &Ident, column: &Ident) -> Result<engine::CaseLookup> {
+        Conn::case_lookup(self, table, column)
+    }
+
+    fn add_lowered_copy(&self, table: &Ident, column: &Ident) -> Result<Option<String>> {
+        Conn::add_lowered_copy(self, table, column)
     }
 }
