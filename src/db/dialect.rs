@@ -105,15 +105,16 @@ pub trait Dialect: Sync {
     fn writer_gap(&self) -> Duration;
 
     /// A time of a column the server shifts by the session's zone
-    /// (`Handle::shifts_by_zone`), as a session in the server's default
-    /// zone reads it: what an app that sets no zone of its own sees.
-    fn read_in_server_zone(&self, expr: &str) -> String {
+    /// (`Handle::shifts_by_zone`), as the app's session reads it: in
+    /// `zone` (checked: an offset or a zone's name), or, for an app that
+    /// sets none, in the server's default zone.
+    fn read_in_app_zone(&self, expr: &str, _zone: Option<&str>) -> String {
         expr.to_string()
     }
 
-    /// A wall-clock time in the server's default zone, as this session
-    /// writes it into such a column for that app to read it back as is.
-    fn write_in_server_zone(&self, expr: &str) -> String {
+    /// A wall-clock time of the app's session, as this session writes it
+    /// into such a column for the app to read it back as is.
+    fn write_in_app_zone(&self, expr: &str, _zone: Option<&str>) -> String {
         expr.to_string()
     }
 }

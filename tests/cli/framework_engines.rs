@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use crate::common::frameworks::{Devise, Django, Laravel, OLD_PASSWORD, framework_app_on};
-use crate::common::{Backend, NOW_PLUS_1H, TestEnv, sha256_hex};
+use crate::common::{Backend, TestEnv, sha256_hex};
 use crate::on_every_engine;
 
 /// A bcrypt hash as the app wrote it: `auto` picks bcrypt from it, at no
@@ -345,33 +345,4 @@ fn laravel_on_postgresql_takes_a_resetctl_token_once_and_checks_the_password() {
 #[test]
 fn laravel_on_mariadb_takes_a_resetctl_token_once_and_checks_the_password() {
     laravel_takes_a_resetctl_token_once_and_checks_the_password(Backend::Mariadb);
-}
-
-/// On MariaDB only a `TIMESTAMP` is shown on each session's clock: there
-/// resetctl stores the moment Laravel's session (at the server's +05:00)
-/// would, which the tests' session (+00:00) reads five hours earlier. A
-/// `created_at` an app made `DATETIME` keeps the wall-clock text as written.
-#[test]
-fn laravel_created_at_on_mariadb_is_shifted_only_in_a_timestamp() {
-    for (ty, stored) in [
-        ("timestamp NULL", "2026-11-21 05:00:00"),
-        ("datetime NULL", "2026-11-21 10:00:00"),
-    ] {
-        let env = TestEnv::empty_on(Backend::Mariadb);
-        env.sql(&format!(
-            "CREATE TABLE users (id integer PRIMARY KEY, name varchar(255) NOT NULL, \
-             email varchar(255) NOT NULL UNIQUE, password varchar(255) NOT NULL); \
-             CREATE TABLE password_reset_tokens (email varchar(255) PRIMARY KEY, \
-             token varchar(255) NOT NULL, created_at {ty}); \
-             INSERT INTO users VALUES (1, 'Bob', 'bob@example.com', '{}')",
-            APP_BCRYPT.replace("$2a$", "$2y$")
-        ));
-        let cfg = env.config(&Laravel::config(""));
-        env.cmd_with(&cfg).arg("init").assert().success();
-        env.json_at(&cfg, None, &["issue", "bob@example.com"]);
-        let raw = env.value("SELECT created_at FROM password_reset_tokens");
-        assert_eq!(raw.as_deref(), Some(stored), "{ty}");
-        let seen = env.json_at(&cfg, None, &["inspect", "bob@example.com"]);
-        assert_eq!(seen["expires_at"], NOW_PLUS_1H, "{ty}: {seen}");
-    }
 }

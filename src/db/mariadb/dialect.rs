@@ -139,11 +139,26 @@ impl Dialect for Mariadb {
     /// only it knows that zone. `CONVERT_TZ` is the conversion the server
     /// makes of a `TIMESTAMP` a session writes or reads, so a wall-clock
     /// time that comes twice (or never) lands where the app's would.
-    fn read_in_server_zone(&self, expr: &str) -> String {
-        format!("CONVERT_TZ({expr}, @@session.time_zone, @@global.time_zone)")
+    fn read_in_app_zone(&self, expr: &str, zone: Option<&str>) -> String {
+        format!(
+            "CONVERT_TZ({expr}, @@session.time_zone, {})",
+            app_zone(zone)
+        )
     }
 
-    fn write_in_server_zone(&self, expr: &str) -> String {
-        format!("CONVERT_TZ({expr}, @@global.time_zone, @@session.time_zone)")
+    fn write_in_app_zone(&self, expr: &str, zone: Option<&str>) -> String {
+        format!(
+            "CONVERT_TZ({expr}, {}, @@session.time_zone)",
+            app_zone(zone)
+        )
+    }
+}
+
+/// The app session's zone in SQL: the one it sets (checked to be an offset
+/// or a name, so it needs no escaping), else the server's default.
+fn app_zone(zone: Option<&str>) -> String {
+    match zone {
+        Some(z) => format!("'{z}'"),
+        None => "@@global.time_zone".into(),
     }
 }

@@ -44,6 +44,9 @@ pub struct Laravel {
     table: Ident,
     expire: TimeDelta,
     zone: Tz,
+    /// The zone the app's MySQL connection sets, if any (`[laravel]
+    /// db_timezone`).
+    db_zone: Option<String>,
     /// The last token checked against a row's hash, and whether it matched:
     /// `redeem` looks twice (before and under the lock), and each bcrypt
     /// check is tens of milliseconds.
@@ -60,6 +63,7 @@ impl Laravel {
             table: settings.table.clone(),
             expire: settings.expire,
             zone: settings.timezone,
+            db_zone: settings.db_timezone.clone(),
             checked: RefCell::new(None),
             shifted: Cell::new(None),
         }

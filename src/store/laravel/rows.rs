@@ -136,14 +136,16 @@ impl Laravel {
     }
 
     /// `created_at` (the column, in SQL) as Laravel's own connection reads
-    /// it. Laravel's MySQL connection sets no time zone of its own, so its
-    /// session keeps the server's default; on MariaDB and MySQL, whose
+    /// it. Unless its `config/database.php` sets a `timezone`
+    /// (`[laravel] db_timezone`), Laravel's MySQL connection keeps the
+    /// server's default zone; on MariaDB and MySQL, whose
     /// `TIMESTAMP` (what Laravel's migration makes) shows each session the
     /// time on its own clock, with no offset, that is other text than
     /// resetctl's UTC session reads.
     pub(super) fn created_at_read(&self, tx: &Tx<'_>, column: &str) -> Result<String> {
         Ok(if self.shifted(tx)? {
-            tx.dialect().read_in_server_zone(column)
+            tx.dialect()
+                .read_in_app_zone(column, self.db_zone.as_deref())
         } else {
             column.to_string()
         })
@@ -153,7 +155,8 @@ impl Laravel {
     /// write it for Laravel's connection to read it back as is.
     pub(super) fn created_at_written(&self, tx: &Tx<'_>, value: &str) -> Result<String> {
         Ok(if self.shifted(tx)? {
-            tx.dialect().write_in_server_zone(value)
+            tx.dialect()
+                .write_in_app_zone(value, self.db_zone.as_deref())
         } else {
             value.to_string()
         })

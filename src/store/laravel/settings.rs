@@ -29,6 +29,7 @@ struct FileLaravel {
     table: Option<String>,
     expire: Option<String>,
     timezone: Option<String>,
+    db_timezone: Option<String>,
 }
 
 /// `[laravel]`, read.
@@ -39,6 +40,10 @@ pub struct LaravelSettings {
     pub expire: TimeDelta,
     /// `config/app.php` `timezone`: the clock `created_at` is written in.
     pub timezone: Tz,
+    /// `config/database.php`'s `timezone` of the app's MySQL connection,
+    /// when it sets one: the zone its session reads a `TIMESTAMP` in.
+    /// `None`: the server's default, as in Laravel's own skeleton.
+    pub db_timezone: Option<String>,
 }
 
 impl Default for LaravelSettings {
@@ -47,6 +52,7 @@ impl Default for LaravelSettings {
             table: Ident::known("password_reset_tokens"),
             expire: TimeDelta::minutes(60),
             timezone: Tz::UTC,
+            db_timezone: None,
         }
     }
 }
@@ -69,7 +75,32 @@ fn configure(
         },
         expire: r.lifetime("laravel.expire", l.expire, defaults.expire)?,
         timezone: r.zone("laravel.timezone", l.timezone, defaults.timezone)?,
+        db_timezone: match l.db_timezone {
+            Some(z) => Some(session_zone(&z).map_err(|why| r.bad("laravel.db_timezone", why))?),
+            None => None,
+        },
     }))
+}
+
+/// A zone as MySQL's `SET time_zone` takes it: an offset (`+02:00`) or a
+/// name (`Europe/Berlin`, `SYSTEM`), which is written into SQL and so may
+/// hold nothing else.
+fn session_zone(z: &str) -> std::result::Result<String, String> {
+    let b = z.as_bytes();
+    let offset = b.len() == 6
+        && matches!(b[0], b'+' | b'-')
+        && b[3] == b':'
+        && [1, 2, 4, 5].iter().all(|&i| b[i].is_ascii_digit());
+    let name = !b.is_empty()
+        && b.len() <= 64
+        && b[0].is_ascii_alphabetic()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"_/+-".contains(c));
+    if offset || name {
+        Ok(z.to_string())
+    } else {
+        Err("not a time zone as MySQL's time_zone takes one (+02:00, Europe/Berlin, SYSTEM)".into())
+    }
 }
 
 /// Laravel's users table: `name` as username, `password`. The token and
@@ -108,5 +139,33 @@ impl StoreConfig for LaravelSettings {
 
     fn build(&self, schema: &Schema, _row: &RowSettings) -> Box<dyn TokenStore> {
         Box::new(Laravel::new(schema, self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_session_zone_is_an_offset_or_a_name_and_nothing_else() {
+        for ok in [
+            "+02:00",
+            "-05:30",
+            "+00:00",
+            "Europe/Berlin",
+            "SYSTEM",
+            "America/Port-au-Prince",
+            "Etc/GMT+5",
+        ] {
+            assert_eq!(super::session_zone(ok).as_deref(), Ok(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "+2:00",
+            "02:00",
+            "UTC'; DROP TABLE users; --",
+            "Europe Berlin",
+            "'+02:00'",
+        ] {
+            assert!(super::session_zone(bad).is_err(), "{bad}");
+        }
     }
 }

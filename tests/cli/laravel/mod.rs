@@ -3,6 +3,7 @@
 //! on): Laravel judges the rows and passwords resetctl wrote, and resetctl
 //! redeems the tokens Laravel made.
 
+mod mariadb;
 mod store;
 
 use std::path::Path;

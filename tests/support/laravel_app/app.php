@@ -189,7 +189,8 @@ function is_url(string $db): bool
 // A SQLite file; a postgres:// URL for Laravel's pgsql driver (pdo_pgsql); or
 // a mysql:// URL for its mysql driver (pdo_mysql), set as the skeleton's
 // config/database.php sets it. That has no 'timezone' key, so the session
-// keeps the server's default time zone, as in a stock app.
+// keeps the server's default time zone, as in a stock app; DB_TIMEZONE
+// sets one, as an app that adds the key does.
 function connection_config(string $db): array
 {
     if (!is_url($db)) {
@@ -212,7 +213,7 @@ function connection_config(string $db): array
             'prefix_indexes' => true,
             'strict' => true,
             'engine' => null,
-        ];
+        ] + (getenv('DB_TIMEZONE') === false ? [] : ['timezone' => getenv('DB_TIMEZONE')]);
     }
     return $server + [
         'driver' => 'pgsql',
