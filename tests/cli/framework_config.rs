@@ -47,6 +47,10 @@ fn framework_mistakes_name_the_key() {
         "laravel.timezone: 'Mars/Olympus' is not a time zone name",
     );
     refused(
+        "framework = \"laravel\"\n[laravel]\ndb_timezone = \"UTC'; DROP TABLE users; --\"\n",
+        "laravel.db_timezone: not a time zone as MySQL's time_zone takes one",
+    );
+    refused(
         "framework = \"django\"\n[django]\npassword_reset_timeout = \"soon\"\n",
         "django.password_reset_timeout: malformed duration",
     );
