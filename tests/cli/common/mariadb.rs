@@ -144,6 +144,11 @@ impl Server {
             .arg(format!("--ssl-key={}", dir.join("server.key").display()))
             .arg(format!("--ssl-ca={}", dir.join("ca.pem").display()))
             .arg("--default-time-zone=+05:00")
+            // Per-login row counts for the index tests, on from the start
+            // rather than turned on mid-run with other sessions open: a run
+            // in which two tests turned it on saw the server segfault (a
+            // null pointer).
+            .arg("--userstat=1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -64,7 +64,6 @@ fn lookups_use_an_index_on_a_million_users() {
         .unwrap()
         .to_string();
     let mut root = server().admin().unwrap();
-    root.query_drop("SET GLOBAL userstat = 1").unwrap();
     let read = |root: &mut mysql::Conn| -> i64 {
         root.query_first(format!(
             "SELECT coalesce(sum(ROWS_READ), 0) FROM information_schema.USER_STATISTICS WHERE USER = '{user}'"
@@ -221,7 +220,6 @@ fn emails_are_found_ignoring_case_under_a_binary_collation_through_an_index() {
         .unwrap()
         .to_string();
     let mut root = server().admin().unwrap();
-    root.query_drop("SET GLOBAL userstat = 1").unwrap();
     let read = |root: &mut mysql::Conn| -> i64 {
         root.query_first(format!(
             "SELECT coalesce(sum(ROWS_READ), 0) FROM information_schema.USER_STATISTICS WHERE USER = '{user}'"
