@@ -31,11 +31,15 @@ def main():
     pairs, command = args[:split], args[split + 1:]
     script = list(zip(pairs[0::2], pairs[1::2]))
 
+    cols = int(os.environ.get("PTY_COLS", "120"))
+    size = struct.pack("HHHH", 40, cols, 0, 0)
     pid, fd = pty.fork()
     if pid == 0:
+        # Sized before the command starts: set from the parent, a command
+        # that asks at once could see no size yet (it happened under load).
+        fcntl.ioctl(1, termios.TIOCSWINSZ, size)
         os.execvp(command[0], command)
-    cols = int(os.environ.get("PTY_COLS", "120"))
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, cols, 0, 0))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, size)
 
     seen = b""
     searched = 0
