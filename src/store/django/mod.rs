@@ -47,6 +47,20 @@ pub fn no_secret() -> Error {
     .with_hint("set RESETCTL_APP_SECRET, or [django] secret_key or secret_file in the config file")
 }
 
+/// The table django-allauth's migrations make, by which its sites are
+/// known.
+const ALLAUTH_TABLE: &str = "account_emailaddress";
+
+/// django-allauth checks a key of its own (Django's, with the user's email
+/// addresses in the hashed value) at a link of its own: every link made
+/// as plain Django makes it would be refused there, so nothing is issued.
+fn allauth_found() -> Error {
+    Error::config(format!(
+        "this database has django-allauth's table {ALLAUTH_TABLE}: allauth refuses the reset links framework = \"django\" makes"
+    ))
+    .with_hint("resetctl does not serve django-allauth yet; reset the password from the app (manage.py changepassword)")
+}
+
 impl Django {
     pub fn new(schema: &Schema, settings: &DjangoSettings) -> Django {
         Django {
@@ -126,11 +140,15 @@ impl TokenStore for Django {
         }
     }
 
-    fn problems(&self, _tx: &Tx<'_>) -> Result<Vec<Error>> {
-        Ok(match self.tokens.secret {
-            None => vec![no_secret()],
-            Some(_) => Vec::new(),
-        })
+    fn problems(&self, tx: &Tx<'_>) -> Result<Vec<Error>> {
+        let mut problems = Vec::new();
+        if self.tokens.secret.is_none() {
+            problems.push(no_secret());
+        }
+        if tx.columns_of(ALLAUTH_TABLE)?.is_some() {
+            problems.push(allauth_found());
+        }
+        Ok(problems)
     }
 
     /// The link (`/reset/UID/TOKEN/`), `UID/TOKEN`, or a bare token.

@@ -224,3 +224,40 @@ fn of_sixteen_redeemers_one_wins_and_the_link_is_dead_for_django() {
     let a = django.confirm(&env.db, "2026-11-21T10:05:00Z", &link, "new password 22");
     assert!(!a.ok, "{}", a.line);
 }
+
+// Proves a Django database that also has django-allauth's tables is refused (78, naming allauth) under framework = "django" by issue, inspect, list and redeem, and reported by doctor, with nothing changed: allauth would refuse every link resetctl printed.
+#[test]
+fn a_django_database_with_allauth_tables_is_refused_naming_allauth() {
+    let django = Django::new(false);
+    let (env, cfg) = framework_app(&django, &["alice"], &Django::config(""));
+    let link = link(&env, &cfg, &["alice"]);
+    // The table allauth's first migration makes.
+    env.sql(
+        "CREATE TABLE account_emailaddress (id integer NOT NULL PRIMARY KEY AUTOINCREMENT, \
+         email varchar(254) NOT NULL, verified bool NOT NULL, \"primary\" bool NOT NULL, \
+         user_id integer NOT NULL REFERENCES auth_user (id))",
+    );
+    let before = env.bytes();
+    for args in [
+        &["issue", "alice"][..],
+        &["inspect", "alice"],
+        &["list"],
+        &["redeem", &link, "--password-stdin"],
+    ] {
+        let out = env
+            .cmd_with(&cfg)
+            .args(args)
+            .write_stdin("a new password 1\n")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(78), "{args:?}: {out:?}");
+        assert_one_line_error(&out.stderr, "django-allauth's table account_emailaddress");
+    }
+    let out = env.cmd_with(&cfg).arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(78), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("django-allauth"),
+        "{out:?}"
+    );
+    assert_eq!(env.bytes(), before);
+}
