@@ -136,7 +136,11 @@ impl Conn {
         for row in rows {
             let row = row.map_err(|e| self.err(e))?;
             cells.clear();
-            cells.extend(row.unwrap().into_iter().map(Value::from));
+            // Each cell cloned out of the row: the driver's `Row::unwrap`
+            // panics on a cell taken before.
+            cells.extend(
+                (0..row.len()).map(|i| row.as_ref(i).cloned().map_or(Value::Null, Value::from)),
+            );
             f(RowRef(&cells))?;
         }
         Ok(())
