@@ -121,13 +121,11 @@ impl Db {
             Location::Url(url) => url.open(access, busy_timeout)?,
         };
         let dialect = conn.dialect();
-        // Asked once: the lookup by email is built for the column as found.
-        let by_email = conn.handle().case_lookup(&schema.table, &schema.email)?;
         Ok(Db {
             conn,
             location: at.clone(),
             names: Names {
-                users: UserSql::new(schema, dialect, &by_email),
+                users: UserSql::new(schema, dialect),
                 schema: schema.clone(),
                 dialect,
             },
@@ -146,7 +144,10 @@ impl Db {
         let u = &self.names.users;
         let mut all = vec![
             ("by id", u.by_id.clone()),
-            ("by email ignoring case", u.by_email.clone()),
+            (
+                "by email ignoring case",
+                u.by_email(&self.names.schema, self.names.dialect, &CaseLookup::Column),
+            ),
             ("page of users (bulk)", u.page.clone()),
             ("last audit row", LAST_OK.to_string()),
             ("last audit row of any outcome", LAST_ANY.to_string()),

@@ -2,6 +2,8 @@
 //! names, and every user in id order for bulk runs. What a user's token is
 //! doing is the token store's business.
 
+use std::cell::OnceCell;
+
 use super::{Arg, CaseLookup, Cell, Dialect, Row, Schema, Tx};
 use crate::error::{Error, Result};
 use crate::text::shown;
@@ -89,14 +91,19 @@ impl Fetched {
 pub struct UserSql {
     pub by_id: String,
     pub by_username: Option<String>,
-    pub by_email: String,
+    /// The columns and table every lookup reads.
+    select: String,
+    /// Built on the first lookup by email: it depends on how the engine
+    /// finds that column ignoring case, which costs a catalogue query that
+    /// commands finding no one by email need not make.
+    by_email: OnceCell<String>,
     pub page: String,
     pub count_users: String,
     pub count_bad_ids: String,
 }
 
 impl UserSql {
-    pub fn new(s: &Schema, d: &dyn Dialect, by_email: &CaseLookup) -> UserSql {
+    pub fn new(s: &Schema, d: &dyn Dialect) -> UserSql {
         let t = d.q(&s.table);
         let select = format!("SELECT {} FROM {t}", user_columns(s, d, true));
         let id = d.q(&s.id);
@@ -106,16 +113,21 @@ impl UserSql {
                 .username
                 .as_ref()
                 .map(|u| format!("{select} WHERE {} = ?1", d.q(u))),
-            // Matches the case-insensitive index init creates: a search, not
-            // a scan.
-            by_email: format!("{select} WHERE {}", email_is(s, d, by_email)),
+            by_email: OnceCell::new(),
             page: format!(
                 "{select} WHERE {id} > ?1 AND {} ORDER BY {id} LIMIT ?2",
                 d.is_integer(&id)
             ),
             count_users: format!("SELECT count(*) FROM {t} WHERE {}", d.is_integer(&id)),
             count_bad_ids: format!("SELECT count(*) FROM {t} WHERE NOT {}", d.is_integer(&id)),
+            select,
         }
+    }
+
+    /// The lookup by email, for a column found as `lookup` says. Matches
+    /// the case-insensitive index init creates: a search, not a scan.
+    pub fn by_email(&self, s: &Schema, d: &dyn Dialect, lookup: &CaseLookup) -> String {
+        format!("{} WHERE {}", self.select, email_is(s, d, lookup))
     }
 }
 
@@ -131,7 +143,20 @@ fn email_is(s: &Schema, d: &dyn Dialect, by_email: &CaseLookup) -> String {
     }
 }
 
-impl Tx<'_> {
+impl<'a> Tx<'a> {
+    /// The lookup by email, built once per connection.
+    fn by_email_sql(&self) -> Result<&'a str> {
+        let sql = self.user_sql();
+        if let Some(built) = sql.by_email.get() {
+            return Ok(built);
+        }
+        let s = self.schema();
+        let lookup = self.conn.case_lookup(&s.table, &s.email)?;
+        Ok(sql
+            .by_email
+            .get_or_init(|| sql.by_email(s, self.dialect(), &lookup)))
+    }
+
     /// The one user a USER argument names: 67 when there is none, 65 for
     /// a token pasted in its place.
     pub fn resolve(&self, input: &str, by: Option<Lookup>) -> Result<UserRow> {
@@ -165,7 +190,7 @@ impl Tx<'_> {
                 None => Ok(Vec::new()),
             },
             Lookup::Email => {
-                let mut rows = self.users(&sql.by_email, &[input.into()])?;
+                let mut rows = self.users(self.by_email_sql()?, &[input.into()])?;
                 if rows.len() > 1 && rows.iter().any(|r| r.user.email.as_deref() == Some(input)) {
                     rows.retain(|r| r.user.email.as_deref() == Some(input));
                 }
