@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::Conn;
-use crate::db::engine::{About, Cells as _, Matching, Table};
+use crate::db::engine::{About, CaseLookup, Cells as _, Matching, Table};
 use crate::db::failure::{IdColumn, IdType};
 use crate::db::names::{Ident, Schema};
 use crate::error::Result;
@@ -40,14 +40,28 @@ impl Conn {
     }
 
     /// Whether an index has `column` first. The server has no index on an
-    /// expression: one index on the column serves both kinds of lookup, as
-    /// `Dialect::equals_ignoring_case` is written to use it.
+    /// expression: under a case-insensitive collation one index on the
+    /// column serves both kinds of lookup, as
+    /// `Dialect::equals_ignoring_case` is written to use it; under one
+    /// that tells case apart, lookups ignoring case go through the
+    /// lower-case copy's index (`case.rs`), or through none.
     pub(super) fn has_index_on(
         &self,
         table: &Ident,
         column: &Ident,
-        _serving: Matching,
+        serving: Matching,
     ) -> Result<bool> {
+        if serving == Matching::IgnoringCase {
+            return match self.case_lookup(table, column)? {
+                CaseLookup::Column => self.first_in_an_index(table, column),
+                CaseLookup::Lowered(copy) => self.first_in_an_index(table, &copy),
+                CaseLookup::Scan => Ok(false),
+            };
+        }
+        self.first_in_an_index(table, column)
+    }
+
+    fn first_in_an_index(&self, table: &Ident, column: &Ident) -> Result<bool> {
         let mut found = false;
         self.each(
             "SELECT EXISTS (SELECT 1 FROM information_schema.STATISTICS \

@@ -251,4 +251,12 @@ fn emails_are_found_ignoring_case_under_a_binary_collation_through_an_index() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(json(&out.stdout)["user"]["id"], 1_000_001);
+    // init puts it back, and nothing else.
+    let out = env.cmd().arg("init").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        "Added column users.resetctl_email_lower (lower(email), invisible, indexed): \
+         finding users by email ignoring case uses it",
+        "{out:?}"
+    );
 }
