@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder};
 
+use super::servers;
+
 /// The account resetctl and the tests log in with (ALL on *.*).
 pub const USER: &str = "resetctl";
 pub const PASSWORD: &str = "resetctl-test-pw";
@@ -57,26 +59,6 @@ fn program(name: &str) -> PathBuf {
         })
 }
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
-}
-
-/// A server command, run as the `mysql` system user when the tests run as
-/// root (mariadbd refuses to run as root).
-fn as_server_user(program: &Path) -> Command {
-    if is_root() {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=mysql", "--regid=mysql", "--clear-groups", "--"])
-            .arg(program);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
 impl Server {
     // The server and its watchdog outlive this process on purpose: the
     // watchdog reaps the server once the test binary has exited.
@@ -84,37 +66,9 @@ impl Server {
     fn start() -> Server {
         let install_db = program("mariadb-install-db");
         let mariadbd = program("mariadbd");
-        let dir = tempfile::Builder::new()
-            .prefix("resetctl-mariadb")
-            .tempdir()
-            .unwrap()
-            .keep();
-        // The server's certificate, from a CA of the tests' own.
-        let made = Command::new(super::tools::python())
-            .arg("-c")
-            .arg(
-                "import sys, trustme\n\
-                 ca = trustme.CA()\n\
-                 cert = ca.issue_cert('localhost', '127.0.0.1')\n\
-                 d = sys.argv[1]\n\
-                 ca.cert_pem.write_to_path(d + '/ca.pem')\n\
-                 cert.private_key_pem.write_to_path(d + '/server.key')\n\
-                 cert.cert_chain_pems[0].write_to_path(d + '/server.crt')\n",
-            )
-            .arg(&dir)
-            .status()
-            .unwrap();
-        assert!(made.success(), "could not make the server's certificate");
-        if is_root() {
-            let status = Command::new("chown")
-                .args(["-R", "mysql:mysql"])
-                .arg(&dir)
-                .status()
-                .unwrap();
-            assert!(status.success());
-        }
+        let dir = servers::directory_with_certificate("resetctl-mariadb", "mysql");
         let data = dir.join("data");
-        let out = as_server_user(&install_db)
+        let out = as_mysql(&install_db)
             .arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
             .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
@@ -128,7 +82,7 @@ impl Server {
             String::from_utf8_lossy(&out.stderr)
         );
         let port = super::closed_port();
-        let mut server = as_server_user(&mariadbd)
+        let mut server = as_mysql(&mariadbd)
             .arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
             .arg(format!("--port={port}"))
@@ -154,25 +108,7 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Outlives this process by a moment: stops the server and removes
-        // its directory once the test binary is gone.
-        Command::new("sh")
-            .arg("-c")
-            .arg(
-                "while kill -0 \"$1\" 2>/dev/null; do sleep 0.5; done; \
-                 kill -TERM \"$2\"; sleep 2; kill -KILL \"$2\" 2>/dev/null; rm -rf \"$3\"",
-            )
-            .args([
-                "watchdog",
-                &std::process::id().to_string(),
-                &server.id().to_string(),
-            ])
-            .arg(&dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        servers::watch(server.id(), "TERM", &dir);
         let server_db = Server {
             port,
             ca: dir.join("ca.pem"),
@@ -299,4 +235,8 @@ pub fn rows(conn: &mut Conn, sql: &str) -> mysql::Result<Vec<Vec<Option<String>>
         }
     }
     Ok(out)
+}
+
+fn as_mysql(program: &Path) -> Command {
+    super::servers::as_user("mysql", program)
 }

@@ -8,6 +8,7 @@ pub mod postgres;
 pub mod proxy;
 pub mod recorder;
 mod runs;
+pub mod servers;
 pub mod smtp;
 pub mod tools;
 pub mod verifiers;

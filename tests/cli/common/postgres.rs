@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use super::tools;
+use super::servers;
 
 pub const PASSWORD: &str = "cluster-pw-5e1f";
 
@@ -47,71 +47,17 @@ fn bin_dir() -> PathBuf {
     })
 }
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
-}
-
-/// A server command, run as the `postgres` system user when the tests run
-/// as root (initdb refuses root).
-fn as_server_user(program: &Path) -> Command {
-    if is_root() {
-        let mut c = Command::new("setpriv");
-        c.args([
-            "--reuid=postgres",
-            "--regid=postgres",
-            "--clear-groups",
-            "--",
-        ])
-        .arg(program);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
 impl Cluster {
     // The server and its watchdog outlive this process on purpose: the
     // watchdog reaps the server once the test binary has exited.
     #[allow(clippy::zombie_processes)]
     fn start() -> Cluster {
         let bin = bin_dir();
-        let dir = tempfile::Builder::new()
-            .prefix("resetctl-pg")
-            .tempdir()
-            .unwrap()
-            .keep();
+        let dir = servers::directory_with_certificate("resetctl-pg", "postgres");
         let pwfile = dir.join("pw");
         std::fs::write(&pwfile, PASSWORD).unwrap();
-        // The server's certificate, from a CA of the tests' own.
-        let made = Command::new(tools::python())
-            .arg("-c")
-            .arg(
-                "import sys, trustme\n\
-                 ca = trustme.CA()\n\
-                 cert = ca.issue_cert('localhost', '127.0.0.1')\n\
-                 d = sys.argv[1]\n\
-                 ca.cert_pem.write_to_path(d + '/ca.pem')\n\
-                 cert.private_key_pem.write_to_path(d + '/server.key')\n\
-                 cert.cert_chain_pems[0].write_to_path(d + '/server.crt')\n",
-            )
-            .arg(&dir)
-            .status()
-            .unwrap();
-        assert!(made.success(), "could not make the server's certificate");
-        set_mode(&dir.join("server.key"), 0o600);
-        if is_root() {
-            let status = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(&dir)
-                .status()
-                .unwrap();
-            assert!(status.success());
-        }
         let data = dir.join("data");
-        let out = as_server_user(&bin.join("initdb"))
+        let out = as_postgres(&bin.join("initdb"))
             .arg("-D")
             .arg(&data)
             .args([
@@ -133,7 +79,7 @@ impl Cluster {
         );
         let port = super::closed_port();
         let log = std::fs::File::create(dir.join("server.log")).unwrap();
-        let server = as_server_user(&bin.join("postgres"))
+        let server = as_postgres(&bin.join("postgres"))
             .arg("-D")
             .arg(&data)
             .args(["-p", &port.to_string(), "-k"])
@@ -169,25 +115,7 @@ impl Cluster {
             .stderr(log)
             .spawn()
             .unwrap();
-        // Outlives this process by a moment: stops the server and removes
-        // its directory once the test binary is gone.
-        Command::new("sh")
-            .arg("-c")
-            .arg(
-                "while kill -0 \"$1\" 2>/dev/null; do sleep 0.5; done; \
-                 kill -INT \"$2\"; sleep 2; kill -KILL \"$2\" 2>/dev/null; rm -rf \"$3\"",
-            )
-            .args([
-                "watchdog",
-                &std::process::id().to_string(),
-                &server.id().to_string(),
-            ])
-            .arg(&dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        servers::watch(server.id(), "INT", &dir);
         let cluster = Cluster {
             port,
             ca: dir.join("ca.pem"),
@@ -238,7 +166,6 @@ impl Cluster {
     }
 }
 
-fn set_mode(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+fn as_postgres(program: &Path) -> Command {
+    servers::as_user("postgres", program)
 }
