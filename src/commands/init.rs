@@ -12,7 +12,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     // Everything added in one transaction, in this order, with its audit
     // entry in the same transaction when anything changed.
     let mut made = Vec::new();
-    let added = db.write(|tx| {
+    let written = db.write(|tx| {
         made.extend(tx.prepare_users_table()?);
         made.extend(ctx.store.prepare(tx)?);
         made.extend(tx.prepare_email_index()?);
@@ -25,16 +25,16 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
             audit.detail = Some(made.join("; "));
             tx.record(&audit)?;
         }
-        Ok(made.clone())
+        Ok(())
     });
-    let added = match added {
-        Ok(added) => added,
+    match written {
+        Ok(()) => {}
         Err(e) if db.dialect().schema_changes_commit() && !made.is_empty() => {
             return Err(stopped_half_way(e, &made));
         }
         Err(e) => return Err(e),
-    };
-    let changes: Vec<String> = created.into_iter().chain(added).collect();
+    }
+    let changes: Vec<String> = created.into_iter().chain(made).collect();
     for w in db.init_warnings()? {
         ctx.out.warn(w);
     }
