@@ -2,6 +2,7 @@
 //! why, with what outcome. It never holds a token, a token hash or a
 //! password. (How it is stored is `db::audit`'s business.)
 
+use crate::user::UserId;
 use std::fmt;
 
 /// What was done. `init` through `email`, as `--action` names them.
@@ -103,7 +104,7 @@ pub struct AuditEntry {
     pub reason: Option<String>,
     pub action: Action,
     pub outcome: Outcome,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub subject: Option<String>,
     pub detail: Option<String>,
     /// For an issue: the expiry written, to recognise the token again.
@@ -124,7 +125,7 @@ pub struct AuditRow {
     pub actor: String,
     pub action: Action,
     pub outcome: Outcome,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub subject: Option<String>,
     pub detail: Option<String>,
     pub reason: Option<String>,
@@ -135,7 +136,7 @@ pub struct AuditRow {
 /// Which entries `audit` shows.
 #[derive(Debug, Default)]
 pub struct AuditFilter {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub subject: Option<String>,
     pub action: Option<Action>,
     pub since: Option<String>,

@@ -21,6 +21,7 @@ pub mod store;
 pub mod text;
 pub mod token;
 pub mod user;
+pub mod user_id;
 mod user_list;
 
 pub use context::Context;

@@ -2,12 +2,15 @@
 //! (email, username or id, told apart by its shape or by `--by`), how a
 //! user is shown, and the `user` object of JSON output.
 
+use std::borrow::Cow;
+
 use crate::error::{Error, Result};
 use crate::text::{printable, push_printable, shown};
+pub use crate::user_id::{IdKind, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: Option<String>,
     pub email: Option<String>,
 }
@@ -27,7 +30,7 @@ impl User {
             }
             (Some(u), None) => printable(u),
             (None, Some(e)) => printable(e),
-            (None, None) => format!("user {}", self.id),
+            (None, None) => format!("user {}", printable(&self.id.text())),
         }
     }
 
@@ -35,29 +38,26 @@ impl User {
     /// one per row, and building a map for each was a measurable cost.
     pub fn json(&self) -> UserJson<'_> {
         UserJson {
-            id: Some(self.id),
+            id: Some(Cow::Borrowed(&self.id)),
             username: self.username.as_deref(),
             email: self.email.as_deref(),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UserJson<'a> {
     /// `None` only for a user named by what was typed under --no-enumerate.
-    pub id: Option<i64>,
+    pub id: Option<Cow<'a, UserId>>,
     pub username: Option<&'a str>,
     pub email: Option<&'a str>,
 }
 
 impl<'a> UserJson<'a> {
-    /// The `user` object built from a USER argument alone.
-    pub fn typed(input: &'a str, by: Option<Lookup>) -> UserJson<'a> {
-        let lookup = Lookup::of(input, by);
+    /// The `user` object built from a USER argument alone (see `Typed`).
+    pub fn typed(input: &'a str, lookup: Lookup, id: Option<&'a UserId>) -> UserJson<'a> {
         UserJson {
-            id: (lookup == Lookup::Id)
-                .then(|| input.parse::<i64>().ok())
-                .flatten(),
+            id: id.map(Cow::Borrowed),
             username: (lookup == Lookup::Username).then_some(input),
             email: (lookup == Lookup::Email).then_some(input),
         }
@@ -72,12 +72,25 @@ pub enum Lookup {
     Id,
 }
 
+/// What tells a USER argument's kind apart: the type of the ids, and
+/// whether users have usernames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Names {
+    pub ids: IdKind,
+    pub usernames: bool,
+}
+
 impl Lookup {
-    /// `@` means email, all digits means id, anything else a username.
-    pub fn guess(input: &str) -> Lookup {
+    /// `@` means email; an argument shaped like an id (all digits where
+    /// ids are integers, a UUID elsewhere) means id; anything else a
+    /// username, or an id where there are no usernames and ids are not
+    /// integers (text ids have no shape of their own).
+    pub fn guess(input: &str, names: Names) -> Lookup {
         if input.contains('@') {
             Lookup::Email
-        } else if !input.is_empty() && input.bytes().all(|b| b.is_ascii_digit()) {
+        } else if names.ids.shaped_like_id(input)
+            || (names.ids != IdKind::Integer && !names.usernames)
+        {
             Lookup::Id
         } else {
             Lookup::Username
@@ -85,8 +98,8 @@ impl Lookup {
     }
 
     /// As `--by` says, else guessed from the argument's shape.
-    pub fn of(input: &str, by: Option<Lookup>) -> Lookup {
-        by.unwrap_or_else(|| Lookup::guess(input))
+    pub fn of(input: &str, by: Option<Lookup>, names: Names) -> Lookup {
+        by.unwrap_or_else(|| Lookup::guess(input, names))
     }
 
     /// 67, for a USER that names nobody.
@@ -111,36 +124,38 @@ impl Lookup {
 pub struct Typed<'a> {
     pub input: &'a str,
     pub lookup: Lookup,
-    /// The name as lookups read it: emails ignoring case, ids as numbers
-    /// (`099` is `99`). Every spelling of one name shares it, as every
-    /// spelling of a known user names that user.
+    /// The name as lookups read it: emails ignoring case, ids in their
+    /// canonical text (`099` is `99` where ids are integers). Every
+    /// spelling of one name shares it, as every spelling of a known user
+    /// names that user.
     pub key: String,
+    /// The id typed, when one was and it is an id of the database's kind.
+    pub id: Option<UserId>,
 }
 
 impl<'a> Typed<'a> {
-    pub fn new(input: &'a str, by: Option<Lookup>) -> Typed<'a> {
+    pub fn new(input: &'a str, by: Option<Lookup>, names: Names) -> Typed<'a> {
         let trimmed = input.trim();
-        let lookup = Lookup::of(trimmed, by);
-        let key = match lookup {
-            Lookup::Email => crate::text::clean(&trimmed.to_lowercase(), 256),
-            Lookup::Id => {
+        let lookup = Lookup::of(trimmed, by, names);
+        let id = (lookup == Lookup::Id)
+            .then(|| UserId::parse(names.ids, trimmed))
+            .flatten();
+        let key = match (lookup, &id) {
+            (Lookup::Email, _) => crate::text::clean(&trimmed.to_lowercase(), 256),
+            (Lookup::Id, Some(id)) => format!("id {}", crate::text::clean(&id.text(), 256)),
+            (Lookup::Id, None) if names.ids == IdKind::Integer => {
                 let digits = trimmed.trim_start_matches('0');
                 format!("id {}", if digits.is_empty() { "0" } else { digits })
             }
-            Lookup::Username => crate::text::clean(trimmed, 256),
+            (Lookup::Id, None) => format!("id {}", crate::text::clean(trimmed, 256)),
+            (Lookup::Username, _) => crate::text::clean(trimmed, 256),
         };
         Typed {
             input: trimmed,
             lookup,
             key,
+            id,
         }
-    }
-
-    /// The id typed, when one was and it fits.
-    pub fn id(&self) -> Option<i64> {
-        (self.lookup == Lookup::Id)
-            .then(|| self.key.trim_start_matches("id ").parse().ok())
-            .flatten()
     }
 }
 

@@ -78,7 +78,7 @@ fn in_words(ctx: &Context, found: &Inspected) -> Result<()> {
             s
         }
     };
-    let id = user.id;
+    let id = printable(&user.id.text());
     ctx.out
         .line(format!("User:           {} (id {id})", user.label()))?;
     ctx.out

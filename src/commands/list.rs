@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
                 })
             })?;
         array.finish()?;
-        warn_left_out(ctx, left_out);
+        warn_left_out(ctx, &tx, left_out);
         return Ok(());
     }
     let mut table = ctx
@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         .each_outstanding(&tx, filter, now, &mut |user, state| {
             let expires = state.expires();
             table.add_row(vec![
-                comfy_table::Cell::new(user.id),
+                comfy_table::Cell::new(printable(&user.id.text())),
                 comfy_table::Cell::new(user.username.as_deref().map_or("-".into(), printable)),
                 comfy_table::Cell::new(user.email.as_deref().map_or("-".into(), printable)),
                 ctx.out.state_cell(state.name()),
@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             n += 1;
             Ok(())
         })?;
-    warn_left_out(ctx, left_out);
+    warn_left_out(ctx, &tx, left_out);
     if n == 0 {
         let what = match filter {
             TokenFilter::All => "outstanding",
@@ -64,12 +64,17 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     ctx.out.print_table(&table)
 }
 
-/// Rows holding a token under an id that is not an integer are not listed
-/// (no command can name them), but they are not hidden either.
-fn warn_left_out(ctx: &Context, left_out: u64) {
+/// Rows holding a token under an id no command can name (not an integer
+/// where ids are, NULL) are not listed, but they are not hidden either.
+fn warn_left_out(ctx: &Context, tx: &crate::db::Tx<'_>, left_out: u64) {
     if left_out > 0 {
+        let why = if tx.id_kind() == crate::user::IdKind::Integer {
+            "have an id that is not an integer"
+        } else {
+            "have no id"
+        };
         ctx.out.warn(format!(
-            "{left_out} row(s) holding a reset token have an id that is not an integer and were left out"
+            "{left_out} row(s) holding a reset token {why} and were left out"
         ));
     }
 }

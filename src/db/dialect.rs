@@ -37,6 +37,24 @@ pub trait Dialect: Sync {
     /// its id and its password cell.
     fn fingerprint(&self, id: &str, password: &str) -> String;
 
+    /// A value as text, as the engine writes it (a `uuid`'s canonical
+    /// text).
+    fn as_text(&self, expr: &str) -> String;
+
+    /// Binary bytes as the canonical text of a UUID for 16 of them
+    /// (`user_id::uuid_text`), else as lower-case hex; text as it is.
+    fn uuid_text(&self, expr: &str) -> String;
+
+    /// Whether a column declared integer keeps text too (as SQLite's do).
+    fn integer_column_holds_text(&self) -> bool {
+        false
+    }
+
+    /// `ALTER TABLE` giving `column` the type `ty`, keeping its values.
+    fn change_column_type(&self, table: &str, column: &str, ty: &str) -> String {
+        format!("ALTER TABLE {table} ALTER COLUMN {column} TYPE {ty}")
+    }
+
     /// Whether a value is an integer (an id column may hold other values
     /// on an engine that does not type its columns).
     fn is_integer(&self, expr: &str) -> String;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::names::Schema;
 use crate::error::{Error, Kind, Result};
+use crate::user::IdKind;
 
 /// Where a failure happened, as its words need it.
 pub struct Site<'a> {
@@ -238,8 +239,9 @@ pub fn view(table: &str) -> Error {
 #[derive(Debug)]
 pub struct IdColumn {
     pub ty: IdType,
-    /// The type holds integers.
-    pub integer: bool,
+    /// What the type holds; `None` for a type no id is kept in (a real,
+    /// a date).
+    pub kind: Option<IdKind>,
     /// The primary key, or under a unique index of its own.
     pub unique: bool,
 }
@@ -256,17 +258,17 @@ pub enum IdType {
 
 impl IdColumn {
     /// Why the id column cannot name one user, if it cannot: anything but
-    /// a unique integer would let a token be written onto several users,
-    /// or not be found again.
+    /// a unique integer, text or UUID would let a token be written onto
+    /// several users, or not be found again.
     pub fn problem(&self, s: &Schema) -> Option<Error> {
-        if !self.integer {
+        if self.kind.is_none() {
             let ty = match &self.ty {
                 IdType::Declared(t) if t.is_empty() => "declared without a type".to_string(),
                 IdType::Declared(t) => format!("declared {t}"),
                 IdType::Of(t) => format!("of type {t}"),
             };
             return Some(Error::config(format!(
-                "schema.id: {}.{} is {ty}; resetctl needs integer user ids",
+                "schema.id: {}.{} is {ty}; resetctl needs user ids that are integers, text or UUIDs",
                 s.table, s.id
             )));
         }

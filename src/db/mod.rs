@@ -17,6 +17,7 @@ mod dialect;
 mod dispatch;
 mod engine;
 mod failure;
+mod ids;
 mod location;
 mod mariadb;
 mod names;
@@ -38,8 +39,9 @@ use registry::Conn;
 use users::UserSql;
 
 pub use audit::{AUDIT_TABLE, AuditWriter, IssueTrace, LAST_ANY, LAST_OK, NTH_RECENT_ISSUE};
-pub use dialect::{ArrayColumn, ColumnKind, Dialect};
+pub use dialect::{ArrayColumn, ColumnKind, Dialect, Elements};
 pub use engine::{About, Access, CaseLookup, Matching};
+pub use ids::{AuditId, id_text};
 pub use location::Location;
 pub use names::{Ident, Schema};
 pub use row::{Prepared, Row};
@@ -53,11 +55,15 @@ pub struct Db {
     names: Names,
 }
 
-/// The mapped names, the engine's dialect, and the user statements built
-/// from them once.
+/// The mapped names, the engine's dialect, what the id column is, and the
+/// user statements built from them once.
 struct Names {
     schema: Schema,
     dialect: &'static dyn Dialect,
+    /// As the catalogue said when the connection opened (`None`: no such
+    /// column yet).
+    id_column: Option<failure::IdColumn>,
+    ids: crate::user::IdKind,
     users: UserSql,
 }
 
@@ -121,13 +127,18 @@ impl Db {
             Location::Url(url) => url.open(access, busy_timeout)?,
         };
         let dialect = conn.dialect();
+        // Every statement on users depends on what the ids are.
+        let id_column = conn.handle().id_column(schema)?;
+        let ids = id_column.as_ref().and_then(|c| c.kind).unwrap_or_default();
         Ok(Db {
             conn,
             location: at.clone(),
             names: Names {
-                users: UserSql::new(schema, dialect),
+                users: UserSql::new(schema, dialect, ids),
                 schema: schema.clone(),
                 dialect,
+                id_column,
+                ids,
             },
         })
     }

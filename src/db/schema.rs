@@ -173,7 +173,7 @@ impl Tx<'_> {
     pub fn prepare_audit_table(&self) -> Result<Vec<String>> {
         match self.columns_of(AUDIT_TABLE)? {
             None => {
-                self.batch(&create_audit(self.dialect()))?;
+                self.batch(&create_audit(self.dialect(), self.id_kind()))?;
                 Ok(vec![format!("Created table {AUDIT_TABLE}")])
             }
             Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {
@@ -187,7 +187,7 @@ impl Tx<'_> {
                     ))?;
                     added.push(*c);
                 }
-                Ok(if added.is_empty() {
+                let mut made = if added.is_empty() {
                     Vec::new()
                 } else {
                     vec![format!(
@@ -195,7 +195,14 @@ impl Tx<'_> {
                         if added.len() == 1 { "" } else { "s" },
                         added.join(", ")
                     )]
-                })
+                };
+                if self.audit_too_narrow()? {
+                    self.widen_audit_user_id()?;
+                    made.push(format!(
+                        "Changed {AUDIT_TABLE}.user_id to text, for user ids that are not integers"
+                    ));
+                }
+                Ok(made)
             }
             Some(_) => Err(Error::config(format!(
                 "table {AUDIT_TABLE} exists but is not resetctl's audit table"

@@ -20,6 +20,9 @@ pub enum AuditTable {
     Missing,
     /// Made by an older resetctl: `init` adds the columns it lacks.
     Outdated(&'static str),
+    /// Its `user_id` holds integers only, and the app's ids are not
+    /// integers: `init` widens it.
+    Narrow,
     /// A table of that name that is not resetctl's.
     Foreign,
 }
@@ -51,6 +54,7 @@ impl Db {
                 Some(cols) if AUDIT_COLUMNS.iter().all(|c| cols.contains(*c)) => {
                     match NEWER_AUDIT_COLUMNS.iter().find(|c| !cols.contains(**c)) {
                         Some(c) => AuditTable::Outdated(c),
+                        None if tx.audit_too_narrow()? => AuditTable::Narrow,
                         None => AuditTable::Found,
                     }
                 }
@@ -131,6 +135,13 @@ impl Survey {
             AuditTable::Outdated(column) => problems.push(
                 Error::config(format!(
                     "{AUDIT_TABLE} was made by an older resetctl and lacks the column {column}"
+                ))
+                .with_hint(hint()),
+            ),
+            AuditTable::Narrow => problems.push(
+                Error::config(format!(
+                    "{AUDIT_TABLE}.user_id holds only integers, and {}.{} holds ids that are not",
+                    s.table, s.id
                 ))
                 .with_hint(hint()),
             ),

@@ -90,7 +90,7 @@ impl<'a> Tx<'a> {
     /// Why the mapped id column cannot name one user, if it cannot.
     pub fn id_column_problem(&self) -> Result<Option<Error>> {
         let s = self.schema();
-        Ok(self.conn.id_column(s)?.and_then(|c| c.problem(s)))
+        Ok(self.names.id_column.as_ref().and_then(|c| c.problem(s)))
     }
 
     /// Which engine holds the database, for `doctor`.

@@ -4,10 +4,11 @@
 
 use std::cell::OnceCell;
 
-use super::{Arg, CaseLookup, Cell, Dialect, Row, Schema, Tx};
+use super::ids::id_text;
+use super::{Arg, CaseLookup, Dialect, Row, Schema, Tx};
 use crate::error::{Error, Result};
 use crate::text::shown;
-use crate::user::{Lookup, User, reject_token_as_user};
+use crate::user::{IdKind, Lookup, User, UserId, reject_token_as_user};
 
 /// A user, with the fingerprint of their password as it is now (see
 /// `password::fingerprint`): what an issue records to know later whether
@@ -19,18 +20,19 @@ pub struct UserRow {
 }
 
 /// A users-table row as read: whole, or with an id resetctl cannot use
-/// (NULL, text or real, possible in a column that is not the rowid).
+/// (NULL; a real, or text in an integer column that is not the rowid).
 pub enum Fetched {
     Row(UserRow),
-    /// The id as it is, escaped and quoted for messages.
-    BadId(String),
+    /// The id as it is, escaped and quoted for messages, and whether the
+    /// ids are integers.
+    BadId(String, IdKind),
 }
 
 /// The four columns every user query starts with, for stores that select
 /// users together with their token: read back with [`Fetched::read`].
 /// Without `fingerprint` the fourth is empty: listing never issues, so it
 /// need not hash every row's password.
-pub fn user_columns(s: &Schema, d: &dyn Dialect, fingerprint: bool) -> String {
+pub fn user_columns(s: &Schema, d: &dyn Dialect, ids: IdKind, fingerprint: bool) -> String {
     let t = d.q(&s.table);
     let username = s
         .username
@@ -38,7 +40,7 @@ pub fn user_columns(s: &Schema, d: &dyn Dialect, fingerprint: bool) -> String {
         .map_or("NULL".to_string(), |u| format!("{t}.{}", d.q(u)));
     let fp = if fingerprint {
         d.fingerprint(
-            &format!("{t}.{}", d.q(&s.id)),
+            &id_text(d, ids, &format!("{t}.{}", d.q(&s.id))),
             &format!("{t}.{}", d.q(&s.password)),
         )
     } else {
@@ -52,16 +54,15 @@ pub fn user_columns(s: &Schema, d: &dyn Dialect, fingerprint: bool) -> String {
 }
 
 impl Fetched {
-    /// The user in the first four columns of `row` (see [`user_columns`]).
-    pub fn read(row: &Row<'_>) -> Result<Fetched> {
-        let id = match row.cell(0)? {
-            Cell::Int(id) => id,
-            other => {
-                let shown = other
-                    .text()
-                    .map_or_else(|| "NULL".to_string(), |t| shown(&t));
-                return Ok(Fetched::BadId(shown));
-            }
+    /// The user in the first four columns of `row` (see [`user_columns`]),
+    /// whose ids are of `ids` (`Tx::id_kind`).
+    pub fn read(row: &Row<'_>, ids: IdKind) -> Result<Fetched> {
+        let cell = row.cell(0)?;
+        let Some(id) = cell.user_id(ids) else {
+            let shown = cell
+                .text()
+                .map_or_else(|| "NULL".to_string(), |t| shown(&t));
+            return Ok(Fetched::BadId(shown, ids));
         };
         Ok(Fetched::Row(UserRow {
             user: User {
@@ -77,11 +78,16 @@ impl Fetched {
     pub fn usable(self, s: &Schema) -> Result<UserRow> {
         match self {
             Fetched::Row(row) => Ok(row),
-            Fetched::BadId(id) => Err(Error::config(format!(
+            Fetched::BadId(id, IdKind::Integer) => Err(Error::config(format!(
                 "a user matching this has {} = {id} in {}, not an integer id; resetctl leaves such rows alone",
                 s.id, s.table
             ))
             .with_hint("give the row an integer id in the application")),
+            Fetched::BadId(id, _) => Err(Error::config(format!(
+                "a user matching this has {} = {id} in {}, which names no one row; resetctl leaves such rows alone",
+                s.id, s.table
+            ))
+            .with_hint("give the row an id in the application")),
         }
     }
 }
@@ -98,15 +104,25 @@ pub struct UserSql {
     /// commands finding no one by email need not make.
     by_email: OnceCell<String>,
     pub page: String,
+    /// The first page, where ids are not integers (no least id to start
+    /// after).
+    page_first: String,
     pub count_users: String,
     pub count_bad_ids: String,
 }
 
 impl UserSql {
-    pub fn new(s: &Schema, d: &dyn Dialect) -> UserSql {
+    pub fn new(s: &Schema, d: &dyn Dialect, ids: IdKind) -> UserSql {
         let t = d.q(&s.table);
-        let select = format!("SELECT {} FROM {t}", user_columns(s, d, true));
+        let select = format!("SELECT {} FROM {t}", user_columns(s, d, ids, true));
         let id = d.q(&s.id);
+        // Every id that names a row is served where ids are not integers:
+        // keyset paging in the column's own order.
+        let usable = if ids == IdKind::Integer {
+            d.is_integer(&id)
+        } else {
+            format!("{id} IS NOT NULL")
+        };
         UserSql {
             by_id: format!("{select} WHERE {id} = ?1"),
             by_username: s
@@ -114,12 +130,10 @@ impl UserSql {
                 .as_ref()
                 .map(|u| format!("{select} WHERE {} = ?1", d.q(u))),
             by_email: OnceCell::new(),
-            page: format!(
-                "{select} WHERE {id} > ?1 AND {} ORDER BY {id} LIMIT ?2",
-                d.is_integer(&id)
-            ),
-            count_users: format!("SELECT count(*) FROM {t} WHERE {}", d.is_integer(&id)),
-            count_bad_ids: format!("SELECT count(*) FROM {t} WHERE NOT {}", d.is_integer(&id)),
+            page: format!("{select} WHERE {id} > ?1 AND {usable} ORDER BY {id} LIMIT ?2"),
+            page_first: format!("{select} WHERE {usable} ORDER BY {id} LIMIT ?1"),
+            count_users: format!("SELECT count(*) FROM {t} WHERE {usable}"),
+            count_bad_ids: format!("SELECT count(*) FROM {t} WHERE NOT {usable}"),
             select,
         }
     }
@@ -163,7 +177,7 @@ impl<'a> Tx<'a> {
         // Pasted names often come with a stray space or newline.
         let input = input.trim();
         reject_token_as_user(input)?;
-        let lookup = Lookup::of(input, by);
+        let lookup = Lookup::of(input, by, self.names());
         let mut found = self.find_users(input, lookup)?;
         match found.len() {
             1 => Ok(found.remove(0)),
@@ -181,9 +195,9 @@ impl<'a> Tx<'a> {
     pub fn find_users(&self, input: &str, by: Lookup) -> Result<Vec<UserRow>> {
         let sql = self.user_sql();
         match by {
-            Lookup::Id => match input.parse::<i64>() {
-                Ok(id) => self.users(&sql.by_id, &[id.into()]),
-                Err(_) => Ok(Vec::new()),
+            Lookup::Id => match self.id_from_text(input) {
+                Some(id) => self.users(&sql.by_id, &[(&id).into()]),
+                None => Ok(Vec::new()),
             },
             Lookup::Username => match &sql.by_username {
                 Some(by_username) => self.users(by_username, &[input.into()]),
@@ -200,43 +214,51 @@ impl<'a> Tx<'a> {
     }
 
     /// The user with this id, if any.
-    pub fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
-        Ok(self.find_users(&id.to_string(), Lookup::Id)?.pop())
+    pub fn user_by_id(&self, id: &UserId) -> Result<Option<UserRow>> {
+        Ok(self.users(&self.user_sql().by_id, &[id.into()])?.pop())
     }
 
     fn users(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<UserRow>> {
         let mut found = Vec::new();
         self.each(sql, args, &mut |row| {
-            found.push(Fetched::read(row)?);
+            found.push(Fetched::read(row, self.id_kind())?);
             Ok(())
         })?;
         found.into_iter().map(|f| f.usable(self.schema())).collect()
     }
 
-    /// Up to `limit` users with integer ids above `after`, in id order:
-    /// keyset paging, each page an index range whatever the table's size.
-    /// Rows with other ids are left out, counted by [`Tx::count_bad_ids`].
-    pub fn page_after(&self, after: i64, limit: usize) -> Result<Vec<UserRow>> {
+    /// Up to `limit` users with ids above `after` (from the first when
+    /// `None`), in id order: keyset paging, each page an index range
+    /// whatever the table's size. Rows with unusable ids are left out,
+    /// counted by [`Tx::count_bad_ids`].
+    pub fn page_after(&self, after: Option<&UserId>, limit: usize) -> Result<Vec<UserRow>> {
+        let sql = self.user_sql();
+        let limit_arg = Arg::Int(limit as i64);
+        let (statement, args) = match after {
+            Some(id) => (&sql.page, vec![id.into(), limit_arg]),
+            // Below every integer id: the statement integer ids always ran.
+            None if self.id_kind() == IdKind::Integer => {
+                (&sql.page, vec![Arg::Int(i64::MIN), limit_arg])
+            }
+            None => (&sql.page_first, vec![limit_arg]),
+        };
         let mut rows = Vec::with_capacity(limit);
-        self.each(
-            &self.user_sql().page,
-            &[after.into(), (limit as i64).into()],
-            &mut |row| {
-                if let Fetched::Row(r) = Fetched::read(row)? {
-                    rows.push(r);
-                }
-                Ok(())
-            },
-        )?;
+        self.each(statement, &args, &mut |row| {
+            if let Fetched::Row(r) = Fetched::read(row, self.id_kind())? {
+                rows.push(r);
+            }
+            Ok(())
+        })?;
         Ok(rows)
     }
 
-    /// Users with an integer id: what a bulk run over everyone reaches.
+    /// Users with a usable id: what a bulk run over everyone reaches.
     pub fn count_users(&self) -> Result<u64> {
         self.count(&self.user_sql().count_users, &[])
     }
 
-    /// Users whose id is not an integer: every bulk run leaves them out.
+    /// Users whose id is unusable (see [`Fetched`]): every bulk run leaves
+    /// them out.
     pub fn count_bad_ids(&self) -> Result<u64> {
         self.count(&self.user_sql().count_bad_ids, &[])
     }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::clock;
+use crate::user::{IdKind, UserId};
 
 /// A value bound to a statement's parameter. Statements are written with
 /// numbered parameters, `?1`, `?2`...
@@ -12,6 +13,8 @@ pub enum Arg<'a> {
     Null,
     Int(i64),
     Text(&'a str),
+    /// Binary bytes (a UUID kept in 16 of them).
+    Bytes(&'a [u8]),
     /// A moment, written in RFC 3339 UTC (`2026-11-21T11:00:00Z`): as that
     /// text where columns hold any text, and as a date and time on an
     /// engine that takes no zone in a time's text.
@@ -25,6 +28,17 @@ pub enum Arg<'a> {
 impl From<i64> for Arg<'_> {
     fn from(n: i64) -> Self {
         Arg::Int(n)
+    }
+}
+
+/// An id as the users table holds it.
+impl<'a> From<&'a UserId> for Arg<'a> {
+    fn from(id: &'a UserId) -> Self {
+        match id {
+            UserId::Int(n) => Arg::Int(*n),
+            UserId::Text(s) => Arg::Text(s),
+            UserId::Bytes(b) => Arg::Bytes(b),
+        }
     }
 }
 
@@ -65,6 +79,22 @@ impl Cell<'_> {
             Cell::Text(b) => Some(String::from_utf8_lossy(b).into_owned()),
             Cell::Int(i) => Some(i.to_string()),
             Cell::Real(f) => Some(f.to_string()),
+        }
+    }
+
+    /// The value read as a user id of a column of `kind`; `None` for
+    /// what names no row resetctl can serve: NULL, a real, or (in an
+    /// integer column of an engine that does not type its columns)
+    /// anything but an integer.
+    pub fn user_id(self, kind: IdKind) -> Option<UserId> {
+        match (self, kind) {
+            (Cell::Int(n), _) => Some(UserId::Int(n)),
+            (Cell::Text(_), IdKind::Integer) | (Cell::Null | Cell::Real(_), _) => None,
+            (Cell::Text(b), IdKind::Bytes) => Some(UserId::Bytes(b.to_vec())),
+            (Cell::Text(b), IdKind::Text | IdKind::Uuid) => Some(match std::str::from_utf8(b) {
+                Ok(s) => UserId::Text(s.to_string()),
+                Err(_) => UserId::Bytes(b.to_vec()),
+            }),
         }
     }
 

@@ -13,6 +13,7 @@ use crate::db::{Tx, UserRow};
 use crate::error::{Error, Kind, Result};
 use crate::store::{IssueRecord, Lifetime, NewToken, TokenState};
 use crate::token::TokenSource;
+use crate::user::UserId;
 use crate::user_list::{Entry, UserList};
 
 /// Rows read at a time within a batch, so few are held at once.
@@ -58,13 +59,16 @@ impl<'a> Campaign<'a> {
 
 /// Where the users come from.
 pub enum Source {
-    /// Every user, by id.
-    All { after: i64 },
+    /// Every user, by id: those after `after` (from the first when `None`).
+    All { after: Option<UserId> },
     /// One USER per line.
     Lines(UserList),
 }
 
 /// What became of one USER.
+// Nearly every user of a bulk run is issued to: boxing the large variant
+// would cost an allocation per user to save space on the rare others.
+#[allow(clippy::large_enum_variant)]
 pub enum Judged {
     /// To issue, with the fingerprint of the password the token is for.
     Issue(Issued, String),
@@ -106,11 +110,11 @@ pub fn judge_batch(
         }
     } else if let Source::All { after } = source {
         while judged.len() < run.batch {
-            let rows = tx.page_after(*after, PAGE.min(run.batch - judged.len()))?;
+            let rows = tx.page_after(after.as_ref(), PAGE.min(run.batch - judged.len()))?;
             let Some(last) = rows.last() else { break };
-            *after = last.user.id;
+            *after = Some(last.user.id.clone());
             for row in rows {
-                let input = row.user.id.to_string();
+                let input = row.user.id.text();
                 judged.push(judge(ctx, tx, run, &mut listed, row, input)?);
             }
         }
@@ -152,7 +156,7 @@ fn judge(
     ctx: &Context,
     tx: &Tx<'_>,
     run: &mut Campaign<'_>,
-    listed: &mut HashSet<i64>,
+    listed: &mut HashSet<UserId>,
     row: UserRow,
     input: String,
 ) -> Result<Judged> {
@@ -164,7 +168,7 @@ fn judge(
         )
         && delivered(tx, args, &row)?
         && !withdrawn(ctx, tx, &row)?)
-        || (run.listed && listed_again(tx, run, listed, row.user.id)?);
+        || (run.listed && listed_again(tx, run, listed, &row.user.id)?);
     if skip {
         return Ok(Judged::Skip);
     }
@@ -183,6 +187,7 @@ fn judge(
             user: Some(row.user),
             link_user: None,
             token,
+            typed: None,
         },
         row.password_fingerprint,
     ))
@@ -193,10 +198,10 @@ fn judge(
 fn listed_again(
     tx: &Tx<'_>,
     run: &Campaign<'_>,
-    listed: &mut HashSet<i64>,
-    id: i64,
+    listed: &mut HashSet<UserId>,
+    id: &UserId,
 ) -> Result<bool> {
-    if !listed.insert(id) {
+    if !listed.insert(id.clone()) {
         return Ok(true);
     }
     Ok(tx
@@ -212,8 +217,8 @@ fn withdrawn(ctx: &Context, tx: &Tx<'_>, row: &UserRow) -> Result<bool> {
     if ctx.store.kept().is_ok() {
         return Ok(false);
     }
-    let issued = tx.last_ok(row.user.id, Action::Issue)?.map(|r| r.id);
-    let withdrawn = tx.last_any(row.user.id, Action::Revoke)?;
+    let issued = tx.last_ok(&row.user.id, Action::Issue)?.map(|r| r.id);
+    let withdrawn = tx.last_any(&row.user.id, Action::Revoke)?;
     Ok(matches!((issued, withdrawn), (Some(i), Some(w)) if w > i))
 }
 
@@ -223,7 +228,7 @@ fn delivered(tx: &Tx<'_>, args: &IssueRequest, row: &UserRow) -> Result<bool> {
     if !args.send {
         return Ok(true);
     }
-    let issued = tx.last_ok(row.user.id, Action::Issue)?.map(|r| r.id);
-    let emailed = tx.last_ok(row.user.id, Action::Email)?.map(|r| r.id);
+    let issued = tx.last_ok(&row.user.id, Action::Issue)?.map(|r| r.id);
+    let emailed = tx.last_ok(&row.user.id, Action::Email)?.map(|r| r.id);
     Ok(matches!((issued, emailed), (Some(i), Some(e)) if e > i))
 }

@@ -152,7 +152,7 @@ fn record_email(
     detail: String,
 ) -> Result<()> {
     let mut audit = ctx.audit(Action::Email, outcome);
-    audit.user_id = Some(user.id);
+    audit.user_id = Some(user.id.clone());
     audit.subject = Some(user.label());
     audit.detail = Some(detail);
     tx.record(&audit)

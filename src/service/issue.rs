@@ -88,11 +88,11 @@ fn targets<'a>(
             continue;
         }
         let row = tx.resolve(input, args.by)?;
-        if !seen.insert(row.user.id) {
+        if !seen.insert(row.user.id.clone()) {
             continue;
         }
         let label = row.user.label();
-        let note = match limits::check(ctx, tx, Some(row.user.id), &label, &label) {
+        let note = match limits::check(ctx, tx, Some(&row.user.id), &label, &label) {
             Err(e) if !args.force => return Err(e),
             Err(_) => "; forced past the rate limit",
             Ok(()) => "",
@@ -123,7 +123,7 @@ fn unenumerated<'a>(
         Err(e) if e.kind == Kind::NoUser => None,
         Err(e) => return Err(e),
     };
-    let typed = Typed::new(input, args.by);
+    let typed = Typed::new(input, args.by, tx.names());
     let link_user =
         ctx.store
             .link_user(tx, &plan.template, &typed, row.as_ref().map(|r| &r.user))?;
@@ -161,15 +161,16 @@ fn token_for(
 
 /// What was issued for a target, for the report.
 fn issued(t: Target<'_>, token: Token) -> Issued {
-    let (link_user, user) = match t.typed {
-        Some((_, link_user)) => (link_user.map(Box::new), t.row.map(|r| r.user)),
-        None => (None, t.row.map(|r| r.user)),
+    let (link_user, typed) = match t.typed {
+        Some((typed, link_user)) => (link_user.map(Box::new), Some((typed.lookup, typed.id))),
+        None => (None, None),
     };
     Issued {
         input: t.input.to_string(),
-        user,
+        user: t.row.map(|r| r.user),
         link_user,
         token,
+        typed,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::clock::{self, format_duration};
 use crate::context::Context;
 use crate::db::Tx;
 use crate::error::{Error, Kind, Result};
-use crate::user::Typed;
+use crate::user::{Typed, UserId};
 
 /// At most N issues per user in the window. Fails with 75 and the time the
 /// next issue will be allowed. `user_id` is `None` for a `--no-enumerate`
@@ -17,7 +17,7 @@ use crate::user::Typed;
 pub fn check(
     ctx: &Context,
     tx: &Tx<'_>,
-    user_id: Option<i64>,
+    user_id: Option<&UserId>,
     subject: &str,
     shown_as: &str,
 ) -> Result<()> {

@@ -18,6 +18,8 @@ pub struct Inspected {
 
 /// What to inspect: the holder of a token (with the USER who, for a
 /// bare token that does not say), or a USER.
+// One per run: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Inspect<'a> {
     Token(Presented, Option<&'a str>),
     User(&'a str),
@@ -45,8 +47,8 @@ pub fn inspect(ctx: &Context, what: Inspect<'_>, by: Option<Lookup>) -> Result<I
         }
     };
     Ok(Inspected {
-        issued: tx.last_ok(user.id, Action::Issue)?,
-        redeemed: tx.last_ok(user.id, Action::Redeem)?,
+        issued: tx.last_ok(&user.id, Action::Issue)?,
+        redeemed: tx.last_ok(&user.id, Action::Redeem)?,
         user,
         state,
     })
@@ -64,10 +66,10 @@ pub fn audit_trail(
     let tx = db.read();
     if let Some(user) = user {
         reject_token_as_user(user)?;
-        let lookup = Lookup::guess(user);
+        let lookup = Lookup::guess(user, tx.names());
         match tx.find_users(user, lookup)?.as_slice() {
-            [row] => filter.user_id = Some(row.user.id),
-            _ if lookup == Lookup::Id => filter.user_id = user.parse().ok(),
+            [row] => filter.user_id = Some(row.user.id.clone()),
+            _ if lookup == Lookup::Id => filter.user_id = tx.id_from_text(user),
             _ => filter.subject = Some(user.to_string()),
         }
     }

@@ -116,7 +116,7 @@ fn use_up(ctx: &Context, db: &mut Db, token: &Presented, hash: &str) -> Result<U
             return Err(used_up());
         }
         let mut audit = ctx.audit(Action::Redeem, Outcome::Ok);
-        audit.user_id = Some(held.user.user.id);
+        audit.user_id = Some(held.user.user.id.clone());
         audit.subject = Some(held.user.user.label());
         tx.record(&audit)?;
         Ok(held.user.user.clone())
@@ -186,7 +186,7 @@ fn judge<'h>(ctx: &Context, held: Option<&'h Held>) -> Result<&'h Held> {
 /// returns the error to end with.
 fn reject(ctx: &Context, db: &mut Db, held: Option<&Held>, e: Error) -> Result<Error> {
     let mut audit = ctx.audit(Action::Redeem, Outcome::Rejected);
-    audit.user_id = held.map(|h| h.user.user.id);
+    audit.user_id = held.map(|h| h.user.user.id.clone());
     audit.subject = held.map(|h| h.user.user.label());
     audit.detail = Some(e.message.clone());
     db.write(|tx| tx.record(&audit))?;

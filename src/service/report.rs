@@ -11,7 +11,7 @@ use crate::error::{Kind, Result};
 use crate::output::QrWhen;
 use crate::text::printable;
 use crate::token::Token;
-use crate::user::{User, UserJson};
+use crate::user::{Lookup, User, UserId, UserJson};
 
 /// A token made for one USER argument. `user` is `None` for an unknown user
 /// under `--no-enumerate`: the token is then a decoy, stored nowhere.
@@ -22,6 +22,9 @@ pub struct Issued {
     /// `--no-enumerate`, one made from what was typed.
     pub link_user: Option<Box<User>>,
     pub token: Token,
+    /// Under `--no-enumerate`: what the USER argument was read as, and
+    /// the id it typed, if it typed one.
+    pub typed: Option<(Lookup, Option<UserId>)>,
 }
 
 pub enum Delivery {
@@ -89,7 +92,13 @@ fn as_json(
 ) -> Result<()> {
     let user = match &item.user {
         Some(u) if !args.no_enumerate => u.json(),
-        _ => UserJson::typed(&item.input, args.by),
+        _ => {
+            let (lookup, id) = item
+                .typed
+                .as_ref()
+                .map_or((Lookup::Username, None), |(l, id)| (*l, id.as_ref()));
+            UserJson::typed(&item.input, lookup, id)
+        }
     };
     let link = link.filter(|_| !matches!(delivery, Delivery::Failed(_)));
     let (sent, to, error) = match delivery {

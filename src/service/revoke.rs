@@ -30,16 +30,16 @@ pub fn users(ctx: &Context, users: &[String], by: Option<Lookup>) -> Result<Vec<
         let mut seen = HashSet::new();
         for input in users {
             let row = tx.resolve(input, by)?;
-            if seen.insert(row.user.id) {
+            if seen.insert(row.user.id.clone()) {
                 rows.push(row);
             }
         }
         let mut results = Vec::new();
         for row in rows {
-            let revoked = kept.revoke(tx, row.user.id)?;
+            let revoked = kept.revoke(tx, &row.user.id)?;
             if revoked {
                 let mut audit = ctx.audit(Action::Revoke, Outcome::Ok);
-                audit.user_id = Some(row.user.id);
+                audit.user_id = Some(row.user.id.clone());
                 audit.subject = Some(row.user.label());
                 tx.record(&audit)?;
             }

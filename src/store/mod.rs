@@ -23,7 +23,7 @@ use crate::audit::AuditEntry;
 use crate::db::{Schema, StoreColumn, Tx, UserRow};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
-use crate::user::{Typed, User};
+use crate::user::{Typed, User, UserId};
 
 pub use settings::{RowSettings, StoreSettings};
 pub use state::{TokenFilter, TokenState};
@@ -241,11 +241,11 @@ pub trait TokenStore {
 /// Tokens a store keeps, and so can take back.
 pub trait KeptTokens {
     /// Clears a user's token; false when there was none.
-    fn revoke(&self, tx: &Tx<'_>, user_id: i64) -> Result<bool>;
+    fn revoke(&self, tx: &Tx<'_>, user_id: &UserId) -> Result<bool>;
 
     /// Clears a user's token only if it is still `token`: one issued since
     /// by someone else is left alone.
-    fn take_back(&self, tx: &Tx<'_>, user_id: i64, token: &Token) -> Result<bool>;
+    fn take_back(&self, tx: &Tx<'_>, user_id: &UserId, token: &Token) -> Result<bool>;
 
     /// Clears every token, in one statement.
     fn revoke_all(&self, tx: &Tx<'_>) -> Result<u64>;

@@ -16,7 +16,7 @@ use super::{
 use crate::db::{Arg, AuditWriter, ColumnKind, Fetched, Matching, Row, Schema, StoreColumn, Tx};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
-use crate::user::{Typed, User};
+use crate::user::{IdKind, Typed, User, UserId};
 pub use digest::RowDigest;
 use digest::{Plain, Sha256};
 
@@ -234,18 +234,26 @@ impl TokenStore for RowColumns {
             let t = &tokens[*i];
             if !as_arrays {
                 set.bind(1, Arg::Text(value))?;
-                set.bind(3, Arg::Int(t.user.id))?;
+                set.bind(3, (&t.user.id).into())?;
                 set.queue()?;
             }
-            audit.write(t.user.id, &t.user.label(), Some(t.password_check))?;
+            audit.write(&t.user.id, &t.user.label(), Some(t.password_check))?;
         }
         if as_arrays {
             for part in stored.chunks(tx.dialect().array_rows()) {
                 let values: Vec<Option<&str>> =
                     part.iter().map(|(v, _)| Some(v.as_str())).collect();
-                let ids: Vec<i64> = part.iter().map(|(_, i)| tokens[*i].user.id).collect();
                 set.bind(1, Arg::Texts(&values))?;
-                set.bind(3, Arg::Ints(&ids))?;
+                let users = part.iter().map(|(_, i)| &tokens[*i].user.id);
+                // The arrays' form is the one `sql::id_elements` chose.
+                if tx.id_kind() == IdKind::Integer {
+                    let ids: Vec<i64> = users.filter_map(UserId::int).collect();
+                    set.bind(3, Arg::Ints(&ids))?;
+                } else {
+                    let texts: Vec<String> = users.map(UserId::text).collect();
+                    let ids: Vec<Option<&str>> = texts.iter().map(|s| Some(s.as_str())).collect();
+                    set.bind(3, Arg::Texts(&ids))?;
+                }
                 set.run()?;
             }
         }
@@ -253,7 +261,7 @@ impl TokenStore for RowColumns {
     }
 
     fn state(&self, tx: &Tx<'_>, user: &User, now: DateTime<Utc>) -> Result<TokenState> {
-        let found = tx.first(&self.sql(tx).state_by_id, &[user.id.into()], |row| {
+        let found = tx.first(&self.sql(tx).state_by_id, &[(&user.id).into()], |row| {
             self.state_at(row, 0, now)
         })?;
         Ok(found.unwrap_or(TokenState::None))
@@ -262,7 +270,10 @@ impl TokenStore for RowColumns {
     fn find(&self, tx: &Tx<'_>, presented: &Presented, now: DateTime<Utc>) -> Result<Option<Held>> {
         let key = self.stored(&presented.token)?;
         let found = tx.first(&self.sql(tx).by_token, &[Arg::Text(&key)], |row| {
-            Ok((Fetched::read(row)?, self.state_at(row, 4, now)?))
+            Ok((
+                Fetched::read(row, tx.id_kind())?,
+                self.state_at(row, 4, now)?,
+            ))
         })?;
         match found {
             None => Ok(None),
@@ -277,7 +288,7 @@ impl TokenStore for RowColumns {
     fn consume(&self, tx: &Tx<'_>, held: &Held, password_hash: &str) -> Result<bool> {
         let args = [
             password_hash.into(),
-            held.user.user.id.into(),
+            (&held.user.user.id).into(),
             Arg::Text(&held.key),
         ];
         Ok(tx.execute(&self.sql(tx).redeem, &args)? == 1)
@@ -300,9 +311,9 @@ impl TokenStore for RowColumns {
         };
         let mut left_out = 0;
         tx.each(sql, args, &mut |row| {
-            match Fetched::read(row)? {
+            match Fetched::read(row, tx.id_kind())? {
                 Fetched::Row(r) => f(&r.user, self.state_at(row, 4, now)?)?,
-                Fetched::BadId(_) => left_out += 1,
+                Fetched::BadId(..) => left_out += 1,
             }
             Ok(())
         })?;
@@ -311,11 +322,11 @@ impl TokenStore for RowColumns {
 }
 
 impl KeptTokens for RowColumns {
-    fn revoke(&self, tx: &Tx<'_>, user_id: i64) -> Result<bool> {
+    fn revoke(&self, tx: &Tx<'_>, user_id: &UserId) -> Result<bool> {
         Ok(tx.execute(&self.sql(tx).clear_token, &[user_id.into()])? > 0)
     }
 
-    fn take_back(&self, tx: &Tx<'_>, user_id: i64, token: &Token) -> Result<bool> {
+    fn take_back(&self, tx: &Tx<'_>, user_id: &UserId, token: &Token) -> Result<bool> {
         let stored = self.stored(token)?;
         let args = [user_id.into(), Arg::Text(&stored)];
         Ok(tx.execute(&self.sql(tx).clear_token_if, &args)? > 0)

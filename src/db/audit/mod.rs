@@ -8,9 +8,11 @@ mod writer;
 pub use table::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS, create_audit};
 pub use writer::AuditWriter;
 
+use super::ids::AuditId;
 use super::{Arg, Row, Tx};
 use crate::audit::{Action, AuditEntry, AuditFilter, AuditRow, Outcome};
 use crate::error::{Error, Result};
+use crate::user::UserId;
 
 /// One entry, every field bound.
 const INSERT: &str = "INSERT INTO resetctl_audit \
@@ -39,7 +41,7 @@ pub const NTH_RECENT_ISSUE: [&str; 2] = [
      AND outcome IN ('unknown-user', 'asked') AND at > ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3",
 ];
 
-fn audit_row(r: &Row<'_>) -> Result<AuditRow> {
+fn audit_row(tx: &Tx<'_>, r: &Row<'_>) -> Result<AuditRow> {
     let unknown = |what: &str, value: String| {
         Error::config(format!(
             "{AUDIT_TABLE} holds an {what} resetctl does not know ({}): written by hand or by a newer version",
@@ -54,7 +56,7 @@ fn audit_row(r: &Row<'_>) -> Result<AuditRow> {
         actor: r.text(2)?,
         action: Action::parse(&action).ok_or_else(|| unknown("action", action.clone()))?,
         outcome: Outcome::parse(&outcome).ok_or_else(|| unknown("outcome", outcome.clone()))?,
-        user_id: r.opt_int(5)?,
+        user_id: tx.audit_id(r.cell(5)?),
         subject: r.opt_text(6)?,
         detail: r.opt_text(7)?,
         reason: r.opt_text(8)?,
@@ -74,12 +76,13 @@ pub struct IssueTrace {
 
 impl Tx<'_> {
     pub fn record(&self, e: &AuditEntry) -> Result<()> {
+        let user_id = e.user_id.as_ref().map(AuditId::of);
         let args: [Arg<'_>; 12] = [
             (&e.at).into(),
             (&e.actor).into(),
             e.action.as_str().into(),
             e.outcome.as_str().into(),
-            e.user_id.into(),
+            user_id.as_ref().map_or(Arg::Null, AuditId::arg),
             e.subject.as_ref().into(),
             e.detail.as_ref().into(),
             e.reason.as_ref().into(),
@@ -110,28 +113,29 @@ impl Tx<'_> {
     }
 
     /// The id of a user's newest `action` entry, whatever its outcome.
-    pub fn last_any(&self, user_id: i64, action: Action) -> Result<Option<i64>> {
-        self.first(LAST_ANY, &[user_id.into(), action.as_str().into()], |r| {
+    pub fn last_any(&self, user_id: &UserId, action: Action) -> Result<Option<i64>> {
+        let user_id = AuditId::of(user_id);
+        self.first(LAST_ANY, &[user_id.arg(), action.as_str().into()], |r| {
             r.int(0)
         })
     }
 
     /// The newest successful `action` for a user.
-    pub fn last_ok(&self, user_id: i64, action: Action) -> Result<Option<AuditRow>> {
-        self.first(
-            LAST_OK,
-            &[user_id.into(), action.as_str().into()],
-            audit_row,
-        )
+    pub fn last_ok(&self, user_id: &UserId, action: Action) -> Result<Option<AuditRow>> {
+        let user_id = AuditId::of(user_id);
+        self.first(LAST_OK, &[user_id.arg(), action.as_str().into()], |r| {
+            audit_row(self, r)
+        })
     }
 
     /// A user's newest successful issue: what a store that keeps nothing
     /// knows of the token.
-    pub fn last_issue(&self, user_id: i64) -> Result<Option<IssueTrace>> {
+    pub fn last_issue(&self, user_id: &UserId) -> Result<Option<IssueTrace>> {
+        let user_id = AuditId::of(user_id);
         self.first(
             "SELECT id, expires, password_check, at FROM resetctl_audit \
              WHERE user_id = ?1 AND action = 'issue' AND outcome = 'ok' ORDER BY id DESC LIMIT 1",
-            &[user_id.into()],
+            &[user_id.arg()],
             |r| {
                 Ok(IssueTrace {
                     id: r.int(0)?,
@@ -148,16 +152,17 @@ impl Tx<'_> {
     /// nothing issued and that may still work.
     pub fn issues_expiring_after(
         &self,
-        user_id: i64,
+        user_id: &UserId,
         after: i64,
         now: &str,
     ) -> Result<Vec<IssueTrace>> {
+        let user_id = AuditId::of(user_id);
         let mut found = Vec::new();
         self.each(
             "SELECT id, expires, password_check, at FROM resetctl_audit \
              WHERE user_id = ?1 AND id > ?2 AND action = 'issue' AND outcome = 'ok' \
              AND expires > ?3 ORDER BY id",
-            &[user_id.into(), after.into(), now.into()],
+            &[user_id.arg(), after.into(), now.into()],
             &mut |r| {
                 found.push(IssueTrace {
                     id: r.int(0)?,
@@ -172,13 +177,20 @@ impl Tx<'_> {
     }
 
     /// Each user with a successful issue expiring after `now` (RFC 3339),
-    /// in id order.
-    pub fn each_issued_user(&self, now: &str, f: &mut dyn FnMut(i64) -> Result<()>) -> Result<()> {
+    /// in the order the audit table sorts their ids.
+    pub fn each_issued_user(
+        &self,
+        now: &str,
+        f: &mut dyn FnMut(UserId) -> Result<()>,
+    ) -> Result<()> {
         self.each(
             "SELECT DISTINCT user_id FROM resetctl_audit WHERE action = 'issue' AND outcome = 'ok' \
              AND user_id IS NOT NULL AND expires > ?1 ORDER BY user_id",
             &[now.into()],
-            &mut |r| f(r.int(0)?),
+            &mut |r| match self.audit_id(r.cell(0)?) {
+                Some(id) => f(id),
+                None => Ok(()),
+            },
         )
     }
 
@@ -188,15 +200,16 @@ impl Tx<'_> {
     /// were fewer.
     pub fn nth_recent_issue(
         &self,
-        user_id: Option<i64>,
+        user_id: Option<&UserId>,
         subject: &str,
         since: &str,
         nth: u32,
     ) -> Result<Option<String>> {
         let sql = NTH_RECENT_ISSUE[usize::from(user_id.is_none())];
         let offset = i64::from(nth.saturating_sub(1));
+        let user_id = user_id.map(AuditId::of);
         let args = [
-            user_id.map_or(Arg::Text(subject), Arg::Int),
+            user_id.as_ref().map_or(Arg::Text(subject), AuditId::arg),
             since.into(),
             offset.into(),
         ];
@@ -212,8 +225,9 @@ impl Tx<'_> {
         // parameter is an error on an engine that types its parameters.
         let mut conditions = Vec::new();
         let mut args: Vec<Arg<'_>> = Vec::new();
-        if let Some(id) = f.user_id {
-            args.push(id.into());
+        let user_id = f.user_id.as_ref().map(AuditId::of);
+        if let Some(id) = &user_id {
+            args.push(id.arg());
             conditions.push(format!("user_id = ?{}", args.len()));
         }
         // A user shown as `name <email>` is found by either part.
@@ -254,7 +268,7 @@ impl Tx<'_> {
         );
         let mut rows = Vec::new();
         self.each(&sql, &args, &mut |r| {
-            rows.push(audit_row(r)?);
+            rows.push(audit_row(self, r)?);
             Ok(())
         })?;
         Ok(rows)

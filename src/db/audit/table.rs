@@ -2,6 +2,7 @@
 //! and the table `init` makes.
 
 use crate::db::dialect::{ColumnKind, Dialect};
+use crate::user::IdKind;
 
 pub const AUDIT_TABLE: &str = "resetctl_audit";
 
@@ -26,11 +27,16 @@ pub const NEWER_AUDIT_COLUMNS: [&str; 2] = ["real_at", "run"];
 
 /// The audit table and its indexes, with the engine's types for the
 /// numbered id, the user's id and the indexed subject; everything else
-/// is text everywhere.
-pub fn create_audit(d: &dyn Dialect) -> String {
+/// is text everywhere. The user's id is an integer where the app's ids
+/// are, else text (see `ids::AuditId`).
+pub fn create_audit(d: &dyn Dialect, ids: IdKind) -> String {
     let (id, int, key_text) = (
         d.column_type(ColumnKind::Key),
-        d.column_type(ColumnKind::Integer),
+        d.column_type(if ids == IdKind::Integer {
+            ColumnKind::Integer
+        } else {
+            ColumnKind::Text
+        }),
         d.column_type(ColumnKind::Text),
     );
     let no_user = d.index_filter("user_id IS NULL");

@@ -3,16 +3,23 @@
 use super::INSERT;
 use crate::audit::AuditEntry;
 use crate::db::dialect::ArrayColumn;
+use crate::db::ids::AuditId;
 use crate::db::{Arg, Prepared, Tx};
 use crate::error::Result;
+use crate::user::{IdKind, UserId};
 
 /// The entries of a batch in one statement, where the engine writes
 /// batches as arrays: the fields that differ per user come as arrays.
 fn insert_rows(tx: &Tx<'_>) -> Option<String> {
+    let user_ids = if tx.id_kind() == IdKind::Integer {
+        ArrayColumn::ints("user_id", 5)
+    } else {
+        ArrayColumn::texts("user_id", 5)
+    };
     let rows = tx.dialect().rows_of_arrays(
         "resetctl_rows",
         &[
-            ArrayColumn::ints("user_id", 5),
+            user_ids,
             ArrayColumn::texts("subject", 6),
             ArrayColumn::texts("password_check", 10),
         ],
@@ -35,9 +42,13 @@ pub struct AuditWriter<'t> {
     array_rows: usize,
 }
 
+/// The entries gathered, each user's id in one of the two forms the audit
+/// table keeps (see `AuditId`): all of one form, as a batch's users share
+/// their table's kind of id.
 #[derive(Default)]
 struct Gathered {
     user_ids: Vec<i64>,
+    text_ids: Vec<String>,
     subjects: Vec<String>,
     checks: Vec<Option<String>>,
 }
@@ -67,21 +78,25 @@ impl<'t> AuditWriter<'t> {
 
     pub fn write(
         &mut self,
-        user_id: i64,
+        user_id: &UserId,
         subject: &str,
         password_check: Option<&str>,
     ) -> Result<()> {
+        let user_id = AuditId::of(user_id);
         if let Some(g) = &mut self.gathered {
-            g.user_ids.push(user_id);
+            match user_id {
+                AuditId::Int(n) => g.user_ids.push(n),
+                AuditId::Text(t) => g.text_ids.push(t.into_owned()),
+            }
             g.subjects.push(subject.to_string());
             g.checks.push(password_check.map(str::to_string));
-            return if g.user_ids.len() >= self.array_rows {
+            return if g.subjects.len() >= self.array_rows {
                 self.write_gathered()
             } else {
                 Ok(())
             };
         }
-        self.insert.bind(5, user_id.into())?;
+        self.insert.bind(5, user_id.arg())?;
         self.insert.bind(6, subject.into())?;
         self.insert.bind(10, password_check.into())?;
         self.insert.queue()
@@ -93,13 +108,18 @@ impl<'t> AuditWriter<'t> {
     }
 
     fn write_gathered(&mut self) -> Result<()> {
-        let Some(g) = self.gathered.as_mut().filter(|g| !g.user_ids.is_empty()) else {
+        let Some(g) = self.gathered.as_mut().filter(|g| !g.subjects.is_empty()) else {
             return Ok(());
         };
         let g = std::mem::take(g);
         let subjects: Vec<Option<&str>> = g.subjects.iter().map(|s| Some(s.as_str())).collect();
         let checks: Vec<Option<&str>> = g.checks.iter().map(Option::as_deref).collect();
-        self.insert.bind(5, Arg::Ints(&g.user_ids))?;
+        let text_ids: Vec<Option<&str>> = g.text_ids.iter().map(|s| Some(s.as_str())).collect();
+        if text_ids.is_empty() {
+            self.insert.bind(5, Arg::Ints(&g.user_ids))?;
+        } else {
+            self.insert.bind(5, Arg::Texts(&text_ids))?;
+        }
         self.insert.bind(6, Arg::Texts(&subjects))?;
         self.insert.bind(10, Arg::Texts(&checks))?;
         self.insert.run().map(drop)

@@ -8,6 +8,7 @@ use crate::db::engine::{About, CaseLookup, Cells as _, Matching, Table};
 use crate::db::failure::{IdColumn, IdType};
 use crate::db::names::{Ident, Schema};
 use crate::error::Result;
+use crate::user::IdKind;
 
 impl Conn {
     pub(super) fn table(&self, name: &str) -> Result<Table> {
@@ -100,10 +101,19 @@ impl Conn {
             },
         )?;
         Ok(found.map(|(ty, shown, unique)| IdColumn {
-            integer: matches!(
-                ty.as_str(),
-                "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"
-            ),
+            kind: match ty.as_str() {
+                "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" => {
+                    Some(IdKind::Integer)
+                }
+                // The server's own `uuid` type reads and compares as text.
+                "char" | "varchar" | "tinytext" | "text" | "mediumtext" | "longtext" | "uuid" => {
+                    Some(IdKind::Text)
+                }
+                "binary" | "varbinary" | "tinyblob" | "blob" | "mediumblob" | "longblob" => {
+                    Some(IdKind::Bytes)
+                }
+                _ => None,
+            },
             ty: IdType::Of(shown),
             unique,
         }))

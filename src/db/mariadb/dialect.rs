@@ -39,6 +39,22 @@ impl Dialect for Mariadb {
         )
     }
 
+    fn as_text(&self, expr: &str) -> String {
+        format!("cast(({expr}) AS char)")
+    }
+
+    fn uuid_text(&self, expr: &str) -> String {
+        format!(
+            "lower(CASE WHEN length({expr}) = 16 THEN \
+             insert(insert(insert(insert(hex({expr}), 9, 0, '-'), 14, 0, '-'), 19, 0, '-'), 24, 0, '-') \
+             ELSE hex({expr}) END)"
+        )
+    }
+
+    fn change_column_type(&self, table: &str, column: &str, ty: &str) -> String {
+        format!("ALTER TABLE {table} MODIFY {column} {ty}")
+    }
+
     /// Id columns are typed, and checked to be integers: only NULL is not
     /// one.
     fn is_integer(&self, expr: &str) -> String {

@@ -185,6 +185,7 @@ fn to_value(a: Arg<'_>) -> MyValue {
         Arg::Null => MyValue::NULL,
         Arg::Int(n) => MyValue::Int(n),
         Arg::Text(s) => MyValue::Bytes(s.as_bytes().to_vec()),
+        Arg::Bytes(b) => MyValue::Bytes(b.to_vec()),
         Arg::Time(t) => MyValue::Date(
             u16::try_from(t.year()).unwrap_or(0),
             t.month() as u8,

@@ -9,6 +9,7 @@ use crate::db::engine::{About, Cells as _, Matching, Table};
 use crate::db::failure::{IdColumn, IdType};
 use crate::db::names::{Ident, Schema};
 use crate::error::Result;
+use crate::user::IdKind;
 
 /// An index's first key as `pg_get_indexdef` writes it (`email`,
 /// `"Email"`, `lower((email)::text)`), as bare lower-case letters:
@@ -20,6 +21,17 @@ fn bare(def: &str) -> String {
     }
     s.retain(|c| !matches!(c, '"' | '(' | ')') && !c.is_whitespace());
     s
+}
+
+/// What a column of this type (as `format_type` writes it) holds.
+fn kind_of(ty: &str) -> Option<IdKind> {
+    match ty.split('(').next().unwrap_or(ty) {
+        "smallint" | "integer" | "bigint" => Some(IdKind::Integer),
+        "text" | "character varying" | "character" | "citext" => Some(IdKind::Text),
+        "uuid" => Some(IdKind::Uuid),
+        "bytea" => Some(IdKind::Bytes),
+        _ => None,
+    }
 }
 
 /// A name as a quoted identifier, for `to_regclass`.
@@ -99,7 +111,7 @@ impl Conn {
             },
         )?;
         Ok(found.map(|(ty, unique)| IdColumn {
-            integer: matches!(ty.as_str(), "smallint" | "integer" | "bigint"),
+            kind: kind_of(&ty),
             ty: IdType::Of(ty),
             unique,
         }))

@@ -32,6 +32,18 @@ impl Dialect for Postgres {
         )
     }
 
+    fn as_text(&self, expr: &str) -> String {
+        format!("({expr})::text")
+    }
+
+    fn uuid_text(&self, expr: &str) -> String {
+        let h = format!("encode({expr}, 'hex')");
+        format!(
+            "(CASE WHEN length({expr}) = 16 THEN substr({h}, 1, 8) || '-' || substr({h}, 9, 4) || '-' || \
+             substr({h}, 13, 4) || '-' || substr({h}, 17, 4) || '-' || substr({h}, 21) ELSE {h} END)"
+        )
+    }
+
     /// Id columns are typed, and checked to be integers: only NULL is not
     /// one.
     fn is_integer(&self, expr: &str) -> String {

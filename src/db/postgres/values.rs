@@ -7,11 +7,12 @@ use std::error::Error as StdError;
 
 use bytes::BytesMut;
 use chrono::NaiveDateTime;
-use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 
 use super::times::{Day, Stamp};
 use crate::db::values::{Arg, Cell};
 use crate::error::{Error, Result};
+use crate::user_id::{uuid_bytes, uuid_text};
 
 /// A bound value, owned: statements queued for a pipeline outlive the
 /// borrow they were bound from.
@@ -20,6 +21,7 @@ pub enum Owned {
     Null,
     Int(i64),
     Text(String),
+    Bytes(Vec<u8>),
     Ints(Vec<i64>),
     Texts(Vec<Option<String>>),
 }
@@ -30,6 +32,7 @@ impl From<Arg<'_>> for Owned {
             Arg::Null => Owned::Null,
             Arg::Int(n) => Owned::Int(n),
             Arg::Text(s) => Owned::Text(s.to_string()),
+            Arg::Bytes(b) => Owned::Bytes(b.to_vec()),
             // The server reads the text as the column's type says.
             Arg::Time(t) => Owned::Text(crate::clock::rfc3339(t)),
             Arg::Ints(v) => Owned::Ints(v.to_vec()),
@@ -45,6 +48,7 @@ fn mismatch(value: &Owned, ty: &Type) -> BoxError {
         Owned::Null => "NULL",
         Owned::Int(_) => "an integer",
         Owned::Text(_) => "text",
+        Owned::Bytes(_) => "bytes",
         Owned::Ints(_) => "an array of integers",
         Owned::Texts(_) => "an array of text",
     };
@@ -66,6 +70,16 @@ impl ToSql for Owned {
                 .to_sql(ty, out),
             (Owned::Int(n), t) if is_text(t) => n.to_string().to_sql(ty, out),
             (Owned::Text(s), t) if is_text(t) => s.to_sql(ty, out),
+            (Owned::Bytes(b), &Type::BYTEA) => b.to_sql(ty, out),
+            // A `uuid` is its 16 bytes on the wire.
+            (Owned::Text(s), &Type::UUID) => {
+                out.extend_from_slice(&uuid_bytes(s).ok_or_else(|| mismatch(self, ty))?);
+                Ok(IsNull::No)
+            }
+            (Owned::Bytes(b), &Type::UUID) if b.len() == 16 => {
+                out.extend_from_slice(b);
+                Ok(IsNull::No)
+            }
             (Owned::Text(s), &Type::INT8 | &Type::INT4 | &Type::INT2) => {
                 Owned::Int(s.trim().parse()?).to_sql(ty, out)
             }
@@ -93,6 +107,20 @@ fn is_text(t: &Type) -> bool {
         *t,
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN
     )
+}
+
+/// A `uuid` as read: its canonical text, as the server writes it.
+struct Uuid(String);
+
+impl<'a> FromSql<'a> for Uuid {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> std::result::Result<Uuid, BoxError> {
+        let bytes: &[u8; 16] = raw.try_into()?;
+        Ok(Uuid(uuid_text(bytes)))
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::UUID
+    }
 }
 
 fn naive(s: &str) -> Option<NaiveDateTime> {
@@ -146,6 +174,7 @@ impl Value {
             Type::TIMESTAMPTZ => get!(Stamp).map_or(Value::Null, |t| Value::Text(t.text(true))),
             Type::DATE => get!(Day).map_or(Value::Null, |d| Value::Text(d.text())),
             Type::BYTEA => get!(Vec<u8>).map_or(Value::Null, Value::Bytes),
+            Type::UUID => get!(Uuid).map_or(Value::Null, |u| Value::Text(u.0)),
             ref t if is_text(t) => get!(String).map_or(Value::Null, Value::Text),
             other => {
                 return Err(Error::config(format!(

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::db::engine::{About, Matching, Table};
 use crate::db::failure::{IdColumn, IdType};
 use crate::db::names::{Ident, Schema};
+use crate::user::IdKind;
 
 pub fn table(conn: &Connection, name: &str) -> rusqlite::Result<Table> {
     let kind: Option<String> = conn
@@ -73,10 +74,27 @@ pub fn id_column(conn: &Connection, s: &Schema) -> rusqlite::Result<Option<IdCol
         )
         .optional()?;
     Ok(found.map(|(ty, pk, pk_cols, unique)| IdColumn {
-        integer: ty.contains("INT"),
+        kind: kind_of(&ty),
         ty: IdType::Declared(ty),
         unique: (pk == 1 && pk_cols == 1) || unique,
     }))
+}
+
+/// What a declared type holds, read as SQLite reads a type's affinity
+/// (`INT` first, then text, then blob); a UUID type holds text.
+fn kind_of(ty: &str) -> Option<IdKind> {
+    if ty.contains("INT") {
+        Some(IdKind::Integer)
+    } else if ["CHAR", "CLOB", "TEXT", "UUID", "GUID"]
+        .iter()
+        .any(|t| ty.contains(t))
+    {
+        Some(IdKind::Text)
+    } else if ty.contains("BLOB") || ty.contains("BINARY") {
+        Some(IdKind::Bytes)
+    } else {
+        None
+    }
 }
 
 /// The library's version, and the journal mode as the file says (a read:

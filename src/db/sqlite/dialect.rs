@@ -26,6 +26,24 @@ impl Dialect for Sqlite {
         format!("{FINGERPRINT_FN}({id}, {password})")
     }
 
+    fn as_text(&self, expr: &str) -> String {
+        format!("CAST(({expr}) AS TEXT)")
+    }
+
+    /// A blob column may hold text as well.
+    fn uuid_text(&self, expr: &str) -> String {
+        let h = format!("lower(hex({expr}))");
+        format!(
+            "(CASE WHEN typeof({expr}) <> 'blob' THEN {expr} WHEN length({expr}) = 16 THEN \
+             substr({h}, 1, 8) || '-' || substr({h}, 9, 4) || '-' || substr({h}, 13, 4) || '-' || \
+             substr({h}, 17, 4) || '-' || substr({h}, 21) ELSE {h} END)"
+        )
+    }
+
+    fn integer_column_holds_text(&self) -> bool {
+        true
+    }
+
     /// A column that is not the rowid may hold text, a real or NULL.
     fn is_integer(&self, expr: &str) -> String {
         format!("typeof({expr}) = 'integer'")

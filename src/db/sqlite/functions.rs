@@ -8,6 +8,7 @@ use rusqlite::types::ValueRef;
 
 use super::cell;
 use crate::password::fingerprint;
+use crate::user::UserId;
 
 /// SQL name of the function that reads any stored expiry form as Unix
 /// milliseconds (NULL when it is no time).
@@ -26,12 +27,15 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     // So the "password changed since issue" check runs inside the
     // statements themselves.
     conn.create_scalar_function(FINGERPRINT_FN, 2, flags, |ctx| {
-        // A row whose id is not an integer has no fingerprint: it is left
-        // out by every command, never an error here.
-        let ValueRef::Integer(id) = ctx.get_raw(0) else {
-            return Ok(None);
+        // The id comes as its canonical text (`ids::id_text`), or as the
+        // integer. A row with no id has no fingerprint: it is left out by
+        // every command, never an error here.
+        let id = match ctx.get_raw(0) {
+            ValueRef::Integer(n) => UserId::Int(n),
+            ValueRef::Text(t) => UserId::Text(String::from_utf8_lossy(t).into_owned()),
+            _ => return Ok(None),
         };
         let hash = cell(ctx.get_raw(1)).text();
-        Ok(Some(fingerprint(id, hash.as_deref().map(str::as_bytes))))
+        Ok(Some(fingerprint(&id, hash.as_deref().map(str::as_bytes))))
     })
 }

@@ -210,6 +210,7 @@ fn to_sql(a: Arg<'_>) -> ToSqlOutput<'_> {
         Arg::Null => ToSqlOutput::Borrowed(ValueRef::Null),
         Arg::Int(n) => ToSqlOutput::Borrowed(ValueRef::Integer(n)),
         Arg::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        Arg::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
         Arg::Time(t) => ToSqlOutput::Owned(rusqlite::types::Value::Text(crate::clock::rfc3339(t))),
         // This dialect's `rows_of_arrays` is `None`, so no statement
         // written for SQLite has an array parameter.

@@ -79,7 +79,7 @@ impl<'a> Run<'a> {
         let db = ctx.open(Access::ReadWrite)?;
         db.tune_for_bulk()?;
         let source = match &args.from {
-            None => Source::All { after: i64::MIN },
+            None => Source::All { after: None },
             Some(path) => Source::Lines(UserList::open(path)?),
         };
         let mut counts = Counts::default();
@@ -88,9 +88,13 @@ impl<'a> Run<'a> {
             Source::All { .. } => {
                 let bad = db.read().count_bad_ids()?;
                 if bad > 0 {
-                    ctx.out.warn(format!(
-                        "{bad} user(s) have an id that is not an integer and are left out"
-                    ));
+                    let why = if db.read().id_kind() == crate::user::IdKind::Integer {
+                        "have an id that is not an integer"
+                    } else {
+                        "have no id"
+                    };
+                    ctx.out
+                        .warn(format!("{bad} user(s) {why} and are left out"));
                     counts.failed += bad;
                     failures.push(Kind::Config);
                 }

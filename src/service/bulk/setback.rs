@@ -10,11 +10,12 @@ use crate::service::batch::{Campaign, Judged, Source};
 use crate::service::plan::Plan;
 use crate::service::report::{Delivery, Issued, report};
 use crate::service::request::IssueRequest;
+use crate::user::UserId;
 use crate::user_list::Entry;
 
 /// Where a batch starts: the last id before it, or its first line.
 pub(super) enum Start {
-    After(i64),
+    After(Option<UserId>),
     Line(u64),
 }
 
@@ -23,7 +24,7 @@ pub(super) fn batch_start(source: &Source, lines: Option<&[Entry]>) -> Start {
         (_, Some(Entry::Line { line_no, .. } | Entry::TooLong { line_no })) => {
             Start::Line(*line_no)
         }
-        (Source::All { after }, _) => Start::After(*after),
+        (Source::All { after }, _) => Start::After(after.clone()),
         (Source::Lines(_), None) => Start::Line(0),
     }
 }
@@ -36,16 +37,25 @@ pub(super) fn unsettled(e: Error, start: &Start, source: &Source) -> Error {
         return e;
     }
     let who = match (start, source) {
-        (Start::After(i64::MIN), Source::All { after }) => format!("users with ids up to {after}"),
-        (Start::After(from), Source::All { after }) => {
-            format!("users with ids above {from} up to {after}")
+        (Start::After(None), Source::All { after }) => {
+            format!("users with ids up to {}", shown_id(after.as_ref()))
         }
+        (Start::After(Some(from)), Source::All { after }) => format!(
+            "users with ids above {} up to {}",
+            shown_id(Some(from)),
+            shown_id(after.as_ref())
+        ),
         (Start::Line(n), _) => format!("this batch's users (listed from line {n})"),
         (Start::After(_), Source::Lines(_)) => "this batch's users".to_string(),
     };
     e.adding(format!(
         "{who} may hold tokens whose links were not printed: issue to them again, not with --skip-active"
     ))
+}
+
+/// An id in a message, printable whatever the app keeps in it.
+fn shown_id(id: Option<&UserId>) -> String {
+    id.map_or_else(String::new, |id| crate::text::printable(&id.text()))
 }
 
 /// Writes out a committed batch's links, and sees them read when stdout
@@ -93,7 +103,7 @@ pub(super) fn take_back(
         let (mut n, mut left) = (0u64, 0u64);
         for (u, token) in users {
             match kept {
-                Some(kept) => n += u64::from(kept.take_back(tx, u.id, token)?),
+                Some(kept) => n += u64::from(kept.take_back(tx, &u.id, token)?),
                 None => {
                     withdraw(ctx, tx, campaign, u)?;
                     left += 1;
@@ -151,7 +161,7 @@ fn withdraw(
     user: &crate::user::User,
 ) -> Result<()> {
     let mut audit = ctx.audit(Action::Revoke, Outcome::Failed);
-    audit.user_id = Some(user.id);
+    audit.user_id = Some(user.id.clone());
     audit.subject = Some(user.label());
     audit.run = Some(campaign.run.clone());
     audit.detail = Some(

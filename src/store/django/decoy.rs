@@ -14,7 +14,7 @@ use crate::db::{Tx, UserRow};
 use crate::error::{Error, Result};
 use crate::store::Lifetime;
 use crate::token::Token;
-use crate::user::{Typed, User};
+use crate::user::{IdKind, Typed, User, UserId};
 
 /// How many ids are tried for one nobody has, before taking one past the
 /// highest.
@@ -22,7 +22,7 @@ const PROBES: i64 = 64;
 
 /// A token made as Django makes one, stamped as a real one would be, from
 /// a row no user has.
-pub fn token(tokens: &Generator, id: i64, typed: &Typed<'_>, life: Lifetime) -> Result<Token> {
+pub fn token(tokens: &Generator, id: UserId, typed: &Typed<'_>, life: Lifetime) -> Result<Token> {
     let nobody = Made {
         row: UserRow {
             user: User {
@@ -45,11 +45,12 @@ pub fn token(tokens: &Generator, id: i64, typed: &Typed<'_>, life: Lifetime) -> 
 }
 
 impl Django {
-    /// The id a decoy's link shows: the one typed, else one of the table's
-    /// range that no user has, picked by the name and the key.
-    pub(super) fn decoy_id(&self, tx: &Tx<'_>, typed: &Typed<'_>) -> Result<i64> {
-        if let Some(id) = typed.id() {
-            return Ok(id);
+    /// The id a decoy's link shows: the one typed, else one no user has,
+    /// picked by the name and the key: of the table's range where ids are
+    /// integers, else a UUID (what ids that are not integers mostly are).
+    pub(super) fn decoy_id(&self, tx: &Tx<'_>, typed: &Typed<'_>) -> Result<UserId> {
+        if let Some(id) = &typed.id {
+            return Ok(id.clone());
         }
         let mut mac =
             <Hmac<Sha256> as Mac>::new_from_slice(self.tokens.secret()?.expose().as_bytes())
@@ -57,17 +58,26 @@ impl Django {
         mac.update(b"resetctl decoy id\0");
         mac.update(typed.key.as_bytes());
         let digest = mac.finalize().into_bytes();
+        if tx.id_kind() != IdKind::Integer {
+            let mut uuid = [0u8; 16];
+            uuid.copy_from_slice(&digest[..16]);
+            // Version 4, RFC 4122 variant: shaped as random UUIDs are.
+            uuid[6] = (uuid[6] & 0x0f) | 0x40;
+            uuid[8] = (uuid[8] & 0x3f) | 0x80;
+            let text = crate::user_id::uuid_text(&uuid);
+            return Ok(tx.id_from_text(&text).unwrap_or(UserId::Text(text)));
+        }
         let mut seed = [0u8; 8];
         seed.copy_from_slice(&digest[..8]);
         let seed = (u64::from_le_bytes(seed) >> 1) as i64;
         let highest = self.highest_id(tx)?.max(1);
         for k in 0..PROBES.min(highest) {
-            let id = 1 + (seed + k) % highest;
-            if self.row(tx, id)?.is_none() {
+            let id = UserId::Int(1 + (seed + k) % highest);
+            if self.row(tx, &id)?.is_none() {
                 return Ok(id);
             }
         }
-        Ok(highest.saturating_add(1 + seed % PROBES))
+        Ok(UserId::Int(highest.saturating_add(1 + seed % PROBES)))
     }
 
     fn highest_id(&self, tx: &Tx<'_>) -> Result<i64> {

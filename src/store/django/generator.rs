@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::db::UserRow;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use crate::user::UserId;
 
 const KEY_SALT: &str = "django.contrib.auth.tokens.PasswordResetTokenGenerator";
 
@@ -170,13 +171,16 @@ fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub fn uid(id: i64) -> String {
-    Base64UrlUnpadded::encode_string(id.to_string().as_bytes())
+/// Django's `urlsafe_base64_encode(force_bytes(user.pk))`: the id's text
+/// (a UUID's `str()` is its canonical text).
+pub fn uid(id: &UserId) -> String {
+    Base64UrlUnpadded::encode_string(id.text().as_bytes())
 }
 
-pub fn id_of_uid(uid: &str) -> Option<i64> {
+/// The id's text a uid carries; the users table reads it as its ids are.
+pub fn id_of_uid(uid: &str) -> Option<String> {
     let bytes = Base64UrlUnpadded::decode_vec(uid.trim_end_matches('=')).ok()?;
-    std::str::from_utf8(&bytes).ok()?.parse().ok()
+    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]
@@ -197,7 +201,7 @@ mod tests {
         Made {
             row: UserRow {
                 user: User {
-                    id: 42,
+                    id: UserId::Int(42),
                     username: Some("alice".into()),
                     email: Some("alice@example.com".into()),
                 },
@@ -246,10 +250,16 @@ mod tests {
 
     #[test]
     fn uids_are_unpadded_urlsafe_base64_of_the_id() {
-        assert_eq!(uid(42), "NDI");
-        assert_eq!(uid(1), "MQ");
-        assert_eq!(id_of_uid("NDI"), Some(42));
+        assert_eq!(uid(&UserId::Int(42)), "NDI");
+        assert_eq!(uid(&UserId::Int(1)), "MQ");
+        assert_eq!(id_of_uid("NDI").as_deref(), Some("42"));
         assert_eq!(id_of_uid("!!"), None);
+        let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+        let bytes = crate::user_id::uuid_bytes(uuid).unwrap().to_vec();
+        assert_eq!(
+            id_of_uid(&uid(&UserId::Bytes(bytes))).as_deref(),
+            Some(uuid)
+        );
     }
 
     #[test]

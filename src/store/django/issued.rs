@@ -11,7 +11,7 @@ use crate::audit::Action;
 use crate::db::{IssueTrace, Tx};
 use crate::error::Result;
 use crate::store::TokenState;
-use crate::user::User;
+use crate::user::{User, UserId};
 
 impl Django {
     /// When resetctl made the link stamped `ts` for this user, from the
@@ -20,7 +20,7 @@ impl Django {
     pub(super) fn issued_at(
         &self,
         tx: &Tx<'_>,
-        user_id: i64,
+        user_id: &UserId,
         ts: i64,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>> {
@@ -44,19 +44,19 @@ impl Django {
         user: &User,
         now: DateTime<Utc>,
     ) -> Result<TokenState> {
-        let Some(newest) = tx.last_issue(user.id)? else {
+        let Some(newest) = tx.last_issue(&user.id)? else {
             return Ok(TokenState::None);
         };
-        let redeemed = tx.last_ok(user.id, Action::Redeem)?.map_or(0, |r| r.id);
+        let redeemed = tx.last_ok(&user.id, Action::Redeem)?.map_or(0, |r| r.id);
         if redeemed > newest.id {
             return Ok(TokenState::None);
         }
         let now_text = crate::clock::rfc3339(now);
-        let current = self.row(tx, user.id)?.map(|m| Self::check_of(&m));
+        let current = self.row(tx, &user.id)?.map(|m| Self::check_of(&m));
         let works = |t: &IssueTrace| current.is_some() && t.password_check == current;
         let expiry = |t: &IssueTrace| t.expires.as_deref().and_then(crate::clock::parse_timestamp);
         let latest = tx
-            .issues_expiring_after(user.id, redeemed, &now_text)?
+            .issues_expiring_after(&user.id, redeemed, &now_text)?
             .iter()
             .filter(|t| works(t))
             .filter_map(expiry)

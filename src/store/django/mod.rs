@@ -27,7 +27,7 @@ use super::{
 use crate::db::{Arg, AuditWriter, Fetched, Ident, Schema, StoreColumn, Tx, user_columns};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
-use crate::user::{Typed, User};
+use crate::user::{Typed, User, UserId};
 
 pub const DEFAULT_LINK: &str = "https://example.com/reset/{uid}/{token}/";
 
@@ -83,7 +83,7 @@ impl Django {
             let t = tx.q(&schema.table);
             format!(
                 "SELECT {}, {t}.{}, {t}.{} FROM {t} WHERE {t}.{} = ?1",
-                user_columns(schema, tx.dialect(), false),
+                user_columns(schema, tx.dialect(), tx.id_kind(), false),
                 tx.q(&schema.password),
                 tx.q(&self.last_login),
                 tx.q(&schema.id)
@@ -91,9 +91,9 @@ impl Django {
         })
     }
 
-    fn row(&self, tx: &Tx<'_>, id: i64) -> Result<Option<Made>> {
+    fn row(&self, tx: &Tx<'_>, id: &UserId) -> Result<Option<Made>> {
         let found = tx.first(self.by_id(tx), &[id.into()], |r| {
-            let Fetched::Row(row) = Fetched::read(r)? else {
+            let Fetched::Row(row) = Fetched::read(r, tx.id_kind())? else {
                 return Ok(None);
             };
             let email = row.user.email.clone().unwrap_or_default();
@@ -115,7 +115,7 @@ impl Django {
             material.extend_from_slice(part.as_bytes());
             material.push(0);
         }
-        crate::password::fingerprint(m.row.user.id, Some(&material))
+        crate::password::fingerprint(&m.row.user.id, Some(&material))
     }
 }
 
@@ -180,8 +180,10 @@ impl TokenStore for Django {
     fn link(&self, template: &str, token: &Token, user: Option<&User>) -> String {
         // A decoy's uid is made up: it names nobody.
         let uid = match user {
-            Some(u) => uid(u.id),
-            None => uid(i64::from_str_radix(&token.expose()[..5], 16).unwrap_or(1)),
+            Some(u) => uid(&u.id),
+            None => uid(&UserId::Int(
+                i64::from_str_radix(&token.expose()[..5], 16).unwrap_or(1),
+            )),
         };
         template
             .replace("{uid}", &uid)
@@ -232,7 +234,7 @@ impl TokenStore for Django {
         _source: &mut TokenSource,
     ) -> Result<Token> {
         let m = self
-            .row(tx, user.id)?
+            .row(tx, &user.id)?
             .ok_or_else(|| Error::no_user(format!("{} is gone", user.label())))?;
         let ts = self.tokens.stamp(life.expires, life.now);
         let text = self.tokens.make(&m, ts, self.tokens.secret()?)?;
@@ -244,11 +246,11 @@ impl TokenStore for Django {
     fn store(&self, tx: &Tx<'_>, record: &IssueRecord, tokens: &mut [NewToken<'_>]) -> Result<()> {
         let mut audit = AuditWriter::new(tx, &record.audit)?;
         for t in tokens.iter() {
-            let check = match self.row(tx, t.user.id)? {
+            let check = match self.row(tx, &t.user.id)? {
                 Some(m) => Self::check_of(&m),
                 None => continue,
             };
-            audit.write(t.user.id, &t.user.label(), Some(&check))?;
+            audit.write(&t.user.id, &t.user.label(), Some(&check))?;
         }
         audit.finish()
     }
@@ -259,8 +261,8 @@ impl TokenStore for Django {
 
     fn find(&self, tx: &Tx<'_>, presented: &Presented, now: DateTime<Utc>) -> Result<Option<Held>> {
         let id = match (&presented.names, &presented.user) {
-            (Some(uid), _) => id_of_uid(uid),
-            (None, Some(user)) => Some(user.id),
+            (Some(uid), _) => id_of_uid(uid).and_then(|text| tx.id_from_text(&text)),
+            (None, Some(user)) => Some(user.id.clone()),
             (None, None) => {
                 return Err(Error::bad_input(
                     "a bare Django token does not say whose it is: its link carries the user's uid",
@@ -268,7 +270,7 @@ impl TokenStore for Django {
                 .with_hint("paste the whole reset link, or name the user with --user"));
             }
         };
-        let Some(m) = id.map(|id| self.row(tx, id)).transpose()?.flatten() else {
+        let Some(m) = id.map(|id| self.row(tx, &id)).transpose()?.flatten() else {
             return Ok(None);
         };
         let Some(ts) = self.tokens.made_by_a_key(&m, presented.token.expose())? else {
@@ -276,7 +278,7 @@ impl TokenStore for Django {
         };
         // A stamp in the future is accepted, as Django does: it expires
         // after the app's clock has shown it.
-        let made = match self.issued_at(tx, m.row.user.id, ts, now)? {
+        let made = match self.issued_at(tx, &m.row.user.id, ts, now)? {
             Some(at) => Some(at),
             None => self.tokens.made_at(ts, now),
         };
@@ -304,7 +306,7 @@ impl TokenStore for Django {
         );
         let args = [
             password_hash.into(),
-            held.user.user.id.into(),
+            (&held.user.user.id).into(),
             Arg::Text(&held.key),
         ];
         Ok(tx.execute(&sql, &args)? == 1)
@@ -328,7 +330,9 @@ impl TokenStore for Django {
             Ok(())
         })?;
         for id in ids {
-            let Some(m) = self.row(tx, id)? else { continue };
+            let Some(m) = self.row(tx, &id)? else {
+                continue;
+            };
             let state = self.state(tx, &m.row.user, now)?;
             if matches!(state, TokenState::Active(_)) {
                 f(&m.row.user, state)?;

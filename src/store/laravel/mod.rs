@@ -18,7 +18,7 @@ use super::{
 use crate::db::{Arg, AuditWriter, Ident, Matching, Schema, StoreColumn, Tx};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource, link_param};
-use crate::user::{Lookup, Typed, User};
+use crate::user::{Lookup, Typed, User, UserId};
 
 mod carbon;
 mod hashing;
@@ -197,7 +197,7 @@ impl TokenStore for Laravel {
             .with_hint("or use a --link without {email}"));
         }
         Ok(Some(User {
-            id: user.map_or(0, |u| u.id),
+            id: user.map_or(UserId::Int(0), |u| u.id.clone()),
             username: None,
             email: Some(typed.input.to_string()),
         }))
@@ -234,7 +234,7 @@ impl TokenStore for Laravel {
             insert.bind(1, Arg::Text(email))?;
             insert.bind(2, Arg::Text(hash))?;
             insert.queue()?;
-            audit.write(t.user.id, &t.user.label(), Some(t.password_check))?;
+            audit.write(&t.user.id, &t.user.label(), Some(t.password_check))?;
         }
         audit.finish()
     }
@@ -252,7 +252,7 @@ impl TokenStore for Laravel {
         let Some((_, created_at)) = self.first_row(tx, email)? else {
             return Ok(TokenState::None);
         };
-        let dead = match tx.user_by_id(user.id)? {
+        let dead = match tx.user_by_id(&user.id)? {
             Some(row) => self.dead(tx, &row, created_at.as_deref())?,
             None => false,
         };
@@ -306,7 +306,7 @@ impl TokenStore for Laravel {
             &format!("DELETE FROM {t} WHERE email = ?1"),
             &[email.into()],
         )?;
-        self.set_password(tx, held.user.user.id, password_hash)?;
+        self.set_password(tx, &held.user.user.id, password_hash)?;
         Ok(true)
     }
 
@@ -322,7 +322,7 @@ impl TokenStore for Laravel {
 }
 
 impl KeptTokens for Laravel {
-    fn revoke(&self, tx: &Tx<'_>, user_id: i64) -> Result<bool> {
+    fn revoke(&self, tx: &Tx<'_>, user_id: &UserId) -> Result<bool> {
         let Some(email) = self.email_of(tx, user_id)? else {
             return Ok(false);
         };
@@ -333,7 +333,7 @@ impl KeptTokens for Laravel {
         )? > 0)
     }
 
-    fn take_back(&self, tx: &Tx<'_>, user_id: i64, token: &Token) -> Result<bool> {
+    fn take_back(&self, tx: &Tx<'_>, user_id: &UserId, token: &Token) -> Result<bool> {
         let Some(email) = self.email_of(tx, user_id)? else {
             return Ok(false);
         };

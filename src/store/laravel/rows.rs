@@ -14,7 +14,7 @@ use crate::db::{Arg, Fetched, Tx, UserRow, user_columns};
 use crate::error::Result;
 use crate::store::{TokenFilter, TokenState};
 use crate::token::Token;
-use crate::user::{Lookup, User};
+use crate::user::{Lookup, User, UserId};
 
 impl Laravel {
     /// When a row's `created_at` says the token expires: the first moment
@@ -56,12 +56,12 @@ impl Laravel {
         user: &UserRow,
         created_at: Option<&str>,
     ) -> Result<bool> {
-        let Some(issue) = tx.last_issue(user.user.id)? else {
+        let Some(issue) = tx.last_issue(&user.user.id)? else {
             return Ok(false);
         };
         // A row made after resetctl's token was used is not resetctl's.
         if tx
-            .last_ok(user.user.id, crate::audit::Action::Redeem)?
+            .last_ok(&user.user.id, crate::audit::Action::Redeem)?
             .is_some_and(|r| r.id > issue.id)
         {
             return Ok(false);
@@ -104,7 +104,7 @@ impl Laravel {
         let (t, u) = (tx.q(&self.table), tx.q(&s.table));
         let sql = format!(
             "SELECT {}, {} FROM {t} JOIN {u} ON {u}.{} = {t}.email ORDER BY {u}.{}",
-            user_columns(s, tx.dialect(), true),
+            user_columns(s, tx.dialect(), tx.id_kind(), true),
             self.created_at_read(tx, &format!("{t}.created_at"))?,
             tx.q(&s.email),
             tx.q(&s.id)
@@ -112,11 +112,11 @@ impl Laravel {
         let mut left_out = 0;
         let mut rows: Vec<(UserRow, Option<String>)> = Vec::new();
         tx.each(&sql, &[], &mut |row| {
-            match Fetched::read(row)? {
+            match Fetched::read(row, tx.id_kind())? {
                 // Laravel reads the first row of an email; so does this.
                 Fetched::Row(r) if rows.last().is_some_and(|(l, _)| l.user.id == r.user.id) => {}
                 Fetched::Row(r) => rows.push((r, row.opt_text(4)?)),
-                Fetched::BadId(_) => left_out += 1,
+                Fetched::BadId(..) => left_out += 1,
             }
             Ok(())
         })?;
@@ -195,7 +195,7 @@ impl Laravel {
         )
     }
 
-    pub(super) fn email_of(&self, tx: &Tx<'_>, user_id: i64) -> Result<Option<String>> {
+    pub(super) fn email_of(&self, tx: &Tx<'_>, user_id: &UserId) -> Result<Option<String>> {
         Ok(tx.user_by_id(user_id)?.and_then(|r| r.user.email))
     }
 
@@ -245,7 +245,7 @@ impl Laravel {
 
     /// The new password and, when the table has one, a new
     /// `remember_token`, which signs out "remember me" sessions.
-    pub(super) fn set_password(&self, tx: &Tx<'_>, id: i64, password_hash: &str) -> Result<()> {
+    pub(super) fn set_password(&self, tx: &Tx<'_>, id: &UserId, password_hash: &str) -> Result<()> {
         let s = &self.schema;
         if self.has_remember_token(tx)? {
             let remember = remember_token()?;

@@ -23,7 +23,7 @@ fn reads_laravels_link_and_a_bare_token() {
 #[test]
 fn links_carry_the_email_encoded() {
     let user = User {
-        id: 1,
+        id: crate::user::UserId::Int(1),
         username: None,
         email: Some("a+b@example.com".into()),
     };

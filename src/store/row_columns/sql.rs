@@ -2,7 +2,8 @@
 //! schema's names and the engine's dialect.
 
 use super::TimeColumn;
-use crate::db::{AUDIT_TABLE, ArrayColumn, Dialect, Schema, Tx, user_columns};
+use crate::db::{AUDIT_TABLE, ArrayColumn, Dialect, Elements, Schema, Tx, id_text, user_columns};
+use crate::user::IdKind;
 
 pub(super) struct Sql {
     pub(super) state_by_id: String,
@@ -33,12 +34,12 @@ impl Sql {
         let has_token = format!("{t}.{tok} IS NOT NULL AND {t}.{tok} <> ''");
         let token_is = |n| d.equals_exactly(&format!("{t}.{tok}"), n);
         let row_expiry_ms = row_expiry_ms(d, &format!("{t}.{exp}"), time);
-        let dead = dead(s, d, &has_token, &row_expiry_ms);
+        let dead = dead(s, d, tx.id_kind(), &has_token, &row_expiry_ms);
         let token_state = format!("({has_token}), {t}.{exp}, {dead}");
         // Listing never issues, so it skips hashing every row's password.
         let listed = format!(
             "SELECT {}, {token_state} FROM {t}",
-            user_columns(s, d, false)
+            user_columns(s, d, tx.id_kind(), false)
         );
         let expiry_ms = format!("coalesce({row_expiry_ms}, 0)");
         let outstanding =
@@ -48,7 +49,7 @@ impl Sql {
             state_by_id: format!("SELECT {token_state} FROM {t} WHERE {t}.{id} = ?1"),
             by_token: format!(
                 "SELECT {}, {token_state} FROM {t} WHERE {}",
-                user_columns(s, d, true),
+                user_columns(s, d, tx.id_kind(), true),
                 token_is(1)
             ),
             outstanding: [
@@ -58,11 +59,15 @@ impl Sql {
             ],
             count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
             set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
-            set_tokens: d
-                .rows_of_arrays(
-                    "resetctl_rows",
-                    &[ArrayColumn::texts("token", 1), ArrayColumn::ints("id", 3)],
-                )
+            set_tokens: id_elements(tx.id_kind())
+                .and_then(|ids| {
+                    let id = ArrayColumn {
+                        name: "id",
+                        param: 3,
+                        of: ids,
+                    };
+                    d.rows_of_arrays("resetctl_rows", &[ArrayColumn::texts("token", 1), id])
+                })
                 .map(|rows| {
                     d.update_from(
                         &t,
@@ -83,6 +88,18 @@ impl Sql {
     }
 }
 
+/// How the batch's ids are sent as an array: integers, or text where ids
+/// are text. Other ids (a UUID type, bytes) would need a conversion the
+/// array cannot carry in every engine's SQL: their tokens are written a
+/// statement each.
+fn id_elements(ids: IdKind) -> Option<Elements> {
+    match ids {
+        IdKind::Integer => Some(Elements::Ints),
+        IdKind::Text => Some(Elements::Texts),
+        IdKind::Uuid | IdKind::Bytes => None,
+    }
+}
+
 /// The row's expiry as Unix milliseconds, whatever the column holds.
 fn row_expiry_ms(d: &dyn Dialect, column: &str, time: &TimeColumn) -> String {
     match time {
@@ -99,14 +116,15 @@ fn row_expiry_ms(d: &dyn Dialect, column: &str, time: &TimeColumn) -> String {
 /// named with its table's full name and nothing is aliased: an app's table
 /// may be called anything, `a` included, and the users table can never be
 /// called resetctl_audit.
-fn dead(s: &Schema, d: &dyn Dialect, has_token: &str, row_expiry_ms: &str) -> String {
+fn dead(s: &Schema, d: &dyn Dialect, ids: IdKind, has_token: &str, row_expiry_ms: &str) -> String {
     let (t, id, pw) = (d.q(&s.table), d.q(&s.id), d.q(&s.password));
-    let fingerprint = d.fingerprint(&format!("{t}.{id}"), &format!("{t}.{pw}"));
+    let id_text = id_text(d, ids, &format!("{t}.{id}"));
+    let fingerprint = d.fingerprint(&id_text, &format!("{t}.{pw}"));
     let a = AUDIT_TABLE;
     format!(
         "({has_token} AND coalesce((SELECT {} = {row_expiry_ms} \
          AND {a}.password_check <> {fingerprint} \
-         FROM {a} WHERE {a}.user_id = {t}.{id} AND {a}.action = 'issue' AND {a}.outcome = 'ok' \
+         FROM {a} WHERE {a}.user_id = {id_text} AND {a}.action = 'issue' AND {a}.outcome = 'ok' \
          ORDER BY {a}.id DESC LIMIT 1), {}))",
         d.expiry_ms(&format!("{a}.expires")),
         d.falsity(),
