@@ -145,6 +145,9 @@ pub enum ColumnKind {
     Integer,
     /// An integer primary key the engine numbers itself.
     Key,
+    /// Ids that are not integers, compared byte for byte whatever the
+    /// collation of the column they are compared with.
+    IdText,
 }
 
 /// One array parameter of `rows_of_arrays`, and the column it becomes.

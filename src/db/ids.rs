@@ -103,7 +103,7 @@ impl Tx<'_> {
         self.batch(&d.change_column_type(
             AUDIT_TABLE,
             "user_id",
-            d.column_type(super::ColumnKind::Text),
+            d.column_type(super::ColumnKind::IdText),
         ))
     }
 }

@@ -179,6 +179,15 @@ impl<'a> Tx<'a> {
         reject_token_as_user(input)?;
         let lookup = Lookup::of(input, by, self.names());
         let mut found = self.find_users(input, lookup)?;
+        // Text ids have no shape of their own: a name that is no username
+        // may be one, as pasted from the app.
+        if found.is_empty()
+            && by.is_none()
+            && lookup == Lookup::Username
+            && self.id_kind() != IdKind::Integer
+        {
+            found = self.find_users(input, Lookup::Id)?;
+        }
         match found.len() {
             1 => Ok(found.remove(0)),
             0 => Err(lookup.no_such_user(input, self.schema().username.is_some())),

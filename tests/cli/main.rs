@@ -19,6 +19,7 @@ mod expiries;
 mod framework_config;
 mod framework_engines;
 mod global;
+mod ids;
 mod init;
 mod inspect;
 mod issue;

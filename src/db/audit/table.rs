@@ -35,7 +35,7 @@ pub fn create_audit(d: &dyn Dialect, ids: IdKind) -> String {
         d.column_type(if ids == IdKind::Integer {
             ColumnKind::Integer
         } else {
-            ColumnKind::Text
+            ColumnKind::IdText
         }),
         d.column_type(ColumnKind::Text),
     );

@@ -72,6 +72,9 @@ impl Dialect for Mariadb {
     fn column_type(&self, kind: ColumnKind) -> &'static str {
         match kind {
             ColumnKind::Text => "varchar(255)",
+            // A binary string meets text of any collation: compared with
+            // the app's id column it is neither an error nor a scan.
+            ColumnKind::IdText => "varbinary(255)",
             ColumnKind::Time => "datetime(6)",
             ColumnKind::Integer => "bigint",
             ColumnKind::Key => "bigint AUTO_INCREMENT PRIMARY KEY",

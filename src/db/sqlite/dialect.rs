@@ -59,7 +59,7 @@ impl Dialect for Sqlite {
 
     fn column_type(&self, kind: ColumnKind) -> &'static str {
         match kind {
-            ColumnKind::Text => "TEXT",
+            ColumnKind::Text | ColumnKind::IdText => "TEXT",
             ColumnKind::Time => "DATETIME",
             ColumnKind::Integer => "INTEGER",
             ColumnKind::Key => "INTEGER PRIMARY KEY",

@@ -142,8 +142,8 @@ fn corpus() -> Vec<Case> {
             "CREATE TABLE people (id INTEGER PRIMARY KEY, username TEXT, email TEXT, password_hash TEXT, password_reset_token TEXT, password_reset_expires TEXT);
              CREATE VIEW users AS SELECT * FROM people;"
         ), &["issue", "alice"], b"", 78),
-        case("text ids", Setup::Sql(
-            "CREATE TABLE users (id TEXT PRIMARY KEY, username TEXT, email TEXT, password_hash TEXT, password_reset_token TEXT, password_reset_expires TEXT)"
+        case("real ids", Setup::Sql(
+            "CREATE TABLE users (id REAL PRIMARY KEY, username TEXT, email TEXT, password_hash TEXT, password_reset_token TEXT, password_reset_expires TEXT)"
         ), &["init"], b"", 78),
     ];
     c.push(case("non-utf8 argv", Setup::Demo, &[], b"", 2));

@@ -152,8 +152,8 @@ fn an_id_column_that_does_not_name_one_integer_row_is_refused_before_any_change(
             "schema.id: people.pid is not unique",
         ),
         (
-            "CREATE TABLE people (pid TEXT PRIMARY KEY, mail TEXT, pw TEXT); INSERT INTO people VALUES ('u-1', 'ann@x.org', NULL);",
-            "schema.id: people.pid is declared TEXT; resetctl needs integer user ids",
+            "CREATE TABLE people (pid REAL PRIMARY KEY, mail TEXT, pw TEXT); INSERT INTO people VALUES (1.5, 'ann@x.org', NULL);",
+            "schema.id: people.pid is declared REAL; resetctl needs user ids that are integers, text or UUIDs",
         ),
     ] {
         let env = TestEnv::empty();
