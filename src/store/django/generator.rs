@@ -1,8 +1,9 @@
 //! Django's `PasswordResetTokenGenerator`, step for step: a token is the
 //! time stamp in base 36, a dash, and every other hex digit of an HMAC
 //! (keyed with SHA-256 of a fixed salt and the secret) of the user's id,
-//! password hash, `last_login`, the stamp and the email. The stamp counts
-//! seconds since 2001 on the app's wall clock (`TIME_ZONE`).
+//! password hash, `last_login`, the stamp and the email, then whatever the
+//! site adds (django-allauth: the user's email addresses). The stamp
+//! counts seconds since 2001 on the app's wall clock (`TIME_ZONE`).
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
@@ -23,10 +24,15 @@ pub struct Made {
     /// `last_login` as Django puts it in the token: whole seconds, no zone.
     pub last_login: String,
     pub email: String,
+    /// What the site appends to Django's hashed value (its
+    /// `_make_hash_value`): empty for Django itself.
+    pub extra: String,
 }
 
 /// The key, the older keys still accepted, the lifetime and the clock.
 pub struct Generator {
+    /// As `framework` names the site, for the messages.
+    pub framework: &'static str,
     pub secret: Option<Secret>,
     pub fallbacks: Vec<Secret>,
     pub timeout: TimeDelta,
@@ -87,7 +93,9 @@ impl Generator {
     }
 
     pub fn secret(&self) -> Result<&Secret> {
-        self.secret.as_ref().ok_or_else(super::no_secret)
+        self.secret
+            .as_ref()
+            .ok_or_else(|| super::no_secret(self.framework))
     }
 
     /// `_make_token_with_timestamp`: the stamp in base 36, a dash, and
@@ -101,8 +109,8 @@ impl Generator {
             .map_err(|e| Error::internal(format!("HMAC key: {e}")))?;
         mac.update(
             format!(
-                "{}{}{}{ts}{}",
-                m.row.user.id, m.password, m.last_login, m.email
+                "{}{}{}{ts}{}{}",
+                m.row.user.id, m.password, m.last_login, m.email, m.extra
             )
             .as_bytes(),
         );
@@ -143,7 +151,8 @@ pub fn login_text(stored: &str) -> String {
     s.get(..19).unwrap_or(s).replacen('T', " ", 1)
 }
 
-fn base36(mut n: i64) -> String {
+/// Django's `int_to_base36`.
+pub fn base36(mut n: i64) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     if n <= 0 {
         return "0".into();
@@ -158,7 +167,7 @@ fn base36(mut n: i64) -> String {
 }
 
 /// Django's `base36_to_int`, which refuses more than 13 digits.
-fn from_base36(s: &str) -> Option<i64> {
+pub fn from_base36(s: &str) -> Option<i64> {
     if s.is_empty() || s.len() > 13 {
         return None;
     }
@@ -186,6 +195,7 @@ mod tests {
 
     fn generator(zone: &str) -> Generator {
         Generator {
+            framework: "django",
             secret: Some(Secret::new("django-insecure-resetctl-test-vector")),
             fallbacks: vec![Secret::new("an-older-key")],
             timeout: TimeDelta::days(3),
@@ -206,6 +216,7 @@ mod tests {
             password: "pbkdf2_sha256$1000000$salt$hash=".into(),
             last_login: last_login.into(),
             email: "alice@example.com".into(),
+            extra: String::new(),
         }
     }
 

@@ -1,0 +1,99 @@
+//! Django sites with django-allauth: nothing is stored. allauth's reset
+//! key is Django's token (the Django store makes and checks it) with the
+//! user's email addresses, the row's and `account_emailaddress`'s, sorted,
+//! added to the hashed value, so that adding, removing or changing one
+//! kills it; its link carries the user's id in base 36.
+
+mod link;
+mod settings;
+
+pub use settings::KIND;
+
+use std::cell::OnceCell;
+use std::collections::BTreeSet;
+
+use super::Presented;
+use super::django::{ALLAUTH_TABLE, Site, base36, from_base36};
+use crate::db::{Ident, Tx};
+use crate::error::{Error, Result};
+
+pub const DEFAULT_LINK: &str = "https://example.com/accounts/password/reset/key/{uid}-{token}/";
+
+/// allauth, as its `EmailAwarePasswordResetTokenGenerator` and
+/// `user_pk_to_url_str` (integer keys) make its keys and links.
+#[derive(Default)]
+pub struct Allauth {
+    /// The statement reading a user's addresses, built at first use.
+    addresses: OnceCell<String>,
+}
+
+/// 78: without allauth's table no key can be made as allauth makes it.
+fn no_table() -> Error {
+    Error::config(format!(
+        "framework = \"allauth\" reads the users' email addresses from django-allauth's table {ALLAUTH_TABLE}, which this database does not have"
+    ))
+    .with_hint("run the site's migrations with allauth.account installed, or set framework = \"django\" for a site without django-allauth")
+}
+
+impl Allauth {
+    fn addresses_sql(&self, tx: &Tx<'_>) -> &str {
+        self.addresses.get_or_init(|| {
+            format!(
+                "SELECT {} FROM {} WHERE {} = ?1",
+                tx.q(&Ident::known("email")),
+                tx.q(&Ident::known(ALLAUTH_TABLE)),
+                tx.q(&Ident::known("user_id"))
+            )
+        })
+    }
+}
+
+impl Site for Allauth {
+    fn name(&self) -> &'static str {
+        "allauth"
+    }
+
+    /// `_make_hash_value`'s addition: the row's email (when it has one) and
+    /// every address the user has, each once, sorted as Python sorts
+    /// strings (by code point, which is UTF-8's byte order), joined by `|`.
+    fn extra(&self, tx: &Tx<'_>, user_id: i64, email: &str) -> Result<String> {
+        let mut emails = BTreeSet::new();
+        if !email.is_empty() {
+            emails.insert(email.to_string());
+        }
+        tx.each(self.addresses_sql(tx), &[user_id.into()], &mut |r| {
+            emails.insert(r.opt_text(0)?.unwrap_or_default());
+            Ok(())
+        })?;
+        Ok(emails.into_iter().collect::<Vec<_>>().join("|"))
+    }
+
+    /// `int_to_base36`.
+    fn uid(&self, id: i64) -> String {
+        base36(id)
+    }
+
+    /// `base36_to_int`, which takes either case.
+    fn id_of_uid(&self, uid: &str) -> Option<i64> {
+        from_base36(&uid.to_ascii_lowercase())
+    }
+
+    fn parse(&self, input: &str) -> Result<Presented> {
+        link::parse(input)
+    }
+
+    fn problems(&self, tx: &Tx<'_>) -> Result<Vec<Error>> {
+        Ok(match tx.columns_of(ALLAUTH_TABLE)? {
+            Some(_) => Vec::new(),
+            None => vec![no_table()],
+        })
+    }
+
+    fn nothing_kept(&self) -> &'static str {
+        "framework = \"allauth\" stores no tokens, so there is nothing to revoke or purge: an allauth reset link dies when the password, last login or one of the user's email addresses changes, at password_reset_timeout, or when SECRET_KEY rotates"
+    }
+
+    fn derived_from(&self) -> &'static str {
+        "the user's row and their addresses in account_emailaddress"
+    }
+}
