@@ -48,6 +48,16 @@ impl Allauth {
     }
 }
 
+/// The row's email (when it has one) and the addresses, each once,
+/// sorted, joined by `|`.
+fn joined(email: &str, addresses: Vec<String>) -> String {
+    let mut emails: BTreeSet<String> = addresses.into_iter().collect();
+    if !email.is_empty() {
+        emails.insert(email.to_string());
+    }
+    emails.into_iter().collect::<Vec<_>>().join("|")
+}
+
 impl Site for Allauth {
     fn name(&self) -> &'static str {
         "allauth"
@@ -57,15 +67,12 @@ impl Site for Allauth {
     /// every address the user has, each once, sorted as Python sorts
     /// strings (by code point, which is UTF-8's byte order), joined by `|`.
     fn extra(&self, tx: &Tx<'_>, user_id: i64, email: &str) -> Result<String> {
-        let mut emails = BTreeSet::new();
-        if !email.is_empty() {
-            emails.insert(email.to_string());
-        }
+        let mut addresses = Vec::new();
         tx.each(self.addresses_sql(tx), &[user_id.into()], &mut |r| {
-            emails.insert(r.opt_text(0)?.unwrap_or_default());
+            addresses.push(r.opt_text(0)?.unwrap_or_default());
             Ok(())
         })?;
-        Ok(emails.into_iter().collect::<Vec<_>>().join("|"))
+        Ok(joined(email, addresses))
     }
 
     /// `int_to_base36`.
@@ -95,5 +102,31 @@ impl Site for Allauth {
 
     fn derived_from(&self) -> &'static str {
         "the user's row and their addresses in account_emailaddress"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As allauth 65.22's `_make_hash_value` ends for these addresses.
+    #[test]
+    fn addresses_once_each_sorted_by_code_point() {
+        let rows = ["alice@example.com", "Zed@example.com", "bob@example.com"];
+        assert_eq!(
+            joined("alice@example.com", rows.map(String::from).to_vec()),
+            "Zed@example.com|alice@example.com|bob@example.com"
+        );
+        assert_eq!(joined("", Vec::new()), "");
+        assert_eq!(joined("", vec!["b@x".into(), "a@x".into()]), "a@x|b@x");
+    }
+
+    #[test]
+    fn uids_are_base_36_either_case() {
+        let a = Allauth::default();
+        assert_eq!(a.uid(1), "1");
+        assert_eq!(a.uid(46_655), "zzz");
+        assert_eq!(a.id_of_uid("ZZZ"), Some(46_655));
+        assert_eq!(a.id_of_uid("!"), None);
     }
 }

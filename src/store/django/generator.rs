@@ -246,6 +246,21 @@ mod tests {
         assert_eq!(g.made_by_a_key(&m, "nodash").unwrap(), None);
     }
 
+    /// Made by django-allauth 65.22's `EmailAwarePasswordResetTokenGenerator`
+    /// for the same row with three addresses (its hashed value ends
+    /// `...alice@example.comZed@example.com|alice@example.com|bob@example.com`).
+    #[test]
+    fn makes_allauths_keys_with_the_addresses_appended() {
+        let g = generator("UTC");
+        let secret = g.secret.clone().unwrap();
+        let mut m = made("2026-11-21 10:00:00");
+        m.extra = "Zed@example.com|alice@example.com|bob@example.com".into();
+        assert_eq!(
+            g.make(&m, 820_000_000, &secret).unwrap(),
+            "dk7g1s-0bb9634f2b6c8f7e1a6feca78af0e0db"
+        );
+    }
+
     #[test]
     fn base36_as_django_writes_it() {
         assert_eq!(base36(0), "0");
