@@ -9,7 +9,7 @@
 #
 # Makes, once, a Devise, a Laravel and a Django database of USERS users
 # under bench/work/ (the tables as each framework's own migrations make
-# them), then times:
+# them; the Django one again with django-allauth's addresses), then times:
 #
 #   devise-issue-one   issue one user            sqlite3 UPDATE of that row
 #   devise-issue-all   issue --all               one sqlite3 UPDATE of every row
@@ -22,6 +22,10 @@
 #                                                audit row, in one transaction
 #   django-redeem      redeem a link (PBKDF2,    python3 hashlib.pbkdf2_hmac,
 #                      1,000,000 iterations)     1,000,000 iterations
+#   allauth-issue-one  issue one user (the row   the same as django-issue-one
+#                      and its addresses)
+#   allauth-issue-audited  the same              the same as django-issue-audited
+#   allauth-redeem     redeem an allauth link    the same as django-redeem
 #
 # and the Laravel bulk throughput: issue --all on BULK_USERS users (each
 # token a bcrypt hash at cost 10), on every core and on one (taskset).
@@ -152,8 +156,43 @@ RESETCTL_CONFIG=$django_cfg bench django-redeem "$quick" \
   "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin --db $run_db redeem $django_link --password-stdin'" \
   "sqlite3 $run_db \"UPDATE auth_user SET password = '$django_hash' WHERE id = $mid\""
 
+# --- allauth: the Django database with django-allauth's table as its
+# migrations leave it, one primary address a user.
+allauth_db=$work/allauth-$users.db
+if [ ! -f "$allauth_db" ]; then
+  echo "making $allauth_db ..." >&2
+  cp "$django_db" "$allauth_db.tmp"
+  sqlite3 "$allauth_db.tmp" "
+    CREATE TABLE account_emailaddress (id integer NOT NULL PRIMARY KEY AUTOINCREMENT, verified bool NOT NULL,
+      \"primary\" bool NOT NULL, user_id integer NOT NULL REFERENCES auth_user (id) DEFERRABLE INITIALLY DEFERRED,
+      email varchar(254) NOT NULL);
+    CREATE UNIQUE INDEX account_emailaddress_user_id_email_987c8728_uniq ON account_emailaddress (user_id, email);
+    CREATE UNIQUE INDEX unique_verified_email ON account_emailaddress (email) WHERE verified = 1;
+    CREATE INDEX account_emailaddress_user_id_2c513194 ON account_emailaddress (user_id);
+    CREATE INDEX account_emailaddress_email_03be32b2 ON account_emailaddress (email);
+    CREATE UNIQUE INDEX unique_primary_email ON account_emailaddress (user_id, \"primary\") WHERE \"primary\" = 1;
+    INSERT INTO account_emailaddress (verified, \"primary\", user_id, email) SELECT 1, 1, id, email FROM auth_user;"
+  mv "$allauth_db.tmp" "$allauth_db"
+fi
+allauth_cfg=$work/allauth.toml
+printf 'framework = "allauth"\n[django]\nsecret_key = "bench-django-secret"\n[limits]\nissue = "off"\n' > "$allauth_cfg"
+chmod 600 "$allauth_cfg"
+RESETCTL_CONFIG=$allauth_cfg RESETCTL_DB=$allauth_db "$bin" -q init
+cp "$allauth_db" "$run_db"
+RESETCTL_CONFIG=$allauth_cfg bench allauth-issue-one "$quick" \
+  "sqlite3 $run_db \"SELECT id, password, last_login, email FROM auth_user WHERE username = 'user$mid'\"" \
+  "$bin --db $run_db --json issue user$mid"
+RESETCTL_CONFIG=$allauth_cfg bench allauth-issue-audited "$quick" \
+  "sqlite3 $run_db \"BEGIN; SELECT id, password, last_login, email FROM auth_user WHERE username = 'user$mid'; INSERT INTO resetctl_audit (at, actor, action, outcome, user_id, subject, expires, password_check) VALUES ('2026-11-21T10:00:00Z', 'bench', 'issue', 'ok', $mid, 'user$mid', '2026-11-24T10:00:00Z', 'x'); COMMIT;\"" \
+  "$bin --db $run_db --json issue user$mid"
+allauth_link=$(RESETCTL_CONFIG=$allauth_cfg "$bin" --db "$run_db" -q issue "user$mid")
+RESETCTL_CONFIG=$allauth_cfg bench allauth-redeem "$quick" \
+  "sh -c 'printf %s correct-horse-battery | python3 -c \"import hashlib, os, sys; hashlib.pbkdf2_hmac(\\\"sha256\\\", sys.stdin.buffer.read(), os.urandom(16), 1000000)\"'" \
+  "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin --db $run_db redeem $allauth_link --password-stdin'" \
+  "sqlite3 $run_db \"UPDATE auth_user SET password = '$django_hash' WHERE id = $mid\""
+
 echo "$(machine) Users: $(printf "%'d" "$users"). Runs: $runs for devise-issue-all, $quick for the others (median)."
 echo
-table devise-issue-one=1.5 devise-issue-all=2.0 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0
+table devise-issue-one=1.5 devise-issue-all=2.0 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0 allauth-issue-one=1.5 allauth-issue-audited=1.5 allauth-redeem=1.0
 echo
 echo "Laravel bulk issue, $bulk users (a bcrypt hash at cost 10 each): $every_core users/s on every core, $one_core users/s on one."

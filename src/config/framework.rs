@@ -41,10 +41,16 @@ impl Builder<'_> {
         // named as such before a section of another framework is.
         let mut own = None;
         for (section, value) in sections {
-            let owner = registry::STORES
-                .iter()
-                .find(|k| k.section == Some(section))
-                .unwrap_or(kind);
+            // A section several stores read (`[django]`) is the chosen
+            // framework's when it reads it.
+            let owner = if kind.section == Some(section) {
+                kind
+            } else {
+                registry::STORES
+                    .iter()
+                    .find(|k| k.section == Some(section))
+                    .unwrap_or(kind)
+            };
             let config = (owner.configure)(Some(ValueDeserializer::from(value)), self)?;
             if owner.name != kind.name {
                 return Err(self.bad(

@@ -3,10 +3,12 @@
 //! implementation in one file: `row_columns.rs` (the README's layout: a
 //! hash and an expiry on the user's row), `devise.rs` (the same columns
 //! with Devise's keyed digest and send time), `laravel.rs` (a table of its
-//! own, one bcrypt-hashed row per email) and `django.rs` (nothing stored:
-//! tokens derived from the row and the app's secret). `registry.rs` lists
+//! own, one bcrypt-hashed row per email), `django.rs` (nothing stored:
+//! tokens derived from the row and the app's secret) and `allauth.rs`
+//! (Django's tokens with the user's email addresses in them). `registry.rs` lists
 //! them; each reads its own config section (`settings.rs` is the seam).
 
+pub mod allauth;
 pub mod devise;
 pub mod django;
 mod kind;

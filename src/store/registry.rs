@@ -12,6 +12,7 @@ pub const STORES: &[StoreKind] = &[
     super::devise::KIND,
     super::laravel::KIND,
     super::django::KIND,
+    super::allauth::KIND,
 ];
 
 /// The store `framework = name` names.

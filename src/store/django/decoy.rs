@@ -35,6 +35,7 @@ pub fn token(tokens: &Generator, id: UserId, typed: &Typed<'_>, life: Lifetime) 
         password: String::new(),
         last_login: String::new(),
         email: typed.key.clone(),
+        extra: String::new(),
     };
     let text = tokens.make(
         &nobody,

@@ -1,8 +1,9 @@
 //! Django's `PasswordResetTokenGenerator`, step for step: a token is the
 //! time stamp in base 36, a dash, and every other hex digit of an HMAC
 //! (keyed with SHA-256 of a fixed salt and the secret) of the user's id,
-//! password hash, `last_login`, the stamp and the email. The stamp counts
-//! seconds since 2001 on the app's wall clock (`TIME_ZONE`).
+//! password hash, `last_login`, the stamp and the email, then whatever the
+//! site adds (django-allauth: the user's email addresses). The stamp
+//! counts seconds since 2001 on the app's wall clock (`TIME_ZONE`).
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
@@ -24,10 +25,15 @@ pub struct Made {
     /// `last_login` as Django puts it in the token: whole seconds, no zone.
     pub last_login: String,
     pub email: String,
+    /// What the site appends to Django's hashed value (its
+    /// `_make_hash_value`): empty for Django itself.
+    pub extra: String,
 }
 
 /// The key, the older keys still accepted, the lifetime and the clock.
 pub struct Generator {
+    /// As `framework` names the site, for the messages.
+    pub framework: &'static str,
     pub secret: Option<Secret>,
     pub fallbacks: Vec<Secret>,
     pub timeout: TimeDelta,
@@ -88,7 +94,9 @@ impl Generator {
     }
 
     pub fn secret(&self) -> Result<&Secret> {
-        self.secret.as_ref().ok_or_else(super::no_secret)
+        self.secret
+            .as_ref()
+            .ok_or_else(|| super::no_secret(self.framework))
     }
 
     /// `_make_token_with_timestamp`: the stamp in base 36, a dash, and
@@ -102,8 +110,8 @@ impl Generator {
             .map_err(|e| Error::internal(format!("HMAC key: {e}")))?;
         mac.update(
             format!(
-                "{}{}{}{ts}{}",
-                m.row.user.id, m.password, m.last_login, m.email
+                "{}{}{}{ts}{}{}",
+                m.row.user.id, m.password, m.last_login, m.email, m.extra
             )
             .as_bytes(),
         );
@@ -144,7 +152,8 @@ pub fn login_text(stored: &str) -> String {
     s.get(..19).unwrap_or(s).replacen('T', " ", 1)
 }
 
-fn base36(mut n: i64) -> String {
+/// Django's `int_to_base36`.
+pub fn base36(mut n: i64) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     if n <= 0 {
         return "0".into();
@@ -159,7 +168,7 @@ fn base36(mut n: i64) -> String {
 }
 
 /// Django's `base36_to_int`, which refuses more than 13 digits.
-fn from_base36(s: &str) -> Option<i64> {
+pub fn from_base36(s: &str) -> Option<i64> {
     if s.is_empty() || s.len() > 13 {
         return None;
     }
@@ -190,6 +199,7 @@ mod tests {
 
     fn generator(zone: &str) -> Generator {
         Generator {
+            framework: "django",
             secret: Some(Secret::new("django-insecure-resetctl-test-vector")),
             fallbacks: vec![Secret::new("an-older-key")],
             timeout: TimeDelta::days(3),
@@ -210,6 +220,7 @@ mod tests {
             password: "pbkdf2_sha256$1000000$salt$hash=".into(),
             last_login: last_login.into(),
             email: "alice@example.com".into(),
+            extra: String::new(),
         }
     }
 
@@ -237,6 +248,21 @@ mod tests {
         assert_eq!(g.made_by_a_key(&m, &old).unwrap(), Some(5));
         assert_eq!(g.made_by_a_key(&m, "dk7g1s-00").unwrap(), None);
         assert_eq!(g.made_by_a_key(&m, "nodash").unwrap(), None);
+    }
+
+    /// Made by django-allauth 65.22's `EmailAwarePasswordResetTokenGenerator`
+    /// for the same row with three addresses (its hashed value ends
+    /// `...alice@example.comZed@example.com|alice@example.com|bob@example.com`).
+    #[test]
+    fn makes_allauths_keys_with_the_addresses_appended() {
+        let g = generator("UTC");
+        let secret = g.secret.clone().unwrap();
+        let mut m = made("2026-11-21 10:00:00");
+        m.extra = "Zed@example.com|alice@example.com|bob@example.com".into();
+        assert_eq!(
+            g.make(&m, 820_000_000, &secret).unwrap(),
+            "dk7g1s-0bb9634f2b6c8f7e1a6feca78af0e0db"
+        );
     }
 
     #[test]

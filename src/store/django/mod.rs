@@ -4,21 +4,26 @@
 //! changes, at `PASSWORD_RESET_TIMEOUT`, or when the key rotates out of
 //! the fallbacks. What resetctl knows of the tokens it issued is in its
 //! audit table: the expiry, and a fingerprint of the row they were made
-//! from.
+//! from. A site with django-allauth checks the same tokens with more in
+//! them, at a link of its own: the [`Site`] this store is built for says
+//! which.
 
 mod decoy;
 mod generator;
 mod issued;
 mod link;
 mod settings;
+mod site;
 
-pub use settings::{DjangoSettings, KIND, schema};
+pub use generator::{base36, from_base36};
+pub use settings::{DjangoSettings, KIND, read_section, schema};
+pub use site::{ALLAUTH_TABLE, Site};
 
 use std::cell::OnceCell;
 
 use chrono::{DateTime, Utc};
 
-use generator::{Generator, Made, id_of_uid, login_text, uid};
+use generator::{Generator, Made, login_text};
 
 use super::{
     Description, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented, TokenFilter,
@@ -35,43 +40,37 @@ pub struct Django {
     schema: Schema,
     last_login: Ident,
     tokens: Generator,
+    site: Box<dyn Site>,
     /// The user row with what Django's tokens are made of.
     by_id: OnceCell<String>,
 }
 
 /// 78: without the key no token can be made or checked.
-pub fn no_secret() -> Error {
-    Error::config(
-        "framework = \"django\" needs the app's SECRET_KEY to make and check tokens as Django does",
-    )
+pub fn no_secret(framework: &str) -> Error {
+    Error::config(format!(
+        "framework = \"{framework}\" needs the app's SECRET_KEY to make and check tokens as Django does"
+    ))
     .with_hint("set RESETCTL_APP_SECRET, or [django] secret_key or secret_file in the config file")
 }
 
-/// The table django-allauth's migrations make, by which its sites are
-/// known.
-const ALLAUTH_TABLE: &str = "account_emailaddress";
-
-/// django-allauth checks a key of its own (Django's, with the user's email
-/// addresses in the hashed value) at a link of its own: every link made
-/// as plain Django makes it would be refused there, so nothing is issued.
-fn allauth_found() -> Error {
-    Error::config(format!(
-        "this database has django-allauth's table {ALLAUTH_TABLE}: allauth refuses the reset links framework = \"django\" makes"
-    ))
-    .with_hint("resetctl does not serve django-allauth yet; reset the password from the app (manage.py changepassword)")
-}
-
 impl Django {
+    /// For a site of Django as it ships.
     pub fn new(schema: &Schema, settings: &DjangoSettings) -> Django {
+        Django::for_site(schema, settings, Box::new(site::Plain))
+    }
+
+    pub fn for_site(schema: &Schema, settings: &DjangoSettings, site: Box<dyn Site>) -> Django {
         Django {
             schema: schema.clone(),
             last_login: Ident::known("last_login"),
             tokens: Generator {
+                framework: site.name(),
                 secret: settings.secret.clone(),
                 fallbacks: settings.fallbacks.clone(),
                 timeout: settings.timeout,
                 zone: settings.time_zone,
             },
+            site,
             by_id: OnceCell::new(),
         }
     }
@@ -92,6 +91,15 @@ impl Django {
     }
 
     fn row(&self, tx: &Tx<'_>, id: &UserId) -> Result<Option<Made>> {
+        let Some(mut made) = self.user_row(tx, id)? else {
+            return Ok(None);
+        };
+        made.extra = self.site.extra(tx, id, &made.email)?;
+        Ok(Some(made))
+    }
+
+    /// The user's row alone.
+    fn user_row(&self, tx: &Tx<'_>, id: &UserId) -> Result<Option<Made>> {
         let found = tx.first(self.by_id(tx), &[id.into()], |r| {
             let Fetched::Row(row) = Fetched::read(r, tx.id_kind())? else {
                 return Ok(None);
@@ -102,17 +110,24 @@ impl Django {
                 password: r.opt_text(4)?.unwrap_or_default(),
                 last_login: r.opt_text(5)?.map_or_else(String::new, |t| login_text(&t)),
                 email,
+                extra: String::new(),
             }))
         })?;
         Ok(found.flatten())
     }
 
     /// What an issue records of the row, to tell later whether the token
-    /// still lives: a fingerprint of password, `last_login` and email.
+    /// still lives: a fingerprint of password, `last_login`, email and
+    /// what the site adds (allauth's addresses; nothing for Django, whose
+    /// fingerprints stay as they were).
     fn check_of(m: &Made) -> String {
-        let mut material = Vec::with_capacity(m.password.len() + 64);
+        let mut material = Vec::with_capacity(m.password.len() + 64 + m.extra.len());
         for part in [&m.password, &m.last_login, &m.email] {
             material.extend_from_slice(part.as_bytes());
+            material.push(0);
+        }
+        if !m.extra.is_empty() {
+            material.extend_from_slice(m.extra.as_bytes());
             material.push(0);
         }
         crate::password::fingerprint(&m.row.user.id, Some(&material))
@@ -121,14 +136,12 @@ impl Django {
 
 impl TokenStore for Django {
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
-        Err(
-            "framework = \"django\" stores no tokens, so there is nothing to revoke or purge: a Django reset link dies when the password, last login or email changes, at password_reset_timeout, or when SECRET_KEY rotates",
-        )
+        Err(self.site.nothing_kept())
     }
 
     fn describe(&self) -> Description {
         Description {
-            framework: "django",
+            framework: self.site.name(),
             storage: "none",
             column: None,
             expires_column: None,
@@ -136,24 +149,24 @@ impl TokenStore for Django {
             secret: Some(self.tokens.secret.is_some()),
             lifetime: Some(crate::clock::format_duration(self.tokens.timeout)),
             time_zone: Some(self.tokens.zone.name().to_string()),
-            kept: "nothing stored: each token is derived from the user's row".to_string(),
+            kept: format!(
+                "nothing stored: each token is derived from {}",
+                self.site.derived_from()
+            ),
         }
     }
 
     fn problems(&self, tx: &Tx<'_>) -> Result<Vec<Error>> {
         let mut problems = Vec::new();
         if self.tokens.secret.is_none() {
-            problems.push(no_secret());
+            problems.push(no_secret(self.site.name()));
         }
-        if tx.columns_of(ALLAUTH_TABLE)?.is_some() {
-            problems.push(allauth_found());
-        }
+        problems.extend(self.site.problems(tx)?);
         Ok(problems)
     }
 
-    /// The link (`/reset/UID/TOKEN/`), `UID/TOKEN`, or a bare token.
     fn parse(&self, input: &str) -> Result<Presented> {
-        link::parse(input)
+        self.site.parse(input)
     }
 
     fn user_columns(&self) -> Vec<StoreColumn<'_>> {
@@ -180,8 +193,8 @@ impl TokenStore for Django {
     fn link(&self, template: &str, token: &Token, user: Option<&User>) -> String {
         // A decoy's uid is made up: it names nobody.
         let uid = match user {
-            Some(u) => uid(&u.id),
-            None => uid(&UserId::Int(
+            Some(u) => self.site.uid(&u.id),
+            None => self.site.uid(&UserId::Int(
                 i64::from_str_radix(&token.expose()[..5], 16).unwrap_or(1),
             )),
         };
@@ -261,7 +274,7 @@ impl TokenStore for Django {
 
     fn find(&self, tx: &Tx<'_>, presented: &Presented, now: DateTime<Utc>) -> Result<Option<Held>> {
         let id = match (&presented.names, &presented.user) {
-            (Some(uid), _) => id_of_uid(uid).and_then(|text| tx.id_from_text(&text)),
+            (Some(uid), _) => self.site.id_of_uid(tx, uid),
             (None, Some(user)) => Some(user.id.clone()),
             (None, None) => {
                 return Err(Error::bad_input(

@@ -62,12 +62,20 @@ fn configure(
     section: Option<toml::de::ValueDeserializer<'_>>,
     r: &mut dyn SectionReader,
 ) -> Result<Arc<dyn StoreConfig>> {
+    Ok(Arc::new(read_section(section, r)?))
+}
+
+/// `[django]`, as every site built on Django's tokens reads it.
+pub fn read_section(
+    section: Option<toml::de::ValueDeserializer<'_>>,
+    r: &mut dyn SectionReader,
+) -> Result<DjangoSettings> {
     let d = match section {
         Some(s) => FileDjango::deserialize(s).map_err(|e| r.malformed(e))?,
         None => FileDjango::default(),
     };
     let defaults = DjangoSettings::default();
-    Ok(Arc::new(DjangoSettings {
+    Ok(DjangoSettings {
         secret: r.secret("django.secret_key", d.secret_key, d.secret_file)?,
         fallbacks: d
             .secret_key_fallbacks
@@ -81,7 +89,7 @@ fn configure(
             defaults.timeout,
         )?,
         time_zone: r.zone("django.time_zone", d.time_zone, defaults.time_zone)?,
-    }))
+    })
 }
 
 /// `django.contrib.auth`'s user table.

@@ -1,7 +1,7 @@
 //! The frameworks' own code, run on a test's database: a Rails app with
 //! Devise (tests/support/devise_app), Laravel's password broker
 //! (tests/support/laravel_app) and a stock Django site
-//! (tests/support/django_site). Each call is one process of the real
+//! (tests/support/django_site), also with django-allauth. Each call is one process of the real
 //! framework; its answer is the exit status (0 yes, 1 refused) and one line.
 
 use std::io::Write;
@@ -301,6 +301,7 @@ impl Django {
             .arg(db)
             .args(args)
             .env_remove("AT")
+            .env_remove("ALLAUTH")
             .env_remove("SECRET_KEY_FALLBACKS")
             .env_remove("TIME_ZONE")
             .env_remove("PASSWORD_RESET_TIMEOUT");
@@ -335,5 +336,44 @@ impl Framework for Django {
     fn create_user(&self, db: &Path, name: &str, password: &str) {
         let email = format!("{name}@example.com");
         created(self.call(db, None, "create", &[name, &email, password]));
+    }
+}
+
+/// The latest Django site with django-allauth (`ALLAUTH=1`): `confirm`
+/// is allauth's `PasswordResetFromKeyView`, `login` its login view, and
+/// `create` adds allauth's EmailAddress row.
+#[derive(Clone)]
+pub struct Allauth(pub Django);
+
+impl Allauth {
+    pub fn new() -> Allauth {
+        Allauth(Django::new(false).with("ALLAUTH", "1"))
+    }
+
+    /// resetctl's config for this site: `framework = "allauth"` with its
+    /// SECRET_KEY and `extra` lines of [django], and no issue limit.
+    pub fn config(extra: &str) -> String {
+        Django::config(extra).replacen("\"django\"", "\"allauth\"", 1)
+    }
+
+    /// The link allauth's own reset request mails (`http://testserver/...`).
+    pub fn reset_link(&self, db: &Path, at: &str, username: &str) -> String {
+        let a = self.call(db, Some(at), "reset-link", &[username]);
+        assert!(a.ok, "{}", a.line);
+        a.line
+    }
+}
+
+impl std::ops::Deref for Allauth {
+    type Target = Django;
+
+    fn deref(&self) -> &Django {
+        &self.0
+    }
+}
+
+impl Framework for Allauth {
+    fn create_user(&self, db: &Path, name: &str, password: &str) {
+        self.0.create_user(db, name, password);
     }
 }

@@ -2,7 +2,9 @@
 //! 4.2 LTS, without argon2-cffi; tests/support/django_site): Django's own
 //! `PasswordResetConfirmView` judges the links resetctl prints, Django logs
 //! in with the password resetctl wrote, and resetctl redeems Django's links.
+//! `allauth.rs` does the same for django-allauth.
 
+mod allauth;
 mod store;
 
 use std::path::Path;

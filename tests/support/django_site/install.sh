@@ -5,6 +5,7 @@
 #
 #   target/test-env/django    latest Django (6.1 needs Python >= 3.12), with
 #                             the drivers of its PostgreSQL and MySQL backends
+#                             and django-allauth (site.py under ALLAUTH=1)
 #   target/test-env/django42  Django 4.2 LTS (supports Python 3.8 to 3.12)
 #
 # ($RESETCTL_TEST_ENV in place of target/test-env when set, as the tests
@@ -135,6 +136,14 @@ if ! "$ENVS/django/bin/python" -c 'import MySQLdb' >/dev/null 2>&1; then
     "$ENVS/django/bin/python" -m pip install --disable-pip-version-check --no-input -q "$MYSQLCLIENT_SPEC"
     say "django: installed mysqlclient $("$ENVS/django/bin/python" -c 'import MySQLdb; print(".".join(map(str, MySQLdb.version_info[:3])))')"
 fi
+# django-allauth, for framework = "allauth" (latest Django only; 65.x
+# supports Django >= 4.2.16 and Python >= 3.11). Its plain install: the
+# account app needs no extra.
+ALLAUTH_PIN=65.22.1
+if [ "$("$ENVS/django/bin/python" -c 'import allauth; print(allauth.__version__)' 2>/dev/null)" != "$ALLAUTH_PIN" ]; then
+    "$ENVS/django/bin/python" -m pip install --disable-pip-version-check --no-input -q "django-allauth==$ALLAUTH_PIN"
+    say "django: installed django-allauth $("$ENVS/django/bin/python" -c 'import allauth; print(allauth.__version__)')"
+fi
 make_env django42 "$LTS_SPEC" "v.startswith('4.2.')" 3.8 3.13 \
     "${DJANGO42_PYTHON:-}" python3 python3.12 python3.11 python3.10 "${PYENV_PYTHONS[@]}"
 
@@ -159,3 +168,17 @@ for name in django django42; do
     fi
     say "$name: self-check passed (Django $("$py" -c 'import django; print(django.__version__)'), $("$py" --version 2>&1))"
 done
+
+# Self-check of the allauth site: allauth's own reset mail, its reset view
+# and its login.
+py=$ENVS/django/bin/python
+db=$TMP/allauth.sqlite3
+allauth() { ALLAUTH=1 "$py" "$SITE" "$@"; }
+allauth create "$db" selfcheck selfcheck@example.com 'old password' >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; die "allauth: create failed"; }
+link=$(allauth reset-link "$db" selfcheck) || die "allauth: reset-link failed: $link"
+allauth confirm "$db" "$link" 'new password' >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; die "allauth: confirm failed"; }
+allauth login "$db" selfcheck 'new password' >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; die "allauth: login failed"; }
+if allauth login "$db" selfcheck 'old password' >/dev/null 2>&1; then
+    die "allauth: the old password still logs in"
+fi
+say "allauth: self-check passed (django-allauth $("$py" -c 'import allauth; print(allauth.__version__)'))"

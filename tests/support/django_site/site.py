@@ -36,6 +36,10 @@ Commands:
                                       "email"} exactly as stored, as JSON
   has-argon2                          0 if `import argon2` works here
 
+With ALLAUTH=1 the site runs django-allauth, and create, confirm and login go
+through allauth instead, which adds add-email, change-email and reset-link:
+see allauth_site.py.
+
 login and check go through check_password, which re-hashes and saves the
 password when its hasher, iteration count or salt length differs from the
 site's default; the printed line says when that happened.
@@ -45,6 +49,7 @@ Environment:
   SECRET_KEY_FALLBACKS    comma-separated older keys
   TIME_ZONE               default UTC
   PASSWORD_RESET_TIMEOUT  seconds, Django's default (259200) when unset
+  ALLAUTH                 1: the site with django-allauth (latest only)
   AT                      RFC 3339 time (offset required) the site runs at:
                           PasswordResetTokenGenerator._now and
                           django.utils.timezone.now are replaced; see
@@ -92,6 +97,12 @@ def parse_args(argv):
         for arg in args:
             p.add_argument(arg)
 
+    if allauth_on():
+        import allauth_site
+
+        for name, (_, names) in allauth_site.COMMANDS.items():
+            if name not in ("create", "confirm", "login"):
+                command(name, *names)
     command("create", "username", "email", "password")
     command("confirm", "link", "new_password")
     command("login", "username", "password")
@@ -101,6 +112,10 @@ def parse_args(argv):
     command("row", "username")
     sub.add_parser("has-argon2").add_argument("db", nargs="?")
     return parser.parse_args(argv)
+
+
+def allauth_on():
+    return os.environ.get("ALLAUTH") == "1"
 
 
 def has_argon2():
@@ -356,6 +371,17 @@ COMMANDS = {
 }
 
 
+def command_for(name):
+    """The command's function: allauth's own under ALLAUTH=1, if it has one."""
+    if allauth_on():
+        import allauth_site
+
+        if name in allauth_site.COMMANDS:
+            function = allauth_site.COMMANDS[name][0]
+            return lambda args: function(sys.modules[__name__], args)
+    return COMMANDS[name]
+
+
 def main(argv):
     args = parse_args(argv)
     if args.command == "has-argon2":
@@ -367,7 +393,7 @@ def main(argv):
         # without a SECRET_KEY.
         if args.command != "row":
             setup(args.db)
-        return COMMANDS[args.command](args)
+        return command_for(args.command)(args)
     except Refused as e:
         print(f"refused: {e}")
         return NO

@@ -96,3 +96,17 @@ TEMPLATES = [
         },
     }
 ]
+
+if os.environ.get("ALLAUTH") == "1":
+    # django-allauth as its quickstart installs it: the apps, the account
+    # middleware, its authentication backend beside Django's, and its
+    # settings left at their defaults (login by username, email
+    # verification optional, no login on password reset). Mail stays in
+    # memory: site.py reads the reset link allauth sends from there.
+    INSTALLED_APPS += ["allauth", "allauth.account"]
+    MIDDLEWARE.append("allauth.account.middleware.AccountMiddleware")
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ]
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
