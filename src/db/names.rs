@@ -75,15 +75,16 @@ impl Schema {
     /// in its statements without aliases, so the users table may not take
     /// their prefix.
     pub fn check(&self) -> std::result::Result<(), (&'static str, String)> {
-        let mut cols: Vec<(&str, &Ident)> = vec![
-            ("id", &self.id),
-            ("email", &self.email),
-            ("token", &self.token),
-            ("expires", &self.expires),
-        ];
-        if self.password_row.is_none() {
-            cols.push(("password", &self.password));
-        }
+        // A password kept in another table cannot clash with these.
+        let password = self
+            .password_row
+            .is_none()
+            .then_some(("password", &self.password));
+        let mut cols: Vec<(&str, &Ident)> = [("id", &self.id), ("email", &self.email)]
+            .into_iter()
+            .chain(password)
+            .chain([("token", &self.token), ("expires", &self.expires)])
+            .collect();
         if let Some(u) = &self.username {
             cols.push(("username", u));
         }
