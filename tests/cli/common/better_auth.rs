@@ -25,6 +25,18 @@ impl BetterAuth {
         }
     }
 
+    pub fn with(mut self, var: &'static str, value: &str) -> BetterAuth {
+        self.env.retain(|(k, _)| *k != var);
+        self.env.push((var, value.to_string()));
+        self
+    }
+
+    /// resetctl's config for this app: `framework = "better-auth"` with
+    /// `extra` lines of [better_auth], and no issue limit.
+    pub fn config(extra: &str) -> String {
+        format!("framework = \"better-auth\"\n[better_auth]\n{extra}[limits]\nissue = \"off\"\n")
+    }
+
     /// `node harness.mjs COMMAND [DB] ARGS...` at `at` (RFC 3339), or now.
     pub fn call(
         &self,
@@ -79,5 +91,59 @@ impl BetterAuth {
     /// Better Auth's own `verifyPassword`.
     pub fn verify(&self, hash: &str, password: &str) -> bool {
         self.call(None, None, "verify", &[hash, password]).ok
+    }
+
+    /// Its migrations, which must succeed.
+    pub fn migrate(&self, db: &OsStr) {
+        let a = self.call(Some(db), None, "migrate", &[]);
+        assert!(a.ok, "{}", a.line);
+    }
+
+    /// `signUpEmail` at `at`, which must succeed: the new user's id.
+    pub fn sign_up(&self, db: &OsStr, at: &str, email: &str, password: &str) -> String {
+        let name = email.split('@').next().unwrap_or(email);
+        let a = self.call(Some(db), Some(at), "sign-up", &[email, password, name]);
+        assert!(a.ok, "{}", a.line);
+        BetterAuth::field(&a, "user_id")
+    }
+
+    /// `signInEmail` at `at`: accepted, and the session cookie.
+    pub fn sign_in(&self, db: &OsStr, at: &str, email: &str, password: &str) -> Answer {
+        self.call(Some(db), Some(at), "sign-in", &[email, password])
+    }
+
+    /// `requestPasswordReset` at `at` with `redirectTo: "/reset-password"`.
+    pub fn request_reset(&self, db: &OsStr, at: &str, email: &str) -> Answer {
+        self.call(
+            Some(db),
+            Some(at),
+            "request-reset",
+            &[email, "/reset-password"],
+        )
+    }
+
+    /// `resetPassword` with the token at `at`.
+    pub fn reset(&self, db: &OsStr, at: &str, token: &str, password: &str) -> Answer {
+        self.call(Some(db), Some(at), "reset", &[token, password])
+    }
+
+    /// `getSession` with the cookie at `at`.
+    pub fn session_valid(&self, db: &OsStr, at: &str, cookie: &str) -> bool {
+        self.call(Some(db), Some(at), "session-valid", &[cookie]).ok
+    }
+
+    /// How many sessions of the user Better Auth still holds, at `at`.
+    pub fn sessions(&self, db: &OsStr, at: &str, email: &str) -> i64 {
+        let a = self.call(Some(db), Some(at), "sessions", &[email]);
+        let v: serde_json::Value = serde_json::from_str(&a.line).unwrap();
+        v["count"].as_i64().unwrap_or_else(|| panic!("{}", a.line))
+    }
+
+    /// Every verification row, as Better Auth's adapter reads it.
+    pub fn verifications(&self, db: &OsStr) -> Vec<serde_json::Value> {
+        let a = self.call(Some(db), None, "verifications", &[]);
+        assert!(a.ok, "{}", a.line);
+        let v: serde_json::Value = serde_json::from_str(&a.line).unwrap();
+        v["rows"].as_array().unwrap().clone()
     }
 }
