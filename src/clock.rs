@@ -94,6 +94,16 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A moment cut to the millisecond, as a JavaScript clock has it.
+pub fn to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
+}
+
+/// `Date.prototype.toISOString()`: `2026-11-21T11:00:00.000Z`.
+pub fn iso_millis(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 /// Reads a stored expiry written by us or by an application, in any of the
 /// forms the README lists under "The database" (`stamp.rs` has them
 /// exactly). `None` when it is not a time at all.

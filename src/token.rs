@@ -189,6 +189,38 @@ impl TokenSource {
         self.used += HEX_LEN / 2;
         Ok(token)
     }
+
+    /// A token of `len` characters (at most `MAX_LEN`) drawn uniformly
+    /// from `alphabet` (at most 256 characters, ASCII), for applications
+    /// whose own tokens have that shape. A byte at or above the largest
+    /// multiple of the alphabet's size is dropped, so no character is
+    /// likelier than another.
+    pub fn next_text(&mut self, alphabet: &[u8], len: usize) -> Result<Token> {
+        let size = alphabet.len();
+        if size == 0 || size > 256 || len > MAX_LEN || !alphabet.is_ascii() {
+            return Err(Error::internal("a token alphabet or length out of bounds"));
+        }
+        let limit = 256 - 256 % size;
+        let mut text = Zeroizing::new([0u8; MAX_LEN]);
+        let mut filled = 0;
+        while filled < len {
+            if self.used == TokenSource::POOL {
+                os_random(self.pool.as_mut())?;
+                self.used = 0;
+            }
+            let b = usize::from(self.pool[self.used]);
+            self.pool[self.used] = 0;
+            self.used += 1;
+            if b < limit {
+                text[filled] = alphabet[b % size];
+                filled += 1;
+            }
+        }
+        Ok(Token {
+            text,
+            len: len as u8,
+        })
+    }
 }
 
 impl std::fmt::Debug for Token {
@@ -254,6 +286,29 @@ mod tests {
             source.pool[given..].iter().any(|&b| b != 0),
             "the rest still unused"
         );
+    }
+
+    #[test]
+    fn text_tokens_have_the_alphabet_and_length_asked_for() {
+        const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        let mut source = TokenSource::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut counts = [0u32; 62];
+        for _ in 0..2000 {
+            let t = source.next_text(ALNUM, 24).unwrap();
+            assert_eq!(t.expose().len(), 24);
+            for b in t.expose().bytes() {
+                counts[ALNUM.iter().position(|&c| c == b).unwrap()] += 1;
+            }
+            assert!(seen.insert(t.expose().to_string()), "no token twice");
+        }
+        // 48,000 characters, about 774 each: every one drawn, none favoured.
+        assert!(
+            counts.iter().all(|&n| (550..1000).contains(&n)),
+            "{counts:?}"
+        );
+        assert!(source.next_text(b"", 24).is_err());
+        assert!(source.next_text(ALNUM, MAX_LEN + 1).is_err());
     }
 
     #[test]

@@ -181,6 +181,7 @@ impl Builder<'_> {
             password: ident("schema.password", &s.password, &d.password)?,
             token: ident("schema.token", &s.token, &d.token)?,
             expires: ident("schema.expires", &s.expires, &d.expires)?,
+            password_row: d.password_row.clone(),
         };
         schema.check().map_err(|(key, why)| self.bad(key, why))?;
         self.cfg.schema = schema;

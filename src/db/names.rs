@@ -14,9 +14,43 @@ pub struct Schema {
     /// `None` for applications without usernames.
     pub username: Option<Ident>,
     pub email: Ident,
+    /// The password column: of the users table, or of `password_row`'s.
     pub password: Ident,
     pub token: Ident,
     pub expires: Ident,
+    /// Where the password is when it is not on the user's row.
+    pub password_row: Option<PasswordRow>,
+}
+
+/// A password kept in a row of another table, one per user (Better Auth's
+/// credential `account`): the row whose `user` column and every `also_user`
+/// column hold the user's id, and whose `fixed` columns hold those values.
+#[derive(Debug, Clone)]
+pub struct PasswordRow {
+    pub table: Ident,
+    pub user: Ident,
+    pub also_user: Vec<Ident>,
+    /// Values resetctl itself names (never from the config file).
+    pub fixed: Vec<(Ident, &'static str)>,
+}
+
+impl PasswordRow {
+    /// The conditions that pick the user's row in `alias`, given the
+    /// user's id as SQL (a column of the outer query, or a parameter).
+    pub fn conditions(&self, q: &dyn Fn(&Ident) -> String, alias: &str, id: &str) -> String {
+        let mut parts: Vec<String> = std::iter::once(&self.user)
+            .chain(&self.also_user)
+            .map(|c| format!("{alias}.{} = {id}", q(c)))
+            .collect();
+        for (c, value) in &self.fixed {
+            parts.push(format!(
+                "{alias}.{} = '{}'",
+                q(c),
+                value.replace('\'', "''")
+            ));
+        }
+        parts.join(" AND ")
+    }
 }
 
 impl Default for Schema {
@@ -30,6 +64,7 @@ impl Default for Schema {
             password: id("password_hash"),
             token: id("password_reset_token"),
             expires: id("password_reset_expires"),
+            password_row: None,
         }
     }
 }
@@ -40,13 +75,16 @@ impl Schema {
     /// in its statements without aliases, so the users table may not take
     /// their prefix.
     pub fn check(&self) -> std::result::Result<(), (&'static str, String)> {
-        let mut cols: Vec<(&str, &Ident)> = vec![
-            ("id", &self.id),
-            ("email", &self.email),
-            ("password", &self.password),
-            ("token", &self.token),
-            ("expires", &self.expires),
-        ];
+        // A password kept in another table cannot clash with these.
+        let password = self
+            .password_row
+            .is_none()
+            .then_some(("password", &self.password));
+        let mut cols: Vec<(&str, &Ident)> = [("id", &self.id), ("email", &self.email)]
+            .into_iter()
+            .chain(password)
+            .chain([("token", &self.token), ("expires", &self.expires)])
+            .collect();
         if let Some(u) = &self.username {
             cols.push(("username", u));
         }

@@ -28,7 +28,8 @@ impl Tx<'_> {
         f: &mut dyn FnMut(Option<&str>),
     ) -> Result<()> {
         let s = self.schema();
-        let sql = sample_sql(&self.q(&s.password), &self.q(&s.table), &self.q(&s.id));
+        let password = super::users::password_of(s, self.dialect());
+        let sql = sample_sql(&password, &self.q(&s.table), &self.q(&s.id));
         self.each(
             &sql,
             &[(size.rows as i64).into(), (size.hashes as i64).into()],
@@ -116,5 +117,53 @@ mod tests {
             let (big, _) = steps(create, 300_000, 250_000);
             assert_eq!(small, big, "{create}: {small} steps, then {big}");
         }
+    }
+}
+
+#[cfg(test)]
+mod password_row_tests {
+    use super::sample_sql;
+    use crate::db::users::password_of;
+    use crate::db::{Dialect, Ident, PasswordRow, Schema};
+
+    /// A Better Auth-like layout: the password on the user's credential
+    /// account, whose accountId is the user's id too.
+    #[test]
+    fn a_password_kept_in_another_table_is_read_from_the_users_row_there() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE \"user\" (id text PRIMARY KEY, email text);
+             CREATE TABLE account (id text, accountId text, providerId text, userId text, password text);
+             INSERT INTO \"user\" VALUES ('a', 'a@x'), ('b', 'b@x'), ('c', 'c@x');
+             INSERT INTO account VALUES ('1', 'a', 'credential', 'a', 'pa'),
+               ('2', 'gh-1', 'github', 'b', 'not-a-password'), ('3', 'b', 'credential', 'b', 'pb'),
+               ('4', 'x', 'credential', 'c', 'wrong-account-id');",
+        )
+        .unwrap();
+        let k = Ident::known;
+        let s = Schema {
+            table: k("user"),
+            password: k("password"),
+            password_row: Some(PasswordRow {
+                table: k("account"),
+                user: k("userId"),
+                also_user: vec![k("accountId")],
+                fixed: vec![(k("providerId"), "credential")],
+            }),
+            ..Schema::default()
+        };
+        let d: &dyn Dialect = &crate::db::sqlite::Sqlite;
+        let sql = sample_sql(&password_of(&s, d), &d.q(&s.table), &d.q(&s.id));
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let values: Vec<String> = stmt
+            .query_map([10, 10], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(values, ["pb", "pa"]);
+        assert!(
+            s.check().is_ok(),
+            "no password column on the users table to clash"
+        );
     }
 }

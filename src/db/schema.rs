@@ -90,8 +90,9 @@ impl Tx<'_> {
             Some(cols) => {
                 // The application's own columns are its business: name them,
                 // never add them.
-                let app_cols = [&s.id, &s.email, &s.password]
+                let app_cols = [&s.id, &s.email]
                     .into_iter()
+                    .chain(s.password_row.is_none().then_some(&s.password))
                     .chain(s.username.as_ref());
                 for col in app_cols {
                     if !cols.contains(&col.name().to_ascii_lowercase()) {

@@ -68,7 +68,11 @@ impl Db {
         };
         let mut mapped = vec![("id", &s.id)];
         mapped.extend(s.username.as_ref().map(|u| ("username", u)));
-        mapped.extend([("email", &s.email), ("password", &s.password)]);
+        mapped.push(("email", &s.email));
+        // A password kept elsewhere is its store's to check.
+        if s.password_row.is_none() {
+            mapped.push(("password", &s.password));
+        }
         mapped.extend(store_columns.iter().copied());
         let columns: Vec<ColumnCheck> = mapped
             .into_iter()

@@ -41,7 +41,7 @@ pub fn user_columns(s: &Schema, d: &dyn Dialect, ids: IdKind, fingerprint: bool)
     let fp = if fingerprint {
         d.fingerprint(
             &id_text(d, ids, &format!("{t}.{}", d.q(&s.id))),
-            &format!("{t}.{}", d.q(&s.password)),
+            &password_of(s, d),
         )
     } else {
         "''".to_string()
@@ -51,6 +51,21 @@ pub fn user_columns(s: &Schema, d: &dyn Dialect, ids: IdKind, fingerprint: bool)
         id = d.q(&s.id),
         email = d.q(&s.email)
     )
+}
+
+/// The user's stored password as an SQL expression over the users table:
+/// its column, or the one row of another table that holds it.
+pub fn password_of(s: &Schema, d: &dyn Dialect) -> String {
+    let t = d.q(&s.table);
+    match &s.password_row {
+        None => format!("{t}.{}", d.q(&s.password)),
+        Some(r) => format!(
+            "(SELECT pw.{} FROM {} pw WHERE {} LIMIT 1)",
+            d.q(&s.password),
+            d.q(&r.table),
+            r.conditions(&|c| d.q(c), "pw", &format!("{t}.{}", d.q(&s.id)))
+        ),
+    }
 }
 
 impl Fetched {

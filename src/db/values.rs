@@ -19,6 +19,11 @@ pub enum Arg<'a> {
     /// text where columns hold any text, and as a date and time on an
     /// engine that takes no zone in a time's text.
     Time(DateTime<Utc>),
+    /// A moment to the millisecond, as a JavaScript `Date` keeps one: on
+    /// an engine whose columns hold any text, the text `toISOString()`
+    /// writes (`2026-11-21T11:00:00.000Z`), which apps that store it so
+    /// compare as text; elsewhere as the column's time type.
+    Millis(DateTime<Utc>),
     /// Arrays, for one statement over a batch of rows, on an engine that
     /// writes batches so (`Dialect::rows_of_arrays`).
     Ints(&'a [i64]),

@@ -52,6 +52,7 @@ pub fn identify(stored: &str) -> Seen {
         .or_else(|| argon2(s, false))
         .or_else(|| s.strip_prefix("argon2").and_then(|rest| argon2(rest, true)))
         .or_else(|| django_pbkdf2(s))
+        .or_else(|| super::scrypt::is_hash(s).then_some(Scheme::BetterAuthScrypt))
     {
         return Seen::Writable(scheme);
     }
@@ -226,7 +227,7 @@ impl Census {
             return Ok(None);
         };
         let total = self.hashes();
-        let hint = "set [password] format in the config file to the scheme the application verifies: argon2id, bcrypt, django-pbkdf2 or django-argon2";
+        let hint = "set [password] format in the config file to the scheme the application verifies: argon2id, bcrypt, django-pbkdf2, django-argon2 or better-auth-scrypt";
         if count * 2 <= total {
             return Err(Error::config(format!(
                 "password.format = auto found no clear majority among {total} password hashes: {self}"
@@ -280,6 +281,7 @@ enum Key {
     Argon2(u32, u32, u32),
     Bcrypt(u32, BcryptPrefix),
     Pbkdf2(u32),
+    Scrypt,
 }
 
 impl Key {
@@ -288,6 +290,7 @@ impl Key {
             Scheme::Argon2id { cost, .. } => Key::Argon2(cost.m_cost, cost.t_cost, cost.p_cost),
             Scheme::Bcrypt { prefix, cost } => Key::Bcrypt(cost, prefix),
             Scheme::DjangoPbkdf2 { iterations } => Key::Pbkdf2(iterations),
+            Scheme::BetterAuthScrypt => Key::Scrypt,
         }
     }
 }
@@ -313,6 +316,8 @@ fn floored(s: Scheme) -> Scheme {
         Scheme::DjangoPbkdf2 { iterations } => Scheme::DjangoPbkdf2 {
             iterations: iterations.max(PBKDF2_FLOOR),
         },
+        // Its parameters are fixed: there is nothing to raise.
+        Scheme::BetterAuthScrypt => s,
     }
 }
 

@@ -6,6 +6,7 @@
 mod census;
 mod fingerprint;
 mod scheme;
+mod scrypt;
 
 use std::io::BufRead;
 
@@ -105,6 +106,7 @@ impl Hashing {
             Format::DjangoPbkdf2 => fixed(Scheme::DjangoPbkdf2 {
                 iterations: self.pbkdf2_iterations,
             }),
+            Format::BetterAuthScrypt => fixed(Scheme::BetterAuthScrypt),
             Format::Auto => {
                 let mut census = Census::default();
                 sample(&mut |value| census.add(value))?;

@@ -24,6 +24,7 @@ pub enum Format {
     DjangoPbkdf2,
     #[serde(alias = "django")]
     DjangoArgon2,
+    BetterAuthScrypt,
 }
 
 impl Format {
@@ -34,6 +35,7 @@ impl Format {
             Format::Bcrypt => "bcrypt",
             Format::DjangoPbkdf2 => "django-pbkdf2",
             Format::DjangoArgon2 => "django-argon2",
+            Format::BetterAuthScrypt => "better-auth-scrypt",
         }
     }
 }
@@ -132,6 +134,9 @@ pub enum Scheme {
     Bcrypt { prefix: BcryptPrefix, cost: u32 },
     /// Django's `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`.
     DjangoPbkdf2 { iterations: u32 },
+    /// Better Auth's `<hex salt>:<hex key>`, scrypt with its fixed
+    /// parameters (`scrypt.rs`).
+    BetterAuthScrypt,
 }
 
 impl Scheme {
@@ -142,6 +147,7 @@ impl Scheme {
             Scheme::Argon2id { django: true, .. } => "django-argon2",
             Scheme::Bcrypt { .. } => "bcrypt",
             Scheme::DjangoPbkdf2 { .. } => "django-pbkdf2",
+            Scheme::BetterAuthScrypt => "better-auth-scrypt",
         }
     }
 
@@ -161,6 +167,7 @@ impl Scheme {
             Scheme::DjangoPbkdf2 { iterations } => {
                 format!("django-pbkdf2 ({iterations} iterations)")
             }
+            Scheme::BetterAuthScrypt => "better-auth-scrypt (N=16384, r=16, p=1)".to_string(),
         }
     }
 
@@ -174,6 +181,7 @@ impl Scheme {
                 serde_json::json!({ "prefix": prefix.as_str(), "cost": cost })
             }
             Scheme::DjangoPbkdf2 { iterations } => serde_json::json!({ "iterations": iterations }),
+            Scheme::BetterAuthScrypt => serde_json::json!({ "n": 16384, "r": 16, "p": 1 }),
         }
     }
 
@@ -187,11 +195,12 @@ impl Scheme {
             }
             Scheme::Bcrypt { prefix, cost } => bcrypt(password, prefix, cost),
             Scheme::DjangoPbkdf2 { iterations } => django_pbkdf2(password, iterations),
+            Scheme::BetterAuthScrypt => super::scrypt::hash(password),
         }
     }
 }
 
-fn random_bytes<const N: usize>() -> Result<Zeroizing<[u8; N]>> {
+pub(super) fn random_bytes<const N: usize>() -> Result<Zeroizing<[u8; N]>> {
     let mut bytes = Zeroizing::new([0u8; N]);
     OsRng
         .try_fill_bytes(bytes.as_mut())

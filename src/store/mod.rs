@@ -9,6 +9,7 @@
 //! them; each reads its own config section (`settings.rs` is the seam).
 
 pub mod allauth;
+pub mod better_auth;
 pub mod devise;
 pub mod django;
 mod kind;

@@ -13,6 +13,7 @@ pub const STORES: &[StoreKind] = &[
     super::laravel::KIND,
     super::django::KIND,
     super::allauth::KIND,
+    super::better_auth::KIND,
 ];
 
 /// The store `framework = name` names.

@@ -371,7 +371,7 @@ impl StoreConfig for Layout {
     fn defaults(&self) -> Defaults {
         Defaults {
             schema: Schema::default(),
-            link: DEFAULT_LINK,
+            link: DEFAULT_LINK.into(),
             lifetime: None,
             token_on_user_row: true,
             passwords: Default::default(),

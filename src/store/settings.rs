@@ -5,6 +5,7 @@
 //! its section through [`SectionReader`], which words every error with the
 //! file and the key.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -49,7 +50,8 @@ impl Default for RowSettings {
 /// What a store's apps use, under what the config file says.
 pub struct Defaults {
     pub schema: Schema,
-    pub link: &'static str,
+    /// The link template the app's own emails carry.
+    pub link: Cow<'static, str>,
     /// How long the app lets a token live: the default `--ttl` and the
     /// most any may have.
     pub lifetime: Option<TimeDelta>,

@@ -5,6 +5,7 @@ mod common;
 
 mod audit;
 mod bad_input;
+mod better_auth;
 mod bulk;
 mod clock_changes;
 mod completions;

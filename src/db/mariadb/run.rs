@@ -186,6 +186,7 @@ fn to_value(a: Arg<'_>) -> MyValue {
         Arg::Int(n) => MyValue::Int(n),
         Arg::Text(s) => MyValue::Bytes(s.as_bytes().to_vec()),
         Arg::Bytes(b) => MyValue::Bytes(b.to_vec()),
+        Arg::Millis(t) => to_value(Arg::Time(crate::clock::to_millis(t))),
         Arg::Time(t) => MyValue::Date(
             u16::try_from(t.year()).unwrap_or(0),
             t.month() as u8,

@@ -35,6 +35,7 @@ impl From<Arg<'_>> for Owned {
             Arg::Bytes(b) => Owned::Bytes(b.to_vec()),
             // The server reads the text as the column's type says.
             Arg::Time(t) => Owned::Text(crate::clock::rfc3339(t)),
+            Arg::Millis(t) => Owned::Text(crate::clock::iso_millis(t)),
             Arg::Ints(v) => Owned::Ints(v.to_vec()),
             Arg::Texts(v) => Owned::Texts(v.iter().map(|s| s.map(str::to_string)).collect()),
         }

@@ -212,6 +212,9 @@ fn to_sql(a: Arg<'_>) -> ToSqlOutput<'_> {
         Arg::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
         Arg::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
         Arg::Time(t) => ToSqlOutput::Owned(rusqlite::types::Value::Text(crate::clock::rfc3339(t))),
+        Arg::Millis(t) => {
+            ToSqlOutput::Owned(rusqlite::types::Value::Text(crate::clock::iso_millis(t)))
+        }
         // This dialect's `rows_of_arrays` is `None`, so no statement
         // written for SQLite has an array parameter.
         Arg::Ints(_) | Arg::Texts(_) => unreachable!("SQLite statements take no arrays"),

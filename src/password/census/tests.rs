@@ -135,3 +135,20 @@ fn unknown_or_split_tables_are_78_saying_what_was_seen() {
     );
     assert!(e.hint.unwrap().contains("format"));
 }
+
+#[test]
+fn better_auths_scrypt_is_recognised_and_kept_as_it_is() {
+    let by_better_auth = "c285fcae9d0636e3c0771d881ede1ed0:bad695b67022b08a9fdfaf3c00a9c9295cebab086fe2d48b65aed2d35786f851e463669ab3feeefb8bccf0e8711a44af1b8a478458090afcf4ca4a8cb3811863";
+    assert_eq!(
+        identify(by_better_auth),
+        Seen::Writable(Scheme::BetterAuthScrypt)
+    );
+    let mut c = census(&[by_better_auth, by_better_auth, B2Y12]);
+    assert_eq!(c.choose().unwrap(), Some(Scheme::BetterAuthScrypt));
+    assert_eq!(c.to_string(), "2 better-auth-scrypt, 1 bcrypt");
+    // Upper-case hex is not what Better Auth writes, nor what it can match.
+    assert_eq!(
+        identify(&by_better_auth.to_uppercase()),
+        Seen::Other("unrecognised".into())
+    );
+}

@@ -119,7 +119,8 @@ fn survey(
     if survey.columns.is_some() {
         report.table.token_index = ctx.store.lookup_index(&db.read())?;
     }
-    let can_sample = survey.found(&ctx.cfg.schema.password);
+    let can_sample =
+        ctx.cfg.schema.password_row.is_some() || survey.found(&ctx.cfg.schema.password);
     report.table.columns = survey.columns.clone().unwrap_or_default();
     problems.extend(survey.problems(db.location(), &ctx.cfg.schema));
     problems.extend(ctx.store.problems(&db.read())?);

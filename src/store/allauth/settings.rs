@@ -38,7 +38,7 @@ impl StoreConfig for AllauthSettings {
     /// Django's tables and password scheme; allauth's link.
     fn defaults(&self) -> Defaults {
         Defaults {
-            link: DEFAULT_LINK,
+            link: DEFAULT_LINK.into(),
             ..self.0.defaults()
         }
     }

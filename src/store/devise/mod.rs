@@ -110,7 +110,7 @@ impl StoreConfig for DeviseSettings {
     fn defaults(&self) -> Defaults {
         Defaults {
             schema: schema(),
-            link: DEFAULT_LINK,
+            link: DEFAULT_LINK.into(),
             lifetime: Some(self.within),
             token_on_user_row: true,
             passwords: PasswordDefaults {

@@ -110,7 +110,7 @@ impl StoreConfig for DjangoSettings {
     fn defaults(&self) -> Defaults {
         Defaults {
             schema: schema(),
-            link: DEFAULT_LINK,
+            link: DEFAULT_LINK.into(),
             lifetime: Some(self.timeout),
             token_on_user_row: false,
             passwords: PasswordDefaults {

@@ -123,7 +123,7 @@ impl StoreConfig for LaravelSettings {
     fn defaults(&self) -> Defaults {
         Defaults {
             schema: schema(),
-            link: DEFAULT_LINK,
+            link: DEFAULT_LINK.into(),
             lifetime: Some(self.expire),
             token_on_user_row: false,
             passwords: PasswordDefaults {

@@ -92,6 +92,7 @@ fn lookups_are_index_backed_on_a_table_without_usernames() {
         password: id("pw"),
         token: id("reset_tok"),
         expires: id("reset_until"),
+        password_row: None,
     };
     check_lookups(
         &schema,

@@ -63,7 +63,9 @@ pub struct Answer {
     pub line: String,
 }
 
-fn run(mut c: Command, what: &str) -> Answer {
+/// Runs one framework process: exit 0 or 1 is its answer, anything else
+/// fails the test.
+pub fn run(mut c: Command, what: &str) -> Answer {
     let out = c.output().unwrap();
     let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let code = out.status.code().unwrap_or(-1);

@@ -2,6 +2,7 @@
 //! binary with a fixed clock and a clean environment, and direct SQL access
 //! to check what the binary left behind.
 
+pub mod better_auth;
 pub mod frameworks;
 pub mod mariadb;
 pub mod postgres;

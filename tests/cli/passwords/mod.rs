@@ -2,6 +2,7 @@
 //! here wrote, its parameters, and the limits a scheme imposes.
 
 mod auto;
+mod better_auth_scrypt;
 
 use crate::common::TestEnv;
 use crate::common::assert_one_line_error;

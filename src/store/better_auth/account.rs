@@ -1,0 +1,86 @@
+//! What Better Auth's reset does besides using the token up
+//! (`resetCredentialPassword`): the user's sessions go when the app says
+//! so, and the new password goes into the credential account, which is
+//! made when the user has none.
+
+use chrono::{DateTime, Utc};
+
+use super::BetterAuth;
+use super::row_id;
+use crate::db::{Arg, Tx};
+use crate::error::Result;
+use crate::token::TokenSource;
+use crate::user::UserId;
+
+impl BetterAuth {
+    /// `deleteUserSessions`: every session of the user, the one doing the
+    /// reset too.
+    pub(super) fn end_sessions(&self, tx: &Tx<'_>, id: &UserId) -> Result<u64> {
+        let s = &self.settings.session;
+        tx.execute(
+            &format!(
+                "DELETE FROM {} WHERE {} = ?1",
+                tx.q(&s.table),
+                tx.q(&s.user_id)
+            ),
+            &[id.into()],
+        )
+    }
+
+    /// `updatePassword` on the credential account (`userId` and
+    /// `accountId` the user's id, `providerId` `credential`), with
+    /// `updatedAt`; or, without one, `createAccount` as Better Auth's
+    /// reset makes it.
+    pub(super) fn set_password(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let a = &self.settings.account;
+        let password = tx.q(&self.schema.password);
+        let updated = tx.execute(
+            &format!(
+                "UPDATE {} SET {password} = ?1, {} = ?2 WHERE {} = ?3 AND {} = ?4 AND {} = '{}'",
+                tx.q(&a.table),
+                tx.q(&a.updated_at),
+                tx.q(&a.user_id),
+                tx.q(&a.account_id),
+                tx.q(&a.provider_id),
+                super::CREDENTIAL,
+            ),
+            &[
+                Arg::Text(password_hash),
+                Arg::Millis(now),
+                id.into(),
+                Arg::Text(&id.text()),
+            ],
+        )?;
+        if updated > 0 {
+            return Ok(());
+        }
+        let row_id = row_id::random(&mut TokenSource::new())?;
+        tx.execute(
+            &format!(
+                "INSERT INTO {} ({}, {}, {}, {}, {password}, {}, {}) VALUES (?1, ?2, '{}', ?3, ?4, ?5, ?5)",
+                tx.q(&a.table),
+                tx.q(&a.id),
+                tx.q(&a.account_id),
+                tx.q(&a.provider_id),
+                tx.q(&a.user_id),
+                tx.q(&a.created_at),
+                tx.q(&a.updated_at),
+                super::CREDENTIAL,
+            ),
+            &[
+                Arg::Text(&row_id),
+                Arg::Text(&id.text()),
+                id.into(),
+                Arg::Text(password_hash),
+                Arg::Millis(now),
+            ],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,75 @@
+//! `framework = "better-auth"` in the registry: its `[better_auth]`
+//! section, and what a Better Auth app uses under the rest of the config
+//! file (its `user` table, the password in the credential account, its
+//! scrypt hash, its link and its token lifetime).
+
+use std::sync::Arc;
+
+use super::settings::{BetterAuthSettings, read};
+use super::{BetterAuth, link};
+use crate::db::{Ident, PasswordRow, Schema};
+use crate::error::Result;
+use crate::password::Scheme;
+use crate::store::TokenStore;
+use crate::store::kind::StoreKind;
+use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
+
+pub const KIND: StoreKind = StoreKind {
+    name: "better-auth",
+    section: Some("better_auth"),
+    // BETTER_AUTH_SECRET signs cookies; a reset needs none.
+    secret_keys: &[],
+    configure,
+};
+
+fn configure(
+    section: Option<toml::de::ValueDeserializer<'_>>,
+    r: &mut dyn SectionReader,
+) -> Result<Arc<dyn StoreConfig>> {
+    Ok(Arc::new(read(section, r)?))
+}
+
+/// Better Auth's `user` table, whose password is in the user's
+/// credential account: the `account` row whose `userId` and `accountId`
+/// both hold the user's id and whose `providerId` is `credential`.
+pub fn schema(s: &BetterAuthSettings) -> Schema {
+    let a = &s.account;
+    Schema {
+        table: Ident::known("user"),
+        id: Ident::known("id"),
+        username: None,
+        email: Ident::known("email"),
+        password: a.password.clone(),
+        password_row: Some(PasswordRow {
+            table: a.table.clone(),
+            user: a.user_id.clone(),
+            also_user: vec![a.account_id.clone()],
+            fixed: vec![(a.provider_id.clone(), super::CREDENTIAL)],
+        }),
+        ..Schema::default()
+    }
+}
+
+impl StoreConfig for BetterAuthSettings {
+    fn name(&self) -> &'static str {
+        "better-auth"
+    }
+
+    fn defaults(&self) -> Defaults {
+        Defaults {
+            schema: schema(self),
+            link: link::default_link(&self.base_url).into(),
+            lifetime: Some(self.expires_in),
+            token_on_user_row: false,
+            passwords: PasswordDefaults {
+                empty_table: Some(Scheme::BetterAuthScrypt),
+                only_prefix: None,
+                pepper: None,
+            },
+        }
+    }
+
+    fn build(&self, schema: &Schema, _row: &RowSettings) -> Box<dyn TokenStore> {
+        Box::new(BetterAuth::new(schema, self))
+    }
+}
