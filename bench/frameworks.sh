@@ -26,16 +26,23 @@
 #                      and its addresses)
 #   allauth-issue-audited  the same              the same as django-issue-audited
 #   allauth-redeem     redeem an allauth link    the same as django-redeem
+#   better-auth-issue-one  issue one user        sqlite3 INSERT of the
+#                                                verification row
+#   better-auth-issue-all  issue --all           one sqlite3 INSERT ... SELECT of
+#                                                a row for every user
+#   better-auth-redeem redeem a token            node crypto.scrypt with Better
+#                      (scrypt, N 16384, r 16)   Auth's parameters
+#                                                (bench/better_auth_scrypt.mjs)
 #
 # and the Laravel bulk throughput: issue --all on BULK_USERS users (each
 # token a bcrypt hash at cost 10), on every core and on one (taskset).
-# Needs hyperfine, sqlite3, php-cli and python3.
+# Needs hyperfine, sqlite3, php-cli, python3 and node.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 users=${1:-1000000}
 runs=${2:-5}
 bulk=${3:-400}
-bench_start sqlite3 php taskset
+bench_start sqlite3 php taskset node
 quick=$(( runs > 20 ? runs : 20 ))
 export RESETCTL_NOW=2026-11-21T10:00:00Z
 mid=$((users / 2))
@@ -191,8 +198,54 @@ RESETCTL_CONFIG=$allauth_cfg bench allauth-redeem "$quick" \
   "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin --db $run_db redeem $allauth_link --password-stdin'" \
   "sqlite3 $run_db \"UPDATE auth_user SET password = '$django_hash' WHERE id = $mid\""
 
+# --- Better Auth: its own migration's tables (SQLite DDL as its kysely
+# adapter makes them), dates as its toISOString() text, one credential
+# account a user with a Better Auth scrypt hash.
+ba_db=$work/better-auth-$users.db
+ba_hash=$(printf %s old-password | node bench/better_auth_scrypt.mjs --print)
+make "$ba_db" "
+  CREATE TABLE \"user\" (\"id\" text not null primary key, \"name\" text not null, \"email\" text not null unique,
+    \"emailVerified\" integer not null, \"image\" text, \"createdAt\" date not null, \"updatedAt\" date not null);
+  CREATE TABLE \"session\" (\"id\" text not null primary key, \"expiresAt\" date not null, \"token\" text not null unique,
+    \"createdAt\" date not null, \"updatedAt\" date not null, \"ipAddress\" text, \"userAgent\" text,
+    \"userId\" text not null references \"user\" (\"id\") on delete cascade);
+  CREATE TABLE \"account\" (\"id\" text not null primary key, \"accountId\" text not null, \"providerId\" text not null,
+    \"userId\" text not null references \"user\" (\"id\") on delete cascade, \"accessToken\" text, \"refreshToken\" text,
+    \"idToken\" text, \"accessTokenExpiresAt\" date, \"refreshTokenExpiresAt\" date, \"scope\" text, \"password\" text,
+    \"createdAt\" date not null, \"updatedAt\" date not null);
+  CREATE TABLE \"verification\" (\"id\" text not null primary key, \"identifier\" text not null, \"value\" text not null,
+    \"expiresAt\" date not null, \"createdAt\" date not null, \"updatedAt\" date not null);
+  CREATE INDEX \"session_userId_idx\" on \"session\" (\"userId\");
+  CREATE INDEX \"account_userId_idx\" on \"account\" (\"userId\");
+  CREATE INDEX \"verification_identifier_idx\" on \"verification\" (\"identifier\");
+  $rows INSERT INTO \"user\" SELECT 'u' || printf('%031d', i), 'user' || i, 'user' || i || '@example.com', 1, NULL,
+    '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM n;
+  INSERT INTO account (id, accountId, providerId, userId, password, createdAt, updatedAt)
+    SELECT 'a' || substr(id, 2), id, 'credential', id, '$ba_hash', createdAt, updatedAt FROM \"user\";"
+ba_cfg=$work/better-auth.toml
+printf 'framework = "better-auth"\n[limits]\nissue = "off"\n' > "$ba_cfg"
+RESETCTL_CONFIG=$ba_cfg RESETCTL_DB=$ba_db "$bin" -q init
+cp "$ba_db" "$run_db"
+ba_mid=$(printf 'u%031d' "$mid")
+RESETCTL_CONFIG=$ba_cfg bench better-auth-issue-one "$quick" \
+  "sqlite3 $run_db \"INSERT INTO verification VALUES (lower(hex(randomblob(16))), 'reset-password:' || lower(hex(randomblob(12))), '$ba_mid', '2026-11-21T11:00:00.000Z', '2026-11-21T10:00:00.000Z', '2026-11-21T10:00:00.000Z')\"" \
+  "$bin --db $run_db --json issue user$mid@example.com"
+RESETCTL_CONFIG=$ba_cfg bench better-auth-issue-all "$runs" \
+  "sqlite3 $run_db \"INSERT INTO verification SELECT lower(hex(randomblob(16))), 'reset-password:' || lower(hex(randomblob(12))), id, '2026-11-21T11:00:00.000Z', '2026-11-21T10:00:00.000Z', '2026-11-21T10:00:00.000Z' FROM \\\"user\\\"\"" \
+  "$bin --db $run_db --json issue --all" \
+  "sh -c 'cp $ba_db $run_db && sync'"
+cp "$ba_db" "$run_db"
+ba_link=$(RESETCTL_CONFIG=$ba_cfg "$bin" --db "$run_db" -q issue "user$mid@example.com")
+ba_token=${ba_link##*/reset-password/}
+ba_token=${ba_token%%\?*}
+# Each run puts the token's row back, so the same token works again.
+RESETCTL_CONFIG=$ba_cfg bench better-auth-redeem "$quick" \
+  "sh -c 'printf %s correct-horse-battery | node bench/better_auth_scrypt.mjs'" \
+  "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin --db $run_db redeem $ba_token --password-stdin'" \
+  "sqlite3 $run_db \"DELETE FROM verification; INSERT INTO verification VALUES ('v$ba_mid', 'reset-password:$ba_token', '$ba_mid', '2026-11-21T11:00:00.000Z', '2026-11-21T10:00:00.000Z', '2026-11-21T10:00:00.000Z')\""
+
 echo "$(machine) Users: $(printf "%'d" "$users"). Runs: $runs for devise-issue-all, $quick for the others (median)."
 echo
-table devise-issue-one=1.5 devise-issue-all=2.0 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0 allauth-issue-one=1.5 allauth-issue-audited=1.5 allauth-redeem=1.0
+table devise-issue-one=1.5 devise-issue-all=2.0 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0 allauth-issue-one=1.5 allauth-issue-audited=1.5 allauth-redeem=1.0 better-auth-issue-one=1.5 better-auth-issue-all=2.0 better-auth-redeem=1.0
 echo
 echo "Laravel bulk issue, $bulk users (a bcrypt hash at cost 10 each): $every_core users/s on every core, $one_core users/s on one."
