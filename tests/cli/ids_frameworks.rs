@@ -177,6 +177,54 @@ fn devise_on_mariadb_with_uuid_ids_takes_resetctl_tokens_and_resetctl_takes_devi
     devise_with_uuid_ids(Backend::Mariadb);
 }
 
+/// The rows in Laravel's reset table.
+fn resets(env: &TestEnv) -> Vec<String> {
+    env.rows("SELECT email FROM password_reset_tokens ORDER BY email")
+        .into_iter()
+        .map(|r| r[0].clone().unwrap())
+        .collect()
+}
+
+/// A token Laravel made at 09:30 for the user with this email and id,
+/// redeemed by resetctl with --user; Laravel's login takes the password
+/// resetctl wrote.
+fn resetctl_redeems_a_token_laravel_made(
+    laravel: &Laravel,
+    env: &TestEnv,
+    cfg: &Path,
+    email: &str,
+    id: &str,
+) {
+    let url = env.db_value();
+    let db = Path::new(&url);
+    let theirs = laravel.call(db, Some("2026-11-21T09:30:00Z"), "issue", &[email]);
+    assert!(theirs.ok, "{}", theirs.line);
+    let seen = env.json_at(cfg, None, &["inspect", id]);
+    assert_eq!(seen["expires_at"], "2026-11-21T10:30:00Z", "{seen}");
+    let v = redeem(
+        env,
+        cfg,
+        &theirs.line,
+        &["--user", email],
+        "laravel made this 5",
+    );
+    assert_eq!(v["user"]["id"], id, "{v}");
+    assert_eq!(v["redeemed"], true, "{v}");
+    assert!(resets(env).is_empty());
+    assert!(laravel.check(db, email, "laravel made this 5"));
+    assert!(!laravel.check(db, email, OLD_PASSWORD));
+    let remember = env
+        .value(&format!(
+            "SELECT remember_token FROM users WHERE id = '{id}'"
+        ))
+        .unwrap();
+    assert_eq!(
+        remember.len(),
+        60,
+        "a new remember_token, as Laravel's reset sets"
+    );
+}
+
 /// Laravel's password broker takes a token resetctl issued to a
 /// UUID-keyed user, and its login the new password; resetctl redeems a
 /// token Laravel made; the audit rows carry the UUIDs.
@@ -188,18 +236,11 @@ fn laravel_with_uuid_ids(backend: Backend) {
     let db = Path::new(&url);
     assert_id_type(&env, ["varchar", "uuid", "char(36)"]);
     let (ivy, jon) = (id_of(&env, users[0]), id_of(&env, users[1]));
-    let resets = || {
-        env.rows("SELECT email FROM password_reset_tokens ORDER BY email")
-            .into_iter()
-            .map(|r| r[0].clone().unwrap())
-            .collect::<Vec<_>>()
-    };
-
     let token = issued_and_shown(&env, &cfg, users[0], &ivy)["token"]
         .as_str()
         .unwrap()
         .to_string();
-    assert_eq!(resets(), [users[0]]);
+    assert_eq!(resets(&env), [users[0]]);
 
     let a = laravel.call(
         db,
@@ -210,36 +251,9 @@ fn laravel_with_uuid_ids(backend: Backend) {
     assert!(a.ok && a.line == "passwords.reset", "{}", a.line);
     assert!(laravel.check(db, users[0], "new password 22"));
     assert!(!laravel.check(db, users[0], OLD_PASSWORD));
-    assert!(resets().is_empty(), "the broker deleted the row");
+    assert!(resets(&env).is_empty(), "the broker deleted the row");
 
-    // A token Laravel made at 09:30, redeemed by resetctl with --user;
-    // Laravel's login takes the password resetctl wrote.
-    let theirs = laravel.call(db, Some("2026-11-21T09:30:00Z"), "issue", &[users[1]]);
-    assert!(theirs.ok, "{}", theirs.line);
-    let seen = env.json_at(&cfg, None, &["inspect", &jon]);
-    assert_eq!(seen["expires_at"], "2026-11-21T10:30:00Z", "{seen}");
-    let v = redeem(
-        &env,
-        &cfg,
-        &theirs.line,
-        &["--user", users[1]],
-        "laravel made this 5",
-    );
-    assert_eq!(v["user"]["id"], jon.as_str(), "{v}");
-    assert_eq!(v["redeemed"], true, "{v}");
-    assert!(resets().is_empty());
-    assert!(laravel.check(db, users[1], "laravel made this 5"));
-    assert!(!laravel.check(db, users[1], OLD_PASSWORD));
-    let remember = env
-        .value(&format!(
-            "SELECT remember_token FROM users WHERE id = '{jon}'"
-        ))
-        .unwrap();
-    assert_eq!(
-        remember.len(),
-        60,
-        "a new remember_token, as Laravel's reset sets"
-    );
+    resetctl_redeems_a_token_laravel_made(&laravel, &env, &cfg, users[1], &jon);
 
     assert_eq!(
         audit(&env),
