@@ -42,7 +42,7 @@ fn token_of(env: &TestEnv, id: &str) -> Option<String> {
 
 /// (action, outcome, user_id) of every audit row but `init`'s, oldest
 /// first.
-fn audit(env: &TestEnv) -> Vec<(String, String, Option<String>)> {
+pub(crate) fn audit(env: &TestEnv) -> Vec<(String, String, Option<String>)> {
     // MariaDB's column is binary, which the harness shows in hex.
     let user_id = match env.backend() {
         Backend::Mariadb => "CAST(user_id AS CHAR)",

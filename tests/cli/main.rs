@@ -21,6 +21,7 @@ mod framework_config;
 mod framework_engines;
 mod global;
 mod ids;
+mod ids_frameworks;
 mod init;
 mod inspect;
 mod issue;

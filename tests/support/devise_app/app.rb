@@ -40,6 +40,11 @@
 #                          anything below 4 to 4)
 #   AT                     RFC 3339 time the app runs at (ActiveSupport's
 #                          travel_to, so whole seconds)
+#   USER_ID                the users table's key as `create` makes it:
+#                          integer (default, `create_table :users`), or uuid
+#                          (`id: :uuid` on PostgreSQL, `id: :string`
+#                          elsewhere, as Rails apps with UUID keys do), the
+#                          model giving each new user SecureRandom.uuid
 #
 # Exit status: 0 done or yes, 1 refused or no, 2 the harness itself failed.
 # Every command prints one line; failures of the harness go to stderr.
@@ -63,6 +68,8 @@ end
 command, db_arg, *args = ARGV
 broken("unknown command or wrong arguments\n#{USAGE}") unless db_arg && ARITY[command] == args.size
 broken("SECRET_KEY_BASE is required") if ENV["SECRET_KEY_BASE"].to_s.empty?
+USER_ID = ENV["USER_ID"].to_s.empty? ? "integer" : ENV["USER_ID"]
+broken("USER_ID must be integer or uuid, got #{USER_ID.inspect}") unless %w[integer uuid].include?(USER_ID)
 
 # Fixed whatever the caller's shell says: test is the environment with no host
 # allow-list (development has one and would block Rack::Test's example.org),
@@ -155,6 +162,10 @@ begin
         # The modules `rails generate devise User` gives a new app.
         devise :database_authenticatable, :registerable,
                :recoverable, :rememberable, :validatable
+
+        # What an app keyed by UUIDs adds: the key is made by the model, on
+        # every engine alike.
+        before_create { self.id ||= SecureRandom.uuid } if USER_ID == "uuid"
       end
     end
   end
@@ -181,11 +192,19 @@ begin
     end
   end
 
+  # The key USER_ID asks for: PostgreSQL has a uuid type, the others keep
+  # the text in a string column.
+  USER_KEY = if USER_ID == "integer"
+               {}
+             else
+               { id: User.connection.adapter_name == "PostgreSQL" ? :uuid : :string }
+             end
+
   # Mirrors db/migrate/..._devise_create_users.rb from Devise's generator,
   # with the modules above.
   class DeviseCreateUsers < ActiveRecord::Migration[6.1]
     def change
-      create_table :users do |t|
+      create_table :users, **USER_KEY do |t|
         ## Database authenticatable
         t.string :email,              null: false, default: ""
         t.string :encrypted_password, null: false, default: ""

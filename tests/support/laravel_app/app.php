@@ -37,6 +37,9 @@
  *   BCRYPT_ROUNDS  hashing.bcrypt.rounds (default 10)
  *   AT             RFC 3339 time; the app runs as if it were then
  *                  (Carbon::setTestNow)
+ *   USER_ID        the users key as `create` makes it: integer (default,
+ *                  `$table->id()`), or uuid (`$table->uuid('id')->primary()`
+ *                  with UuidUser, the model an app keyed by UUIDs has)
  *
  * Exit status: 0 yes / done, 1 no / refused, 2 anything else (bad usage,
  * broken harness; the message goes to stderr). One line on stdout says what
@@ -77,6 +80,35 @@ class User extends Illuminate\Foundation\Auth\User
     protected $hidden = ['password', 'remember_token'];
 
     protected $casts = ['email_verified_at' => 'datetime'];
+}
+
+// The same model in an app keyed by UUIDs. Laravel 8 has no HasUuids
+// trait; this is what it does (and what apps wrote before it): a string
+// key that is not incremented, a Str::uuid() given to each new row.
+class UuidUser extends User
+{
+    protected $table = 'users';
+
+    public $incrementing = false;
+
+    protected $keyType = 'string';
+
+    protected static function booted(): void
+    {
+        static::creating(function (UuidUser $user) {
+            $user->id = $user->id ?? (string) Str::uuid();
+        });
+    }
+}
+
+// The model USER_ID names.
+function user_model(): string
+{
+    $ids = env_setting('USER_ID', 'integer');
+    if (!in_array($ids, ['integer', 'uuid'], true)) {
+        finish(2, "USER_ID must be integer or uuid, not '$ids'");
+    }
+    return $ids === 'uuid' ? UuidUser::class : User::class;
 }
 
 function finish(int $code, string $line): void
@@ -127,7 +159,7 @@ function boot(string $db): void
         ],
         'auth' => [
             'defaults' => ['guard' => 'web', 'passwords' => 'users'],
-            'providers' => ['users' => ['driver' => 'eloquent', 'model' => User::class]],
+            'providers' => ['users' => ['driver' => 'eloquent', 'model' => user_model()]],
             'passwords' => [
                 'users' => [
                     'provider' => 'users',
@@ -229,7 +261,11 @@ function schema(): void
     $schema = Capsule::schema();
     if (!$schema->hasTable('users')) {
         $schema->create('users', function (Blueprint $table) {
-            $table->id();
+            if (user_model() === UuidUser::class) {
+                $table->uuid('id')->primary();
+            } else {
+                $table->id();
+            }
             $table->string('name');
             $table->string('email')->unique();
             $table->timestamp('email_verified_at')->nullable();
@@ -286,7 +322,7 @@ function run(string $command, array $args): void
         case 'create':
             [$email, $password] = $args;
             schema();
-            User::create([
+            user_model()::create([
                 'name' => Str::before($email, '@'),
                 'email' => $email,
                 'password' => Hash::make($password),
