@@ -105,6 +105,18 @@ impl Site for Allauth {
         id_of_url_str(tx.id_kind(), uid)
     }
 
+    /// allauth's own names, as its URL pattern has them, are taken too.
+    fn placeholders<'t>(&self, template: &'t str) -> std::borrow::Cow<'t, str> {
+        if template.contains("{uidb36}") || template.contains("{key}") {
+            template
+                .replace("{uidb36}", "{uid}")
+                .replace("{key}", "{token}")
+                .into()
+        } else {
+            template.into()
+        }
+    }
+
     fn parse(&self, input: &str) -> Result<Presented> {
         link::parse(input)
     }

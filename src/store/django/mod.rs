@@ -182,7 +182,8 @@ impl TokenStore for Django {
     }
 
     fn link_problem(&self, template: &str) -> Option<String> {
-        (!template.contains("{token}") || !template.contains("{uid}")).then(|| {
+        let t = self.site.placeholders(template);
+        (!t.contains("{token}") || !t.contains("{uid}")).then(|| {
             format!(
                 "the link {} needs both {{uid}} and {{token}} placeholders",
                 crate::text::shown(template)
@@ -198,7 +199,8 @@ impl TokenStore for Django {
                 i64::from_str_radix(&token.expose()[..5], 16).unwrap_or(1),
             )),
         };
-        template
+        self.site
+            .placeholders(template)
             .replace("{uid}", &uid)
             .replace("{token}", token.expose())
     }

@@ -26,6 +26,12 @@ pub trait Site {
     /// The id a link's uid names in this database, if it names one.
     fn id_of_uid(&self, tx: &Tx<'_>, uid: &str) -> Option<UserId>;
 
+    /// The link template with the site's own names for the placeholders
+    /// (allauth's `{uidb36}` and `{key}`) read as `{uid}` and `{token}`.
+    fn placeholders<'t>(&self, template: &'t str) -> std::borrow::Cow<'t, str> {
+        template.into()
+    }
+
     /// Reads a pasted link, the uid with the token, or a bare token.
     fn parse(&self, input: &str) -> Result<Presented>;
 

@@ -298,3 +298,41 @@ fn each_framework_refuses_the_others_database() {
     assert!(err.contains("framework = \"django\""), "{err}");
     assert_eq!(env.bytes(), before);
 }
+
+/// A link template written with allauth's own names for its parts
+/// (`{uidb36}-{key}`, as its URL pattern has them) makes the same link.
+#[test]
+fn a_link_template_in_allauths_own_words_is_taken() {
+    let allauth = Allauth::new();
+    let (env, cfg) = framework_app(&allauth, &["alice"], &Allauth::config(""));
+    let before = password(&env, "alice");
+    let out = env
+        .cmd_with(&cfg)
+        .args([
+            "issue",
+            "alice",
+            "--link",
+            "https://app.test/accounts/password/reset/key/{uidb36}-{key}/",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let link = stdout.lines().last().unwrap().to_string();
+    assert!(
+        stdout
+            .starts_with("alice <alice@example.com>: reset link valid until 2026-11-24T10:00:00Z"),
+        "{stdout}"
+    );
+    assert!(
+        link.starts_with("https://app.test/accounts/password/reset/key/1-"),
+        "{link}"
+    );
+    assert!(!link.contains('{'), "{link}");
+    assert_eq!(password(&env, "alice"), before);
+    assert_eq!(issues(&env), "1");
+    let a = allauth.confirm(&env.db, "2026-11-21T10:05:00Z", &link, "allauth words 9");
+    assert!(a.ok, "{}", a.line);
+    assert_ne!(password(&env, "alice"), before);
+    assert!(allauth.login(&env.db, "alice", "allauth words 9"));
+}
