@@ -42,9 +42,10 @@ impl BetterAuth {
         let password = tx.q(&self.schema.password);
         let updated = tx.execute(
             &format!(
-                "UPDATE {} SET {password} = ?1, {} = ?2 WHERE {} = ?3 AND {} = ?4 AND {} = '{}'",
+                "UPDATE {} SET {password} = ?1, {} = {} WHERE {} = ?3 AND {} = ?4 AND {} = '{}'",
                 tx.q(&a.table),
                 tx.q(&a.updated_at),
+                self.date_written(tx, &a.table, &a.updated_at, "?2")?,
                 tx.q(&a.user_id),
                 tx.q(&a.account_id),
                 tx.q(&a.provider_id),
@@ -63,7 +64,7 @@ impl BetterAuth {
         let row_id = row_id::random(&mut TokenSource::new())?;
         tx.execute(
             &format!(
-                "INSERT INTO {} ({}, {}, {}, {}, {password}, {}, {}) VALUES (?1, ?2, '{}', ?3, ?4, ?5, ?5)",
+                "INSERT INTO {} ({}, {}, {}, {}, {password}, {}, {}) VALUES (?1, ?2, '{}', ?3, ?4, {}, {})",
                 tx.q(&a.table),
                 tx.q(&a.id),
                 tx.q(&a.account_id),
@@ -72,6 +73,8 @@ impl BetterAuth {
                 tx.q(&a.created_at),
                 tx.q(&a.updated_at),
                 super::CREDENTIAL,
+                self.date_written(tx, &a.table, &a.created_at, "?5")?,
+                self.date_written(tx, &a.table, &a.updated_at, "?5")?,
             ),
             &[
                 Arg::Text(&row_id),

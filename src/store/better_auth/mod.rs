@@ -10,7 +10,8 @@
 //! deletes the user's earlier reset rows when it issues, so one link is
 //! live at a time. Which rows are reset rows: `row_id.rs`.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
@@ -25,6 +26,7 @@ use crate::user::{Typed, User, UserId};
 
 mod account;
 mod config;
+mod dates;
 pub mod identifier;
 pub mod link;
 mod outstanding;
@@ -48,6 +50,9 @@ pub struct BetterAuth {
     /// When the token being redeemed was found: the time its account's
     /// `updatedAt` gets.
     found_at: Cell<Option<DateTime<Utc>>>,
+    /// Whether the server shifts a date column (table, column) by the
+    /// session's zone (`dates.rs`), once known.
+    shifted: RefCell<HashMap<(String, String), bool>>,
 }
 
 impl BetterAuth {
@@ -56,6 +61,7 @@ impl BetterAuth {
             schema: schema.clone(),
             settings: settings.clone(),
             found_at: Cell::new(None),
+            shifted: RefCell::new(HashMap::new()),
         }
     }
 

@@ -44,11 +44,16 @@ impl BetterAuth {
         let (s, v) = (&self.schema, &self.settings.verification);
         let (t, u) = (tx.q(&v.table), tx.q(&s.table));
         let sql = format!(
-            "SELECT {}, {t}.{}, {t}.{}, {t}.{} FROM {t} JOIN {u} ON {} = {t}.{} ORDER BY {u}.{}",
+            "SELECT {}, {t}.{}, {t}.{}, {} FROM {t} JOIN {u} ON {} = {t}.{} ORDER BY {u}.{}",
             user_columns(s, tx.dialect(), tx.id_kind(), false),
             tx.q(&v.id),
             tx.q(&v.identifier),
-            tx.q(&v.expires_at),
+            self.date_read(
+                tx,
+                &v.table,
+                &v.expires_at,
+                &format!("{t}.{}", tx.q(&v.expires_at))
+            )?,
             id_text(tx.dialect(), tx.id_kind(), &format!("{u}.{}", tx.q(&s.id))),
             tx.q(&v.value),
             tx.q(&s.id),

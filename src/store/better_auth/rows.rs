@@ -49,7 +49,7 @@ impl BetterAuth {
             "SELECT {}, {ident}, {}, {} FROM {} WHERE {whose}({ident} LIKE 'reset-password:%' OR length({ident}) = 43)",
             tx.q(&v.id),
             tx.q(&v.value),
-            tx.q(&v.expires_at),
+            self.date_read(tx, &v.table, &v.expires_at, &tx.q(&v.expires_at))?,
             tx.q(&v.table),
         );
         let args: Vec<Arg<'_>> = value.map(Arg::Text).into_iter().collect();
@@ -80,7 +80,7 @@ impl BetterAuth {
             &format!(
                 "SELECT {}, {} FROM {} WHERE {} = ?1 ORDER BY {} DESC LIMIT 1",
                 tx.q(&v.value),
-                tx.q(&v.expires_at),
+                self.date_read(tx, &v.table, &v.expires_at, &tx.q(&v.expires_at))?,
                 tx.q(&v.table),
                 tx.q(&v.identifier),
                 tx.q(&v.created_at),
@@ -95,7 +95,7 @@ impl BetterAuth {
     pub(super) fn insert_row<'t>(&self, tx: &Tx<'t>) -> Result<Prepared<'t>> {
         let v = &self.settings.verification;
         tx.prepare(&format!(
-            "INSERT INTO {} ({}, {}, {}, {}, {}, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            "INSERT INTO {} ({}, {}, {}, {}, {}, {}) VALUES (?1, ?2, ?3, {}, {}, {})",
             tx.q(&v.table),
             tx.q(&v.id),
             tx.q(&v.identifier),
@@ -103,6 +103,9 @@ impl BetterAuth {
             tx.q(&v.expires_at),
             tx.q(&v.created_at),
             tx.q(&v.updated_at),
+            self.date_written(tx, &v.table, &v.expires_at, "?4")?,
+            self.date_written(tx, &v.table, &v.created_at, "?5")?,
+            self.date_written(tx, &v.table, &v.updated_at, "?5")?,
         ))
     }
 

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::App;
 use crate::common::NOW;
 use crate::common::frameworks::OLD_PASSWORD;
-use crate::on_sqlite_and_postgres;
+use crate::on_every_engine;
 
 const ALICE: &str = "alice@example.com";
 const BOB: &str = "bob@example.com";
@@ -110,7 +110,7 @@ fn accepted_until_expiry(backend: crate::common::Backend, how: &str) {
     assert_eq!(app.state(Some("2026-11-21T11:00:01Z"), ALICE), "none");
 }
 
-on_sqlite_and_postgres! {
+on_every_engine! {
     fn better_auth_accepts_a_plain_token_until_expires_at_and_refuses_it_after(backend) {
         accepted_until_expiry(backend, "plain");
     }

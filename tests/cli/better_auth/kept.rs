@@ -4,11 +4,11 @@
 
 use super::App;
 use crate::common::NOW;
-use crate::on_sqlite_and_postgres;
+use crate::on_every_engine;
 
 const USERS: [&str; 3] = ["a@example.com", "b@example.com", "c@example.com"];
 
-on_sqlite_and_postgres! {
+on_every_engine! {
     fn better_auth_accepts_every_token_of_a_bulk_issue(backend) {
         let app = App::new(backend, &USERS, "", &[]);
         let db = app.db();
@@ -41,7 +41,10 @@ on_sqlite_and_postgres! {
             "INSERT INTO \"verification\" (\"id\", \"identifier\", \"value\", \"expiresAt\", \"createdAt\", \"updatedAt\") \
              VALUES ('other00000000000000000000000000x', 'email-verification-x', '{}', {t}, {t}, {t})",
             app.ids[0],
-            t = "'2020-01-01T00:00:00.000Z'"
+            t = match backend {
+                crate::common::Backend::Mariadb => "'2020-01-01 00:00:00.000'",
+                _ => "'2020-01-01T00:00:00.000Z'",
+            }
         ));
         app.issue(None, USERS[0]);
         let (late, _) = app.issue(Some("2026-11-21T10:30:00Z"), USERS[1]);

@@ -1,5 +1,6 @@
 //! `framework = "better-auth"`, proven by Better Auth 1.7's own code
-//! (tests/support/better_auth/harness.mjs) on SQLite and PostgreSQL: the
+//! (tests/support/better_auth/harness.mjs) on SQLite, PostgreSQL and
+//! MariaDB: the
 //! database is made by its migrations and sign-up, its `resetPassword`
 //! judges the rows resetctl wrote, its sign-in the passwords, and resetctl
 //! redeems the tokens its own request made.
@@ -14,26 +15,6 @@ use std::path::PathBuf;
 use crate::common::better_auth::BetterAuth;
 use crate::common::frameworks::OLD_PASSWORD;
 use crate::common::{Backend, TestEnv};
-
-/// One test body on SQLite and PostgreSQL: `name::sqlite`, `name::postgres`.
-#[macro_export]
-macro_rules! on_sqlite_and_postgres {
-    ($(fn $name:ident($backend:ident) $body:block)*) => {$(
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            fn body($backend: $crate::common::Backend) $body
-            #[test]
-            fn sqlite() {
-                body($crate::common::Backend::Sqlite)
-            }
-            #[test]
-            fn postgres() {
-                body($crate::common::Backend::Postgres)
-            }
-        }
-    )*};
-}
 
 /// A Better Auth app's database and resetctl's config for it.
 pub struct App {
@@ -120,8 +101,8 @@ impl App {
     }
 }
 
-/// A time column as `toISOString()` writes it, on any engine: SQLite
-/// holds that very text.
+/// A time column as Better Auth reads it, as `toISOString()` writes it,
+/// on any engine: SQLite holds that very text.
 pub fn iso(backend: Backend, column: &str) -> String {
     let c = format!("\"{column}\"");
     match backend {
@@ -129,8 +110,13 @@ pub fn iso(backend: Backend, column: &str) -> String {
         Backend::Postgres => {
             format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
         }
-        Backend::Mariadb => format!(
-            "CONCAT(DATE_FORMAT({c}, '%Y-%m-%dT%H:%i:%s.'), LPAD(FLOOR(MICROSECOND({c}) / 1000), 3, '0'), 'Z')"
-        ),
+        // Better Auth's driver writes its UTC wall clock in the server's
+        // default zone: the text it reads back is the time there.
+        Backend::Mariadb => {
+            let c = format!("CONVERT_TZ({c}, @@session.time_zone, @@global.time_zone)");
+            format!(
+                "CONCAT(DATE_FORMAT({c}, '%Y-%m-%dT%H:%i:%s.'), LPAD(FLOOR(MICROSECOND({c}) / 1000), 3, '0'), 'Z')"
+            )
+        }
     }
 }

@@ -6,7 +6,7 @@ use super::{App, iso};
 use crate::common::better_auth::BetterAuth;
 use crate::common::frameworks::OLD_PASSWORD;
 use crate::common::{Backend, NOW};
-use crate::on_sqlite_and_postgres;
+use crate::on_every_engine;
 
 const ALICE: &str = "alice@example.com";
 const AT: &str = "2026-11-21T10:05:00Z";
@@ -85,7 +85,7 @@ fn redeem_better_auths_token(backend: Backend, how: &str, revoke: bool) {
     );
 }
 
-on_sqlite_and_postgres! {
+on_every_engine! {
     fn redeem_takes_better_auths_plain_token_and_ends_sessions_when_configured(backend) {
         redeem_better_auths_token(backend, "plain", true);
     }
