@@ -122,7 +122,7 @@ pub trait Handle<'a>: Copy {
     /// time zone and shows them with no offset (MariaDB's `TIMESTAMP`): an
     /// app whose session keeps the server's default zone then reads other
     /// text there than resetctl's UTC session does, and
-    /// `Dialect::read_in_server_zone` reads it as the app does. Engines
+    /// `Dialect::read_in_app_zone` reads it as the app does. Engines
     /// whose times show their offset, or have none, have no such column.
     fn shifts_by_zone(&self, _table: &str, _column: &str) -> Result<bool> {
         Ok(false)
