@@ -5,6 +5,7 @@
 
 mod census;
 mod fingerprint;
+mod random;
 mod scheme;
 mod scrypt;
 

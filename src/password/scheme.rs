@@ -4,12 +4,11 @@
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64ct::{Base64, Encoding};
-use rand::TryRngCore;
-use rand::rngs::OsRng;
 use serde::Deserialize;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use super::random::random_bytes;
 use crate::error::{Error, Result};
 
 /// `[password] format`: a scheme, or `auto` to take the one the table's
@@ -198,14 +197,6 @@ impl Scheme {
             Scheme::BetterAuthScrypt => super::scrypt::hash(password),
         }
     }
-}
-
-pub(super) fn random_bytes<const N: usize>() -> Result<Zeroizing<[u8; N]>> {
-    let mut bytes = Zeroizing::new([0u8; N]);
-    OsRng
-        .try_fill_bytes(bytes.as_mut())
-        .map_err(|e| Error::internal(format!("the system random generator failed: {e}")))?;
-    Ok(bytes)
 }
 
 /// Argon2id with a fresh 16-byte salt from the OS, as a PHC string.

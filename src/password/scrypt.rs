@@ -7,7 +7,7 @@ use scrypt::Params;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use super::scheme::random_bytes;
+use super::random::random_bytes;
 use crate::error::{Error, Result};
 
 /// log2 of N = 16384.
