@@ -168,6 +168,12 @@ pub trait TokenStore {
         _life: Lifetime,
         source: &mut TokenSource,
     ) -> Result<Token> {
+        self.fresh_token(source)
+    }
+
+    /// Fresh randomness in the shape the app's tokens have: resetctl's
+    /// own, unless the framework makes its tokens otherwise.
+    fn fresh_token(&self, source: &mut TokenSource) -> Result<Token> {
         source.next_token()
     }
 
@@ -194,7 +200,7 @@ pub trait TokenStore {
         _life: Lifetime,
         source: &mut TokenSource,
     ) -> Result<Token> {
-        source.next_token()
+        self.fresh_token(source)
     }
 
     /// Columns of the users table it keeps tokens in: checked by every
@@ -207,8 +213,16 @@ pub trait TokenStore {
     /// Whether the index its token lookups need is there, if it needs one.
     fn lookup_index(&self, tx: &Tx<'_>) -> Result<Option<bool>>;
 
-    /// Why a link template cannot carry this store's tokens, if it cannot.
-    fn link_problem(&self, template: &str) -> Option<String>;
+    /// Why a link template cannot carry this store's tokens, if it cannot:
+    /// most need only the token in it.
+    fn link_problem(&self, template: &str) -> Option<String> {
+        (!template.contains("{token}")).then(|| {
+            format!(
+                "the link {} has no {{token}} placeholder",
+                crate::text::shown(template)
+            )
+        })
+    }
 
     /// The link a user is given for a token (`None`: a decoy for a name
     /// that matches nobody).

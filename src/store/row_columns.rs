@@ -180,15 +180,6 @@ impl TokenStore for RowColumns {
             .map(Some)
     }
 
-    fn link_problem(&self, template: &str) -> Option<String> {
-        (!template.contains("{token}")).then(|| {
-            format!(
-                "the link {} has no {{token}} placeholder",
-                crate::text::shown(template)
-            )
-        })
-    }
-
     /// Digested as a real token is: Devise's key costs tens of
     /// milliseconds to derive, once per run.
     fn decoy(

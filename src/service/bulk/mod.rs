@@ -86,15 +86,8 @@ impl<'a> Run<'a> {
         let mut failures = Vec::new();
         let total = match source {
             Source::All { .. } => {
-                let bad = db.read().count_bad_ids()?;
+                let bad = left_out(ctx, &db)?;
                 if bad > 0 {
-                    let why = if db.read().id_kind() == crate::user::IdKind::Integer {
-                        "have an id that is not an integer"
-                    } else {
-                        "have no id"
-                    };
-                    ctx.out
-                        .warn(format!("{bad} user(s) {why} and are left out"));
                     counts.failed += bad;
                     failures.push(Kind::Config);
                 }
@@ -283,4 +276,20 @@ impl<'a> Run<'a> {
         }
         Ok(())
     }
+}
+
+/// Users a run over everyone cannot reach (an id that is not an integer
+/// where ids are, or none at all), warned of: each counts as failed.
+fn left_out(ctx: &Context, db: &Db) -> Result<u64> {
+    let bad = db.read().count_bad_ids()?;
+    if bad > 0 {
+        let why = if db.read().id_kind() == crate::user::IdKind::Integer {
+            "have an id that is not an integer"
+        } else {
+            "have no id"
+        };
+        ctx.out
+            .warn(format!("{bad} user(s) {why} and are left out"));
+    }
+    Ok(bad)
 }

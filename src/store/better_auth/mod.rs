@@ -16,13 +16,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{
-    Description, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented, TokenFilter,
-    TokenState, TokenStore,
+    Description, Held, IssueRecord, KeptTokens, NewToken, Presented, TokenFilter, TokenState,
+    TokenStore,
 };
 use crate::db::{Arg, AuditWriter, Matching, Schema, StoreColumn, Tx};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
-use crate::user::{Typed, User, UserId};
+use crate::user::{User, UserId};
 
 mod account;
 mod config;
@@ -157,23 +157,8 @@ impl TokenStore for BetterAuth {
         link::parse(input).map(Presented::bare)
     }
 
-    fn decoy(
-        &self,
-        _tx: &Tx<'_>,
-        _typed: &Typed<'_>,
-        _life: Lifetime,
-        source: &mut TokenSource,
-    ) -> Result<Token> {
-        link::new_token(source)
-    }
-
-    fn new_token(
-        &self,
-        _tx: &Tx<'_>,
-        _user: &User,
-        _life: Lifetime,
-        source: &mut TokenSource,
-    ) -> Result<Token> {
+    /// Better Auth's own shape: `generateId(24)`, a decoy's too.
+    fn fresh_token(&self, source: &mut TokenSource) -> Result<Token> {
         link::new_token(source)
     }
 
@@ -196,15 +181,6 @@ impl TokenStore for BetterAuth {
         }
         tx.has_index_on(&v.table, &v.identifier, Matching::Exact)
             .map(Some)
-    }
-
-    fn link_problem(&self, template: &str) -> Option<String> {
-        (!template.contains("{token}")).then(|| {
-            format!(
-                "the link {} has no {{token}} placeholder",
-                crate::text::shown(template)
-            )
-        })
     }
 
     fn link(&self, template: &str, token: &Token, _user: Option<&User>) -> String {

@@ -155,15 +155,6 @@ impl TokenStore for Laravel {
             .map(Some)
     }
 
-    fn link_problem(&self, template: &str) -> Option<String> {
-        (!template.contains("{token}")).then(|| {
-            format!(
-                "the link {} has no {{token}} placeholder",
-                crate::text::shown(template)
-            )
-        })
-    }
-
     /// Hashed as a real token is: bcrypt is most of what an issue costs.
     fn decoy(
         &self,

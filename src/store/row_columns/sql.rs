@@ -59,23 +59,7 @@ impl Sql {
             ],
             count_outstanding: format!("SELECT count(*) FROM {t} WHERE {has_token}"),
             set_token: format!("UPDATE {t} SET {tok} = ?1, {exp} = ?2 WHERE {id} = ?3"),
-            set_tokens: id_elements(tx.id_kind())
-                .and_then(|ids| {
-                    let id = ArrayColumn {
-                        name: "id",
-                        param: 3,
-                        of: ids,
-                    };
-                    d.rows_of_arrays("resetctl_rows", &[ArrayColumn::texts("token", 1), id])
-                })
-                .map(|rows| {
-                    d.update_from(
-                        &t,
-                        &[(&tok, "resetctl_rows.token"), (&exp, "?2")],
-                        &rows,
-                        &format!("{t}.{id} = resetctl_rows.id"),
-                    )
-                }),
+            set_tokens: set_tokens(s, tx),
             clear_token: format!("{clear} AND {id} = ?1"),
             clear_token_if: format!("{clear} AND {id} = ?1 AND {}", token_is(2)),
             purge: format!("{clear} AND ({expiry_ms} <= ?1 OR {dead})"),
@@ -86,6 +70,26 @@ impl Sql {
             ),
         }
     }
+}
+
+/// One statement setting a batch's tokens, the tokens and ids sent as
+/// arrays (`?1`, `?3`) with one expiry (`?2`); `None` where the ids cannot
+/// travel as an array.
+fn set_tokens(s: &Schema, tx: &Tx<'_>) -> Option<String> {
+    let d = tx.dialect();
+    let (t, id, tok, exp) = (d.q(&s.table), d.q(&s.id), d.q(&s.token), d.q(&s.expires));
+    let ids = ArrayColumn {
+        name: "id",
+        param: 3,
+        of: id_elements(tx.id_kind())?,
+    };
+    let rows = d.rows_of_arrays("resetctl_rows", &[ArrayColumn::texts("token", 1), ids])?;
+    Some(d.update_from(
+        &t,
+        &[(&tok, "resetctl_rows.token"), (&exp, "?2")],
+        &rows,
+        &format!("{t}.{id} = resetctl_rows.id"),
+    ))
 }
 
 /// How the batch's ids are sent as an array: integers, or text where ids
