@@ -1,7 +1,8 @@
 //! A user's id as the application keys its users table: an integer, text
-//! (random strings, ULIDs, UUIDs kept as text) or bytes (a UUID kept in 16
-//! binary bytes). Every id has one canonical text: the integer in decimal,
-//! the text as stored, 16 bytes as a lower-case 8-4-4-4-12 UUID. That text
+//! (random strings, ULIDs, UUIDs kept as text), a UUID kept as its 32 hex
+//! digits, or bytes (a UUID kept in 16 binary bytes). Every id has one
+//! canonical text: the integer in decimal, the text as stored, a UUID (in
+//! hex digits or 16 bytes) as a lower-case 8-4-4-4-12 UUID. That text
 //! is what people see, what the password fingerprint is salted with, what
 //! Django's link carries and what the audit table keeps of an id that is
 //! not an integer.
@@ -13,6 +14,8 @@ use std::fmt;
 pub enum UserId {
     Int(i64),
     Text(String),
+    /// A UUID as its 32 hex digits, as the column holds them.
+    HexUuid(String),
     Bytes(Vec<u8>),
 }
 
@@ -25,6 +28,11 @@ pub enum IdKind {
     Text,
     /// A UUID type of the engine's own: read and bound as its text.
     Uuid,
+    /// A UUID kept as 32 hex digits in a `char(32)` column, as Django keeps
+    /// a `UUIDField` where the engine has no UUID type: bound as the
+    /// digits, known (hashed, linked, audited) by its canonical text, as
+    /// the app's own `str(user.pk)` has it.
+    HexUuid,
     /// A UUID in 16 binary bytes (or any blob).
     Bytes,
 }
@@ -50,6 +58,7 @@ impl UserId {
             IdKind::Integer => s.parse().ok().map(UserId::Int),
             IdKind::Text => (!s.is_empty()).then(|| UserId::Text(s.to_string())),
             IdKind::Uuid => uuid_bytes(s).map(|b| UserId::Text(uuid_text(&b))),
+            IdKind::HexUuid => uuid_bytes(s).map(|b| UserId::HexUuid(hex::encode(b))),
             IdKind::Bytes => uuid_bytes(s).map(|b| UserId::Bytes(b.to_vec())),
         }
     }
@@ -61,7 +70,9 @@ impl IdKind {
     pub fn shaped_like_id(self, s: &str) -> bool {
         match self {
             IdKind::Integer => !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()),
-            IdKind::Text | IdKind::Uuid | IdKind::Bytes => uuid_bytes(s).is_some(),
+            IdKind::Text | IdKind::Uuid | IdKind::HexUuid | IdKind::Bytes => {
+                uuid_bytes(s).is_some()
+            }
         }
     }
 }
@@ -71,6 +82,10 @@ impl fmt::Display for UserId {
         match self {
             UserId::Int(n) => write!(f, "{n}"),
             UserId::Text(s) => f.write_str(s),
+            UserId::HexUuid(s) => match uuid_bytes(s) {
+                Some(uuid) => f.write_str(&uuid_text(&uuid)),
+                None => f.write_str(s),
+            },
             UserId::Bytes(b) => match <&[u8; 16]>::try_from(b.as_slice()) {
                 Ok(uuid) => f.write_str(&uuid_text(uuid)),
                 Err(_) => f.write_str(&crate::token::lower_hex(b)),

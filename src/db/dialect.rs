@@ -45,6 +45,15 @@ pub trait Dialect: Sync {
     /// (`user_id::uuid_text`), else as lower-case hex; text as it is.
     fn uuid_text(&self, expr: &str) -> String;
 
+    /// 32 hex digits as the canonical text of their UUID; other text as
+    /// it is (`UserId::HexUuid`'s text).
+    fn hex_uuid_text(&self, expr: &str) -> String {
+        format!(
+            "(CASE WHEN length({expr}) = 32 THEN lower(substr({expr}, 1, 8) || '-' || substr({expr}, 9, 4) || '-' || \
+             substr({expr}, 13, 4) || '-' || substr({expr}, 17, 4) || '-' || substr({expr}, 21)) ELSE {expr} END)"
+        )
+    }
+
     /// Whether a column declared integer keeps text too (as SQLite's do).
     fn integer_column_holds_text(&self) -> bool {
         false

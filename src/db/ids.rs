@@ -17,6 +17,7 @@ pub fn id_text(d: &dyn Dialect, kind: IdKind, expr: &str) -> String {
     match kind {
         IdKind::Integer | IdKind::Text => expr.to_string(),
         IdKind::Uuid => d.as_text(expr),
+        IdKind::HexUuid => d.hex_uuid_text(expr),
         IdKind::Bytes => d.uuid_text(expr),
     }
 }

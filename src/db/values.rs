@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::clock;
 use crate::user::{IdKind, UserId};
+use crate::user_id::uuid_bytes;
 
 /// A value bound to a statement's parameter. Statements are written with
 /// numbered parameters, `?1`, `?2`...
@@ -41,7 +42,7 @@ impl<'a> From<&'a UserId> for Arg<'a> {
     fn from(id: &'a UserId) -> Self {
         match id {
             UserId::Int(n) => Arg::Int(*n),
-            UserId::Text(s) => Arg::Text(s),
+            UserId::Text(s) | UserId::HexUuid(s) => Arg::Text(s),
             UserId::Bytes(b) => Arg::Bytes(b),
         }
     }
@@ -96,6 +97,11 @@ impl Cell<'_> {
             (Cell::Int(n), _) => Some(UserId::Int(n)),
             (Cell::Text(_), IdKind::Integer) | (Cell::Null | Cell::Real(_), _) => None,
             (Cell::Text(b), IdKind::Bytes) => Some(UserId::Bytes(b.to_vec())),
+            (Cell::Text(b), IdKind::HexUuid) => Some(match std::str::from_utf8(b) {
+                Ok(s) if uuid_bytes(s).is_some() && s.len() == 32 => UserId::HexUuid(s.to_string()),
+                Ok(s) => UserId::Text(s.to_string()),
+                Err(_) => UserId::Bytes(b.to_vec()),
+            }),
             (Cell::Text(b), IdKind::Text | IdKind::Uuid) => Some(match std::str::from_utf8(b) {
                 Ok(s) => UserId::Text(s.to_string()),
                 Err(_) => UserId::Bytes(b.to_vec()),

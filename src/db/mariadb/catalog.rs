@@ -101,14 +101,18 @@ impl Conn {
             },
         )?;
         Ok(found.map(|(ty, shown, unique)| IdColumn {
+            // Django's `UUIDField` where the server has no `uuid` type.
             kind: match ty.as_str() {
+                "char" if shown.eq_ignore_ascii_case("char(32)") => Some(IdKind::HexUuid),
                 "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" => {
                     Some(IdKind::Integer)
                 }
-                // The server's own `uuid` type reads and compares as text.
-                "char" | "varchar" | "tinytext" | "text" | "mediumtext" | "longtext" | "uuid" => {
+                "char" | "varchar" | "tinytext" | "text" | "mediumtext" | "longtext" => {
                     Some(IdKind::Text)
                 }
+                // The server's own `uuid` type (10.7+) reads as its
+                // canonical text and takes a UUID in either form.
+                "uuid" => Some(IdKind::Uuid),
                 "binary" | "varbinary" | "tinyblob" | "blob" | "mediumblob" | "longblob" => {
                     Some(IdKind::Bytes)
                 }

@@ -43,6 +43,14 @@ impl Dialect for Mariadb {
         format!("cast(({expr}) AS char)")
     }
 
+    fn hex_uuid_text(&self, expr: &str) -> String {
+        format!(
+            "(CASE WHEN length({expr}) = 32 THEN \
+             lower(insert(insert(insert(insert({expr}, 9, 0, '-'), 14, 0, '-'), 19, 0, '-'), 24, 0, '-')) \
+             ELSE {expr} END)"
+        )
+    }
+
     fn uuid_text(&self, expr: &str) -> String {
         format!(
             "lower(CASE WHEN length({expr}) = 16 THEN \

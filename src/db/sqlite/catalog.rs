@@ -81,9 +81,12 @@ pub fn id_column(conn: &Connection, s: &Schema) -> rusqlite::Result<Option<IdCol
 }
 
 /// What a declared type holds, read as SQLite reads a type's affinity
-/// (`INT` first, then text, then blob); a UUID type holds text.
+/// (`INT` first, then text, then blob); a UUID type holds text, and
+/// `char(32)` a UUID's hex digits (Django's `UUIDField` on SQLite).
 fn kind_of(ty: &str) -> Option<IdKind> {
-    if ty.contains("INT") {
+    if ty.replace(' ', "").eq_ignore_ascii_case("CHAR(32)") {
+        Some(IdKind::HexUuid)
+    } else if ty.contains("INT") {
         Some(IdKind::Integer)
     } else if ["CHAR", "CLOB", "TEXT", "UUID", "GUID"]
         .iter()

@@ -5,12 +5,10 @@
 
 use std::cell::OnceCell;
 
-use hmac::digest::{KeyInit, OutputSizeUser};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use sha1::Sha1;
 use sha2::Sha256;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -66,49 +64,49 @@ impl Key {
         let secret = self.secret.as_ref().ok_or_else(no_secret)?;
         let mut key = Zeroizing::new([0u8; 64]);
         let (password, salt) = (secret.expose().as_bytes(), b"Devise reset_password_token");
-        match self.digest {
-            KeyDigest::Sha1 => pbkdf2_on_every_core::<Hmac<Sha1>>(password, salt, &mut key[..]),
-            KeyDigest::Sha256 => pbkdf2_on_every_core::<Hmac<Sha256>>(password, salt, &mut key[..]),
-        }?;
+        let algorithm = match self.digest {
+            KeyDigest::Sha1 => ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+            KeyDigest::Sha256 => ring::hmac::HMAC_SHA256,
+        };
+        pbkdf2_on_every_core(algorithm, password, salt, &mut key[..]);
         Ok(key)
     }
 }
 
-/// PBKDF2 with `M`, 65,536 rounds: each block of the output is its own
-/// chain of rounds, so each gets a thread. Four SHA-1 blocks on two cores
-/// take half the time one core does, and every single `issue` pays this.
-fn pbkdf2_on_every_core<M>(password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<()>
-where
-    M: Mac + KeyInit + Clone + Send + Sync,
-{
+/// PBKDF2-HMAC with `algorithm`, 65,536 rounds: each block of the output
+/// is its own chain of rounds, so each gets a thread. Four SHA-1 blocks on
+/// two cores take half the time one core does, and every single `issue`
+/// pays this. Each round is one call into ring's HMAC (its assembly
+/// SHA-1 and SHA-256, optimised even in a debug build).
+fn pbkdf2_on_every_core(
+    algorithm: ring::hmac::Algorithm,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) {
     const ROUNDS: u32 = 65_536;
-    let prf = <M as KeyInit>::new_from_slice(password)
-        .map_err(|e| Error::internal(format!("HMAC key: {e}")))?;
+    let prf = ring::hmac::Key::new(algorithm, password);
+    let size = algorithm.digest_algorithm().output_len();
     std::thread::scope(|s| {
-        for (i, block) in out
-            .chunks_mut(<M as OutputSizeUser>::output_size())
-            .enumerate()
-        {
+        for (i, block) in out.chunks_mut(size).enumerate() {
             let prf = &prf;
             s.spawn(move || {
-                let mut mac = prf.clone();
+                let mut mac = ring::hmac::Context::with_key(prf);
                 mac.update(salt);
                 mac.update(&(i as u32 + 1).to_be_bytes());
-                let mut u = mac.finalize().into_bytes();
-                let mut t = u.clone();
+                let mut u = Zeroizing::new([0u8; 64]);
+                let mut t = Zeroizing::new([0u8; 64]);
+                u[..size].copy_from_slice(mac.sign().as_ref());
+                t[..size].copy_from_slice(&u[..size]);
                 for _ in 1..ROUNDS {
-                    let mut mac = prf.clone();
-                    mac.update(&u);
-                    u = mac.finalize().into_bytes();
+                    let tag = ring::hmac::sign(prf, &u[..size]);
+                    u[..size].copy_from_slice(tag.as_ref());
                     t.iter_mut().zip(u.iter()).for_each(|(a, b)| *a ^= b);
                 }
                 block.copy_from_slice(&t[..block.len()]);
-                u.as_mut_slice().zeroize();
-                t.as_mut_slice().zeroize();
             });
         }
     });
-    Ok(())
 }
 
 /// 78: Devise's digest cannot be made without the app's secret.
@@ -164,11 +162,16 @@ mod tests {
         for len in [64, 20, 33] {
             let mut ours = vec![0u8; len];
             let mut theirs = vec![0u8; len];
-            pbkdf2_on_every_core::<Hmac<Sha256>>(b"secret", b"salt", &mut ours).unwrap();
+            pbkdf2_on_every_core(ring::hmac::HMAC_SHA256, b"secret", b"salt", &mut ours);
             pbkdf2::pbkdf2_hmac::<Sha256>(b"secret", b"salt", 65_536, &mut theirs);
             assert_eq!(ours, theirs);
-            pbkdf2_on_every_core::<Hmac<Sha1>>(b"secret", b"salt", &mut ours).unwrap();
-            pbkdf2::pbkdf2_hmac::<Sha1>(b"secret", b"salt", 65_536, &mut theirs);
+            pbkdf2_on_every_core(
+                ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+                b"secret",
+                b"salt",
+                &mut ours,
+            );
+            pbkdf2::pbkdf2_hmac::<sha1::Sha1>(b"secret", b"salt", 65_536, &mut theirs);
             assert_eq!(ours, theirs);
         }
     }

@@ -11,7 +11,6 @@
 mod decoy;
 mod generator;
 mod issued;
-mod keys;
 mod link;
 mod settings;
 mod site;
@@ -163,7 +162,6 @@ impl TokenStore for Django {
             problems.push(no_secret(self.site.name()));
         }
         problems.extend(self.site.problems(tx)?);
-        problems.extend(keys::hex_uuid_keys(tx, &self.schema, self.site.name())?);
         Ok(problems)
     }
 

@@ -100,7 +100,7 @@ fn id_elements(ids: IdKind) -> Option<Elements> {
     match ids {
         IdKind::Integer => Some(Elements::Ints),
         IdKind::Text => Some(Elements::Texts),
-        IdKind::Uuid | IdKind::Bytes => None,
+        IdKind::Uuid | IdKind::HexUuid | IdKind::Bytes => None,
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod allauth;
 mod store;
+mod uuid_keys;
 
 use std::path::Path;
 

@@ -268,38 +268,6 @@ fn django_audit_can_be_pruned() {
     );
 }
 
-/// A Django UUID primary key kept as 32 hex digits (SQLite, MariaDB) is
-/// hashed and linked by Django as hyphenated text: rather than print links
-/// the app could refuse, every command refuses the database.
-#[test]
-fn a_uuid_key_kept_as_hex_digits_is_refused_and_nothing_changes() {
-    let env = TestEnv::empty();
-    env.conn()
-        .execute_batch(
-            "CREATE TABLE auth_user (id char(32) NOT NULL PRIMARY KEY, password TEXT NOT NULL, \
-             last_login DATETIME, username TEXT UNIQUE NOT NULL, email TEXT NOT NULL);
-             INSERT INTO auth_user VALUES ('0b1c2d3e4f5041728394a5b6c7d8e9f0', \
-             'pbkdf2_sha256$1000000$salt$hash=', NULL, 'alice', 'alice@example.com');",
-        )
-        .unwrap();
-    let cfg = env.config(&Django::config(""));
-    env.cmd_with(&cfg).arg("init").output().unwrap();
-    let before = env.rows("SELECT * FROM auth_user");
-    let out = env
-        .cmd_with(&cfg)
-        .args(["issue", "alice@example.com"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(78), "{out:?}");
-    assert!(out.stdout.is_empty());
-    assert_one_line_error(&out.stderr, "auth_user keeps its ids as 32 hex digits");
-    assert_eq!(env.rows("SELECT * FROM auth_user"), before);
-    assert_eq!(
-        env.value("SELECT count(*) FROM resetctl_audit WHERE action = 'issue'"),
-        Some("0".to_string())
-    );
-}
-
 /// Text keys that are not a UUID's digits are Django's own text.
 #[test]
 fn a_text_key_django_hashes_as_it_is_gets_a_link() {

@@ -84,13 +84,17 @@ def cmd_reset_link(site, args):
 
 
 def user_of(path):
-    """The pk a reset path names (base 36), or None."""
+    """The pk a reset path names, read by allauth's own url_str_to_user_pk
+    (base 36 for integer keys, hex digits for UUIDs), or None."""
+    from allauth.account.utils import url_str_to_user_pk
+    from django.core.exceptions import ValidationError
+
     match = re.fullmatch(r"/accounts/password/reset/key/([0-9A-Za-z]+)-.+/", path)
     if not match:
         return None
     try:
-        return int(match.group(1), 36)
-    except ValueError:
+        return url_str_to_user_pk(match.group(1))
+    except (ValueError, ValidationError):
         return None
 
 

@@ -286,7 +286,7 @@ def cmd_row(args):
     row = stored_row(args.db, "username", args.username)
     if row is None:
         raise Refused(f"no user {args.username!r}")
-    print(json.dumps(row))
+    print(json.dumps(row, default=str))
     return YES
 
 
@@ -296,9 +296,13 @@ def link_pk(path):
     if len(parts) != 3 or parts[0] != "reset":
         return None
     uidb64 = parts[1]
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
     try:
-        return int(base64.urlsafe_b64decode(uidb64 + "=" * (-len(uidb64) % 4)).decode())
-    except ValueError:
+        text = base64.urlsafe_b64decode(uidb64 + "=" * (-len(uidb64) % 4)).decode()
+        return get_user_model()._meta.pk.to_python(text)
+    except (ValueError, ValidationError):
         return None
 
 

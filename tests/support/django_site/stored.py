@@ -2,6 +2,7 @@
 database's own driver, untouched by Django's converters."""
 
 import sqlite3
+import uuid
 from urllib.parse import unquote, urlsplit
 
 COLUMNS = ("id", "password", "last_login", "email")
@@ -20,11 +21,25 @@ def is_url(db):
     return is_postgres(db) or is_mysql(db)
 
 
+def bound(db, value):
+    """A key as Django binds it: a UUID through the user model's own field
+    (its hex digits where the engine has no uuid type), as text to a MySQL
+    driver that cannot bind a UUID object."""
+    if not isinstance(value, uuid.UUID):
+        return value
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    prepped = get_user_model()._meta.pk.get_db_prep_value(value, connection)
+    return prepped if isinstance(prepped, str) or is_postgres(db) else str(prepped)
+
+
 def fetch(db, where, value):
     """The row's COLUMNS, last_login as the server writes it as text: on
     PostgreSQL a timestamptz in its session's zone, with the offset; on
     MariaDB a datetime(6), which has no zone (Django wrote UTC)."""
     sql = f"SELECT id, password, {{}}, email FROM auth_user WHERE {where} = {{}}"
+    value = bound(db, value)
     if is_postgres(db):
         import psycopg
 

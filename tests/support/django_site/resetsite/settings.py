@@ -80,6 +80,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+if os.environ.get("USER_ID") == "uuid":
+    # A user model keyed by a UUID (tests/support/django_site/uuidusers).
+    INSTALLED_APPS.append("uuidusers")
+    AUTH_USER_MODEL = "uuidusers.User"
+
 ROOT_URLCONF = "resetsite.urls"
 
 TEMPLATES = [
