@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::lock::{LOCK_NOTE, Lock, holding};
 use super::plan::Plan;
 use super::report::Issued;
 use super::request::IssueRequest;
@@ -33,6 +34,8 @@ pub struct Campaign<'a> {
     /// The issue entry every token of the run gets.
     pub record: IssueRecord,
     pub tokens: TokenSource,
+    /// `--lock`: each user is locked with their token.
+    pub lock: Option<Lock>,
 }
 
 impl<'a> Campaign<'a> {
@@ -47,6 +50,7 @@ impl<'a> Campaign<'a> {
     ) -> Campaign<'a> {
         Campaign {
             args,
+            lock: None,
             record: plan.record(ctx, "", Some(&run)),
             run,
             listed,
@@ -54,6 +58,17 @@ impl<'a> Campaign<'a> {
             store,
             tokens: TokenSource::new(),
         }
+    }
+}
+
+impl Campaign<'_> {
+    /// Locking each user too (`--lock`), as the issue entries say.
+    pub fn locking(mut self, ctx: &Context, plan: &Plan, lock: Option<Lock>) -> Self {
+        if lock.is_some() {
+            self.record = plan.record(ctx, LOCK_NOTE, Some(&self.run));
+        }
+        self.lock = lock;
+        self
     }
 }
 
@@ -167,11 +182,18 @@ fn judge(
             TokenState::Active(_)
         )
         && delivered(tx, args, &row)?
-        && !withdrawn(ctx, tx, &row)?)
+        && !withdrawn(ctx, tx, &row)?
+        && (run.lock.is_none() || holding(tx, &row.user.id, &row.password_fingerprint)?.is_some()))
         || (run.listed && listed_again(tx, run, listed, &row.user.id)?);
     if skip {
         return Ok(Judged::Skip);
     }
+    // Locked first, in this batch's transaction: a token derived from the
+    // row is made from the locked hash, and each is issued against it.
+    let check = match &run.lock {
+        Some(lock) if run.store => lock.apply(ctx, tx, &row.user.id)?,
+        _ => row.password_fingerprint,
+    };
     let token = ctx.store.new_token(
         tx,
         &row.user,
@@ -189,7 +211,7 @@ fn judge(
             token,
             typed: None,
         },
-        row.password_fingerprint,
+        check,
     ))
 }
 

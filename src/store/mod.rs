@@ -14,6 +14,7 @@ pub mod devise;
 pub mod django;
 mod kind;
 pub mod laravel;
+mod lock;
 pub mod registry;
 mod row_columns;
 pub mod settings;
@@ -242,6 +243,15 @@ pub trait TokenStore {
     /// statement, if the user still holds exactly that token: false when
     /// someone else got there first.
     fn consume(&self, tx: &Tx<'_>, held: &Held, password_hash: &str) -> Result<bool>;
+
+    /// `issue --lock`, in the transaction given: the user's password
+    /// becomes `hash` (`password::locked_hash`: of a secret nobody knows)
+    /// and the sessions the app keeps in its database end. How many
+    /// session rows went; `None` where none are kept within reach.
+    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, now: DateTime<Utc>) -> Result<Option<u64>>;
+
+    /// What a lock changes, in words, for `doctor`.
+    fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>>;
 
     /// Calls `f` for each outstanding token, in user id order, without
     /// collecting. Returns how many rows were left out for an id that is

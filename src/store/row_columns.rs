@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
 use crate::user::{IdKind, Typed, User, UserId};
 pub use digest::RowDigest;
+use super::lock::Locker;
 use digest::{Plain, Sha256};
 
 /// What the time column holds.
@@ -37,6 +38,7 @@ pub struct RowColumns {
     framework: &'static str,
     /// Statements, built from the names and the engine's dialect at first use.
     sql: OnceCell<sql::Sql>,
+    locker: Locker,
 }
 
 impl RowColumns {
@@ -67,6 +69,7 @@ impl RowColumns {
             time,
             framework,
             sql: OnceCell::new(),
+            locker: Locker::default(),
         }
     }
 
@@ -123,6 +126,13 @@ enum TimeCell {
 }
 
 impl TokenStore for RowColumns {
+    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, _now: DateTime<Utc>) -> Result<Option<u64>> {
+        self.locker.lock(tx, &self.schema, id, hash)
+    }
+
+    fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>> {
+        self.locker.reach(tx, &self.schema)
+    }
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
         Ok(self)
     }

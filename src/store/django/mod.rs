@@ -24,6 +24,7 @@ use std::cell::OnceCell;
 
 use chrono::{DateTime, Utc};
 
+use super::lock::Locker;
 use generator::{Generator, Made, login_text};
 
 use super::{
@@ -44,6 +45,7 @@ pub struct Django {
     site: Box<dyn Site>,
     /// The user row with what Django's tokens are made of.
     by_id: OnceCell<String>,
+    locker: Locker,
 }
 
 /// 78: without the key no token can be made or checked.
@@ -73,6 +75,7 @@ impl Django {
             },
             site,
             by_id: OnceCell::new(),
+            locker: Locker::default(),
         }
     }
 
@@ -136,6 +139,13 @@ impl Django {
 }
 
 impl TokenStore for Django {
+    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, _now: DateTime<Utc>) -> Result<Option<u64>> {
+        self.locker.lock(tx, &self.schema, id, hash)
+    }
+
+    fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>> {
+        self.locker.reach(tx, &self.schema)
+    }
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
         Err(self.site.nothing_kept())
     }

@@ -1,0 +1,60 @@
+//! `issue --lock`: in the transaction that stores a user's new token, the
+//! password becomes a hash nobody's password matches and the sessions the
+//! app keeps in its database end (`TokenStore::lock`). The token is then
+//! issued against the locked hash, so a store that derives its tokens from
+//! the row (Django) makes them from it, and redeeming the link, which
+//! writes a new password, is what ends the lock.
+
+use crate::audit::{Action, AuditRow};
+use crate::context::Context;
+use crate::db::{Db, Tx};
+use crate::error::Result;
+use crate::password::{self, Scheme, fingerprint, locked_hash};
+use crate::user::UserId;
+
+/// What the audit detail of a locking issue ends with; `inspect` looks
+/// for it.
+pub const LOCK_NOTE: &str = "; account locked";
+
+/// How one run locks: in the scheme the app verifies.
+pub struct Lock {
+    scheme: Scheme,
+}
+
+impl Lock {
+    /// For a run with `--lock`: the scheme settled as `redeem` settles it
+    /// (from `format`, or the stored hashes under `auto`), before any
+    /// write, so a table whose scheme cannot be told is 78 with nothing
+    /// changed.
+    pub fn for_run(ctx: &Context, db: &mut Db, lock: bool) -> Result<Option<Lock>> {
+        if !lock {
+            return Ok(None);
+        }
+        let choice = ctx
+            .cfg
+            .hashing
+            .choose(|add| db.read().each_password_sampled(password::SAMPLE, add))?;
+        Ok(Some(Lock {
+            scheme: choice.scheme,
+        }))
+    }
+
+    /// Locks the user in `tx`: the password fingerprint the new token is
+    /// issued against.
+    pub fn apply(&self, ctx: &Context, tx: &Tx<'_>, id: &UserId) -> Result<String> {
+        let hash = locked_hash(&self.scheme);
+        ctx.store.lock(tx, id, &hash, ctx.now)?;
+        Ok(fingerprint(id, Some(hash.as_bytes())))
+    }
+}
+
+/// The lock on a user that still holds: the locking issue's audit entry,
+/// while the password is still the hash it wrote (`password_check`, the
+/// user's fingerprint now). A new password, from the link or an admin,
+/// ends it.
+pub fn holding(tx: &Tx<'_>, id: &UserId, password_check: &str) -> Result<Option<AuditRow>> {
+    Ok(tx
+        .last_ok_noting(id, Action::Issue, LOCK_NOTE)?
+        .filter(|(_, check)| check.as_deref() == Some(password_check))
+        .map(|(row, _)| row))
+}
