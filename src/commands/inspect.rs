@@ -87,7 +87,8 @@ fn in_words(ctx: &Context, found: &Inspected) -> Result<()> {
     ctx.out
         .line(format!("Token:          {}", state.describe(now)))?;
     ctx.out.line(format!("Last issued:    {}", event(issued)))?;
-    ctx.out.line(format!("Last redeemed:  {}", event(redeemed)))?;
+    ctx.out
+        .line(format!("Last redeemed:  {}", event(redeemed)))?;
     if let Some(l) = locked {
         ctx.out.line(format!("Locked:         {}", lock_words(l)))?;
     }

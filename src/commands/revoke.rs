@@ -19,7 +19,8 @@ pub fn run(ctx: &Context, args: &RevokeArgs) -> Result<()> {
     for r in revoke::users(ctx, &args.users, args.by)? {
         let user = &r.user;
         if ctx.out.json {
-            ctx.out.json(&json!({ "user": user.json(), "revoked": r.revoked, "locked": r.locked }))?;
+            ctx.out
+                .json(&json!({ "user": user.json(), "revoked": r.revoked, "locked": r.locked }))?;
             continue;
         }
         if r.revoked {

@@ -22,9 +22,7 @@ use crate::password::{Argon2Cost, BCRYPT_FLOOR, Hashing, Policy};
 use crate::rate::RateLimit;
 use crate::secret::Secret;
 use crate::store::{RowSettings, StoreSettings, TokenStorage};
-use file::{
-    FileArgon2, FileBcrypt, FileEmail, FilePassword, FileSchema, FileSessions, FileToken,
-};
+use file::{FileArgon2, FileBcrypt, FileEmail, FilePassword, FileSchema, FileSessions, FileToken};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -157,7 +155,12 @@ impl Builder<'_> {
         }
     }
 
-    fn schema(&mut self, s: &FileSchema, sessions: Option<&FileSessions>, d: &Schema) -> Result<()> {
+    fn schema(
+        &mut self,
+        s: &FileSchema,
+        sessions: Option<&FileSessions>,
+        d: &Schema,
+    ) -> Result<()> {
         self.row_keys_unused(&[
             ("token", s.token.is_some()),
             ("expires", s.expires.is_some()),

@@ -67,10 +67,17 @@ mod tests {
     #[test]
     fn each_scheme_gets_a_hash_its_verifier_reads_and_refuses() {
         let cost = Argon2Cost::default();
-        let phc = locked_hash(&Scheme::Argon2id { cost, django: false });
+        let phc = locked_hash(&Scheme::Argon2id {
+            cost,
+            django: false,
+        });
         let parsed = PasswordHash::new(&phc).unwrap();
         assert_eq!(parsed.salt.unwrap().as_str().len(), 22);
-        assert!(argon2::Argon2::default().verify_password(b"", &parsed).is_err());
+        assert!(
+            argon2::Argon2::default()
+                .verify_password(b"", &parsed)
+                .is_err()
+        );
         let django = locked_hash(&Scheme::Argon2id { cost, django: true });
         assert!(django.starts_with("argon2$argon2id$v=19$m=19456,t=2,p=1$"));
 

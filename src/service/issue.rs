@@ -206,7 +206,11 @@ fn print_run(ctx: &Context, db: &mut Db, args: &IssueRequest, plan: &Plan) -> Re
                     password_check: locked.as_deref().unwrap_or(&row.password_fingerprint),
                     token: &token,
                 }];
-                let note = format!("{}{}", t.note, if locked.is_some() { LOCK_NOTE } else { "" });
+                let note = format!(
+                    "{}{}",
+                    t.note,
+                    if locked.is_some() { LOCK_NOTE } else { "" }
+                );
                 ctx.store
                     .store(tx, &plan.record(ctx, &note, None), &mut tokens)?;
             }

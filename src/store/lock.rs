@@ -37,7 +37,13 @@ impl Locker {
 
     /// Writes `hash` as the user's password and ends the user's sessions;
     /// how many session rows went (`None`: no sessions table to reach).
-    pub fn lock(&self, tx: &Tx<'_>, schema: &Schema, id: &UserId, hash: &str) -> Result<Option<u64>> {
+    pub fn lock(
+        &self,
+        tx: &Tx<'_>,
+        schema: &Schema,
+        id: &UserId,
+        hash: &str,
+    ) -> Result<Option<u64>> {
         let sql = self.statements(tx, schema)?;
         if let Some(s) = &sql.password {
             tx.execute(s, &[Arg::Text(hash), id.into()])?;
@@ -57,13 +63,21 @@ impl Locker {
         let sql = self.statements(tx, schema)?;
         let mut reach = Vec::new();
         if sql.password.is_some() {
-            reach.push(format!("{}.{} (a hash nobody's password matches)", schema.table, schema.password));
+            reach.push(format!(
+                "{}.{} (a hash nobody's password matches)",
+                schema.table, schema.password
+            ));
         }
         if let (Some(_), Some(c)) = (&sql.remember, &self.remember) {
-            reach.push(format!("{}.{c} (fresh randomness: remember-me cookies stop working)", schema.table));
+            reach.push(format!(
+                "{}.{c} (fresh randomness: remember-me cookies stop working)",
+                schema.table
+            ));
         }
         match (&sql.sessions, &schema.sessions) {
-            (Some(_), Some(s)) => reach.push(format!("the user's rows of {} (by {})", s.table, s.user)),
+            (Some(_), Some(s)) => {
+                reach.push(format!("the user's rows of {} (by {})", s.table, s.user))
+            }
             (None, Some(s)) => reach.push(format!("no sessions: there is no table {}", s.table)),
             _ => {}
         }
@@ -77,9 +91,11 @@ impl Locker {
         let (t, id) = (tx.q(&schema.table), tx.q(&schema.id));
         let users = tx.columns_of(schema.table.name())?.unwrap_or_default();
         let has = |c: &Ident| users.contains(&c.name().to_ascii_lowercase());
-        let remember = self.remember.as_ref().filter(|c| has(c)).map(|c| {
-            format!("UPDATE {t} SET {} = ?1 WHERE {id} = ?2", tx.q(c))
-        });
+        let remember = self
+            .remember
+            .as_ref()
+            .filter(|c| has(c))
+            .map(|c| format!("UPDATE {t} SET {} = ?1 WHERE {id} = ?2", tx.q(c)));
         let sessions = match &schema.sessions {
             None => None,
             Some(s) => match tx.columns_of(s.table.name())? {
@@ -89,7 +105,9 @@ impl Locker {
                         "the sessions table {} has no column {}",
                         s.table, s.user
                     ))
-                    .with_hint("set [sessions] user_column to the column naming each session's user"));
+                    .with_hint(
+                        "set [sessions] user_column to the column naming each session's user",
+                    ));
                 }
                 Some(_) => Some(format!(
                     "DELETE FROM {} WHERE {} = ?1",
@@ -100,7 +118,10 @@ impl Locker {
         };
         let statements = Statements {
             password: schema.password_row.is_none().then(|| {
-                format!("UPDATE {t} SET {} = ?1 WHERE {id} = ?2", tx.q(&schema.password))
+                format!(
+                    "UPDATE {t} SET {} = ?1 WHERE {id} = ?2",
+                    tx.q(&schema.password)
+                )
             }),
             sessions,
             remember,

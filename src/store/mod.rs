@@ -248,7 +248,8 @@ pub trait TokenStore {
     /// becomes `hash` (`password::locked_hash`: of a secret nobody knows)
     /// and the sessions the app keeps in its database end. How many
     /// session rows went; `None` where none are kept within reach.
-    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, now: DateTime<Utc>) -> Result<Option<u64>>;
+    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, now: DateTime<Utc>)
+    -> Result<Option<u64>>;
 
     /// What a lock changes, in words, for `doctor`.
     fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>>;

@@ -8,6 +8,7 @@ use std::cell::OnceCell;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::lock::Locker;
 use super::settings::{Defaults, RowSettings, StoreConfig};
 use super::{
     Description, ExpiresFormat, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented,
@@ -18,7 +19,6 @@ use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
 use crate::user::{IdKind, Typed, User, UserId};
 pub use digest::RowDigest;
-use super::lock::Locker;
 use digest::{Plain, Sha256};
 
 /// What the time column holds.
@@ -126,7 +126,13 @@ enum TimeCell {
 }
 
 impl TokenStore for RowColumns {
-    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, _now: DateTime<Utc>) -> Result<Option<u64>> {
+    fn lock(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        hash: &str,
+        _now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
         self.locker.lock(tx, &self.schema, id, hash)
     }
 

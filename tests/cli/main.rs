@@ -27,6 +27,7 @@ mod inspect;
 mod issue;
 mod laravel;
 mod list;
+mod lock;
 mod man;
 mod mariadb;
 mod no_enumerate;

@@ -110,7 +110,13 @@ impl BetterAuth {
 impl TokenStore for BetterAuth {
     /// The credential account's password (a user without one has no
     /// password to lock), and every session row of the user.
-    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, now: DateTime<Utc>) -> Result<Option<u64>> {
+    fn lock(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
         self.update_password(tx, id, hash, now)?;
         if !self.has_sessions(tx)? {
             return Ok(None);

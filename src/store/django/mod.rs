@@ -139,7 +139,13 @@ impl Django {
 }
 
 impl TokenStore for Django {
-    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, _now: DateTime<Utc>) -> Result<Option<u64>> {
+    fn lock(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        hash: &str,
+        _now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
         self.locker.lock(tx, &self.schema, id, hash)
     }
 

@@ -75,7 +75,13 @@ impl Laravel {
 }
 
 impl TokenStore for Laravel {
-    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, _now: DateTime<Utc>) -> Result<Option<u64>> {
+    fn lock(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        hash: &str,
+        _now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
         self.locker.lock(tx, &self.schema, id, hash)
     }
 
