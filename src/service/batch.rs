@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::lock::{LOCK_NOTE, Lock, holding};
+use super::lock::{LOCK_NOTE, Lock, Undo, holding};
 use super::plan::Plan;
 use super::report::Issued;
 use super::request::IssueRequest;
@@ -36,6 +36,9 @@ pub struct Campaign<'a> {
     pub tokens: TokenSource,
     /// `--lock`: each user is locked with their token.
     pub lock: Option<Lock>,
+    /// The locks of the batch under way, to take back with its tokens if
+    /// its links cannot be written.
+    pub undo: Vec<Undo>,
 }
 
 impl<'a> Campaign<'a> {
@@ -51,6 +54,7 @@ impl<'a> Campaign<'a> {
         Campaign {
             args,
             lock: None,
+            undo: Vec::new(),
             record: plan.record(ctx, "", Some(&run)),
             run,
             listed,
@@ -102,6 +106,7 @@ pub fn judge_batch(
     lines: Option<Vec<Entry>>,
 ) -> Result<Vec<Judged>> {
     let mut judged = Vec::with_capacity(lines.as_ref().map_or(run.batch, Vec::len));
+    run.undo.clear();
     // Users of a list issued in this batch, whose audit entries are not
     // written yet.
     let mut listed = HashSet::new();
@@ -191,7 +196,11 @@ fn judge(
     // Locked first, in this batch's transaction: a token derived from the
     // row is made from the locked hash, and each is issued against it.
     let check = match &run.lock {
-        Some(lock) if run.store => lock.apply(ctx, tx, &row.user.id)?,
+        Some(lock) if run.store => {
+            let (check, undo) = lock.apply_undoably(ctx, tx, &row.user.id)?;
+            run.undo.push(undo);
+            check
+        }
         _ => row.password_fingerprint,
     };
     let token = ctx.store.new_token(

@@ -11,6 +11,7 @@ use crate::db::{Db, Tx};
 use crate::error::Result;
 use crate::password::{self, Scheme, fingerprint, locked_hash};
 use crate::user::UserId;
+use zeroize::Zeroizing;
 
 /// What the audit detail of a locking issue ends with; `inspect` looks
 /// for it.
@@ -43,8 +44,49 @@ impl Lock {
     /// issued against.
     pub fn apply(&self, ctx: &Context, tx: &Tx<'_>, id: &UserId) -> Result<String> {
         let hash = locked_hash(&self.scheme);
-        ctx.store.lock(tx, id, &hash, ctx.now)?;
+        ctx.store.lock(tx, id, Some(&hash), ctx.now)?;
         Ok(fingerprint(id, Some(hash.as_bytes())))
+    }
+
+    /// Same, for a bulk batch whose links are written out after it
+    /// commits: with the password the user had, to put back should the
+    /// links never be shown (`undo`).
+    pub fn apply_undoably(
+        &self,
+        ctx: &Context,
+        tx: &Tx<'_>,
+        id: &UserId,
+    ) -> Result<(String, Undo)> {
+        let old = tx.password_hash_of(id)?;
+        let check = self.apply(ctx, tx, id)?;
+        Ok((
+            check,
+            Undo {
+                id: id.clone(),
+                old,
+            },
+        ))
+    }
+}
+
+/// A lock to take back: the user and the password they had.
+pub struct Undo {
+    id: UserId,
+    old: Option<Zeroizing<String>>,
+}
+
+impl Undo {
+    /// Puts the old password back (a user whose link nobody saw must not
+    /// be left locked out). Sessions ended by the lock stay ended.
+    pub fn undo(&self, ctx: &Context, tx: &Tx<'_>) -> Result<()> {
+        ctx.store
+            .lock(
+                tx,
+                &self.id,
+                self.old.as_deref().map(String::as_str),
+                ctx.now,
+            )
+            .map(drop)
     }
 }
 

@@ -42,11 +42,11 @@ impl Locker {
         tx: &Tx<'_>,
         schema: &Schema,
         id: &UserId,
-        hash: &str,
+        hash: Option<&str>,
     ) -> Result<Option<u64>> {
         let sql = self.statements(tx, schema)?;
         if let Some(s) = &sql.password {
-            tx.execute(s, &[Arg::Text(hash), id.into()])?;
+            tx.execute(s, &[hash.map_or(Arg::Null, Arg::Text), id.into()])?;
         }
         if let Some(s) = &sql.remember {
             let fresh = random_alphanumeric(60)?;

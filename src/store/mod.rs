@@ -245,11 +245,17 @@ pub trait TokenStore {
     fn consume(&self, tx: &Tx<'_>, held: &Held, password_hash: &str) -> Result<bool>;
 
     /// `issue --lock`, in the transaction given: the user's password
-    /// becomes `hash` (`password::locked_hash`: of a secret nobody knows)
+    /// becomes `hash` (`password::locked_hash`: of a secret nobody knows;
+    /// or, taking a lock back, what it was, `None` for no password)
     /// and the sessions the app keeps in its database end. How many
     /// session rows went; `None` where none are kept within reach.
-    fn lock(&self, tx: &Tx<'_>, id: &UserId, hash: &str, now: DateTime<Utc>)
-    -> Result<Option<u64>>;
+    fn lock(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        hash: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>>;
 
     /// What a lock changes, in words, for `doctor`.
     fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>>;

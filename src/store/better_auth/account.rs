@@ -48,7 +48,7 @@ impl BetterAuth {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        if self.update_password(tx, id, password_hash, now)? > 0 {
+        if self.update_password(tx, id, Some(password_hash), now)? > 0 {
             return Ok(());
         }
         self.create_account(tx, id, password_hash, now)
@@ -60,7 +60,7 @@ impl BetterAuth {
         &self,
         tx: &Tx<'_>,
         id: &UserId,
-        password_hash: &str,
+        password_hash: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<u64> {
         let a = &self.settings.account;
@@ -77,7 +77,7 @@ impl BetterAuth {
                 super::CREDENTIAL,
             ),
             &[
-                Arg::Text(password_hash),
+                password_hash.map_or(Arg::Null, Arg::Text),
                 Arg::Millis(now),
                 id.into(),
                 Arg::Text(&id.text()),

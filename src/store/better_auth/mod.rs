@@ -114,7 +114,7 @@ impl TokenStore for BetterAuth {
         &self,
         tx: &Tx<'_>,
         id: &UserId,
-        hash: &str,
+        hash: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<u64>> {
         self.update_password(tx, id, hash, now)?;

@@ -143,7 +143,7 @@ impl TokenStore for Django {
         &self,
         tx: &Tx<'_>,
         id: &UserId,
-        hash: &str,
+        hash: Option<&str>,
         _now: DateTime<Utc>,
     ) -> Result<Option<u64>> {
         self.locker.lock(tx, &self.schema, id, hash)

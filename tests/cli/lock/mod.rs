@@ -219,3 +219,68 @@ fn doctor_says_what_a_lock_would_touch() {
     let v = env.json_at(&cfg, None, &["doctor"]);
     assert_eq!(v["lock"].as_array().unwrap().len(), 2);
 }
+
+/// A batch whose links cannot be written takes its locks back with its
+/// tokens: after the run, every user is either untouched (the old password
+/// works) or locked with a link that was shown.
+#[test]
+fn bulk_lock_links_that_cannot_be_written_take_the_locks_back_too() {
+    let (env, cfg) = app(6, Backend::Sqlite);
+    let run = format!(
+        "{} --config {} --reason B issue --all --lock --batch 2",
+        crate::common::bin(),
+        cfg.display()
+    );
+    let out = env.sh(&format!("{run} > /dev/full")).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(74),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for id in 1..=6 {
+        assert_eq!(env.token_row(id).0, None, "u{id}");
+        assert_eq!(
+            env.password_hash(id).as_deref(),
+            Some(OLD_HASH),
+            "u{id} is not left locked"
+        );
+    }
+    let undone = env
+        .audit()
+        .into_iter()
+        .rfind(|r| r.action == "revoke")
+        .unwrap();
+    assert!(
+        undone
+            .detail
+            .unwrap()
+            .contains("2 locks (their old passwords put back)")
+    );
+
+    // A reader that stops after three links: those users are locked with
+    // the links they were shown; nobody else is locked.
+    let script = format!("{run} | head -n 6 > shown.txt; echo ${{PIPESTATUS[0]}} > code");
+    assert!(env.sh(&script).status().unwrap().success());
+    assert_eq!(
+        std::fs::read_to_string(env.path("code")).unwrap().trim(),
+        "74"
+    );
+    let shown = std::fs::read_to_string(env.path("shown.txt")).unwrap();
+    for id in 1..=6 {
+        let hash = env.password_hash(id).unwrap();
+        match env.token_row(id).0 {
+            Some(stored) => {
+                assert_ne!(hash, OLD_HASH, "u{id} holds a token, so is locked");
+                assert!(
+                    shown
+                        .lines()
+                        .filter_map(|l| l.split("token=").nth(1))
+                        .any(|t| crate::common::sha256_hex(t) == stored),
+                    "u{id}: a live token whose link was never read"
+                );
+            }
+            None => assert_eq!(hash, OLD_HASH, "u{id}: no token, so not locked"),
+        }
+    }
+}
