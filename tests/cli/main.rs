@@ -40,4 +40,5 @@ mod redeem;
 mod revoke;
 mod schemas;
 mod secrets;
+mod sessions_harness;
 mod wal;
