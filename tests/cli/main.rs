@@ -41,4 +41,5 @@ mod redeem;
 mod revoke;
 mod schemas;
 mod secrets;
+mod sessions_harness;
 mod wal;
