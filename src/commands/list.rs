@@ -3,6 +3,7 @@ use crate::clock;
 use crate::context::Context;
 use crate::db::Access;
 use crate::error::Result;
+use crate::service::lock::holding_now;
 use crate::store::TokenFilter;
 use crate::text::printable;
 use crate::user::UserJson;
@@ -22,20 +23,26 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             .store
             .each_outstanding(&tx, filter, now, &mut |user, state| {
                 let (expires_at, seconds_left) = state.json_fields(now);
+                let locked = holding_now(ctx, &tx, &user.id)?;
                 array.push(&ListJson {
                     user: user.json(),
                     state: state.name(),
                     expires_at,
                     seconds_left,
+                    locked: locked.as_ref().map(|l| LockJson {
+                        at: &l.at,
+                        actor: &l.actor,
+                        reason: l.reason.as_deref(),
+                    }),
                 })
             })?;
         array.finish()?;
         warn_left_out(ctx, &tx, left_out);
         return Ok(());
     }
-    let mut table = ctx
-        .out
-        .table(&["ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT"]);
+    let mut table = ctx.out.table(&[
+        "ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT", "LOCKED",
+    ]);
     let mut n = 0u64;
     let left_out = ctx
         .store
@@ -48,6 +55,13 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
                 ctx.out.state_cell(state.name()),
                 comfy_table::Cell::new(expires.map_or("?".into(), clock::rfc3339)),
                 comfy_table::Cell::new(state.left(now)),
+                comfy_table::Cell::new(holding_now(ctx, &tx, &user.id)?.map_or("-".into(), |l| {
+                    let by = format!("at {} by {}", printable(&l.at), printable(&l.actor));
+                    match &l.reason {
+                        Some(r) => format!("{by}: {}", printable(r)),
+                        None => by,
+                    }
+                })),
             ]);
             n += 1;
             Ok(())
@@ -86,4 +100,13 @@ struct ListJson<'a> {
     state: &'a str,
     expires_at: Option<String>,
     seconds_left: Option<i64>,
+    /// The lock that holds (`issue --lock`), or null.
+    locked: Option<LockJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct LockJson<'a> {
+    at: &'a str,
+    actor: &'a str,
+    reason: Option<&'a str>,
 }

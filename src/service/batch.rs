@@ -188,7 +188,8 @@ fn judge(
         )
         && delivered(tx, args, &row)?
         && !withdrawn(ctx, tx, &row)?
-        && (run.lock.is_none() || holding(tx, &row.user.id, &row.password_fingerprint)?.is_some()))
+        && (run.lock.is_none()
+            || holding(ctx, tx, &row.user.id, &row.password_fingerprint)?.is_some()))
         || (run.listed && listed_again(tx, run, listed, &row.user.id)?);
     if skip {
         return Ok(Judged::Skip);

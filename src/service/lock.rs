@@ -90,13 +90,27 @@ impl Undo {
     }
 }
 
+/// The lock on a user that still holds, from the user's current password
+/// as stored (for `list`, which reads no fingerprint per row).
+pub fn holding_now(ctx: &Context, tx: &Tx<'_>, id: &UserId) -> Result<Option<AuditRow>> {
+    let hash = tx.password_hash_of(id)?;
+    let now = fingerprint(id, hash.as_deref().map(|h| h.as_bytes()));
+    holding(ctx, tx, id, &now)
+}
+
 /// The lock on a user that still holds: the locking issue's audit entry,
-/// while the password is still the hash it wrote (`password_check`, the
-/// user's fingerprint now). A new password, from the link or an admin,
-/// ends it.
-pub fn holding(tx: &Tx<'_>, id: &UserId, password_check: &str) -> Result<Option<AuditRow>> {
-    Ok(tx
-        .last_ok_noting(id, Action::Issue, LOCK_NOTE)?
-        .filter(|(_, check)| check.as_deref() == Some(password_check))
-        .map(|(row, _)| row))
+/// while the password is still the hash it wrote (the check the store
+/// records of the user's row, whose password `fingerprint` is now's). A
+/// new password, from the link or an admin, ends it.
+pub fn holding(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    id: &UserId,
+    fingerprint: &str,
+) -> Result<Option<AuditRow>> {
+    let Some((row, check)) = tx.last_ok_noting(id, Action::Issue, LOCK_NOTE)? else {
+        return Ok(None);
+    };
+    let now = ctx.store.recorded_check(tx, id, fingerprint)?;
+    Ok((check.is_some() && check == now).then_some(row))
 }

@@ -48,7 +48,7 @@ pub fn inspect(ctx: &Context, what: Inspect<'_>, by: Option<Lookup>) -> Result<I
             (row, state)
         }
     };
-    let locked = super::lock::holding(&tx, &user.user.id, &user.password_fingerprint)?;
+    let locked = super::lock::holding(ctx, &tx, &user.user.id, &user.password_fingerprint)?;
     let user = user.user;
     Ok(Inspected {
         locked,

@@ -12,7 +12,7 @@ mod delivery;
 pub mod doctor;
 mod issue;
 mod limits;
-mod lock;
+pub mod lock;
 pub mod lookup;
 mod plan;
 pub mod purge;

@@ -50,7 +50,7 @@ pub fn users(ctx: &Context, users: &[String], by: Option<Lookup>) -> Result<Vec<
                 audit.subject = Some(row.user.label());
                 tx.record(&audit)?;
             }
-            let locked = super::lock::holding(tx, &row.user.id, &row.password_fingerprint)?;
+            let locked = super::lock::holding(ctx, tx, &row.user.id, &row.password_fingerprint)?;
             results.push(Revoked {
                 user: row.user,
                 revoked,

@@ -257,6 +257,18 @@ pub trait TokenStore {
         now: DateTime<Utc>,
     ) -> Result<Option<u64>>;
 
+    /// What an issue records as the password check of a user whose
+    /// password fingerprint is `fingerprint`: that fingerprint, unless the
+    /// store records more of the row (Django: its last login and email).
+    fn recorded_check(
+        &self,
+        _tx: &Tx<'_>,
+        _id: &UserId,
+        fingerprint: &str,
+    ) -> Result<Option<String>> {
+        Ok(Some(fingerprint.to_string()))
+    }
+
     /// What a lock changes, in words, for `doctor`.
     fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>>;
 

@@ -149,6 +149,15 @@ impl TokenStore for Django {
         self.locker.lock(tx, &self.schema, id, hash)
     }
 
+    fn recorded_check(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        _fingerprint: &str,
+    ) -> Result<Option<String>> {
+        Ok(self.row(tx, id)?.map(|m| Django::check_of(&m)))
+    }
+
     fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>> {
         self.locker.reach(tx, &self.schema)
     }

@@ -4,6 +4,8 @@
 //! redeeming the link is the way back in. The frameworks' own code judges
 //! their locks in `frameworks.rs`.
 
+mod frameworks;
+
 use std::path::{Path, PathBuf};
 
 use crate::common::verifiers::{BCRYPT_VERIFIERS, accepts};
@@ -179,6 +181,19 @@ fn a_bulk_lock_locks_everyone_with_a_token_and_a_resume_skips_only_the_locked() 
         );
     }
     assert!(sessions(&env).is_empty());
+    let listed = env.json_at(&cfg, None, &["list"]);
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 5);
+    assert!(
+        listed.iter().all(|r| r["locked"]["reason"] == "B"),
+        "{listed:?}"
+    );
+    let table = env.cmd_with(&cfg).arg("list").output().unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.contains("LOCKED") && table.contains(&format!("at {NOW} by ")),
+        "{table}"
+    );
     let hashes: Vec<_> = (1..=5).map(|id| env.password_hash(id)).collect();
     run("Issued 0, skipped 5, failed 0");
     assert_eq!(
