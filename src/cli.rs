@@ -195,7 +195,7 @@ pub struct IssueArgs {
     pub force: bool,
 
     /// Also lock the account: the old password stops working and the sessions the app keeps in its database end (needs --reason)
-    #[arg(long, conflicts_with_all = ["no_enumerate", "send"])]
+    #[arg(long, conflicts_with = "no_enumerate")]
     pub lock: bool,
 
     /// Email the link to the user instead of printing it

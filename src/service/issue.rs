@@ -33,6 +33,12 @@ pub fn issue(ctx: &Context, args: &IssueRequest) -> Result<()> {
             "--lock needs --reason: locking an account is recorded with why",
         ));
     }
+    if args.lock && args.send && ctx.store.kept().is_err() {
+        return Err(Error::usage(format!(
+            "--lock with --send is not possible with framework = \"{}\": its links are made from the password hash, so the lock, made once the email is out, would kill the link it carried; print the links instead (without --send)",
+            ctx.cfg.store.framework.name()
+        )));
+    }
     let pace = args
         .rate
         .as_deref()
@@ -257,6 +263,7 @@ fn send_run(
     args: &IssueRequest,
     plan: &Plan,
 ) -> Result<()> {
+    let lock = Lock::for_run(ctx, db, args.lock)?;
     let targets = targets(ctx, &db.read(), args, plan)?;
     let total = targets.len();
     let mut failures = Vec::new();
@@ -278,6 +285,7 @@ fn send_run(
                         user: &row.user,
                         password_check: &row.password_fingerprint,
                         token: &token,
+                        lock: lock.as_ref(),
                     };
                     delivery::commit(ctx, tx, plan, sent, outcome, t.note, None)
                 }

@@ -118,7 +118,7 @@ fn as_json(
         error,
         token: link.map(|_| item.token.expose()),
         link: link.map(String::as_str),
-        locked: args.lock,
+        locked: args.lock && !matches!(delivery, Delivery::Failed(_)),
     })
 }
 
@@ -145,8 +145,13 @@ fn headline(
             format!("If {who} has an account, a reset link was sent to its email address, {when}.")
         }
         Delivery::Sent(to) => format!(
-            "Sent a reset link to {} for {who}, {when}.",
-            to.as_deref().unwrap_or("the user")
+            "Sent a reset link to {} for {who}{}, {when}.",
+            to.as_deref().unwrap_or("the user"),
+            if args.lock {
+                " and locked the account"
+            } else {
+                ""
+            }
         ),
         Delivery::NotAsked | Delivery::Failed(_) if args.lock => {
             format!("{who}: account locked (old password and sessions ended); reset link {when}")
