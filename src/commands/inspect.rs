@@ -95,12 +95,9 @@ fn in_words(ctx: &Context, found: &Inspected) -> Result<()> {
     Ok(())
 }
 
-/// "locked at ... by ...: reason", as the README shows it.
 fn lock_words(l: &AuditRow) -> String {
-    let mut s = format!("locked at {} by {}", printable(&l.at), printable(&l.actor));
-    if let Some(reason) = &l.reason {
-        s.push_str(&format!(": {}", printable(reason)));
-    }
-    s.push_str("; the old password and sessions no longer work, until a new password is set");
-    s
+    format!(
+        "{}; the old password and sessions no longer work, until a new password is set",
+        crate::service::lock::words(l)
+    )
 }

@@ -1,9 +1,9 @@
 use crate::cli::ListArgs;
 use crate::clock;
 use crate::context::Context;
-use crate::db::Access;
+use crate::db::{Access, Tx};
 use crate::error::Result;
-use crate::service::lock::holding_now;
+use crate::service::lock::{holding_now, words};
 use crate::store::TokenFilter;
 use crate::text::printable;
 use crate::user::UserJson;
@@ -16,30 +16,14 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     };
     let db = ctx.open(Access::ReadOnly)?;
     let tx = db.read();
-    let now = ctx.now;
+    // Locks are looked up on a connection of their own: a server engine
+    // cannot run a query on the one streaming the list.
+    let locks_db = ctx.open(Access::ReadOnly)?;
+    let locks = locks_db.read();
     if ctx.out.json {
-        let mut array = ctx.out.json_array();
-        let left_out = ctx
-            .store
-            .each_outstanding(&tx, filter, now, &mut |user, state| {
-                let (expires_at, seconds_left) = state.json_fields(now);
-                let locked = holding_now(ctx, &tx, &user.id)?;
-                array.push(&ListJson {
-                    user: user.json(),
-                    state: state.name(),
-                    expires_at,
-                    seconds_left,
-                    locked: locked.as_ref().map(|l| LockJson {
-                        at: &l.at,
-                        actor: &l.actor,
-                        reason: l.reason.as_deref(),
-                    }),
-                })
-            })?;
-        array.finish()?;
-        warn_left_out(ctx, &tx, left_out);
-        return Ok(());
+        return as_json(ctx, &tx, &locks, filter);
     }
+    let now = ctx.now;
     let mut table = ctx.out.table(&[
         "ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT", "LOCKED",
     ]);
@@ -48,6 +32,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         .store
         .each_outstanding(&tx, filter, now, &mut |user, state| {
             let expires = state.expires();
+            let locked = holding_now(ctx, &locks, &user.id)?;
             table.add_row(vec![
                 comfy_table::Cell::new(printable(&user.id.text())),
                 comfy_table::Cell::new(user.username.as_deref().map_or("-".into(), printable)),
@@ -55,13 +40,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
                 ctx.out.state_cell(state.name()),
                 comfy_table::Cell::new(expires.map_or("?".into(), clock::rfc3339)),
                 comfy_table::Cell::new(state.left(now)),
-                comfy_table::Cell::new(holding_now(ctx, &tx, &user.id)?.map_or("-".into(), |l| {
-                    let by = format!("at {} by {}", printable(&l.at), printable(&l.actor));
-                    match &l.reason {
-                        Some(r) => format!("{by}: {}", printable(r)),
-                        None => by,
-                    }
-                })),
+                comfy_table::Cell::new(locked.as_ref().map_or("-".into(), words)),
             ]);
             n += 1;
             Ok(())
@@ -76,6 +55,32 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         return ctx.out.say(format!("No {what} reset tokens."));
     }
     ctx.out.print_table(&table)
+}
+
+/// One JSON array, streamed: a million rows never sit in memory.
+fn as_json(ctx: &Context, tx: &Tx<'_>, locks: &Tx<'_>, filter: TokenFilter) -> Result<()> {
+    let now = ctx.now;
+    let mut array = ctx.out.json_array();
+    let left_out = ctx
+        .store
+        .each_outstanding(tx, filter, now, &mut |user, state| {
+            let (expires_at, seconds_left) = state.json_fields(now);
+            let locked = holding_now(ctx, locks, &user.id)?;
+            array.push(&ListJson {
+                user: user.json(),
+                state: state.name(),
+                expires_at,
+                seconds_left,
+                locked: locked.as_ref().map(|l| LockJson {
+                    at: &l.at,
+                    actor: &l.actor,
+                    reason: l.reason.as_deref(),
+                }),
+            })
+        })?;
+    array.finish()?;
+    warn_left_out(ctx, tx, left_out);
+    Ok(())
 }
 
 /// Rows holding a token under an id no command can name (not an integer

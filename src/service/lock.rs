@@ -10,6 +10,7 @@ use crate::context::Context;
 use crate::db::{Db, Tx};
 use crate::error::Result;
 use crate::password::{self, Scheme, fingerprint, locked_hash};
+use crate::text::printable;
 use crate::user::UserId;
 use zeroize::Zeroizing;
 
@@ -87,6 +88,15 @@ impl Undo {
                 ctx.now,
             )
             .map(drop)
+    }
+}
+
+/// "locked at ... by ...: REASON", as `inspect` and `list` show a lock.
+pub fn words(l: &AuditRow) -> String {
+    let by = format!("locked at {} by {}", printable(&l.at), printable(&l.actor));
+    match &l.reason {
+        Some(r) => format!("{by}: {}", printable(r)),
+        None => by,
     }
 }
 

@@ -14,7 +14,7 @@ pub mod devise;
 pub mod django;
 mod kind;
 pub mod laravel;
-mod lock;
+pub(crate) mod lock;
 pub mod registry;
 mod row_columns;
 pub mod settings;
@@ -28,6 +28,7 @@ use crate::db::{Schema, StoreColumn, Tx, UserRow};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
 use crate::user::{Typed, User, UserId};
+use lock::Locker;
 
 pub use settings::{RowSettings, StoreSettings};
 pub use state::{TokenFilter, TokenState};
@@ -244,18 +245,29 @@ pub trait TokenStore {
     /// someone else got there first.
     fn consume(&self, tx: &Tx<'_>, held: &Held, password_hash: &str) -> Result<bool>;
 
+    /// Where it locks accounts on the users table (`lock.rs`), for a
+    /// store that locks there.
+    fn locker(&self) -> Option<(&Locker, &Schema)> {
+        None
+    }
+
     /// `issue --lock`, in the transaction given: the user's password
     /// becomes `hash` (`password::locked_hash`: of a secret nobody knows;
-    /// or, taking a lock back, what it was, `None` for no password)
-    /// and the sessions the app keeps in its database end. How many
-    /// session rows went; `None` where none are kept within reach.
+    /// or, taking a lock back, what it was, `None` for no password) and
+    /// the sessions the app keeps in its database end. How many session
+    /// rows went; `None` where none are kept within reach.
     fn lock(
         &self,
         tx: &Tx<'_>,
         id: &UserId,
         hash: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<u64>>;
+        _now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
+        let (locker, schema) = self
+            .locker()
+            .ok_or_else(|| Error::internal("this store cannot lock"))?;
+        locker.lock(tx, schema, id, hash)
+    }
 
     /// What an issue records as the password check of a user whose
     /// password fingerprint is `fingerprint`: that fingerprint, unless the
@@ -270,7 +282,12 @@ pub trait TokenStore {
     }
 
     /// What a lock changes, in words, for `doctor`.
-    fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>>;
+    fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>> {
+        match self.locker() {
+            Some((locker, schema)) => locker.reach(tx, schema),
+            None => Ok(Vec::new()),
+        }
+    }
 
     /// Calls `f` for each outstanding token, in user id order, without
     /// collecting. Returns how many rows were left out for an id that is

@@ -139,27 +139,8 @@ impl Django {
 }
 
 impl TokenStore for Django {
-    fn lock(
-        &self,
-        tx: &Tx<'_>,
-        id: &UserId,
-        hash: Option<&str>,
-        _now: DateTime<Utc>,
-    ) -> Result<Option<u64>> {
-        self.locker.lock(tx, &self.schema, id, hash)
-    }
-
-    fn recorded_check(
-        &self,
-        tx: &Tx<'_>,
-        id: &UserId,
-        _fingerprint: &str,
-    ) -> Result<Option<String>> {
-        Ok(self.row(tx, id)?.map(|m| Django::check_of(&m)))
-    }
-
-    fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>> {
-        self.locker.reach(tx, &self.schema)
+    fn locker(&self) -> Option<(&Locker, &Schema)> {
+        Some((&self.locker, &self.schema))
     }
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
         Err(self.site.nothing_kept())

@@ -75,18 +75,8 @@ impl Laravel {
 }
 
 impl TokenStore for Laravel {
-    fn lock(
-        &self,
-        tx: &Tx<'_>,
-        id: &UserId,
-        hash: Option<&str>,
-        _now: DateTime<Utc>,
-    ) -> Result<Option<u64>> {
-        self.locker.lock(tx, &self.schema, id, hash)
-    }
-
-    fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>> {
-        self.locker.reach(tx, &self.schema)
+    fn locker(&self) -> Option<(&Locker, &Schema)> {
+        Some((&self.locker, &self.schema))
     }
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
         Ok(self)
