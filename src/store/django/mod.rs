@@ -142,6 +142,15 @@ impl TokenStore for Django {
     fn locker(&self) -> Option<(&Locker, &Schema)> {
         Some((&self.locker, &self.schema))
     }
+
+    fn recorded_check(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        _fingerprint: &str,
+    ) -> Result<Option<String>> {
+        Ok(self.row(tx, id)?.map(|m| Django::check_of(&m)))
+    }
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
         Err(self.site.nothing_kept())
     }

@@ -44,6 +44,10 @@ on_every_engine! {
         assert!(!django.session_valid(db, &alice), "Django ends the session itself");
         assert!(django.session_valid(db, &bob));
         assert_eq!(locked_reason(&env, &cfg, "alice"), "BREACH");
+        // Still an account Django's own reset form mails a link to (its
+        // get_users skips unusable passwords).
+        let asked = django.call(db, None, "request-reset", &["alice"]);
+        assert!(asked.ok && asked.line.contains("/reset/"), "{}", asked.line);
 
         let done = django.confirm(db, AT, &link, NEW);
         assert!(done.ok, "Django's own reset page takes the link: {}", done.line);
@@ -59,11 +63,16 @@ on_every_engine! {
         let erin = devise.session_key(db, "erin@example.com");
         let remembered = devise.remember_key(db, "erin@example.com");
         let finn = devise.session_key(db, "finn@example.com");
-        let (token, _) = lock(&env, &cfg, "erin@example.com");
+        lock(&env, &cfg, "erin@example.com");
         assert!(!devise.sign_in(db, "erin@example.com", OLD_PASSWORD).ok, "refused, not an error");
         assert!(!devise.session_valid(db, &erin), "Devise's salt changed with the hash");
         assert!(!devise.remember_valid(db, &remembered));
         assert!(devise.session_valid(db, &finn));
+        // Devise's own reset request still serves the account; resetctl's
+        // token is replaced by it, so resetctl issues again.
+        let theirs = devise.call(db, Some(AT), "issue", &["erin@example.com"]);
+        assert!(theirs.ok, "{}", theirs.line);
+        let (token, _) = lock(&env, &cfg, "erin@example.com");
 
         let done = devise.reset(db, AT, &token, NEW);
         assert!(done.ok, "Devise's own reset takes the token: {}", done.line);
@@ -79,7 +88,7 @@ on_every_engine! {
         let db = Path::new(&url);
         let (gina, recaller) = laravel.session_login(db, users[0], OLD_PASSWORD);
         let (hal, hal_recaller) = laravel.session_login(db, users[1], OLD_PASSWORD);
-        let (token, _) = lock(&env, &cfg, users[0]);
+        lock(&env, &cfg, users[0]);
         // With hashing.bcrypt.verify on, a hash that is not bcrypt would
         // throw: the locked one is bcrypt, and refused.
         assert!(!laravel.check(db, users[0], OLD_PASSWORD));
@@ -87,6 +96,9 @@ on_every_engine! {
         assert!(!laravel.remember_valid(db, &recaller), "a new remember_token");
         assert!(laravel.session_valid(db, &hal));
         assert!(laravel.remember_valid(db, &hal_recaller));
+        let theirs = laravel.call(db, Some(AT), "issue", &[users[0]]);
+        assert!(theirs.ok, "Laravel's broker still serves the account: {}", theirs.line);
+        let (token, _) = lock(&env, &cfg, users[0]);
 
         let done = laravel.call(db, Some(AT), "reset", &[users[0], &token, NEW]);
         assert!(done.ok, "Laravel's own broker takes the token: {}", done.line);
@@ -104,6 +116,8 @@ on_every_engine! {
         assert!(!app.ba.session_valid(&db, AT, &cookie(&ivy)));
         assert_eq!(app.ba.sessions(&db, AT, "ivy@example.com"), 0);
         assert!(app.ba.session_valid(&db, AT, &cookie(&jo)));
+        let asked = app.ba.request_reset(&db, AT, "ivy@example.com");
+        assert!(asked.ok, "Better Auth's own request still serves the account: {}", asked.line);
 
         let done = app.ba.reset(&db, AT, &token, NEW);
         assert!(done.ok, "Better Auth's own resetPassword takes it: {}", done.line);

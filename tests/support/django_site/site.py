@@ -80,6 +80,7 @@ from datetime import datetime, timezone as dt_timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import site_reset
 import site_sessions
 from stored import is_url, stored_row
 
@@ -111,7 +112,7 @@ def parse_args(argv):
     command("make-link", "username")
     command("touch-login", "username")
     command("row", "username")
-    for name, (_, names) in site_sessions.COMMANDS.items():
+    for name, (_, names) in {**site_sessions.COMMANDS, **site_reset.COMMANDS}.items():
         command(name, *names)
     if allauth_on():
         import allauth_site
@@ -383,7 +384,7 @@ COMMANDS = {
 def command_for(name):
     """The command's function: allauth's own under ALLAUTH=1, if it has
     one; then the session commands'; then this module's."""
-    modules = [site_sessions]
+    modules = [site_sessions, site_reset]
     if allauth_on():
         import allauth_site
 

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Mail stays in memory: site.py reads the links Django's own forms send.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
 ROOT_URLCONF = "resetsite.urls"
 
 TEMPLATES = [
