@@ -1,11 +1,13 @@
+use crate::audit::AuditRow;
 use crate::cli::ListArgs;
 use crate::clock;
 use crate::context::Context;
 use crate::db::{Access, Tx};
 use crate::error::Result;
-use crate::service::lock::{holding_now, words};
+use crate::service::lock::{any_recorded, holding_now, words};
 use crate::store::TokenFilter;
 use crate::text::printable;
+use crate::user::UserId;
 use crate::user::UserJson;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
@@ -16,10 +18,11 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     };
     let db = ctx.open(Access::ReadOnly)?;
     let tx = db.read();
-    // Locks are looked up on a connection of their own: a server engine
-    // cannot run a query on the one streaming the list.
     let locks_db = ctx.open(Access::ReadOnly)?;
-    let locks = locks_db.read();
+    let locks = Locks {
+        tx: locks_db.read(),
+        any: any_recorded(&tx)?,
+    };
     if ctx.out.json {
         return as_json(ctx, &tx, &locks, filter);
     }
@@ -32,7 +35,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         .store
         .each_outstanding(&tx, filter, now, &mut |user, state| {
             let expires = state.expires();
-            let locked = holding_now(ctx, &locks, &user.id)?;
+            let locked = locks.of(ctx, &user.id)?;
             table.add_row(vec![
                 comfy_table::Cell::new(printable(&user.id.text())),
                 comfy_table::Cell::new(user.username.as_deref().map_or("-".into(), printable)),
@@ -58,14 +61,14 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
 }
 
 /// One JSON array, streamed: a million rows never sit in memory.
-fn as_json(ctx: &Context, tx: &Tx<'_>, locks: &Tx<'_>, filter: TokenFilter) -> Result<()> {
+fn as_json(ctx: &Context, tx: &Tx<'_>, locks: &Locks<'_>, filter: TokenFilter) -> Result<()> {
     let now = ctx.now;
     let mut array = ctx.out.json_array();
     let left_out = ctx
         .store
         .each_outstanding(tx, filter, now, &mut |user, state| {
             let (expires_at, seconds_left) = state.json_fields(now);
-            let locked = holding_now(ctx, locks, &user.id)?;
+            let locked = locks.of(ctx, &user.id)?;
             array.push(&ListJson {
                 user: user.json(),
                 state: state.name(),
@@ -81,6 +84,23 @@ fn as_json(ctx: &Context, tx: &Tx<'_>, locks: &Tx<'_>, filter: TokenFilter) -> R
     array.finish()?;
     warn_left_out(ctx, tx, left_out);
     Ok(())
+}
+
+/// Locks, looked up on a connection of their own (a server engine cannot
+/// run a query on the one streaming the list), and only if any account
+/// was ever locked.
+struct Locks<'a> {
+    tx: Tx<'a>,
+    any: bool,
+}
+
+impl Locks<'_> {
+    fn of(&self, ctx: &Context, id: &UserId) -> Result<Option<AuditRow>> {
+        if !self.any {
+            return Ok(None);
+        }
+        holding_now(ctx, &self.tx, id)
+    }
 }
 
 /// Rows holding a token under an id no command can name (not an integer

@@ -91,6 +91,12 @@ impl Undo {
     }
 }
 
+/// Whether any account was ever locked: `list` looks each row's lock up
+/// only if one was.
+pub fn any_recorded(tx: &Tx<'_>) -> Result<bool> {
+    tx.any_ok_noting(Action::Issue, LOCK_NOTE)
+}
+
 /// "locked at ... by ...: REASON", as `inspect` and `list` show a lock.
 pub fn words(l: &AuditRow) -> String {
     let by = format!("locked at {} by {}", printable(&l.at), printable(&l.actor));

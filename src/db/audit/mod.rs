@@ -148,6 +148,18 @@ impl Tx<'_> {
         )
     }
 
+    /// Whether any successful `action` noted `note`: one look before
+    /// `list` asks it of every row.
+    pub fn any_ok_noting(&self, action: Action, note: &str) -> Result<bool> {
+        let pattern = format!("%{}%", note.replace(['%', '_'], ""));
+        let found = self.first(
+            "SELECT 1 FROM resetctl_audit WHERE action = ?1 AND outcome = 'ok' AND detail LIKE ?2 LIMIT 1",
+            &[action.as_str().into(), Arg::Text(&pattern)],
+            |_| Ok(()),
+        )?;
+        Ok(found.is_some())
+    }
+
     /// A user's newest successful issue: what a store that keeps nothing
     /// knows of the token.
     pub fn last_issue(&self, user_id: &UserId) -> Result<Option<IssueTrace>> {

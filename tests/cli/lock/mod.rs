@@ -424,3 +424,70 @@ fn with_send_a_user_is_locked_once_the_email_is_out_and_not_when_it_fails() {
         "u1 was skipped: locked with a live link"
     );
 }
+
+/// Killed mid-run, a bulk lock leaves every user either untouched (old
+/// password, no token) or locked with a token, never one without the
+/// other; a resume with --skip-active locks the rest.
+#[test]
+fn a_kill_9_mid_lock_leaves_each_user_untouched_or_locked_with_a_token() {
+    use std::time::{Duration, Instant};
+    let (env, cfg) = app(20_000, Backend::Sqlite);
+    let mut child = env
+        .std_cmd()
+        .env("RESETCTL_CONFIG", &cfg)
+        .args([
+            "--json", "--reason", "B", "issue", "--all", "--lock", "--batch", "2000",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while env
+        .value("SELECT count(*) FROM resetctl_audit WHERE action = 'issue'")
+        .as_deref()
+        == Some("0")
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    assert!(
+        child.wait().unwrap().code().is_none(),
+        "killed, not finished"
+    );
+    let count = |sql: &str| env.value(sql).unwrap().parse::<i64>().unwrap();
+    let locked = count("SELECT count(*) FROM users WHERE password_reset_token IS NOT NULL");
+    assert!(
+        locked > 0 && locked < 20_000 && locked % 2000 == 0,
+        "{locked}"
+    );
+    assert_eq!(
+        count(&format!(
+            "SELECT count(*) FROM users WHERE (password_reset_token IS NULL) <> (password_hash = '{OLD_HASH}')"
+        )),
+        0,
+        "a token without the lock, or a lock without a token"
+    );
+    let out = env
+        .std_cmd()
+        .env("RESETCTL_CONFIG", &cfg)
+        .args(["--reason", "B", "issue", "--all", "--lock", "--skip-active"])
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!(
+            "Issued {}, skipped {locked}, failed 0.",
+            20_000 - locked
+        )),
+        "{said}"
+    );
+    assert_eq!(
+        count(&format!(
+            "SELECT count(*) FROM users WHERE password_hash = '{OLD_HASH}'"
+        )),
+        0
+    );
+}
