@@ -78,6 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Bulk: only count what would be issued, skipped and failed')
             [CompletionResult]::new('--no-enumerate', '--no-enumerate', [CompletionResultType]::ParameterName, 'Answer an unknown user like a known one (exit 0, nothing issued, audited); not with bulk runs')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Issue even past the rate limit (needs --reason; audited)')
+            [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Also lock the account: the old password stops working and the sessions the app keeps in its database end (needs --reason)')
             [CompletionResult]::new('--send', '--send', [CompletionResultType]::ParameterName, 'Email the link to the user instead of printing it')
             [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'With --send, also print the link')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON')

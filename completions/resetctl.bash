@@ -485,7 +485,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__issue)
-            opts="-q -h --all --from --skip-active --dry-run --batch --rate --by --ttl --link --no-enumerate --force --send --print --qr --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --all --from --skip-active --dry-run --batch --rate --by --ttl --link --no-enumerate --force --lock --send --print --qr --db --config --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

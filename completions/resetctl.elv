@@ -73,6 +73,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --dry-run 'Bulk: only count what would be issued, skipped and failed'
             cand --no-enumerate 'Answer an unknown user like a known one (exit 0, nothing issued, audited); not with bulk runs'
             cand --force 'Issue even past the rate limit (needs --reason; audited)'
+            cand --lock 'Also lock the account: the old password stops working and the sessions the app keeps in its database end (needs --reason)'
             cand --send 'Email the link to the user instead of printing it'
             cand --print 'With --send, also print the link'
             cand --json 'Print results as JSON'

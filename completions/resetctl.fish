@@ -79,6 +79,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l skip-active 
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l dry-run -d 'Bulk: only count what would be issued, skipped and failed'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l no-enumerate -d 'Answer an unknown user like a known one (exit 0, nothing issued, audited); not with bulk runs'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l force -d 'Issue even past the rate limit (needs --reason; audited)'
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l lock -d 'Also lock the account: the old password stops working and the sessions the app keeps in its database end (needs --reason)'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l send -d 'Email the link to the user instead of printing it'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l print -d 'With --send, also print the link'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l json -d 'Print results as JSON'

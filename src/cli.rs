@@ -194,6 +194,10 @@ pub struct IssueArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Also lock the account: the old password stops working and the sessions the app keeps in its database end (needs --reason)
+    #[arg(long, conflicts_with = "no_enumerate")]
+    pub lock: bool,
+
     /// Email the link to the user instead of printing it
     #[arg(long)]
     pub send: bool,

@@ -36,6 +36,7 @@ fn as_json(ctx: &Context, found: &Inspected) -> Result<()> {
         state,
         issued,
         redeemed,
+        locked,
     } = found;
     let (expires_at, seconds_left) = state.json_fields(ctx.now);
     let event = |r: &Option<AuditRow>| {
@@ -51,6 +52,7 @@ fn as_json(ctx: &Context, found: &Inspected) -> Result<()> {
         "password_changed_since_issue": state.is_dead(),
         "last_issued": event(issued),
         "last_redeemed": event(redeemed),
+        "locked": event(locked),
     }))
 }
 
@@ -60,6 +62,7 @@ fn in_words(ctx: &Context, found: &Inspected) -> Result<()> {
         state,
         issued,
         redeemed,
+        locked,
     } = found;
     let now = ctx.now;
     let event = |r: &Option<AuditRow>| match r {
@@ -84,5 +87,17 @@ fn in_words(ctx: &Context, found: &Inspected) -> Result<()> {
     ctx.out
         .line(format!("Token:          {}", state.describe(now)))?;
     ctx.out.line(format!("Last issued:    {}", event(issued)))?;
-    ctx.out.line(format!("Last redeemed:  {}", event(redeemed)))
+    ctx.out
+        .line(format!("Last redeemed:  {}", event(redeemed)))?;
+    if let Some(l) = locked {
+        ctx.out.line(format!("Locked:         {}", lock_words(l)))?;
+    }
+    Ok(())
+}
+
+fn lock_words(l: &AuditRow) -> String {
+    format!(
+        "{}; the old password and sessions no longer work, until a new password is set",
+        crate::service::lock::words(l)
+    )
 }

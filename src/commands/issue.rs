@@ -24,6 +24,7 @@ fn request(a: &IssueArgs) -> IssueRequest {
         link: a.link.clone(),
         no_enumerate: a.no_enumerate,
         force: a.force,
+        lock: a.lock,
         send: a.send,
         print: a.print,
         qr: a.qr,

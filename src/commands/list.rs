@@ -1,10 +1,13 @@
+use crate::audit::AuditRow;
 use crate::cli::ListArgs;
 use crate::clock;
 use crate::context::Context;
-use crate::db::Access;
+use crate::db::{Access, Tx};
 use crate::error::Result;
+use crate::service::lock::{any_recorded, holding_now, words};
 use crate::store::TokenFilter;
 use crate::text::printable;
+use crate::user::UserId;
 use crate::user::UserJson;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
@@ -15,32 +18,24 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     };
     let db = ctx.open(Access::ReadOnly)?;
     let tx = db.read();
-    let now = ctx.now;
+    let locks_db = ctx.open(Access::ReadOnly)?;
+    let locks = Locks {
+        tx: locks_db.read(),
+        any: any_recorded(&tx)?,
+    };
     if ctx.out.json {
-        let mut array = ctx.out.json_array();
-        let left_out = ctx
-            .store
-            .each_outstanding(&tx, filter, now, &mut |user, state| {
-                let (expires_at, seconds_left) = state.json_fields(now);
-                array.push(&ListJson {
-                    user: user.json(),
-                    state: state.name(),
-                    expires_at,
-                    seconds_left,
-                })
-            })?;
-        array.finish()?;
-        warn_left_out(ctx, &tx, left_out);
-        return Ok(());
+        return as_json(ctx, &tx, &locks, filter);
     }
-    let mut table = ctx
-        .out
-        .table(&["ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT"]);
+    let now = ctx.now;
+    let mut table = ctx.out.table(&[
+        "ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT", "LOCKED",
+    ]);
     let mut n = 0u64;
     let left_out = ctx
         .store
         .each_outstanding(&tx, filter, now, &mut |user, state| {
             let expires = state.expires();
+            let locked = locks.of(ctx, &user.id)?;
             table.add_row(vec![
                 comfy_table::Cell::new(printable(&user.id.text())),
                 comfy_table::Cell::new(user.username.as_deref().map_or("-".into(), printable)),
@@ -48,6 +43,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
                 ctx.out.state_cell(state.name()),
                 comfy_table::Cell::new(expires.map_or("?".into(), clock::rfc3339)),
                 comfy_table::Cell::new(state.left(now)),
+                comfy_table::Cell::new(locked.as_ref().map_or("-".into(), words)),
             ]);
             n += 1;
             Ok(())
@@ -62,6 +58,49 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         return ctx.out.say(format!("No {what} reset tokens."));
     }
     ctx.out.print_table(&table)
+}
+
+/// One JSON array, streamed: a million rows never sit in memory.
+fn as_json(ctx: &Context, tx: &Tx<'_>, locks: &Locks<'_>, filter: TokenFilter) -> Result<()> {
+    let now = ctx.now;
+    let mut array = ctx.out.json_array();
+    let left_out = ctx
+        .store
+        .each_outstanding(tx, filter, now, &mut |user, state| {
+            let (expires_at, seconds_left) = state.json_fields(now);
+            let locked = locks.of(ctx, &user.id)?;
+            array.push(&ListJson {
+                user: user.json(),
+                state: state.name(),
+                expires_at,
+                seconds_left,
+                locked: locked.as_ref().map(|l| LockJson {
+                    at: &l.at,
+                    actor: &l.actor,
+                    reason: l.reason.as_deref(),
+                }),
+            })
+        })?;
+    array.finish()?;
+    warn_left_out(ctx, tx, left_out);
+    Ok(())
+}
+
+/// Locks, looked up on a connection of their own (a server engine cannot
+/// run a query on the one streaming the list), and only if any account
+/// was ever locked.
+struct Locks<'a> {
+    tx: Tx<'a>,
+    any: bool,
+}
+
+impl Locks<'_> {
+    fn of(&self, ctx: &Context, id: &UserId) -> Result<Option<AuditRow>> {
+        if !self.any {
+            return Ok(None);
+        }
+        holding_now(ctx, &self.tx, id)
+    }
 }
 
 /// Rows holding a token under an id no command can name (not an integer
@@ -86,4 +125,13 @@ struct ListJson<'a> {
     state: &'a str,
     expires_at: Option<String>,
     seconds_left: Option<i64>,
+    /// The lock that holds (`issue --lock`), or null.
+    locked: Option<LockJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct LockJson<'a> {
+    at: &'a str,
+    actor: &'a str,
+    reason: Option<&'a str>,
 }

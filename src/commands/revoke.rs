@@ -16,16 +16,25 @@ pub fn run(ctx: &Context, args: &RevokeArgs) -> Result<()> {
     if args.all {
         return revoke_all(ctx, args.yes);
     }
-    for (user, revoked) in revoke::users(ctx, &args.users, args.by)? {
+    for r in revoke::users(ctx, &args.users, args.by)? {
+        let user = &r.user;
         if ctx.out.json {
             ctx.out
-                .json(&json!({ "user": user.json(), "revoked": revoked }))?;
-        } else if revoked {
+                .json(&json!({ "user": user.json(), "revoked": r.revoked, "locked": r.locked }))?;
+            continue;
+        }
+        if r.revoked {
             ctx.out
                 .say(format!("Revoked the reset token of {}.", user.label()))?;
         } else {
             ctx.out.say(format!(
                 "{} has no reset token; nothing to revoke.",
+                user.label()
+            ))?;
+        }
+        if r.locked {
+            ctx.out.say(format!(
+                "{} stays locked: the old password and sessions still do not work; a new link (resetctl issue) or a password an admin sets lets them back in.",
                 user.label()
             ))?;
         }

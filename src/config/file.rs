@@ -39,6 +39,7 @@ pub struct FileConfig {
     pub busy_timeout: Option<String>,
     #[serde(default)]
     pub schema: FileSchema,
+    pub sessions: Option<FileSessions>,
     #[serde(default)]
     pub token: FileToken,
     #[serde(default)]
@@ -61,6 +62,14 @@ pub struct FileSchema {
     pub expires: Option<String>,
     pub expires_format: Option<ExpiresFormat>,
     pub token_storage: Option<TokenStorage>,
+}
+
+/// `[sessions]`: where the app keeps sessions, for `issue --lock`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSessions {
+    pub table: String,
+    pub user_column: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

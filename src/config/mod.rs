@@ -15,14 +15,14 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 
-use crate::db::{Ident, Location, Schema, app_name};
+use crate::db::{Ident, Location, Schema, Sessions, app_name};
 use crate::error::{Error, Kind, Result};
 use crate::mail::EmailSettings;
 use crate::password::{Argon2Cost, BCRYPT_FLOOR, Hashing, Policy};
 use crate::rate::RateLimit;
 use crate::secret::Secret;
 use crate::store::{RowSettings, StoreSettings, TokenStorage};
-use file::{FileArgon2, FileBcrypt, FileEmail, FilePassword, FileSchema, FileToken};
+use file::{FileArgon2, FileBcrypt, FileEmail, FilePassword, FileSchema, FileSessions, FileToken};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -117,7 +117,7 @@ impl Config {
                 .map_err(|why| b.bad("busy_timeout", why))?;
         }
         let defaults = b.framework(file.framework.as_deref(), sections)?;
-        b.schema(&file.schema, &defaults)?;
+        b.schema(&file.schema, file.sessions.as_ref(), &defaults)?;
         b.token(&file.token)?;
         if let Some(v) = &file.limits.issue {
             b.cfg.issue_limit = RateLimit::parse(v).map_err(|why| b.bad("limits.issue", why))?;
@@ -155,7 +155,12 @@ impl Builder<'_> {
         }
     }
 
-    fn schema(&mut self, s: &FileSchema, d: &Schema) -> Result<()> {
+    fn schema(
+        &mut self,
+        s: &FileSchema,
+        sessions: Option<&FileSessions>,
+        d: &Schema,
+    ) -> Result<()> {
         self.row_keys_unused(&[
             ("token", s.token.is_some()),
             ("expires", s.expires.is_some()),
@@ -182,6 +187,13 @@ impl Builder<'_> {
             token: ident("schema.token", &s.token, &d.token)?,
             expires: ident("schema.expires", &s.expires, &d.expires)?,
             password_row: d.password_row.clone(),
+            sessions: match sessions {
+                None => d.sessions.clone(),
+                Some(f) => Some(Sessions {
+                    table: ident("sessions.table", &Some(f.table.clone()), &d.table)?,
+                    user: ident("sessions.user_column", &Some(f.user_column.clone()), &d.id)?,
+                }),
+            },
         };
         schema.check().map_err(|(key, why)| self.bad(key, why))?;
         self.cfg.schema = schema;

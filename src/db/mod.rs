@@ -43,7 +43,7 @@ pub use dialect::{ArrayColumn, ColumnKind, Dialect, Elements};
 pub use engine::{About, Access, CaseLookup, Matching};
 pub use ids::{AuditId, id_text};
 pub use location::Location;
-pub use names::{Ident, PasswordRow, Schema};
+pub use names::{Ident, PasswordRow, Schema, Sessions};
 pub use row::{Prepared, Row};
 pub use survey::{AuditTable, ColumnCheck, StoreColumn, Survey};
 pub use users::{Fetched, UserRow, user_columns};

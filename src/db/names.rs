@@ -20,6 +20,16 @@ pub struct Schema {
     pub expires: Ident,
     /// Where the password is when it is not on the user's row.
     pub password_row: Option<PasswordRow>,
+    /// Where the app keeps its users' sessions, if in the database
+    /// (`issue --lock` ends them).
+    pub sessions: Option<Sessions>,
+}
+
+/// A table of sessions, one row each, naming its user in `user`.
+#[derive(Debug, Clone)]
+pub struct Sessions {
+    pub table: Ident,
+    pub user: Ident,
 }
 
 /// A password kept in a row of another table, one per user (Better Auth's
@@ -65,6 +75,7 @@ impl Default for Schema {
             token: id("password_reset_token"),
             expires: id("password_reset_expires"),
             password_row: None,
+            sessions: None,
         }
     }
 }

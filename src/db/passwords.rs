@@ -4,6 +4,8 @@
 use super::{Cell, Tx};
 use crate::error::Result;
 use crate::password::SampleSize;
+use crate::user::UserId;
+use zeroize::Zeroizing;
 
 /// The password column of the newest users by id that hold a hash: a walk
 /// down the id's own index over at most `?1` rows, stopping at the `?2`th
@@ -20,6 +22,19 @@ fn sample_sql(password: &str, table: &str, id: &str) -> String {
 }
 
 impl Tx<'_> {
+    /// The user's stored password value, as text; `None` without one.
+    pub fn password_hash_of(&self, id: &UserId) -> Result<Option<Zeroizing<String>>> {
+        let s = self.schema();
+        let t = self.q(&s.table);
+        let sql = format!(
+            "SELECT {} FROM {t} WHERE {t}.{} = ?1",
+            super::users::password_of(s, self.dialect()),
+            self.q(&s.id)
+        );
+        let found = self.first(&sql, &[id.into()], |r| Ok(r.cell(0)?.text()))?;
+        Ok(found.flatten().map(Zeroizing::new))
+    }
+
     /// Calls `f` with the stored password value of each sampled user, as
     /// text (a blob or number as its text).
     pub fn each_password_sampled(

@@ -5,6 +5,7 @@
 
 mod census;
 mod fingerprint;
+mod locked;
 mod random;
 mod scheme;
 mod scrypt;
@@ -18,6 +19,7 @@ use crate::input::{self, Line};
 
 pub use census::{Census, SAMPLE, SampleSize};
 pub use fingerprint::fingerprint;
+pub use locked::locked_hash;
 pub use scheme::{
     Argon2Cost, BCRYPT_FLOOR, BcryptPrefix, Format, PBKDF2_DEFAULT, Scheme, random_alphanumeric,
 };

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::lock::{LOCK_NOTE, Lock, Undo, holding};
 use super::plan::Plan;
 use super::report::Issued;
 use super::request::IssueRequest;
@@ -33,6 +34,11 @@ pub struct Campaign<'a> {
     /// The issue entry every token of the run gets.
     pub record: IssueRecord,
     pub tokens: TokenSource,
+    /// `--lock`: each user is locked with their token.
+    pub lock: Option<Lock>,
+    /// The locks of the batch under way, to take back with its tokens if
+    /// its links cannot be written.
+    pub undo: Vec<Undo>,
 }
 
 impl<'a> Campaign<'a> {
@@ -47,6 +53,8 @@ impl<'a> Campaign<'a> {
     ) -> Campaign<'a> {
         Campaign {
             args,
+            lock: None,
+            undo: Vec::new(),
             record: plan.record(ctx, "", Some(&run)),
             run,
             listed,
@@ -54,6 +62,17 @@ impl<'a> Campaign<'a> {
             store,
             tokens: TokenSource::new(),
         }
+    }
+}
+
+impl Campaign<'_> {
+    /// Locking each user too (`--lock`), as the issue entries say.
+    pub fn locking(mut self, ctx: &Context, plan: &Plan, lock: Option<Lock>) -> Self {
+        if lock.is_some() {
+            self.record = plan.record(ctx, LOCK_NOTE, Some(&self.run));
+        }
+        self.lock = lock;
+        self
     }
 }
 
@@ -87,6 +106,7 @@ pub fn judge_batch(
     lines: Option<Vec<Entry>>,
 ) -> Result<Vec<Judged>> {
     let mut judged = Vec::with_capacity(lines.as_ref().map_or(run.batch, Vec::len));
+    run.undo.clear();
     // Users of a list issued in this batch, whose audit entries are not
     // written yet.
     let mut listed = HashSet::new();
@@ -167,11 +187,23 @@ fn judge(
             TokenState::Active(_)
         )
         && delivered(tx, args, &row)?
-        && !withdrawn(ctx, tx, &row)?)
+        && !withdrawn(ctx, tx, &row)?
+        && (run.lock.is_none()
+            || holding(ctx, tx, &row.user.id, &row.password_fingerprint)?.is_some()))
         || (run.listed && listed_again(tx, run, listed, &row.user.id)?);
     if skip {
         return Ok(Judged::Skip);
     }
+    // Locked first, in this batch's transaction: a token derived from the
+    // row is made from the locked hash, and each is issued against it.
+    let check = match &run.lock {
+        Some(lock) if run.store => {
+            let (check, undo) = lock.apply_undoably(ctx, tx, &row.user.id)?;
+            run.undo.push(undo);
+            check
+        }
+        _ => row.password_fingerprint,
+    };
     let token = ctx.store.new_token(
         tx,
         &row.user,
@@ -189,7 +221,7 @@ fn judge(
             token,
             typed: None,
         },
-        row.password_fingerprint,
+        check,
     ))
 }
 

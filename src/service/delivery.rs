@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use super::lock::{LOCK_NOTE, Lock};
 use super::plan::Plan;
 use super::report::Delivery;
 use crate::audit::{Action, Outcome};
@@ -41,6 +42,9 @@ pub struct Sent<'a> {
     pub user: &'a User,
     pub password_check: &'a str,
     pub token: &'a Token,
+    /// `--lock`: the account is locked as the token is stored, once its
+    /// link is out, never before.
+    pub lock: Option<&'a Lock>,
 }
 
 /// Commits what became of one email: its token stored once the message
@@ -63,13 +67,21 @@ pub fn commit(
             return Ok(Delivery::Failed(e.describe()));
         }
     };
+    let locked = match sent.lock {
+        Some(lock) => Some(lock.apply(ctx, tx, &sent.user.id)?),
+        None => None,
+    };
     let mut tokens = [NewToken {
         user: sent.user,
-        password_check: sent.password_check,
+        password_check: locked.as_deref().unwrap_or(sent.password_check),
         token: sent.token,
     }];
+    let note = match locked {
+        Some(_) => format!("{note}{LOCK_NOTE}"),
+        None => note.to_string(),
+    };
     ctx.store
-        .store(tx, &plan.record(ctx, note, run), &mut tokens)?;
+        .store(tx, &plan.record(ctx, &note, run), &mut tokens)?;
     record_email(
         ctx,
         tx,

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use super::delivery::{self, Sent};
 use super::limits;
+use super::lock::{LOCK_NOTE, Lock};
 use super::plan::Plan;
 use super::report::{Delivery, Issued, failure_kind, report};
 use super::request::IssueRequest;
@@ -26,6 +27,17 @@ pub fn issue(ctx: &Context, args: &IssueRequest) -> Result<()> {
         return Err(Error::usage(
             "--force needs --reason: bypassing the rate limit is recorded with why",
         ));
+    }
+    if args.lock && ctx.reason.is_none() {
+        return Err(Error::usage(
+            "--lock needs --reason: locking an account is recorded with why",
+        ));
+    }
+    if args.lock && args.send && ctx.store.kept().is_err() {
+        return Err(Error::usage(format!(
+            "--lock with --send is not possible with framework = \"{}\": its links are made from the password hash, so the lock, made once the email is out, would kill the link it carried; print the links instead (without --send)",
+            ctx.cfg.store.framework.name()
+        )));
     }
     let pace = args
         .rate
@@ -182,19 +194,31 @@ fn issued(t: Target<'_>, token: Token) -> Issued {
 /// they do not work.
 fn print_run(ctx: &Context, db: &mut Db, args: &IssueRequest, plan: &Plan) -> Result<()> {
     let printed = std::cell::Cell::new(0usize);
+    let lock = Lock::for_run(ctx, db, args.lock)?;
     db.write(|tx| {
         let mut issued_all = Vec::new();
         let mut source = TokenSource::new();
         for t in targets(ctx, tx, args, plan)? {
+            // Locked first: a token derived from the row is made from the
+            // locked hash, and every token is issued against it.
+            let locked = match (&lock, &t.row) {
+                (Some(l), Some(row)) => Some(l.apply(ctx, tx, &row.user.id)?),
+                _ => None,
+            };
             let token = token_for(ctx, tx, &t, plan, &mut source)?;
             if let Some(row) = &t.row {
                 let mut tokens = [NewToken {
                     user: &row.user,
-                    password_check: &row.password_fingerprint,
+                    password_check: locked.as_deref().unwrap_or(&row.password_fingerprint),
                     token: &token,
                 }];
+                let note = format!(
+                    "{}{}",
+                    t.note,
+                    if locked.is_some() { LOCK_NOTE } else { "" }
+                );
                 ctx.store
-                    .store(tx, &plan.record(ctx, t.note, None), &mut tokens)?;
+                    .store(tx, &plan.record(ctx, &note, None), &mut tokens)?;
             }
             if let Some((typed, _)) = &t.typed {
                 limits::record_request(ctx, tx, typed, t.row.is_some())?;
@@ -239,6 +263,7 @@ fn send_run(
     args: &IssueRequest,
     plan: &Plan,
 ) -> Result<()> {
+    let lock = Lock::for_run(ctx, db, args.lock)?;
     let targets = targets(ctx, &db.read(), args, plan)?;
     let total = targets.len();
     let mut failures = Vec::new();
@@ -260,6 +285,7 @@ fn send_run(
                         user: &row.user,
                         password_check: &row.password_fingerprint,
                         token: &token,
+                        lock: lock.as_ref(),
                     };
                     delivery::commit(ctx, tx, plan, sent, outcome, t.note, None)
                 }

@@ -14,6 +14,8 @@ pub struct Inspected {
     pub state: TokenState,
     pub issued: Option<AuditRow>,
     pub redeemed: Option<AuditRow>,
+    /// The locking issue, while the lock holds (`issue --lock`).
+    pub locked: Option<AuditRow>,
 }
 
 /// What to inspect: the holder of a token (with the USER who, for a
@@ -38,15 +40,18 @@ pub fn inspect(ctx: &Context, what: Inspect<'_>, by: Option<Lookup>) -> Result<I
                     "no user holds this reset token: it is unknown, used up or revoked",
                 )
             })?;
-            (held.user.user, held.state)
+            (held.user, held.state)
         }
         Inspect::User(user) => {
             let row = tx.resolve(user, by)?;
             let state = ctx.store.state(&tx, &row.user, ctx.now)?;
-            (row.user, state)
+            (row, state)
         }
     };
+    let locked = super::lock::holding(ctx, &tx, &user.user.id, &user.password_fingerprint)?;
+    let user = user.user;
     Ok(Inspected {
+        locked,
         issued: tx.last_ok(&user.id, Action::Issue)?,
         redeemed: tx.last_ok(&user.id, Action::Redeem)?,
         user,

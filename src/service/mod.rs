@@ -12,6 +12,7 @@ mod delivery;
 pub mod doctor;
 mod issue;
 mod limits;
+pub mod lock;
 pub mod lookup;
 mod plan;
 pub mod purge;

@@ -118,6 +118,7 @@ fn as_json(
         error,
         token: link.map(|_| item.token.expose()),
         link: link.map(String::as_str),
+        locked: args.lock && !matches!(delivery, Delivery::Failed(_)),
     })
 }
 
@@ -144,9 +145,17 @@ fn headline(
             format!("If {who} has an account, a reset link was sent to its email address, {when}.")
         }
         Delivery::Sent(to) => format!(
-            "Sent a reset link to {} for {who}, {when}.",
-            to.as_deref().unwrap_or("the user")
+            "Sent a reset link to {} for {who}{}, {when}.",
+            to.as_deref().unwrap_or("the user"),
+            if args.lock {
+                " and locked the account"
+            } else {
+                ""
+            }
         ),
+        Delivery::NotAsked | Delivery::Failed(_) if args.lock => {
+            format!("{who}: account locked (old password and sessions ended); reset link {when}")
+        }
         Delivery::NotAsked | Delivery::Failed(_) => format!("{who}: reset link {when}"),
     }
 }
@@ -167,4 +176,7 @@ struct IssueJson<'a> {
     token: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     link: Option<&'a str>,
+    /// Present (true) under `--lock`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    locked: bool,
 }

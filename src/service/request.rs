@@ -27,6 +27,8 @@ pub struct IssueRequest {
     pub link: Option<String>,
     pub no_enumerate: bool,
     pub force: bool,
+    /// Lock each account too (`issue --lock`).
+    pub lock: bool,
     pub send: bool,
     /// With `send`, print the link too.
     pub print: bool,

@@ -19,10 +19,17 @@ pub fn possible(ctx: &Context) -> Result<()> {
     kept(ctx).map(drop)
 }
 
+/// One user's revoke: whether there was a token, and whether the account
+/// stays locked (`issue --lock`): revoking the link does not unlock it.
+pub struct Revoked {
+    pub user: User,
+    pub revoked: bool,
+    pub locked: bool,
+}
+
 /// Clears each named user's token. Every USER is resolved before anything
-/// changes: one typo revokes nothing. Each user once, with whether they
-/// had a token.
-pub fn users(ctx: &Context, users: &[String], by: Option<Lookup>) -> Result<Vec<(User, bool)>> {
+/// changes: one typo revokes nothing. Each user once.
+pub fn users(ctx: &Context, users: &[String], by: Option<Lookup>) -> Result<Vec<Revoked>> {
     let kept = kept(ctx)?;
     let mut db = ctx.open(Access::ReadWrite)?;
     db.write(|tx| {
@@ -43,7 +50,12 @@ pub fn users(ctx: &Context, users: &[String], by: Option<Lookup>) -> Result<Vec<
                 audit.subject = Some(row.user.label());
                 tx.record(&audit)?;
             }
-            results.push((row.user, revoked));
+            let locked = super::lock::holding(ctx, tx, &row.user.id, &row.password_fingerprint)?;
+            results.push(Revoked {
+                user: row.user,
+                revoked,
+                locked: locked.is_some(),
+            });
         }
         Ok(results)
     })

@@ -14,6 +14,7 @@ pub mod devise;
 pub mod django;
 mod kind;
 pub mod laravel;
+pub(crate) mod lock;
 pub mod registry;
 mod row_columns;
 pub mod settings;
@@ -27,6 +28,7 @@ use crate::db::{Schema, StoreColumn, Tx, UserRow};
 use crate::error::{Error, Result};
 use crate::token::{Token, TokenSource};
 use crate::user::{Typed, User, UserId};
+use lock::Locker;
 
 pub use settings::{RowSettings, StoreSettings};
 pub use state::{TokenFilter, TokenState};
@@ -242,6 +244,50 @@ pub trait TokenStore {
     /// statement, if the user still holds exactly that token: false when
     /// someone else got there first.
     fn consume(&self, tx: &Tx<'_>, held: &Held, password_hash: &str) -> Result<bool>;
+
+    /// Where it locks accounts on the users table (`lock.rs`), for a
+    /// store that locks there.
+    fn locker(&self) -> Option<(&Locker, &Schema)> {
+        None
+    }
+
+    /// `issue --lock`, in the transaction given: the user's password
+    /// becomes `hash` (`password::locked_hash`: of a secret nobody knows;
+    /// or, taking a lock back, what it was, `None` for no password) and
+    /// the sessions the app keeps in its database end. How many session
+    /// rows went; `None` where none are kept within reach.
+    fn lock(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        hash: Option<&str>,
+        _now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
+        let (locker, schema) = self
+            .locker()
+            .ok_or_else(|| Error::internal("this store cannot lock"))?;
+        locker.lock(tx, schema, id, hash)
+    }
+
+    /// What an issue records as the password check of a user whose
+    /// password fingerprint is `fingerprint`: that fingerprint, unless the
+    /// store records more of the row (Django: its last login and email).
+    fn recorded_check(
+        &self,
+        _tx: &Tx<'_>,
+        _id: &UserId,
+        fingerprint: &str,
+    ) -> Result<Option<String>> {
+        Ok(Some(fingerprint.to_string()))
+    }
+
+    /// What a lock changes, in words, for `doctor`.
+    fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>> {
+        match self.locker() {
+            Some((locker, schema)) => locker.reach(tx, schema),
+            None => Ok(Vec::new()),
+        }
+    }
 
     /// Calls `f` for each outstanding token, in user id order, without
     /// collecting. Returns how many rows were left out for an id that is

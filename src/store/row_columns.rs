@@ -8,6 +8,7 @@ use std::cell::OnceCell;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::lock::Locker;
 use super::settings::{Defaults, RowSettings, StoreConfig};
 use super::{
     Description, ExpiresFormat, Held, IssueRecord, KeptTokens, Lifetime, NewToken, Presented,
@@ -37,6 +38,7 @@ pub struct RowColumns {
     framework: &'static str,
     /// Statements, built from the names and the engine's dialect at first use.
     sql: OnceCell<sql::Sql>,
+    locker: Locker,
 }
 
 impl RowColumns {
@@ -67,6 +69,7 @@ impl RowColumns {
             time,
             framework,
             sql: OnceCell::new(),
+            locker: Locker::default(),
         }
     }
 
@@ -123,6 +126,9 @@ enum TimeCell {
 }
 
 impl TokenStore for RowColumns {
+    fn locker(&self) -> Option<(&Locker, &Schema)> {
+        Some((&self.locker, &self.schema))
+    }
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
         Ok(self)
     }

@@ -33,7 +33,7 @@ on_every_engine! {
             .collect();
         assert_eq!(
             rows[0],
-            ["ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT"]
+            ["ID", "USERNAME", "EMAIL", "STATE", "EXPIRES", "LEFT", "LOCKED"]
         );
         assert_eq!(
             rows[1],
@@ -44,7 +44,8 @@ on_every_engine! {
                 "active",
                 "2026-11-21T11:00:00Z",
                 "in",
-                "30m"
+                "30m",
+                "-"
             ]
         );
         assert_eq!(
@@ -56,7 +57,8 @@ on_every_engine! {
                 "expired",
                 "2026-11-21T10:05:00Z",
                 "25m",
-                "ago"
+                "ago",
+                "-"
             ]
         );
         assert_eq!(rows.len(), 3, "carol has no token: {text}");
@@ -105,9 +107,9 @@ on_every_engine! {
             v,
             serde_json::json!([
                 {"user": {"id": 1, "username": "alice", "email": "alice@example.com"}, "state": "active",
-                 "expires_at": "2026-11-21T11:00:00Z", "seconds_left": 1800},
+                 "expires_at": "2026-11-21T11:00:00Z", "seconds_left": 1800, "locked": null},
                 {"user": {"id": 2, "username": "bob", "email": "bob@example.com"}, "state": "expired",
-                 "expires_at": "2026-11-21T10:05:00Z", "seconds_left": -1500},
+                 "expires_at": "2026-11-21T10:05:00Z", "seconds_left": -1500, "locked": null},
             ])
         );
     }

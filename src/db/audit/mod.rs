@@ -128,6 +128,38 @@ impl Tx<'_> {
         })
     }
 
+    /// The newest successful `action` for a user whose detail holds
+    /// `note`, with the password fingerprint it recorded: how `inspect`
+    /// tells a lock (`issue --lock`) still holds.
+    pub fn last_ok_noting(
+        &self,
+        user_id: &UserId,
+        action: Action,
+        note: &str,
+    ) -> Result<Option<(AuditRow, Option<String>)>> {
+        let user_id = AuditId::of(user_id);
+        let pattern = format!("%{}%", note.replace(['%', '_'], ""));
+        self.first(
+            "SELECT id, at, actor, action, outcome, user_id, subject, detail, reason, real_at, run, \
+             password_check FROM resetctl_audit WHERE user_id = ?1 AND action = ?2 AND outcome = 'ok' \
+             AND detail LIKE ?3 ORDER BY id DESC LIMIT 1",
+            &[user_id.arg(), action.as_str().into(), Arg::Text(&pattern)],
+            |r| Ok((audit_row(self, r)?, r.opt_text(11)?)),
+        )
+    }
+
+    /// Whether any successful `action` noted `note`: one look before
+    /// `list` asks it of every row.
+    pub fn any_ok_noting(&self, action: Action, note: &str) -> Result<bool> {
+        let pattern = format!("%{}%", note.replace(['%', '_'], ""));
+        let found = self.first(
+            "SELECT 1 FROM resetctl_audit WHERE action = ?1 AND outcome = 'ok' AND detail LIKE ?2 LIMIT 1",
+            &[action.as_str().into(), Arg::Text(&pattern)],
+            |_| Ok(()),
+        )?;
+        Ok(found.is_some())
+    }
+
     /// A user's newest successful issue: what a store that keeps nothing
     /// knows of the token.
     pub fn last_issue(&self, user_id: &UserId) -> Result<Option<IssueTrace>> {

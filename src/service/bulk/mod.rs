@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 
 use super::batch::{Campaign, Judged, Source, judge_batch};
+use super::lock::Lock;
 use super::plan::Plan;
 use super::report::failure_kind;
 use super::request::IssueRequest;
@@ -76,8 +77,9 @@ impl<'a> Run<'a> {
         mailer: Option<&'a Mailer>,
         pace: Option<Duration>,
     ) -> Result<Run<'a>> {
-        let db = ctx.open(Access::ReadWrite)?;
+        let mut db = ctx.open(Access::ReadWrite)?;
         db.tune_for_bulk()?;
+        let lock = Lock::for_run(ctx, &mut db, args.lock && !args.dry_run)?;
         let source = match &args.from {
             None => Source::All { after: None },
             Some(path) => Source::Lines(UserList::open(path)?),
@@ -104,7 +106,8 @@ impl<'a> Run<'a> {
         let listed = matches!(source, Source::Lines(_));
         let store = !args.dry_run && mailer.is_none();
         Ok(Run {
-            campaign: Campaign::new(ctx, args, plan, run_id, listed, batch, store),
+            campaign: Campaign::new(ctx, args, plan, run_id, listed, batch, store)
+                .locking(ctx, plan, lock),
             progress: tally::progress_bar(ctx, total),
             sender: Sender {
                 mailer,

@@ -46,6 +46,7 @@ impl Sender<'_> {
                 user,
                 password_check,
                 token: &item.token,
+                lock: campaign.lock.as_ref(),
             };
             delivery::commit(ctx, tx, plan, mailed, &sent, "", Some(&campaign.run))
         })?;

@@ -110,9 +110,16 @@ pub(super) fn take_back(
                 }
             }
         }
+        for undo in &campaign.undo {
+            undo.undo(ctx, tx)?;
+        }
+        let unlocked = match campaign.undo.len() {
+            0 => String::new(),
+            k => format!(", and {k} locks (their old passwords put back)"),
+        };
         let mut audit = ctx.audit(Action::Revoke, Outcome::Ok);
         audit.detail = Some(format!(
-            "{n} tokens of bulk run {} taken back: their links could not be written{}",
+            "{n} tokens{unlocked} of bulk run {} taken back: their links could not be written{}",
             campaign.run,
             if left > 0 {
                 format!(

@@ -81,6 +81,7 @@ fn blank(ctx: &Context, smtp: bool) -> Report {
             sample: None,
         },
         link: cfg.link.clone(),
+        lock: None,
         email: Email {
             configured: cfg.email.is_configured() || smtp,
             transport: None,
@@ -118,6 +119,7 @@ fn survey(
     report.table.audit_table = Some(survey.audit == AuditTable::Found);
     if survey.columns.is_some() {
         report.table.token_index = ctx.store.lookup_index(&db.read())?;
+        report.lock = Some(ctx.store.lock_reach(&db.read())?);
     }
     let can_sample =
         ctx.cfg.schema.password_row.is_some() || survey.found(&ctx.cfg.schema.password);

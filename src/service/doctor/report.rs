@@ -17,6 +17,9 @@ pub struct Report {
     pub token_store: Description,
     pub password: Password,
     pub link: String,
+    /// What `issue --lock` changes besides the token, once the table is
+    /// found.
+    pub lock: Option<Vec<String>>,
     pub email: Email,
     pub problems: Vec<Problem>,
 }

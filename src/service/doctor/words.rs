@@ -39,6 +39,9 @@ pub fn describe(r: &Report) -> Vec<String> {
     }
     row("Passwords", passwords(r));
     row("Link", crate::text::printable(&r.link));
+    if let Some(reach) = &r.lock {
+        row("--lock", reach.join("; "));
+    }
     row("Mail", mail(r));
     if r.ok {
         lines.push("Ready: every command can run with this configuration.".into());

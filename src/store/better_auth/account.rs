@@ -13,6 +13,16 @@ use crate::token::TokenSource;
 use crate::user::UserId;
 
 impl BetterAuth {
+    /// Whether the session table is there (looked up once).
+    pub(super) fn has_sessions(&self, tx: &Tx<'_>) -> Result<bool> {
+        if let Some(known) = self.sessions_table.get() {
+            return Ok(known);
+        }
+        let there = tx.columns_of(self.settings.session.table.name())?.is_some();
+        self.sessions_table.set(Some(there));
+        Ok(there)
+    }
+
     /// `deleteUserSessions`: every session of the user, the one doing the
     /// reset too.
     pub(super) fn end_sessions(&self, tx: &Tx<'_>, id: &UserId) -> Result<u64> {
@@ -38,9 +48,24 @@ impl BetterAuth {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        if self.update_password(tx, id, Some(password_hash), now)? > 0 {
+            return Ok(());
+        }
+        self.create_account(tx, id, password_hash, now)
+    }
+
+    /// The credential account's password and `updatedAt`: how many
+    /// accounts (0 for a user who signs in only through others).
+    pub(super) fn update_password(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        password_hash: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
         let a = &self.settings.account;
         let password = tx.q(&self.schema.password);
-        let updated = tx.execute(
+        tx.execute(
             &format!(
                 "UPDATE {} SET {password} = ?1, {} = {} WHERE {} = ?3 AND {} = ?4 AND {} = '{}'",
                 tx.q(&a.table),
@@ -52,15 +77,25 @@ impl BetterAuth {
                 super::CREDENTIAL,
             ),
             &[
-                Arg::Text(password_hash),
+                password_hash.map_or(Arg::Null, Arg::Text),
                 Arg::Millis(now),
                 id.into(),
                 Arg::Text(&id.text()),
             ],
-        )?;
-        if updated > 0 {
-            return Ok(());
-        }
+        )
+    }
+
+    /// `createAccount` with the password, as Better Auth's reset makes
+    /// the credential account of a user who has none.
+    fn create_account(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let a = &self.settings.account;
+        let password = tx.q(&self.schema.password);
         let row_id = row_id::random(&mut TokenSource::new())?;
         tx.execute(
             &format!(

@@ -53,6 +53,8 @@ pub struct BetterAuth {
     /// Whether the server shifts a date column (table, column) by the
     /// session's zone (`dates.rs`), once known.
     shifted: RefCell<HashMap<(String, String), bool>>,
+    /// Whether the session table is there, once known.
+    sessions_table: Cell<Option<bool>>,
 }
 
 impl BetterAuth {
@@ -62,6 +64,7 @@ impl BetterAuth {
             settings: settings.clone(),
             found_at: Cell::new(None),
             shifted: RefCell::new(HashMap::new()),
+            sessions_table: Cell::new(None),
         }
     }
 
@@ -105,6 +108,35 @@ impl BetterAuth {
 }
 
 impl TokenStore for BetterAuth {
+    /// The credential account's password (a user without one has no
+    /// password to lock), and every session row of the user.
+    fn lock(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        hash: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
+        self.update_password(tx, id, hash, now)?;
+        if !self.has_sessions(tx)? {
+            return Ok(None);
+        }
+        self.end_sessions(tx, id).map(Some)
+    }
+
+    fn lock_reach(&self, tx: &Tx<'_>) -> Result<Vec<String>> {
+        let (a, s) = (&self.settings.account, &self.settings.session);
+        let mut reach = vec![format!(
+            "{}.{} of the credential account (a hash nobody's password matches)",
+            a.table, self.schema.password
+        )];
+        reach.push(if self.has_sessions(tx)? {
+            format!("the user's rows of {} (by {})", s.table, s.user_id)
+        } else {
+            format!("no sessions: there is no table {}", s.table)
+        });
+        Ok(reach)
+    }
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
         Ok(self)
     }

@@ -23,6 +23,7 @@ use std::cell::OnceCell;
 
 use chrono::{DateTime, Utc};
 
+use super::lock::Locker;
 use generator::{Generator, Made, login_text};
 
 use super::{
@@ -43,6 +44,7 @@ pub struct Django {
     site: Box<dyn Site>,
     /// The user row with what Django's tokens are made of.
     by_id: OnceCell<String>,
+    locker: Locker,
 }
 
 /// 78: without the key no token can be made or checked.
@@ -72,6 +74,7 @@ impl Django {
             },
             site,
             by_id: OnceCell::new(),
+            locker: Locker::default(),
         }
     }
 
@@ -135,6 +138,18 @@ impl Django {
 }
 
 impl TokenStore for Django {
+    fn locker(&self) -> Option<(&Locker, &Schema)> {
+        Some((&self.locker, &self.schema))
+    }
+
+    fn recorded_check(
+        &self,
+        tx: &Tx<'_>,
+        id: &UserId,
+        _fingerprint: &str,
+    ) -> Result<Option<String>> {
+        Ok(self.row(tx, id)?.map(|m| Django::check_of(&m)))
+    }
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
         Err(self.site.nothing_kept())
     }

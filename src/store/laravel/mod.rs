@@ -27,6 +27,7 @@ mod settings;
 
 pub use settings::{KIND, LaravelSettings, schema};
 
+use super::lock::Locker;
 use hashing::hash_all;
 
 pub const DEFAULT_LINK: &str = "https://example.com/reset-password/{token}?email={email}";
@@ -54,6 +55,8 @@ pub struct Laravel {
     /// Whether the server shifts `created_at` by the session's zone
     /// (`Tx::shifts_by_zone`), once known.
     shifted: Cell<Option<bool>>,
+    /// `issue --lock`: the password, `sessions` rows, `remember_token`.
+    locker: Locker,
 }
 
 impl Laravel {
@@ -66,11 +69,15 @@ impl Laravel {
             db_zone: settings.db_timezone.clone(),
             checked: RefCell::new(None),
             shifted: Cell::new(None),
+            locker: Locker::with_remember(Ident::known("remember_token")),
         }
     }
 }
 
 impl TokenStore for Laravel {
+    fn locker(&self) -> Option<(&Locker, &Schema)> {
+        Some((&self.locker, &self.schema))
+    }
     fn kept(&self) -> std::result::Result<&dyn KeptTokens, &'static str> {
         Ok(self)
     }

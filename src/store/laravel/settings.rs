@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::{DEFAULT_LINK, Laravel};
-use crate::db::{Ident, Schema, app_name};
+use crate::db::{Ident, Schema, Sessions, app_name};
 use crate::error::Result;
 use crate::password::{BcryptPrefix, Scheme};
 use crate::store::TokenStore;
@@ -109,6 +109,11 @@ pub fn schema() -> Schema {
     Schema {
         username: Some(Ident::known("name")),
         password: Ident::known("password"),
+        // The `database` session driver's table (`php artisan session:table`).
+        sessions: Some(Sessions {
+            table: Ident::known("sessions"),
+            user: Ident::known("user_id"),
+        }),
         ..Schema::default()
     }
 }

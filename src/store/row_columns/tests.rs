@@ -93,6 +93,7 @@ fn lookups_are_index_backed_on_a_table_without_usernames() {
         token: id("reset_tok"),
         expires: id("reset_until"),
         password_row: None,
+        sessions: None,
     };
     check_lookups(
         &schema,

@@ -10,6 +10,7 @@ pub mod proxy;
 pub mod recorder;
 mod runs;
 pub mod servers;
+pub mod sessions;
 pub mod smtp;
 pub mod tools;
 pub mod verifiers;

@@ -12,6 +12,7 @@
 #        ruby app.rb sign-in DB EMAIL PASSWORD
 #        ruby app.rb issue   DB EMAIL
 #        ruby app.rb row     DB EMAIL
+#        ruby app.rb session-salt|session-check|remember-me|remember-check DB ARG
 #
 # create   makes the users table from Devise's standard migration if it is
 #          missing, then adds a user through the model (Devise hashes the
@@ -26,6 +27,9 @@
 #          does, without the mail) and the raw token is printed alone on stdout.
 # row      prints the user's encrypted_password, reset_password_token and
 #          reset_password_sent_at exactly as stored, as one line of JSON.
+# session-salt, session-check, remember-me, remember-check: what Devise keeps
+#          in a signed-in user's session and remember-me cookie, and whether
+#          it still takes it; see sessions.rb.
 #
 # The link such an app mails is /users/password/edit?reset_password_token=RAW;
 # that page does not check the token, only the PUT that reset drives does.
@@ -55,8 +59,12 @@ USAGE = <<~TEXT
          ruby app.rb sign-in DB EMAIL PASSWORD
          ruby app.rb issue DB EMAIL
          ruby app.rb row DB EMAIL
+         ruby app.rb session-salt|remember-me DB EMAIL
+         ruby app.rb session-check|remember-check DB JSON
 TEXT
-ARITY = { "create" => 2, "reset" => 2, "sign-in" => 2, "issue" => 1, "row" => 1 }.freeze
+require_relative "sessions"
+ARITY = { "create" => 2, "reset" => 2, "sign-in" => 2, "issue" => 1, "row" => 1 }
+        .merge(DeviseSessions::ARITY).freeze
 
 # Ruby exits 1 on an uncaught exception, which would read as "refused"; a
 # broken harness must never pass for a refusal.
@@ -307,6 +315,9 @@ begin
     else
       broken("unexpected response #{response.status}: #{response.body[0, 300]}")
     end
+
+  when *DeviseSessions::ARITY.keys
+    DeviseSessions.run(command, args)
 
   when "sign-in"
     email, password = args

@@ -15,6 +15,8 @@ answering through allauth's own views, forms and models.
                 the set-password form, POST password1 and password2
   login         DB USERNAME PASSWORD: POST login and password to allauth's
                 /accounts/login/ (a login sets last_login)
+  session-login DB USERNAME PASSWORD: the same login; prints the key of
+                the session it left in django_session
 """
 
 import re
@@ -138,21 +140,38 @@ def cmd_confirm(site, args):
     return site.YES
 
 
-def cmd_login(site, args):
+def allauth_login(site, args):
+    """POST to allauth's login view: the client and its response."""
     from django.test import Client
 
-    user = site.get_user(args.username)
     client = Client(enforce_csrf_checks=True)
     page = client.get("/accounts/login/")
     response = client.post(
         "/accounts/login/",
         {"csrfmiddlewaretoken": csrf(site, page), "login": args.username, "password": args.password},
     )
+    return client, response
+
+
+def cmd_login(site, args):
+    user = site.get_user(args.username)
+    _, response = allauth_login(site, args)
     if response.status_code != 302:
         print(f"allauth's login refuses ({response.status_code})")
         return site.NO
     last_login = stored_row(args.db, "id", user.pk)["last_login"]
     print(f"allauth's login accepts; redirected to {response['Location']}, last_login now {last_login}")
+    return site.YES
+
+
+def cmd_session_login(site, args):
+    import site_sessions
+
+    site.get_user(args.username)
+    client, response = allauth_login(site, args)
+    if response.status_code != 302:
+        raise site.Refused(f"allauth's login refuses ({response.status_code})")
+    print(site_sessions.session_cookie(site, client))
     return site.YES
 
 
@@ -164,4 +183,5 @@ COMMANDS = {
     "reset-link": (cmd_reset_link, ("username",)),
     "confirm": (cmd_confirm, ("link", "new_password")),
     "login": (cmd_login, ("username", "password")),
+    "session-login": (cmd_session_login, ("username", "password")),
 }

@@ -35,9 +35,15 @@ Commands:
   row DB USERNAME                     print {"id", "password", "last_login",
                                       "email"} exactly as stored, as JSON
   has-argon2                          0 if `import argon2` works here
+  session-login DB USERNAME PASSWORD  Client.login: print the key of the
+                                      session it saved in django_session
+  session-check DB SESSION_KEY        a request with that session cookie:
+                                      print the username it is
+                                      authenticated as, refused when
+                                      anonymous; see site_sessions.py
 
-With ALLAUTH=1 the site runs django-allauth, and create, confirm and login go
-through allauth instead, which adds add-email, change-email and reset-link:
+With ALLAUTH=1 the site runs django-allauth, and create, confirm, login and
+session-login go through allauth instead, which adds add-email, change-email and reset-link:
 see allauth_site.py.
 
 login and check go through check_password, which re-hashes and saves the
@@ -74,6 +80,8 @@ from datetime import datetime, timezone as dt_timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import site_reset
+import site_sessions
 from stored import is_url, stored_row
 
 YES, NO, BROKEN = 0, 1, 2
@@ -97,12 +105,6 @@ def parse_args(argv):
         for arg in args:
             p.add_argument(arg)
 
-    if allauth_on():
-        import allauth_site
-
-        for name, (_, names) in allauth_site.COMMANDS.items():
-            if name not in ("create", "confirm", "login"):
-                command(name, *names)
     command("create", "username", "email", "password")
     command("confirm", "link", "new_password")
     command("login", "username", "password")
@@ -110,6 +112,14 @@ def parse_args(argv):
     command("make-link", "username")
     command("touch-login", "username")
     command("row", "username")
+    for name, (_, names) in {**site_sessions.COMMANDS, **site_reset.COMMANDS}.items():
+        command(name, *names)
+    if allauth_on():
+        import allauth_site
+
+        for name, (_, names) in allauth_site.COMMANDS.items():
+            if name not in sub.choices:
+                command(name, *names)
     sub.add_parser("has-argon2").add_argument("db", nargs="?")
     return parser.parse_args(argv)
 
@@ -376,12 +386,16 @@ COMMANDS = {
 
 
 def command_for(name):
-    """The command's function: allauth's own under ALLAUTH=1, if it has one."""
+    """The command's function: allauth's own under ALLAUTH=1, if it has
+    one; then the session commands'; then this module's."""
+    modules = [site_sessions, site_reset]
     if allauth_on():
         import allauth_site
 
-        if name in allauth_site.COMMANDS:
-            function = allauth_site.COMMANDS[name][0]
+        modules.insert(0, allauth_site)
+    for module in modules:
+        if name in module.COMMANDS:
+            function = module.COMMANDS[name][0]
             return lambda args: function(sys.modules[__name__], args)
     return COMMANDS[name]
 

@@ -6,9 +6,10 @@
  * usage: php tests/support/laravel_app/app.php COMMAND DB [ARGS...]
  *
  *   create       DB EMAIL PASSWORD
- *       Creates `users` (as Laravel's default migration does) and the reset
- *       table named by RESET_TABLE, each only if missing, then adds a user
- *       whose password is Hash::make(PASSWORD).
+ *       Creates `users` (as Laravel's default migration does, with
+ *       remember_token), the reset table named by RESET_TABLE and
+ *       `sessions` (as `php artisan session:table` does), each only if
+ *       missing, then adds a user whose password is Hash::make(PASSWORD).
  *   token-exists DB EMAIL TOKEN
  *       Password::broker()->tokenExists($user, TOKEN).
  *   exists-at    DB EMAIL TOKEN AT...
@@ -28,6 +29,10 @@
  *       table's rows for EMAIL in the order Laravel reads them. Laravel looks
  *       only at the first: with password_resets (no unique key) that is the
  *       row stored first, whatever its created_at.
+ *   session-login DB EMAIL PASSWORD, session-check DB SESSION_ID,
+ *   remember-check DB RECALLER
+ *       A login with SessionGuard and the database session driver, and what
+ *       later requests with its cookies get: see sessions.php.
  *
  * Settings, from the environment:
  *   RESET_TABLE    password_reset_tokens (Laravel 10+, the default) or
@@ -71,6 +76,7 @@ use Illuminate\Support\Facades\Password;
 use Illuminate\Support\Str;
 
 require_once '/usr/share/php/Illuminate/autoload.php';
+require_once __DIR__ . '/sessions.php';
 
 // The default App\Models\User of the Laravel skeleton.
 class User extends Illuminate\Foundation\Auth\User
@@ -200,6 +206,7 @@ function boot(string $db): void
     $app->singleton('hash', fn ($app) => new HashManager($app));
     $app->singleton('auth', fn ($app) => new AuthManager($app));
     $app->singleton('auth.password', fn ($app) => new PasswordBrokerManager($app));
+    sessions_boot($app);
 }
 
 function is_postgres(string $db): bool
@@ -286,6 +293,7 @@ function schema(): void
             $table->timestamp('created_at')->nullable();
         });
     }
+    sessions_schema($schema, user_model() === UuidUser::class);
 }
 
 function user(string $email): User
@@ -309,7 +317,8 @@ function is_app_refusal(Throwable $e): bool
 
 function run(string $command, array $args): void
 {
-    $arity = ['create' => 2, 'token-exists' => 2, 'exists-at' => 3, 'reset' => 3, 'check' => 2, 'issue' => 1, 'row' => 1];
+    $arity = ['create' => 2, 'token-exists' => 2, 'exists-at' => 3, 'reset' => 3, 'check' => 2, 'issue' => 1, 'row' => 1]
+        + SESSION_ARITY;
     if (!isset($arity[$command])) {
         finish(2, "unknown command '$command'");
     }
@@ -318,6 +327,9 @@ function run(string $command, array $args): void
         finish(2, "$command takes " . $arity[$command] . ' arguments after DB, got ' . count($args));
     }
 
+    if (isset(SESSION_ARITY[$command])) {
+        run_session_command($command, $args);
+    }
     switch ($command) {
         case 'create':
             [$email, $password] = $args;
@@ -399,7 +411,7 @@ function run(string $command, array $args): void
 }
 
 if ($argc < 3) {
-    finish(2, 'usage: php app.php create|token-exists|exists-at|reset|check|issue|row DB [ARGS...]');
+    finish(2, 'usage: php app.php create|token-exists|exists-at|reset|check|issue|row|session-login|session-check|remember-check DB [ARGS...]');
 }
 [$command, $db] = [$argv[1], $argv[2]];
 if ($command !== 'create' && !is_url($db) && !is_file($db)) {

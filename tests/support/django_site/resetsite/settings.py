@@ -85,6 +85,9 @@ if os.environ.get("USER_ID") == "uuid":
     INSTALLED_APPS.append("uuidusers")
     AUTH_USER_MODEL = "uuidusers.User"
 
+# Mail stays in memory: site.py reads the links Django's own forms send.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
 ROOT_URLCONF = "resetsite.urls"
 
 TEMPLATES = [
