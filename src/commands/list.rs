@@ -18,10 +18,13 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     };
     let db = ctx.open(Access::ReadOnly)?;
     let tx = db.read();
-    let locks_db = ctx.open(Access::ReadOnly)?;
+    // A second connection only when some account was ever locked.
+    let locks_db = match any_recorded(&tx)? {
+        true => Some(ctx.open(Access::ReadOnly)?),
+        false => None,
+    };
     let locks = Locks {
-        tx: locks_db.read(),
-        any: any_recorded(&tx)?,
+        tx: locks_db.as_ref().map(|db| db.read()),
     };
     if ctx.out.json {
         return as_json(ctx, &tx, &locks, filter);
@@ -90,16 +93,15 @@ fn as_json(ctx: &Context, tx: &Tx<'_>, locks: &Locks<'_>, filter: TokenFilter) -
 /// run a query on the one streaming the list), and only if any account
 /// was ever locked.
 struct Locks<'a> {
-    tx: Tx<'a>,
-    any: bool,
+    tx: Option<Tx<'a>>,
 }
 
 impl Locks<'_> {
     fn of(&self, ctx: &Context, id: &UserId) -> Result<Option<AuditRow>> {
-        if !self.any {
-            return Ok(None);
+        match &self.tx {
+            Some(tx) => holding_now(ctx, tx, id),
+            None => Ok(None),
         }
-        holding_now(ctx, &self.tx, id)
     }
 }
 

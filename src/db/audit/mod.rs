@@ -65,6 +65,11 @@ fn audit_row(tx: &Tx<'_>, r: &Row<'_>) -> Result<AuditRow> {
     })
 }
 
+/// A `LIKE` pattern for details holding `note` (its own wildcards dropped).
+fn containing(note: &str) -> String {
+    format!("%{}%", note.replace(['%', '_'], ""))
+}
+
 /// What an issue recorded about its token.
 pub struct IssueTrace {
     pub id: i64,
@@ -138,7 +143,7 @@ impl Tx<'_> {
         note: &str,
     ) -> Result<Option<(AuditRow, Option<String>)>> {
         let user_id = AuditId::of(user_id);
-        let pattern = format!("%{}%", note.replace(['%', '_'], ""));
+        let pattern = containing(note);
         self.first(
             "SELECT id, at, actor, action, outcome, user_id, subject, detail, reason, real_at, run, \
              password_check FROM resetctl_audit WHERE user_id = ?1 AND action = ?2 AND outcome = 'ok' \
@@ -151,7 +156,7 @@ impl Tx<'_> {
     /// Whether any successful `action` noted `note`: one look before
     /// `list` asks it of every row.
     pub fn any_ok_noting(&self, action: Action, note: &str) -> Result<bool> {
-        let pattern = format!("%{}%", note.replace(['%', '_'], ""));
+        let pattern = containing(note);
         let found = self.first(
             "SELECT 1 FROM resetctl_audit WHERE action = ?1 AND outcome = 'ok' AND detail LIKE ?2 LIMIT 1",
             &[action.as_str().into(), Arg::Text(&pattern)],

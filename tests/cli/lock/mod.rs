@@ -37,6 +37,16 @@ fn sessions(env: &TestEnv) -> Vec<String> {
         .collect()
 }
 
+/// `ARGS` with this config, which must succeed: what it wrote to stdout,
+/// then to stderr.
+#[track_caller]
+fn succeeds(env: &TestEnv, cfg: &Path, args: &[&str]) -> String {
+    let out = env.cmd_with(cfg).args(args).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{args:?}: {err}");
+    String::from_utf8(out.stdout).unwrap() + &err
+}
+
 fn redeem(env: &TestEnv, cfg: &Path, token: &str, pw: &str) -> std::process::Output {
     env.cmd_with(cfg)
         .args(["redeem", "-", "--password-stdin"])
@@ -119,9 +129,7 @@ fn revoking_a_locked_users_link_leaves_the_account_locked_and_says_so() {
     let locked = env.json_at(&cfg, None, &["--reason", "R", "issue", "--lock", "u1"]);
     assert_eq!(locked["locked"], true);
     let hash = env.password_hash(1);
-    let out = env.cmd_with(&cfg).args(["revoke", "u1"]).output().unwrap();
-    assert!(out.status.success());
-    let said = String::from_utf8(out.stdout).unwrap();
+    let said = succeeds(&env, &cfg, &["revoke", "u1"]);
     assert!(said.contains("Revoked the reset token of u1"), "{said}");
     assert!(said.contains("stays locked"), "{said}");
     assert_eq!(env.token_row(1), (None, None));
@@ -153,17 +161,11 @@ fn a_bulk_lock_locks_everyone_with_a_token_and_a_resume_skips_only_the_locked() 
     assert_eq!(env.all_text(), before, "a dry run locks nobody");
 
     let run = |expect: &str| {
-        let out = env
-            .cmd_with(&cfg)
-            .args(["--reason", "B", "issue", "--all", "--lock", "--skip-active"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let text = succeeds(
+            &env,
+            &cfg,
+            &["--reason", "B", "issue", "--all", "--lock", "--skip-active"],
         );
-        let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
         assert!(text.contains(expect), "{text}");
     };
     run("Issued 5, skipped 0, failed 0");
@@ -353,17 +355,11 @@ fn with_send_a_user_is_locked_once_the_email_is_out_and_not_when_it_fails() {
     let server = SmtpServer::start(env.dir.path(), &[]);
     let smtp = format!("smtp://127.0.0.1:{}", server.port);
     let cfg = mail_config(&env, &smtp, CONFIG);
-    let out = env
-        .cmd_with(&cfg)
-        .args(["--reason", "B", "issue", "--send", "--lock", "u1"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let said = succeeds(
+        &env,
+        &cfg,
+        &["--reason", "B", "issue", "--send", "--lock", "u1"],
     );
-    let said = String::from_utf8(out.stdout).unwrap();
     assert!(
         said.contains("for u1 <u1@example.com> and locked the account"),
         "{said}"
@@ -396,9 +392,10 @@ fn with_send_a_user_is_locked_once_the_email_is_out_and_not_when_it_fails() {
 
     // A bulk campaign by email: each user locked with the email that went.
     let cfg = mail_config(&env, &smtp, CONFIG);
-    let out = env
-        .cmd_with(&cfg)
-        .args([
+    succeeds(
+        &env,
+        &cfg,
+        &[
             "--reason",
             "B",
             "issue",
@@ -406,13 +403,7 @@ fn with_send_a_user_is_locked_once_the_email_is_out_and_not_when_it_fails() {
             "--send",
             "--lock",
             "--skip-active",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
     for id in 2..=3 {
         assert_ne!(env.password_hash(id).as_deref(), Some(OLD_HASH), "u{id}");
