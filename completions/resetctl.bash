@@ -89,7 +89,7 @@ _resetctl() {
 
     case "${cmd}" in
         resetctl)
-            opts="-q -h -V --db --config --json --quiet --color --actor --reason --help --version init issue inspect list revoke purge redeem audit doctor completions help"
+            opts="-q -h -V --db --config --app-env --json --quiet --color --actor --reason --help --version init issue inspect list revoke purge redeem audit doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -100,6 +100,10 @@ _resetctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -123,7 +127,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__audit)
-            opts="-q -h --user --action --since --limit --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --user --action --since --limit --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,6 +157,10 @@ _resetctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --app-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -173,7 +181,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__completions)
-            opts="-q -h --db --config --json --quiet --color --actor --reason --help bash elvish fish powershell zsh"
+            opts="-q -h --db --config --app-env --json --quiet --color --actor --reason --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -184,6 +192,10 @@ _resetctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -207,7 +219,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__doctor)
-            opts="-q -h --smtp --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --smtp --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,6 +230,10 @@ _resetctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -409,7 +425,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__init)
-            opts="-q -h --demo --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --demo --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -420,6 +436,10 @@ _resetctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -443,7 +463,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__inspect)
-            opts="-q -h --token --by --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --token --by --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,6 +482,10 @@ _resetctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -485,7 +509,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__issue)
-            opts="-q -h --all --from --skip-active --dry-run --batch --rate --by --ttl --link --no-enumerate --force --lock --send --print --qr --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --all --from --skip-active --dry-run --batch --rate --by --ttl --link --no-enumerate --force --lock --send --print --qr --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -527,6 +551,10 @@ _resetctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --app-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -547,7 +575,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__list)
-            opts="-q -h --active --expired --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --active --expired --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -558,6 +586,10 @@ _resetctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -581,7 +613,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__purge)
-            opts="-q -h --older-than --audit-older-than --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --older-than --audit-older-than --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +632,10 @@ _resetctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -623,7 +659,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__redeem)
-            opts="-q -h --user --by --password-stdin --notify --db --config --json --quiet --color --actor --reason --help"
+            opts="-q -h --user --by --password-stdin --notify --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,6 +678,10 @@ _resetctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -665,7 +705,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__revoke)
-            opts="-y -q -h --all --yes --by --db --config --json --quiet --color --actor --reason --help"
+            opts="-y -q -h --all --yes --by --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,6 +720,10 @@ _resetctl() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

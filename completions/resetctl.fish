@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_resetctl_global_optspecs
-    string join \n db= config= json q/quiet color= actor= reason= h/help V/version
+    string join \n db= config= app-env= json q/quiet color= actor= reason= h/help V/version
 end
 
 function __fish_resetctl_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c resetctl -n "__fish_resetctl_needs_command" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_needs_command" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_needs_command" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_needs_command" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -48,6 +49,7 @@ complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "completions" -d '
 complete -c resetctl -n "__fish_resetctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -69,6 +71,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l qr -d 'Also 
 always\t'whatever stdout is'"
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -91,6 +94,7 @@ username\t''
 id\t''"
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -101,6 +105,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -s q -l quiet
 complete -c resetctl -n "__fish_resetctl_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c resetctl -n "__fish_resetctl_using_subcommand list" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand list" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand list" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand list" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -116,6 +121,7 @@ username\t''
 id\t''"
 complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand revoke" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -130,6 +136,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l older-than -
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l audit-older-than -d 'Also delete audit entries older than this (each user\'s newest issue and email are kept)' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand purge" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -144,6 +151,7 @@ username\t''
 id\t''"
 complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand redeem" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -165,6 +173,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l since -d 'On
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l limit -d 'At most this many entries; 0 for all' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -175,6 +184,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -s q -l quiet -
 complete -c resetctl -n "__fish_resetctl_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -186,6 +196,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -s q -l quiet 
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l db -d 'The application\'s database: a SQLite file, or a postgres:// or mysql:// URL' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l config -d 'Config file (TOML); see the README for its keys' -r -F
+complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l app-env -d 'The app\'s own env file (.env): its database, site, mail and secret, under resetctl\'s own settings' -r -F
 complete -c resetctl -n "__fish_resetctl_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -43,6 +43,16 @@ pub struct Cli {
     )]
     pub config: Option<PathBuf>,
 
+    /// The app's own env file (.env): its database, site, mail and secret, under resetctl's own settings
+    #[arg(
+        long,
+        global = true,
+        env = "RESETCTL_APP_ENV",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
+    pub app_env: Option<PathBuf>,
+
     /// Print results as JSON
     #[arg(long, global = true)]
     pub json: bool,

@@ -6,7 +6,12 @@ use chrono::{DateTime, Utc};
 use crate::audit::{Action, AuditEntry, Outcome};
 use crate::cli::Cli;
 use crate::clock;
-use crate::config::Config;
+use std::cell::Cell;
+use std::path::PathBuf;
+
+use crate::app_env::AppEnv;
+use crate::config::{Config, Given, Loaded};
+use crate::db::Spare;
 use crate::db::{Access, Db, Location};
 use crate::error::{Error, Result};
 use crate::output::Output;
@@ -24,6 +29,8 @@ pub struct Context {
     pub real_now: Option<DateTime<Utc>>,
     pub actor: String,
     pub reason: Option<String>,
+    /// The connection that recognised the app, for the first open.
+    spare: Cell<Option<Spare>>,
 }
 
 const MAX_ACTOR: usize = 128;
@@ -31,15 +38,22 @@ const MAX_REASON: usize = 1000;
 
 impl Context {
     pub fn from_cli(cli: &Cli) -> Result<Context> {
-        let (mut cfg, warnings) = match cli.config.as_deref().filter(|p| !p.as_os_str().is_empty())
-        {
-            Some(path) => Config::from_file(path)?,
-            None => (Config::default(), Vec::new()),
-        };
-        // --db and RESETCTL_DB (merged by clap, the flag first) over the file.
-        if let Some(db) = cli.db.as_ref().filter(|p| !p.as_os_str().is_empty()) {
-            cfg.database = Some(Location::parse(db, None)?);
-        }
+        let given_path = |p: &Option<PathBuf>| p.clone().filter(|p| !p.as_os_str().is_empty());
+        let app = given_path(&cli.app_env)
+            .map(|p| AppEnv::read(&p))
+            .transpose()?;
+        let Loaded {
+            cfg,
+            warnings,
+            spare,
+        } = Config::load(&Given {
+            file: given_path(&cli.config).as_deref(),
+            // --db and RESETCTL_DB (merged by clap, the flag first) over the file.
+            database: given_path(&cli.db)
+                .map(|db| Location::parse(&db, None))
+                .transpose()?,
+            app: app.as_ref(),
+        })?;
         let actor = match &cli.actor {
             Some(a) => a.clone(),
             None => ["SUDO_USER", "USER", "LOGNAME"]
@@ -67,7 +81,13 @@ impl Context {
             real_now: clock::is_set().then(chrono::Utc::now),
             actor,
             reason: cli.reason.clone().filter(|r| !r.trim().is_empty()),
+            spare: Cell::new(spare),
         })
+    }
+
+    /// The connection that recognised the app, once.
+    pub fn spare(&self) -> Option<Spare> {
+        self.spare.take()
     }
 
     pub fn db_location(&self) -> Result<&Location> {
@@ -85,6 +105,7 @@ impl Context {
             self.cfg.busy_timeout,
             &self.cfg.schema,
             &self.store.user_columns(),
+            self.spare.take(),
         )?;
         if let Some(e) = self.store.problems(&db.read())?.into_iter().next() {
             return Err(e);

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     let at = ctx.db_location()?;
-    let (mut db, created) = Db::create(at, ctx.cfg.busy_timeout, &ctx.cfg.schema)?;
+    let (mut db, created) = Db::create(at, ctx.cfg.busy_timeout, &ctx.cfg.schema, ctx.spare())?;
     // Everything added in one transaction, in this order, with its audit
     // entry in the same transaction when anything changed.
     let mut made = Vec::new();

@@ -78,6 +78,7 @@ pub struct FileToken {
     pub ttl: Option<String>,
     pub max_ttl: Option<String>,
     pub link: Option<String>,
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -9,13 +9,20 @@ use chrono::TimeDelta;
 use chrono_tz::Tz;
 use toml::de::ValueDeserializer;
 
+use toml::Spanned;
+use toml::de::DeValue;
+
 use super::Builder;
-use super::file::StoreSection;
+use super::file::{FileConfig, StoreSection};
 use crate::db::Schema;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use crate::store::registry;
+use crate::store::recognise::Found;
+use crate::store::registry::{self, StoreKind};
 use crate::store::settings::SectionReader;
+
+/// `framework = "auto"`: recognise the app from its database.
+pub const AUTO: &str = "auto";
 
 /// The longest lifetime a framework setting may give a token.
 const MAX_LIFETIME: TimeDelta = TimeDelta::days(365);
@@ -24,19 +31,31 @@ impl Builder<'_> {
     /// Settles the framework and lays its defaults under everything else.
     pub(super) fn framework(
         &mut self,
-        name: Option<&str>,
+        file: &FileConfig,
         sections: Vec<StoreSection<'_>>,
     ) -> Result<Schema> {
-        let kind = registry::find(name.unwrap_or("none")).ok_or_else(|| {
-            self.bad(
-                "framework",
-                format!(
-                    "{} is not one of {}",
-                    crate::text::shown(name.unwrap_or_default()),
-                    registry::names()
-                ),
-            )
-        })?;
+        let name = file.framework.as_deref();
+        let (kind, found) = match name {
+            None => self.unnamed(&file.schema)?,
+            Some(AUTO) => self.detect(&file.schema)?,
+            Some(name) => (self.named(name)?, Found::default()),
+        };
+        // What the database showed of the app's own settings lies under
+        // the file's section.
+        let text = found_section(&found);
+        let mut sections = sections;
+        let mut own_section = None;
+        if let (Some(section), Some(text)) = (kind.section, &text) {
+            let found = DeValue::parse(text).map_err(|e| self.malformed(e))?;
+            let at = sections.iter().position(|(s, _)| *s == section);
+            own_section = Some(match at {
+                Some(i) => with_defaults(sections.remove(i).1, found),
+                None => found,
+            });
+        }
+        if let Some(value) = own_section {
+            sections.push((kind.section.unwrap_or_default(), value));
+        }
         // Every section present is read by its store, so a bad value is
         // named as such before a section of another framework is.
         let mut own = None;
@@ -78,7 +97,21 @@ impl Builder<'_> {
         }
         self.cfg.link = d.link.to_string();
         self.cfg.store.framework = config;
+        self.site_query = found.site_query;
         Ok(d.schema)
+    }
+
+    fn named(&self, name: &str) -> Result<&'static StoreKind> {
+        registry::find(name).ok_or_else(|| {
+            self.bad(
+                "framework",
+                format!(
+                    "{} is not one of auto, {}",
+                    crate::text::shown(name),
+                    registry::names()
+                ),
+            )
+        })
     }
 
     /// `[schema]` keys that mean nothing when tokens are not kept on the
@@ -130,6 +163,22 @@ impl SectionReader for Builder<'_> {
         Ok(secret)
     }
 
+    fn app_secret(&mut self, name: &'static str) -> Option<Secret> {
+        if let Ok(v) = std::env::var(name)
+            && !v.is_empty()
+        {
+            self.cfg.origin.secret = Some(format!("{name} in the environment"));
+            return Some(Secret::new(&v));
+        }
+        let app = self.app?;
+        let secret = app
+            .secret_key_base
+            .as_ref()
+            .filter(|s| s.keys.contains(&name))?;
+        self.cfg.origin.secret = Some(format!("{name} in {}", app.path.display()));
+        Some(secret.value.clone())
+    }
+
     fn lifetime(&self, key: &str, value: Option<String>, default: TimeDelta) -> Result<TimeDelta> {
         match value {
             None => Ok(default),
@@ -153,4 +202,48 @@ impl SectionReader for Builder<'_> {
             }),
         }
     }
+}
+
+/// The store section's keys that follow from the database, as TOML.
+fn found_section(found: &Found) -> Option<String> {
+    if found.settings.is_empty() {
+        return None;
+    }
+    let keys: Vec<String> = found
+        .settings
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", toml_string(v)))
+        .collect();
+    Some(format!("{{ {} }}", keys.join(", ")))
+}
+
+/// A TOML basic string holding `v` as it is.
+pub(super) fn toml_string(v: &str) -> String {
+    let mut out = String::from("\"");
+    for c in v.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The file's section, with `found`'s keys where the file has none.
+fn with_defaults<'i>(
+    file: Spanned<DeValue<'i>>,
+    found: Spanned<DeValue<'i>>,
+) -> Spanned<DeValue<'i>> {
+    let (span, mut value) = (file.span(), file.into_inner());
+    if let (DeValue::Table(table), DeValue::Table(defaults)) = (&mut value, found.into_inner()) {
+        for (k, v) in defaults {
+            if !table.contains_key(&k) {
+                table.insert(k, v);
+            }
+        }
+    }
+    Spanned::new(span, value)
 }

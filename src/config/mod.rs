@@ -4,9 +4,11 @@
 //! that uses it (`db::Schema`, `store::StoreSettings`, `password::Hashing`,
 //! `mail::EmailSettings`...), every value checked and bounded first.
 
+mod detect;
 mod file;
 mod framework;
 mod key_at;
+mod site;
 mod toml_error;
 
 use std::ops::RangeInclusive;
@@ -15,7 +17,8 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 
-use crate::db::{Ident, Location, Schema, Sessions, app_name};
+use crate::app_env::AppEnv;
+use crate::db::{Catalog, Ident, Location, Schema, Sessions, Spare, app_name};
 use crate::error::{Error, Kind, Result};
 use crate::mail::EmailSettings;
 use crate::password::{Argon2Cost, BCRYPT_FLOOR, Hashing, Policy};
@@ -39,6 +42,22 @@ pub struct Config {
     /// Appended to every password before it is hashed (Devise's pepper).
     pub pepper: Option<Secret>,
     pub email: EmailSettings,
+    /// Where the settings that were not written came from.
+    pub origin: Origin,
+}
+
+/// What `doctor` tells of settings nobody wrote: the app recognised, the
+/// link's site, the app's env file and the keys it gave.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// Under `framework = "auto"`: what showed the store, in words.
+    pub detected: Option<String>,
+    /// Where the link's site came from.
+    pub site: Option<String>,
+    /// The app's env file and the keys of it in use.
+    pub app_env: Option<(std::path::PathBuf, Vec<&'static str>)>,
+    /// Where the app's secret came from, when from the app's own variable.
+    pub secret: Option<String>,
 }
 
 impl Default for Config {
@@ -62,6 +81,7 @@ impl Default for Config {
             hashing: Hashing::default(),
             pepper: None,
             email: EmailSettings::default(),
+            origin: Origin::default(),
         }
     }
 }
@@ -81,25 +101,35 @@ const MIN_LENGTH_FLOOR: usize = 8;
 const MAX_BUSY_TIMEOUT: Duration = Duration::from_secs(3600);
 const MAX_EMAIL_TIMEOUT: Duration = Duration::from_secs(3600);
 
+/// What a run's settings come from besides the built-in defaults.
+#[derive(Default)]
+pub struct Given<'a> {
+    /// The config file (`--config`).
+    pub file: Option<&'a Path>,
+    /// `--db` or `RESETCTL_DB`, over the file's `database`.
+    pub database: Option<Location>,
+    /// The app's own env file (`--app-env`), under everything else.
+    pub app: Option<&'a AppEnv>,
+}
+
+/// The settings, the warnings they deserve, and the connection made to
+/// recognise the app, for the command to go on with.
+pub struct Loaded {
+    pub cfg: Config,
+    pub warnings: Vec<String>,
+    pub spare: Option<Spare>,
+}
+
 impl Config {
-    /// Reads a config file over the defaults. Returns the warnings it
-    /// deserves as well, for the caller to show.
-    pub fn from_file(path: &Path) -> Result<(Config, Vec<String>)> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::new(
-                    Kind::NoInput,
-                    format!("config file {} does not exist", path.display()),
-                ));
-            }
-            Err(e) => {
-                return Err(Error::config(format!(
-                    "cannot read config file {}: {e}",
-                    path.display()
-                )));
-            }
+    /// Reads the config file (if any) over the defaults and what the app's
+    /// database and env file say. Returns the warnings it deserves as
+    /// well, for the caller to show.
+    pub fn load(given: &Given<'_>) -> Result<Loaded> {
+        let text = match given.file {
+            Some(path) => read_file(path)?,
+            None => String::new(),
         };
+        let path = given.file.unwrap_or(Path::new("(built-in defaults)"));
         let (file, sections) = file::read(path, &text)?;
         let mut b = Builder {
             path,
@@ -107,16 +137,29 @@ impl Config {
             dir: path.parent().unwrap_or(Path::new(".")),
             cfg: Config::default(),
             warnings: Vec::new(),
+            app: given.app,
+            catalog: None,
+            site_query: None,
         };
-        b.cfg.database = file
-            .database
-            .map(|p| Location::parse(&p, Some(b.dir)))
-            .transpose()?;
+        b.cfg.database = match &given.database {
+            Some(at) => Some(at.clone()),
+            None => file
+                .database
+                .as_ref()
+                .map(|p| Location::parse(p, Some(b.dir)))
+                .transpose()?,
+        };
+        if b.cfg.database.is_none()
+            && let Some(app) = given.app.and_then(|a| a.database.as_ref())
+        {
+            b.cfg.database = Some(app.value.clone());
+        }
         if let Some(t) = &file.busy_timeout {
             b.cfg.busy_timeout = bounded_duration(t, Duration::ZERO, MAX_BUSY_TIMEOUT)
                 .map_err(|why| b.bad("busy_timeout", why))?;
         }
-        let defaults = b.framework(file.framework.as_deref(), sections)?;
+        b.cfg.origin.app_env = given.app.map(|a| (a.path.clone(), a.keys_used()));
+        let defaults = b.framework(&file, sections)?;
         b.schema(&file.schema, file.sessions.as_ref(), &defaults)?;
         b.token(&file.token)?;
         if let Some(v) = &file.limits.issue {
@@ -124,7 +167,25 @@ impl Config {
         }
         b.password(&file.password)?;
         b.email(file.email)?;
-        Ok((b.cfg, b.warnings))
+        Ok(Loaded {
+            spare: b.catalog.and_then(Catalog::into_spare),
+            cfg: b.cfg,
+            warnings: b.warnings,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::new(
+            Kind::NoInput,
+            format!("config file {} does not exist", path.display()),
+        )),
+        Err(e) => Err(Error::config(format!(
+            "cannot read config file {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -137,6 +198,12 @@ struct Builder<'a> {
     dir: &'a Path,
     cfg: Config,
     warnings: Vec<String>,
+    app: Option<&'a AppEnv>,
+    /// The catalogue read to recognise the app, kept for the values the
+    /// app keeps as data.
+    catalog: Option<Catalog>,
+    /// Where the app keeps the host of its links, if it does.
+    site_query: Option<&'static str>,
 }
 
 impl Builder<'_> {
@@ -238,6 +305,8 @@ impl Builder<'_> {
                 return Err(self.bad("token.link", why));
             }
             self.cfg.link = link.clone();
+        } else {
+            self.site(t.base_url.as_deref())?;
         }
         Ok(())
     }
@@ -347,6 +416,9 @@ impl Builder<'_> {
 
     fn email(&mut self, e: FileEmail) -> Result<()> {
         let dir = self.dir;
+        let app = self.app;
+        let file_transport = e.transport.is_some();
+        let from_app = |f: fn(&AppEnv) -> Option<String>| app.and_then(f);
         self.cfg.email = EmailSettings {
             timeout: e
                 .timeout
@@ -358,14 +430,19 @@ impl Builder<'_> {
             html_template: e.html_template.map(|p| dir.join(p)),
             ca_cert: e.ca_cert.map(|p| dir.join(p)),
             // A file: outbox is a path like `database`: relative to this file.
-            transport: e.transport.map(|t| match t.strip_prefix("file:") {
-                Some(p) if !p.starts_with('/') => format!("file:{}", dir.join(p).display()),
-                _ => t,
-            }),
-            from: e.from,
+            transport: e
+                .transport
+                .map(|t| match t.strip_prefix("file:") {
+                    Some(p) if !p.starts_with('/') => format!("file:{}", dir.join(p).display()),
+                    _ => t,
+                })
+                .or_else(|| from_app(|a| Some(a.mail_transport.as_ref()?.value.expose().into()))),
+            from: e
+                .from
+                .or_else(|| from_app(|a| Some(a.mail_from.as_ref()?.value.clone()))),
             subject: e.subject,
         };
-        if self.cfg.email.has_credentials() && readable_by_others(self.path) {
+        if file_transport && self.cfg.email.has_credentials() && readable_by_others(self.path) {
             self.warnings.push(format!(
                 "{} holds SMTP credentials and can be read by other users; run: chmod 600 {}",
                 self.path.display(),

@@ -127,6 +127,12 @@ pub trait Dialect: Sync {
         false
     }
 
+    /// Every table of the database the app works in (its schema, its
+    /// current database) and each of its columns, one `(table, column)`
+    /// row each, the engine's own tables left out: what recognising an
+    /// app reads, in one query.
+    fn every_column(&self) -> &'static str;
+
     /// The least time a bulk run leaves the write lock free between two
     /// batches, for the app's writers waiting for it.
     fn writer_gap(&self) -> Duration;

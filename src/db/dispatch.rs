@@ -47,6 +47,10 @@ macro_rules! engines {
                 match self { $( Self::$v(_) => <$e as seam::Engine>::dialect(), )* }
             }
 
+            pub fn become_writable(&self) -> Result<bool> {
+                match self { $( Self::$v(c) => c.become_writable(), )* }
+            }
+
             pub fn handle(&self) -> Handle<'_> {
                 match self { $( Self::$v(c) => Handle::$v(c.handle()), )* }
             }

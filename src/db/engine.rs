@@ -67,6 +67,12 @@ pub trait Connection {
     /// Whether writing would be refused (a read-only file, a standby).
     fn is_read_only(&self) -> Result<bool>;
 
+    /// Lets a connection opened read-only write from now on; `false` where
+    /// the engine cannot (a file opened read-only), so a new one is needed.
+    fn become_writable(&self) -> Result<bool> {
+        Ok(false)
+    }
+
     /// Settings for this connection alone (nothing persistent) that suit a
     /// bulk run, where the engine has any.
     fn tune_for_bulk(&self) -> Result<()> {

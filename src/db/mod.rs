@@ -13,6 +13,7 @@
 //! hand each call to the engine in use.
 
 mod audit;
+mod catalog;
 mod dialect;
 mod dispatch;
 mod engine;
@@ -39,6 +40,7 @@ use registry::Conn;
 use users::UserSql;
 
 pub use audit::{AUDIT_TABLE, AuditWriter, IssueTrace, LAST_ANY, LAST_OK, NTH_RECENT_ISSUE};
+pub use catalog::{Catalog, Spare};
 pub use dialect::{ArrayColumn, ColumnKind, Dialect, Elements};
 pub use engine::{About, Access, CaseLookup, Matching};
 pub use ids::{AuditId, id_text};
@@ -98,8 +100,9 @@ impl Db {
         busy_timeout: Duration,
         schema: &Schema,
         store_columns: &[StoreColumn<'_>],
+        spare: Option<Spare>,
     ) -> Result<Db> {
-        let db = Db::connect(at, access, busy_timeout, schema)?;
+        let db = Db::connect(at, access, busy_timeout, schema, spare)?;
         if access == Access::ReadWrite && db.conn.is_read_only()? {
             return Err(failure::read_only(at));
         }
@@ -109,8 +112,13 @@ impl Db {
 
     /// Opens read-only without checking the schema, for `doctor`, which
     /// reports every gap instead of stopping at the first.
-    pub fn open_to_survey(at: &Location, busy_timeout: Duration, schema: &Schema) -> Result<Db> {
-        Db::connect(at, Access::ReadOnly, busy_timeout, schema)
+    pub fn open_to_survey(
+        at: &Location,
+        busy_timeout: Duration,
+        schema: &Schema,
+        spare: Option<Spare>,
+    ) -> Result<Db> {
+        Db::connect(at, Access::ReadOnly, busy_timeout, schema, spare)
     }
 
     fn connect(
@@ -118,13 +126,21 @@ impl Db {
         access: Access,
         busy_timeout: Duration,
         schema: &Schema,
+        spare: Option<Spare>,
     ) -> Result<Db> {
-        let conn = match at {
-            Location::File(path) => {
+        let spare = match spare {
+            Some(Spare(conn)) if access == Access::ReadOnly || conn.become_writable()? => {
+                Some(conn)
+            }
+            _ => None,
+        };
+        let conn = match (spare, at) {
+            (Some(conn), _) => conn,
+            (None, Location::File(path)) => {
                 location::check_file(path)?;
                 Conn::open_file(path, access, busy_timeout)?
             }
-            Location::Url(url) => url.open(access, busy_timeout)?,
+            (None, Location::Url(url)) => url.open(access, busy_timeout)?,
         };
         let dialect = conn.dialect();
         // Every statement on users depends on what the ids are.

@@ -25,13 +25,14 @@ impl Db {
         at: &Location,
         busy_timeout: Duration,
         schema: &super::Schema,
+        spare: Option<super::Spare>,
     ) -> Result<(Db, Option<String>)> {
         let created = match at {
             Location::File(path) => create_file(path)?
                 .then(|| format!("Created database file {} (mode 0600)", path.display())),
             Location::Url(_) => None,
         };
-        let db = Db::connect(at, Access::ReadWrite, busy_timeout, schema)?;
+        let db = Db::connect(at, Access::ReadWrite, busy_timeout, schema, spare)?;
         if db.conn.is_read_only()? {
             return Err(Error::io(format!("{at} is read-only")));
         }

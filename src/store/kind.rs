@@ -17,6 +17,8 @@ pub struct StoreKind {
     pub secret_keys: &'static [&'static str],
     /// Reads the section (`None` when the file has none) into settings.
     pub configure: Configure,
+    /// How its apps' databases look, for `framework = "auto"`.
+    pub recognise: super::recognise::Recognise,
 }
 
 /// How a store reads its section.

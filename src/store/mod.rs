@@ -15,6 +15,7 @@ pub mod django;
 mod kind;
 pub mod laravel;
 pub(crate) mod lock;
+pub mod recognise;
 pub mod registry;
 mod row_columns;
 pub mod settings;

@@ -26,6 +26,11 @@ pub fn names() -> String {
     STORES.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
 }
 
+/// The README's layout: `framework = "none"`.
+pub fn default_kind() -> &'static StoreKind {
+    &STORES[0]
+}
+
 /// The README's layout, when nothing else is named.
 pub fn default_config() -> Arc<dyn StoreConfig> {
     super::row_columns::config()

@@ -350,7 +350,21 @@ pub const KIND: super::kind::StoreKind = super::kind::StoreKind {
     section: None,
     secret_keys: &[],
     configure: |_, _| Ok(config()),
+    recognise,
 };
+
+/// The users table the config file maps (or `users`) with its password
+/// column (or `password_hash`).
+fn recognise(
+    c: &crate::db::Catalog,
+    h: &super::recognise::Hints,
+) -> Option<super::recognise::Found> {
+    c.has(&h.table, &[&h.password])
+        .then(|| super::recognise::Found {
+            evidence: format!("table {} with column {}", h.table, h.password),
+            ..Default::default()
+        })
+}
 
 pub fn config() -> std::sync::Arc<dyn StoreConfig> {
     std::sync::Arc::new(Layout)

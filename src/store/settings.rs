@@ -47,6 +47,9 @@ impl Default for RowSettings {
     }
 }
 
+/// The host every store's default link is on, until a site is known.
+pub const EXAMPLE_SITE: &str = "https://example.com";
+
 /// What a store's apps use, under what the config file says.
 pub struct Defaults {
     pub schema: Schema,
@@ -98,6 +101,11 @@ pub trait SectionReader {
         value: Option<String>,
         file: Option<PathBuf>,
     ) -> Result<Option<Secret>>;
+
+    /// The app's secret from the app's own variable `name` (Rails'
+    /// `SECRET_KEY_BASE`): the environment, then the app's env file. For
+    /// a store whose secret is still unset after `secret`.
+    fn app_secret(&mut self, name: &'static str) -> Option<Secret>;
 
     /// A token lifetime the app sets, within what resetctl accepts.
     fn lifetime(&self, key: &str, value: Option<String>, default: TimeDelta) -> Result<TimeDelta>;

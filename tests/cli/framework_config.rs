@@ -24,7 +24,7 @@ fn refused(config: &str, message: &str) {
 fn framework_mistakes_name_the_key() {
     refused(
         "framework = \"rails\"\n",
-        "framework: 'rails' is not one of none, devise, laravel, django",
+        "framework: 'rails' is not one of auto, none, devise, laravel, django",
     );
     refused(
         "[devise]\nsecret_key_base = \"x\"\n",

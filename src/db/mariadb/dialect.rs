@@ -156,6 +156,11 @@ impl Dialect for Mariadb {
     }
 
     /// The server wakes lock waiters at once.
+    fn every_column(&self) -> &'static str {
+        "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS \
+         WHERE TABLE_SCHEMA = DATABASE()"
+    }
+
     fn writer_gap(&self) -> Duration {
         Duration::ZERO
     }

@@ -124,6 +124,11 @@ impl engine::Connection for Conn {
         self
     }
 
+    fn become_writable(&self) -> Result<bool> {
+        self.batch("SET SESSION TRANSACTION READ WRITE")?;
+        Ok(true)
+    }
+
     /// A replica, or a server an administrator made read-only.
     fn is_read_only(&self) -> Result<bool> {
         let mut read_only = false;

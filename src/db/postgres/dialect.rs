@@ -94,6 +94,13 @@ impl Dialect for Postgres {
     }
 
     /// The server queues lock waiters and wakes them at once.
+    fn every_column(&self) -> &'static str {
+        "SELECT c.relname, a.attname FROM pg_catalog.pg_class c \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid \
+         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') \
+         AND a.attnum > 0 AND NOT a.attisdropped"
+    }
+
     fn writer_gap(&self) -> Duration {
         Duration::ZERO
     }

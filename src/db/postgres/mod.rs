@@ -147,6 +147,11 @@ impl engine::Connection for Conn {
         self
     }
 
+    fn become_writable(&self) -> Result<bool> {
+        self.batch("SET default_transaction_read_only = off")?;
+        Ok(true)
+    }
+
     /// A standby answers reads only.
     fn is_read_only(&self) -> Result<bool> {
         let mut standby = false;

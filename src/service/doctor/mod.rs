@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::mail::Mailer;
 use crate::password;
 pub use report::Report;
-use report::{Database, Email, Password, Problem, Sample, Table};
+use report::{AppEnvUsed, Database, Email, Password, Problem, Sample, Table};
 pub use words::describe;
 
 /// What `doctor` found, and every problem, in the order found.
@@ -27,7 +27,7 @@ pub fn check(ctx: &Context, smtp: bool) -> Result<Checked> {
     let mut problems = Vec::new();
     let db = ctx
         .db_location()
-        .and_then(|at| Db::open_to_survey(at, ctx.cfg.busy_timeout, &ctx.cfg.schema));
+        .and_then(|at| Db::open_to_survey(at, ctx.cfg.busy_timeout, &ctx.cfg.schema, ctx.spare()));
     let can_sample = survey(ctx, db.as_ref(), &mut report, &mut problems)?;
     passwords(
         ctx,
@@ -56,6 +56,11 @@ fn blank(ctx: &Context, smtp: bool) -> Report {
     Report {
         ok: false,
         framework: cfg.store.framework.name(),
+        detected: cfg.origin.detected.clone(),
+        app_env: cfg.origin.app_env.as_ref().map(|(path, keys)| AppEnvUsed {
+            path: path.display().to_string(),
+            keys: keys.clone(),
+        }),
         database: Database {
             path: cfg.database.as_ref().map(ToString::to_string),
             kind: None,
@@ -81,6 +86,8 @@ fn blank(ctx: &Context, smtp: bool) -> Report {
             sample: None,
         },
         link: cfg.link.clone(),
+        link_site: cfg.origin.site.clone(),
+        secret: cfg.origin.secret.clone(),
         lock: None,
         email: Email {
             configured: cfg.email.is_configured() || smtp,

@@ -12,16 +12,30 @@ use crate::store::Description;
 pub struct Report {
     pub ok: bool,
     pub framework: &'static str,
+    /// Under `framework = "auto"`: what the database showed.
+    pub detected: Option<String>,
+    /// The app's env file read (`--app-env`), and the keys of it in use.
+    pub app_env: Option<AppEnvUsed>,
     pub database: Database,
     pub table: Table,
     pub token_store: Description,
     pub password: Password,
     pub link: String,
+    /// Where the link's site came from, when not from `[token] link`.
+    pub link_site: Option<String>,
+    /// Where the app's secret came from, when from the app's own variable.
+    pub secret: Option<String>,
     /// What `issue --lock` changes besides the token, once the table is
     /// found.
     pub lock: Option<Vec<String>>,
     pub email: Email,
     pub problems: Vec<Problem>,
+}
+
+#[derive(Serialize)]
+pub struct AppEnvUsed {
+    pub path: String,
+    pub keys: Vec<&'static str>,
 }
 
 #[derive(Serialize)]

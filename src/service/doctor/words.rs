@@ -10,7 +10,16 @@ pub fn describe(r: &Report) -> Vec<String> {
     let mut lines = Vec::new();
     let mut row = |key: &str, value: String| lines.push(format!("{key:<13}{value}"));
     row("Database", database(r));
-    row("Framework", r.framework.to_string());
+    if let Some(app) = &r.app_env {
+        row("App env", format!("{}: {}", app.path, keys(&app.keys)));
+    }
+    row(
+        "Framework",
+        match &r.detected {
+            Some(why) => format!("{} ({why})", r.framework),
+            None => format!("{} (set by framework in the config file)", r.framework),
+        },
+    );
     if let Some(table_found) = r.table.found {
         row(
             "Users table",
@@ -38,7 +47,16 @@ pub fn describe(r: &Report) -> Vec<String> {
         );
     }
     row("Passwords", passwords(r));
-    row("Link", crate::text::printable(&r.link));
+    row(
+        "Link",
+        match &r.link_site {
+            Some(from) => format!("{} (site from {from})", crate::text::printable(&r.link)),
+            None => crate::text::printable(&r.link),
+        },
+    );
+    if let Some(from) = &r.secret {
+        row("App secret", format!("from {from}"));
+    }
     if let Some(reach) = &r.lock {
         row("--lock", reach.join("; "));
     }
@@ -127,4 +145,12 @@ fn store_line(d: &Description) -> String {
         .map(|z| format!(" on the {z} clock"))
         .unwrap_or_default();
     format!("{}{lives}{zone}{secret}", d.kept)
+}
+
+fn keys(keys: &[&str]) -> String {
+    if keys.is_empty() {
+        "no key resetctl reads".into()
+    } else {
+        format!("{} used", keys.join(", "))
+    }
 }

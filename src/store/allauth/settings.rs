@@ -12,12 +12,26 @@ use crate::store::django::{Django, DjangoSettings, read_section};
 use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, RowSettings, SectionReader, StoreConfig};
 
+use crate::store::recognise::{Found, Hints};
+
 pub const KIND: StoreKind = StoreKind {
     name: "allauth",
     section: Some("django"),
     secret_keys: &["secret_key", "secret_key_fallbacks"],
     configure,
+    recognise,
 };
+
+/// Django's `auth_user` with allauth's `account_emailaddress`.
+fn recognise(c: &crate::db::Catalog, _: &Hints) -> Option<Found> {
+    if !c.has(
+        "account_emailaddress",
+        &["email", "user_id", "verified", "primary"],
+    ) {
+        return None;
+    }
+    crate::store::django::settings::auth_user(c, "tables auth_user and account_emailaddress")
+}
 
 /// `[django]`, read for an allauth site.
 #[derive(Debug, Clone)]

@@ -14,13 +14,28 @@ use crate::store::TokenStore;
 use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
+use crate::store::recognise::{Found, Hints};
+
 pub const KIND: StoreKind = StoreKind {
     name: "better-auth",
     section: Some("better_auth"),
     // BETTER_AUTH_SECRET signs cookies; a reset needs none.
     secret_keys: &[],
     configure,
+    recognise,
 };
+
+/// Better Auth's `user`, `account` and `verification` tables, as its
+/// migrations make them.
+fn recognise(c: &crate::db::Catalog, _: &Hints) -> Option<Found> {
+    let tables = c.has("user", &["id", "email", "emailverified"])
+        && c.has("account", &["userid", "providerid", "password"])
+        && c.has("verification", &["identifier", "value", "expiresat"]);
+    tables.then(|| Found {
+        evidence: "tables user, account (with password) and verification".into(),
+        ..Found::default()
+    })
+}
 
 fn configure(
     section: Option<toml::de::ValueDeserializer<'_>>,

@@ -284,6 +284,9 @@ mod tests {
         ) -> Result<Option<Secret>> {
             Ok(None)
         }
+        fn app_secret(&mut self, _: &'static str) -> Option<Secret> {
+            None
+        }
         fn lifetime(
             &self,
             key: &str,

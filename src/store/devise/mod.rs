@@ -27,12 +27,25 @@ use crate::token::Token;
 pub const DEFAULT_LINK: &str =
     "https://example.com/users/password/edit?reset_password_token={token}";
 
+use super::recognise::{Found, Hints};
+
 pub const KIND: StoreKind = StoreKind {
     name: "devise",
     section: Some("devise"),
     secret_keys: &["secret_key_base", "pepper"],
     configure,
+    recognise,
 };
+
+/// The columns Devise's generator gives `users` for its
+/// database_authenticatable and recoverable modules.
+fn recognise(c: &crate::db::Catalog, _: &Hints) -> Option<Found> {
+    c.has("users", &["encrypted_password", "reset_password_token"])
+        .then(|| Found {
+            evidence: "table users with encrypted_password and reset_password_token".into(),
+            ..Found::default()
+        })
+}
 
 /// `[devise]` as the file has it.
 #[derive(Debug, Default, Deserialize)]
@@ -78,7 +91,10 @@ fn configure(
     };
     let defaults = DeviseSettings::default();
     Ok(Arc::new(DeviseSettings {
-        secret: r.secret("devise.secret_key_base", d.secret_key_base, d.secret_file)?,
+        secret: match r.secret("devise.secret_key_base", d.secret_key_base, d.secret_file)? {
+            Some(s) => Some(s),
+            None => r.app_secret("SECRET_KEY_BASE"),
+        },
         key_digest: d.key_digest.unwrap_or(defaults.key_digest),
         within: r.lifetime(
             "devise.reset_password_within",

@@ -12,7 +12,7 @@ mod decoy;
 mod generator;
 mod issued;
 mod link;
-mod settings;
+pub(super) mod settings;
 mod site;
 
 pub use generator::{base36, from_base36};

@@ -17,12 +17,39 @@ use crate::store::TokenStore;
 use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
+use crate::store::recognise::{Found, Hints};
+
 pub const KIND: StoreKind = StoreKind {
     name: "django",
     section: Some("django"),
     secret_keys: &["secret_key", "secret_key_fallbacks"],
     configure,
+    recognise,
 };
+
+/// Django's `auth_user` without allauth's addresses (those are allauth's).
+fn recognise(c: &crate::db::Catalog, _: &Hints) -> Option<Found> {
+    if c.table("account_emailaddress").is_some() {
+        return None;
+    }
+    auth_user(c, "table auth_user")
+}
+
+/// Django's own user table, and where the sites framework keeps the
+/// domain its links use (`SITE_ID` 1, Django's default site).
+pub fn auth_user(c: &crate::db::Catalog, evidence: &str) -> Option<Found> {
+    c.has(
+        "auth_user",
+        &["password", "username", "last_login", "date_joined"],
+    )
+    .then(|| Found {
+        evidence: evidence.to_string(),
+        settings: Vec::new(),
+        site_query: c
+            .has("django_site", &["id", "domain"])
+            .then_some("SELECT domain FROM django_site WHERE id = 1"),
+    })
+}
 
 /// `[django]` as the file has it.
 #[derive(Debug, Default, Deserialize)]

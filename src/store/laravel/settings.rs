@@ -15,12 +15,41 @@ use crate::store::TokenStore;
 use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
+use crate::store::recognise::{Found, Hints};
+
 pub const KIND: StoreKind = StoreKind {
     name: "laravel",
     section: Some("laravel"),
     secret_keys: &[],
     configure,
+    recognise,
 };
+
+/// Laravel's users table beside either reset table its versions make:
+/// `password_reset_tokens` (10 and later) or `password_resets` (9 and
+/// earlier). Both at once is a choice only the app's config knows.
+fn recognise(c: &crate::db::Catalog, _: &Hints) -> Option<Found> {
+    let reset = ["email", "token", "created_at"];
+    if !c.has("users", &["password", "remember_token"]) {
+        return None;
+    }
+    let tables: Vec<&str> = ["password_reset_tokens", "password_resets"]
+        .into_iter()
+        .filter(|t| c.has(t, &reset))
+        .collect();
+    match tables[..] {
+        [table] => Some(Found {
+            evidence: format!("table {table} beside users with password and remember_token"),
+            settings: vec![("table", table.to_string())],
+            site_query: None,
+        }),
+        [_, _] => Some(Found {
+            evidence: "both password_reset_tokens and password_resets (set [laravel] table to the one config/auth.php names)".into(),
+            ..Found::default()
+        }),
+        _ => None,
+    }
+}
 
 /// `[laravel]` as the file has it.
 #[derive(Debug, Default, Deserialize)]

@@ -42,6 +42,7 @@ fn check_lookups(schema: &Schema, create: &str, users: u32) {
         &Location::File(path.clone()),
         Duration::from_secs(5),
         schema,
+        None,
     )
     .unwrap();
     db.write(|tx| {
