@@ -201,6 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (a ticket number, say), recorded with every change this command makes')
             [CompletionResult]::new('--smtp', '--smtp', [CompletionResultType]::ParameterName, 'Also connect to the mail server (EHLO, STARTTLS and AUTH as configured, QUIT); nothing is sent')
+            [CompletionResult]::new('--print-config', '--print-config', [CompletionResultType]::ParameterName, 'Print the settings in force as a config file (--config takes it as it is; secrets are never written) and nothing else')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but results and errors')

@@ -219,7 +219,7 @@ _resetctl() {
             return 0
             ;;
         resetctl__subcmd__doctor)
-            opts="-q -h --smtp --db --config --app-env --json --quiet --color --actor --reason --help"
+            opts="-q -h --smtp --print-config --db --config --app-env --json --quiet --color --actor --reason --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -189,6 +189,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
             cand --actor 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]'
             cand --reason 'Why (a ticket number, say), recorded with every change this command makes'
             cand --smtp 'Also connect to the mail server (EHLO, STARTTLS and AUTH as configured, QUIT); nothing is sent'
+            cand --print-config 'Print the settings in force as a config file (--config takes it as it is; secrets are never written) and nothing else'
             cand --json 'Print results as JSON'
             cand -q 'Print nothing but results and errors'
             cand --quiet 'Print nothing but results and errors'

@@ -191,6 +191,7 @@ never\t''"
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l actor -d 'Who is acting, for the audit trail [default: $SUDO_USER, else $USER]' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l reason -d 'Why (a ticket number, say), recorded with every change this command makes' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l smtp -d 'Also connect to the mail server (EHLO, STARTTLS and AUTH as configured, QUIT); nothing is sent'
+complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l print-config -d 'Print the settings in force as a config file (--config takes it as it is; secrets are never written) and nothing else'
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -l json -d 'Print results as JSON'
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand doctor" -s h -l help -d 'Print help'

@@ -121,7 +121,7 @@ pub enum Command {
     Audit(AuditArgs),
     /// Check the configuration against the database and mail server, changing nothing
     #[command(
-        after_help = "Says what every other command would do: the database and its kind, the table and each mapped column, the token store, the password scheme redeem writes (and, under format = \"auto\", from which hashes), the link and the mail transport. Exit 0 when all is in place; otherwise the code of the first problem, with one error line per problem.\n\nExamples:\n  resetctl --config app.toml doctor\n  resetctl --config app.toml doctor --smtp\n  resetctl --json doctor | jq .password"
+        after_help = "Says what every other command would do: the database and its kind, the table and each mapped column, the token store, the password scheme redeem writes (and, under format = \"auto\", from which hashes), the link and the mail transport. Exit 0 when all is in place; otherwise the code of the first problem, with one error line per problem.\n\nExamples:\n  resetctl --config app.toml doctor\n  resetctl --config app.toml doctor --smtp\n  resetctl --json doctor | jq .password\n  resetctl --db app.db doctor --print-config > resetctl.toml"
     )]
     Doctor(DoctorArgs),
     /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell)
@@ -136,6 +136,10 @@ pub struct DoctorArgs {
     /// Also connect to the mail server (EHLO, STARTTLS and AUTH as configured, QUIT); nothing is sent
     #[arg(long)]
     pub smtp: bool,
+
+    /// Print the settings in force as a config file (--config takes it as it is; secrets are never written) and nothing else
+    #[arg(long, conflicts_with = "smtp")]
+    pub print_config: bool,
 }
 
 #[derive(Debug, Args)]

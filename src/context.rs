@@ -9,7 +9,6 @@ use crate::clock;
 use std::cell::Cell;
 use std::path::PathBuf;
 
-use crate::app_env::AppEnv;
 use crate::config::{Config, Given, Loaded};
 use crate::db::Spare;
 use crate::db::{Access, Db, Location};
@@ -39,9 +38,6 @@ const MAX_REASON: usize = 1000;
 impl Context {
     pub fn from_cli(cli: &Cli) -> Result<Context> {
         let given_path = |p: &Option<PathBuf>| p.clone().filter(|p| !p.as_os_str().is_empty());
-        let app = given_path(&cli.app_env)
-            .map(|p| AppEnv::read(&p))
-            .transpose()?;
         let Loaded {
             cfg,
             warnings,
@@ -52,7 +48,7 @@ impl Context {
             database: given_path(&cli.db)
                 .map(|db| Location::parse(&db, None))
                 .transpose()?,
-            app: app.as_ref(),
+            app_env: given_path(&cli.app_env),
         })?;
         let actor = match &cli.actor {
             Some(a) => a.clone(),

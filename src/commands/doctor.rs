@@ -8,6 +8,13 @@ use crate::error::{Error, Result};
 use crate::service::doctor;
 
 pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
+    if args.print_config {
+        let text = ctx.cfg.to_file();
+        return match ctx.out.json {
+            true => ctx.out.json(&serde_json::json!({ "config": text })),
+            false => ctx.out.line(text.trim_end()),
+        };
+    }
     let doctor::Checked { report, problems } = doctor::check(ctx, args.smtp)?;
     if ctx.out.json {
         ctx.out.json(&report)?;

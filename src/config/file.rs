@@ -36,6 +36,7 @@ pub fn read<'i>(path: &Path, text: &'i str) -> Result<(FileConfig, Vec<StoreSect
 pub struct FileConfig {
     pub framework: Option<String>,
     pub database: Option<PathBuf>,
+    pub app_env: Option<PathBuf>,
     pub busy_timeout: Option<String>,
     #[serde(default)]
     pub schema: FileSchema,

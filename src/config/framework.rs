@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::store::recognise::Found;
 use crate::store::registry::{self, StoreKind};
-use crate::store::settings::SectionReader;
+use crate::store::settings::{SectionReader, toml_text};
 
 /// `framework = "auto"`: recognise the app from its database.
 pub const AUTO: &str = "auto";
@@ -212,24 +212,9 @@ fn found_section(found: &Found) -> Option<String> {
     let keys: Vec<String> = found
         .settings
         .iter()
-        .map(|(k, v)| format!("{k} = {}", toml_string(v)))
+        .map(|(k, v)| format!("{k} = {}", toml_text(v)))
         .collect();
     Some(format!("{{ {} }}", keys.join(", ")))
-}
-
-/// A TOML basic string holding `v` as it is.
-pub(super) fn toml_string(v: &str) -> String {
-    let mut out = String::from("\"");
-    for c in v.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The file's section, with `found`'s keys where the file has none.

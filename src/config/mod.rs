@@ -8,6 +8,7 @@ mod detect;
 mod file;
 mod framework;
 mod key_at;
+mod print;
 mod site;
 mod toml_error;
 
@@ -58,6 +59,9 @@ pub struct Origin {
     pub app_env: Option<(std::path::PathBuf, Vec<&'static str>)>,
     /// Where the app's secret came from, when from the app's own variable.
     pub secret: Option<String>,
+    /// Settings taken from the app's env file: `database`, `transport`,
+    /// `from`.
+    pub from_app: Vec<&'static str>,
 }
 
 impl Default for Config {
@@ -108,8 +112,9 @@ pub struct Given<'a> {
     pub file: Option<&'a Path>,
     /// `--db` or `RESETCTL_DB`, over the file's `database`.
     pub database: Option<Location>,
-    /// The app's own env file (`--app-env`), under everything else.
-    pub app: Option<&'a AppEnv>,
+    /// The app's own env file (`--app-env`, `RESETCTL_APP_ENV`), over the
+    /// file's `app_env`; what it says lies under everything else.
+    pub app_env: Option<std::path::PathBuf>,
 }
 
 /// The settings, the warnings they deserve, and the connection made to
@@ -131,13 +136,19 @@ impl Config {
         };
         let path = given.file.unwrap_or(Path::new("(built-in defaults)"));
         let (file, sections) = file::read(path, &text)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let app = match (&given.app_env, &file.app_env) {
+            (Some(p), _) => Some(AppEnv::read(p)?),
+            (None, Some(p)) => Some(AppEnv::read(&dir.join(p))?),
+            (None, None) => None,
+        };
         let mut b = Builder {
             path,
             text: &text,
-            dir: path.parent().unwrap_or(Path::new(".")),
+            dir,
             cfg: Config::default(),
             warnings: Vec::new(),
-            app: given.app,
+            app: app.as_ref(),
             catalog: None,
             site_query: None,
         };
@@ -150,15 +161,16 @@ impl Config {
                 .transpose()?,
         };
         if b.cfg.database.is_none()
-            && let Some(app) = given.app.and_then(|a| a.database.as_ref())
+            && let Some(at) = app.as_ref().and_then(|a| a.database.as_ref())
         {
-            b.cfg.database = Some(app.value.clone());
+            b.cfg.database = Some(at.value.clone());
+            b.cfg.origin.from_app.push("database");
         }
         if let Some(t) = &file.busy_timeout {
             b.cfg.busy_timeout = bounded_duration(t, Duration::ZERO, MAX_BUSY_TIMEOUT)
                 .map_err(|why| b.bad("busy_timeout", why))?;
         }
-        b.cfg.origin.app_env = given.app.map(|a| (a.path.clone(), a.keys_used()));
+        b.cfg.origin.app_env = app.as_ref().map(|a| (a.path.clone(), a.keys_used()));
         let defaults = b.framework(&file, sections)?;
         b.schema(&file.schema, file.sessions.as_ref(), &defaults)?;
         b.token(&file.token)?;
@@ -418,6 +430,12 @@ impl Builder<'_> {
         let dir = self.dir;
         let app = self.app;
         let file_transport = e.transport.is_some();
+        if app.is_some_and(|a| a.mail_transport.is_some()) && !file_transport {
+            self.cfg.origin.from_app.push("transport");
+        }
+        if app.is_some_and(|a| a.mail_from.is_some()) && e.from.is_none() {
+            self.cfg.origin.from_app.push("from");
+        }
         let from_app = |f: fn(&AppEnv) -> Option<String>| app.and_then(f);
         self.cfg.email = EmailSettings {
             timeout: e

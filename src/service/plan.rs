@@ -22,6 +22,10 @@ pub struct Plan {
     pub until: DateTime<Utc>,
     pub expires_text: String,
     pub template: String,
+    /// Whether the links still point at the built-in example host, and
+    /// whether that was said already: once a run.
+    on_example_host: bool,
+    warned: std::cell::Cell<bool>,
 }
 
 impl Plan {
@@ -66,7 +70,9 @@ impl Plan {
             expires,
             until,
             expires_text: clock::rfc3339(until),
+            on_example_host: on_example_host(&template),
             template,
+            warned: std::cell::Cell::new(false),
         })
     }
 
@@ -89,6 +95,64 @@ impl Plan {
 
     /// The link for a token (a user is `None` for a decoy).
     pub fn link(&self, ctx: &Context, token: &Token, user: Option<&User>) -> String {
+        if self.on_example_host
+            && !self.warned.get()
+            && let Some(email) = user.and_then(|u| u.email.as_deref())
+            && !is_example_address(email)
+        {
+            self.warned.set(true);
+            ctx.out.warn(
+                "the link points at example.com, the built-in example site, and this user's address is real: set the app's site ([token] base_url, RESETCTL_BASE_URL, or APP_URL through --app-env) or the whole link ([token] link)",
+            );
+        }
         ctx.store.link(&self.template, token, user)
+    }
+}
+
+/// A link on `example.com`: no app's own.
+fn on_example_host(template: &str) -> bool {
+    url::Url::parse(template)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .is_some_and(|h| h == "example.com" || h == "www.example.com")
+}
+
+/// An address on a domain kept for examples and tests (RFC 2606, 6761):
+/// a demo database's users, for whom an example link is no mistake.
+fn is_example_address(email: &str) -> bool {
+    let domain = email
+        .rsplit_once('@')
+        .map_or("", |(_, d)| d)
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    ["example.com", "example.org", "example.net", "localhost"].contains(&domain.as_str())
+        || [
+            ".example",
+            ".test",
+            ".invalid",
+            ".localhost",
+            ".example.com",
+        ]
+        .iter()
+        .any(|tld| domain.ends_with(tld))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_links_on_the_example_host_and_real_addresses_draw_the_warning() {
+        assert!(on_example_host(
+            "https://example.com/reset-password?token={token}"
+        ));
+        assert!(on_example_host("http://www.EXAMPLE.com/r/{token}"));
+        assert!(!on_example_host("https://app.example.org/r/{token}"));
+        assert!(!on_example_host("https://shop.example.com/r/{token}"));
+        assert!(is_example_address("alice@example.com"));
+        assert!(is_example_address("bob@mail.example.com"));
+        assert!(is_example_address("carol@shop.test"));
+        assert!(!is_example_address("dave@gmail.com"));
+        assert!(!is_example_address("no-at-sign"));
     }
 }

@@ -29,6 +29,46 @@ pub trait StoreConfig: fmt::Debug + Send + Sync {
 
     /// The store, for the schema the config settled on.
     fn build(&self, schema: &Schema, row: &RowSettings) -> Box<dyn TokenStore>;
+
+    /// Its section as a config file has it, every key: what
+    /// `doctor --print-config` writes.
+    fn section(&self) -> Vec<SectionKey> {
+        Vec::new()
+    }
+}
+
+/// One key of a store's section, as `doctor --print-config` writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SectionKey {
+    /// `key = value`, the value written as TOML.
+    Value(&'static str, String),
+    /// A secret: never written; the line says where it is read from.
+    Secret(&'static str, &'static str),
+}
+
+impl SectionKey {
+    pub fn text(key: &'static str, value: &str) -> SectionKey {
+        SectionKey::Value(key, toml_text(value))
+    }
+
+    pub fn duration(key: &'static str, value: TimeDelta) -> SectionKey {
+        SectionKey::text(key, &crate::clock::format_duration(value))
+    }
+}
+
+/// A TOML basic string holding `v` as it is.
+pub fn toml_text(v: &str) -> String {
+    let mut out = String::from("\"");
+    for c in v.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The `[schema]` keys that say how a token is kept on the user's row.

@@ -49,6 +49,10 @@ impl StoreConfig for AllauthSettings {
         "allauth"
     }
 
+    fn section(&self) -> Vec<crate::store::settings::SectionKey> {
+        self.0.keys()
+    }
+
     /// Django's tables and password scheme; allauth's link.
     fn defaults(&self) -> Defaults {
         Defaults {

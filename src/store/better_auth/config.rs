@@ -15,6 +15,7 @@ use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
 use crate::store::recognise::{Found, Hints};
+use crate::store::settings::{SectionKey, toml_text};
 
 pub const KIND: StoreKind = StoreKind {
     name: "better-auth",
@@ -68,6 +69,56 @@ pub fn schema(s: &BetterAuthSettings) -> Schema {
 impl StoreConfig for BetterAuthSettings {
     fn name(&self) -> &'static str {
         "better-auth"
+    }
+
+    fn section(&self) -> Vec<SectionKey> {
+        let (a, s, v) = (&self.account, &self.session, &self.verification);
+        let fields = |pairs: &[(&str, &Ident)]| {
+            let inner: Vec<String> = pairs
+                .iter()
+                .map(|(k, i)| format!("{k} = {}", toml_text(i.name())))
+                .collect();
+            format!("{{ {} }}", inner.join(", "))
+        };
+        vec![
+            SectionKey::text("base_url", &self.base_url),
+            SectionKey::Value(
+                "reset_password_token_expires_in",
+                self.expires_in.num_seconds().to_string(),
+            ),
+            SectionKey::text("store_identifier", self.store_identifier.as_str()),
+            SectionKey::Value(
+                "revoke_sessions_on_password_reset",
+                self.revoke_sessions.to_string(),
+            ),
+            SectionKey::text("account_table", a.table.name()),
+            SectionKey::text("session_table", s.table.name()),
+            SectionKey::text("verification_table", v.table.name()),
+            SectionKey::Value(
+                "account_fields",
+                fields(&[
+                    ("id", &a.id),
+                    ("accountId", &a.account_id),
+                    ("providerId", &a.provider_id),
+                    ("userId", &a.user_id),
+                    ("password", &a.password),
+                    ("createdAt", &a.created_at),
+                    ("updatedAt", &a.updated_at),
+                ]),
+            ),
+            SectionKey::Value("session_fields", fields(&[("userId", &s.user_id)])),
+            SectionKey::Value(
+                "verification_fields",
+                fields(&[
+                    ("id", &v.id),
+                    ("identifier", &v.identifier),
+                    ("value", &v.value),
+                    ("expiresAt", &v.expires_at),
+                    ("createdAt", &v.created_at),
+                    ("updatedAt", &v.updated_at),
+                ]),
+            ),
+        ]
     }
 
     fn defaults(&self) -> Defaults {

@@ -28,6 +28,7 @@ pub const DEFAULT_LINK: &str =
     "https://example.com/users/password/edit?reset_password_token={token}";
 
 use super::recognise::{Found, Hints};
+use super::settings::SectionKey;
 
 pub const KIND: StoreKind = StoreKind {
     name: "devise",
@@ -121,6 +122,28 @@ pub fn schema() -> Schema {
 impl StoreConfig for DeviseSettings {
     fn name(&self) -> &'static str {
         "devise"
+    }
+
+    fn section(&self) -> Vec<SectionKey> {
+        let digest = match self.key_digest {
+            KeyDigest::Sha1 => "sha1",
+            KeyDigest::Sha256 => "sha256",
+        };
+        let mut keys = vec![
+            SectionKey::Secret(
+                "secret_key_base",
+                "RESETCTL_APP_SECRET, else the app's SECRET_KEY_BASE",
+            ),
+            SectionKey::text("key_digest", digest),
+            SectionKey::duration("reset_password_within", self.within),
+        ];
+        if self.pepper.is_some() {
+            keys.push(SectionKey::Secret(
+                "pepper",
+                "the config file only: set it there",
+            ));
+        }
+        keys
     }
 
     fn defaults(&self) -> Defaults {

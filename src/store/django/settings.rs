@@ -18,6 +18,7 @@ use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
 use crate::store::recognise::{Found, Hints};
+use crate::store::settings::SectionKey;
 
 pub const KIND: StoreKind = StoreKind {
     name: "django",
@@ -72,6 +73,24 @@ pub struct DjangoSettings {
     pub timeout: TimeDelta,
     /// `TIME_ZONE`: Django counts its token time stamps on this clock.
     pub time_zone: Tz,
+}
+
+impl DjangoSettings {
+    /// `[django]`'s keys, for Django and allauth alike.
+    pub fn keys(&self) -> Vec<SectionKey> {
+        let mut keys = vec![
+            SectionKey::Secret("secret_key", "RESETCTL_APP_SECRET"),
+            SectionKey::duration("password_reset_timeout", self.timeout),
+            SectionKey::text("time_zone", self.time_zone.name()),
+        ];
+        if !self.fallbacks.is_empty() {
+            keys.push(SectionKey::Secret(
+                "secret_key_fallbacks",
+                "the config file only: set it there",
+            ));
+        }
+        keys
+    }
 }
 
 impl Default for DjangoSettings {
@@ -131,6 +150,10 @@ pub fn schema() -> Schema {
 impl StoreConfig for DjangoSettings {
     fn name(&self) -> &'static str {
         "django"
+    }
+
+    fn section(&self) -> Vec<SectionKey> {
+        self.keys()
     }
 
     /// Stock Django verifies PBKDF2 without any extra package.

@@ -16,6 +16,7 @@ use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
 use crate::store::recognise::{Found, Hints};
+use crate::store::settings::SectionKey;
 
 pub const KIND: StoreKind = StoreKind {
     name: "laravel",
@@ -150,6 +151,20 @@ pub fn schema() -> Schema {
 impl StoreConfig for LaravelSettings {
     fn name(&self) -> &'static str {
         "laravel"
+    }
+
+    fn section(&self) -> Vec<SectionKey> {
+        let mut keys = vec![
+            SectionKey::text("table", self.table.name()),
+            SectionKey::duration("expire", self.expire),
+            SectionKey::text("timezone", self.timezone.name()),
+        ];
+        keys.extend(
+            self.db_timezone
+                .as_deref()
+                .map(|z| SectionKey::text("db_timezone", z)),
+        );
+        keys
     }
 
     /// Laravel's `Hash::make` writes `$2y$`, and with `hashing.bcrypt.verify`
