@@ -1,6 +1,7 @@
 //! resetctl: password-reset tokens in an application's database. The README
 //! has a map of these modules ("Architecture").
 
+pub mod app_env;
 pub mod audit;
 pub mod cli;
 pub mod clock;
