@@ -151,7 +151,8 @@ fn smtp(vars: &Vars, key: &'static str) -> Result<Sourced<Secret>, String> {
     if user.is_some() {
         keys.extend(vars.present(&["MAIL_USERNAME", "MAIL_PASSWORD"]));
     }
-    keys.extend(tls_key);
+    // A `null` encryption still said "no encryption": it was read.
+    keys.extend(tls_key.or_else(|| vars.present(&["MAIL_ENCRYPTION"]).pop()));
     Ok(Sourced { value: url, keys })
 }
 
