@@ -8,6 +8,8 @@
 //!   relative to the file's folder (the app root, where `artisan` and
 //!   `rails` run), `sqlite:/abs` or `sqlite:///abs` absolute, as
 //!   `file:///` reads; a query (`?pool=5`) is dropped.
+//! - A URL value without a scheme (or `file:PATH`) is a file, relative to
+//!   the app root as above: an operator who wrote a path meant that file.
 //! - `DB_CONNECTION=sqlite`: the file `DB_DATABASE` (relative to the app
 //!   root), or Laravel's default `database/database.sqlite` there.
 //! - `mysql`, `mariadb`, `pgsql`: a URL made of `DB_HOST` (default

@@ -242,6 +242,11 @@ fn mail_transports() {
             "{more}"
         );
     }
+}
+
+#[test]
+fn mail_credentials_sendmail_and_notes() {
+    let smtp = "MAIL_MAILER=smtp\nMAIL_HOST=mail.example.com\n";
     let with_user =
         format!("{smtp}MAIL_USERNAME=me@example.com\nMAIL_PASSWORD=\"p@ss:w%rd PW9\"\n");
     let (_dir, env) = load(&with_user);
