@@ -3,6 +3,7 @@
 
 mod common;
 
+mod app_env;
 mod audit;
 mod bad_input;
 mod better_auth;
