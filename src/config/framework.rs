@@ -4,13 +4,12 @@
 //! framework is settled first, so every other section overrides these.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::TimeDelta;
 use chrono_tz::Tz;
-use toml::de::ValueDeserializer;
-
 use toml::Spanned;
-use toml::de::DeValue;
+use toml::de::{DeValue, ValueDeserializer};
 
 use super::Builder;
 use super::file::{FileConfig, StoreSection};
@@ -19,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::store::recognise::Found;
 use crate::store::registry::{self, StoreKind};
-use crate::store::settings::{SectionReader, toml_text};
+use crate::store::settings::{SectionReader, StoreConfig, toml_text};
 
 /// `framework = "auto"`: recognise the app from its database.
 pub const AUTO: &str = "auto";
@@ -44,20 +43,36 @@ impl Builder<'_> {
         // the file's section.
         let text = found_section(&found);
         let mut sections = sections;
-        let mut own_section = None;
         if let (Some(section), Some(text)) = (kind.section, &text) {
             let found = DeValue::parse(text).map_err(|e| self.malformed(e))?;
-            let at = sections.iter().position(|(s, _)| *s == section);
-            own_section = Some(match at {
-                Some(i) => with_defaults(sections.remove(i).1, found),
-                None => found,
-            });
+            merge_found(&mut sections, section, found);
         }
-        if let Some(value) = own_section {
-            sections.push((kind.section.unwrap_or_default(), value));
+        let config = self.configure(kind, sections)?;
+        let d = config.defaults();
+        let h = &mut self.cfg.hashing;
+        h.empty_table = d.passwords.empty_table;
+        if let Some(prefix) = d.passwords.only_prefix {
+            h.bcrypt_prefix = prefix;
+            h.only_prefix = Some(prefix);
         }
-        // Every section present is read by its store, so a bad value is
-        // named as such before a section of another framework is.
+        self.cfg.pepper = d.passwords.pepper;
+        if let Some(lifetime) = d.lifetime {
+            self.cfg.ttl = lifetime;
+            self.cfg.max_ttl = lifetime;
+        }
+        self.cfg.link = d.link.to_string();
+        self.cfg.store.framework = config;
+        self.site_query = found.site_query;
+        Ok(d.schema)
+    }
+
+    /// Every section present is read by its store, so a bad value is
+    /// named as such before a section of another framework is.
+    fn configure(
+        &mut self,
+        kind: &'static StoreKind,
+        sections: Vec<StoreSection<'_>>,
+    ) -> Result<Arc<dyn StoreConfig>> {
         let mut own = None;
         for (section, value) in sections {
             // A section several stores read (`[django]`) is the chosen
@@ -79,26 +94,10 @@ impl Builder<'_> {
             }
             own = Some(config);
         }
-        let config = match own {
-            Some(c) => c,
-            None => (kind.configure)(None, self)?,
-        };
-        let d = config.defaults();
-        let h = &mut self.cfg.hashing;
-        h.empty_table = d.passwords.empty_table;
-        if let Some(prefix) = d.passwords.only_prefix {
-            h.bcrypt_prefix = prefix;
-            h.only_prefix = Some(prefix);
+        match own {
+            Some(c) => Ok(c),
+            None => (kind.configure)(None, self),
         }
-        self.cfg.pepper = d.passwords.pepper;
-        if let Some(lifetime) = d.lifetime {
-            self.cfg.ttl = lifetime;
-            self.cfg.max_ttl = lifetime;
-        }
-        self.cfg.link = d.link.to_string();
-        self.cfg.store.framework = config;
-        self.site_query = found.site_query;
-        Ok(d.schema)
     }
 
     fn named(&self, name: &str) -> Result<&'static StoreKind> {
@@ -215,6 +214,19 @@ fn found_section(found: &Found) -> Option<String> {
         .map(|(k, v)| format!("{k} = {}", toml_text(v)))
         .collect();
     Some(format!("{{ {} }}", keys.join(", ")))
+}
+
+/// `found` as the store's section, under the file's if it has one.
+fn merge_found<'i>(
+    sections: &mut Vec<StoreSection<'i>>,
+    section: &'static str,
+    found: Spanned<DeValue<'i>>,
+) {
+    let merged = match sections.iter().position(|(s, _)| *s == section) {
+        Some(i) => with_defaults(sections.remove(i).1, found),
+        None => found,
+    };
+    sections.push((section, merged));
 }
 
 /// The file's section, with `found`'s keys where the file has none.

@@ -33,6 +33,7 @@ impl Config {
         let _ = writeln!(out, "framework = {}", toml_text(name));
         match (&self.origin.app_env, &self.database) {
             (Some((path, _)), _) => {
+                let path = std::path::absolute(path).unwrap_or(path.clone());
                 let _ = writeln!(out, "app_env = {}", toml_text(&path.display().to_string()));
                 if !self.origin.from_app.contains(&"database")
                     && let Some(at) = &self.database

@@ -13,13 +13,7 @@ pub fn describe(r: &Report) -> Vec<String> {
     if let Some(app) = &r.app_env {
         row("App env", format!("{}: {}", app.path, keys(&app.keys)));
     }
-    row(
-        "Framework",
-        match &r.detected {
-            Some(why) => format!("{} ({why})", r.framework),
-            None => format!("{} (set by framework in the config file)", r.framework),
-        },
-    );
+    row("Framework", framework(r));
     if let Some(table_found) = r.table.found {
         row(
             "Users table",
@@ -47,13 +41,7 @@ pub fn describe(r: &Report) -> Vec<String> {
         );
     }
     row("Passwords", passwords(r));
-    row(
-        "Link",
-        match &r.link_site {
-            Some(from) => format!("{} (site from {from})", crate::text::printable(&r.link)),
-            None => crate::text::printable(&r.link),
-        },
-    );
+    row("Link", link(r));
     if let Some(from) = &r.secret {
         row("App secret", format!("from {from}"));
     }
@@ -65,6 +53,21 @@ pub fn describe(r: &Report) -> Vec<String> {
         lines.push("Ready: every command can run with this configuration.".into());
     }
     lines
+}
+
+fn framework(r: &Report) -> String {
+    match &r.detected {
+        Some(why) => format!("{} ({why})", r.framework),
+        None => format!("{} (set by framework in the config file)", r.framework),
+    }
+}
+
+fn link(r: &Report) -> String {
+    let link = crate::text::printable(&r.link);
+    match &r.link_site {
+        Some(from) => format!("{link} (site from {from})"),
+        None => link,
+    }
 }
 
 fn found(f: bool) -> &'static str {

@@ -45,10 +45,10 @@ pub fn auth_user(c: &crate::db::Catalog, evidence: &str) -> Option<Found> {
     )
     .then(|| Found {
         evidence: evidence.to_string(),
-        settings: Vec::new(),
         site_query: c
             .has("django_site", &["id", "domain"])
             .then_some("SELECT domain FROM django_site WHERE id = 1"),
+        ..Found::default()
     })
 }
 

@@ -42,10 +42,14 @@ fn recognise(c: &crate::db::Catalog, _: &Hints) -> Option<Found> {
         [table] => Some(Found {
             evidence: format!("table {table} beside users with password and remember_token"),
             settings: vec![("table", table.to_string())],
-            site_query: None,
+            ..Found::default()
         }),
         [_, _] => Some(Found {
-            evidence: "both password_reset_tokens and password_resets (set [laravel] table to the one config/auth.php names)".into(),
+            evidence: "tables password_reset_tokens and password_resets beside users".into(),
+            unsettled: Some((
+                "it has both reset tables, password_reset_tokens and password_resets".into(),
+                "[laravel] table (the one config/auth.php names)",
+            )),
             ..Found::default()
         }),
         _ => None,

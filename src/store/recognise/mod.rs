@@ -21,6 +21,9 @@ pub struct Found {
     /// A query for the host the app's links use, where the app keeps it
     /// as data (Django's sites framework).
     pub site_query: Option<&'static str>,
+    /// What the database leaves open that only the app's config knows,
+    /// and the key that settles it: 78 unless the config file says.
+    pub unsettled: Option<(String, &'static str)>,
 }
 
 /// How a store recognises its apps' databases.
@@ -60,7 +63,7 @@ pub fn recognise(catalog: &Catalog, hints: &Hints) -> Result<Detection> {
         .filter_map(|kind| (kind.recognise)(catalog, hints).map(|found| Detection { kind, found }))
         .collect();
     match matches.len() {
-        1 => return Ok(matches.remove(0)),
+        1 => return settled(matches.remove(0)),
         0 => {}
         _ => return Err(ambiguous(&matches)),
     }
@@ -81,6 +84,20 @@ pub fn recognise(catalog: &Catalog, hints: &Hints) -> Result<Detection> {
         });
     }
     Err(unknown(catalog, hints))
+}
+
+fn settled(d: Detection) -> Result<Detection> {
+    match &d.found.unsettled {
+        None => Ok(d),
+        Some((why, key)) => Err(Error::config(format!(
+            "this database looks like {}'s, but {why}",
+            d.kind.name
+        ))
+        .with_hint(format!(
+            "set framework = \"{}\" and {key} in a config file (--config)",
+            d.kind.name
+        ))),
+    }
 }
 
 fn ambiguous(matches: &[Detection]) -> Error {
@@ -123,3 +140,6 @@ fn unknown(catalog: &Catalog, hints: &Hints) -> Error {
         registry::names()
     ))
 }
+
+#[cfg(test)]
+mod tests;
