@@ -48,6 +48,7 @@ pub fn auth_user(c: &crate::db::Catalog, evidence: &str) -> Option<Found> {
         site_query: c
             .has("django_site", &["id", "domain"])
             .then_some("SELECT domain FROM django_site WHERE id = 1"),
+        undecided: None,
     })
 }
 

@@ -41,10 +41,11 @@ fn recognise(c: &crate::db::Catalog, _: &Hints) -> Option<Found> {
         [table] => Some(Found {
             evidence: format!("table {table} beside users with password and remember_token"),
             settings: vec![("table", table.to_string())],
-            site_query: None,
+            ..Found::default()
         }),
         [_, _] => Some(Found {
-            evidence: "both password_reset_tokens and password_resets (set [laravel] table to the one config/auth.php names)".into(),
+            evidence: "tables password_reset_tokens and password_resets beside users with password and remember_token".into(),
+            undecided: Some("set framework = \"laravel\" and [laravel] table to the one config/auth.php names in a config file (--config)".into()),
             ..Found::default()
         }),
         _ => None,

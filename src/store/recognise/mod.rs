@@ -21,6 +21,11 @@ pub struct Found {
     /// A query for the host the app's links use, where the app keeps it
     /// as data (Django's sites framework).
     pub site_query: Option<&'static str>,
+    /// Set when the database is the app's but leaves open a choice its
+    /// own config makes (which of two reset tables): what to set, as the
+    /// hint of a 78, since either guess could write where the app never
+    /// reads.
+    pub undecided: Option<String>,
 }
 
 /// How a store recognises its apps' databases.
@@ -60,7 +65,7 @@ pub fn recognise(catalog: &Catalog, hints: &Hints) -> Result<Detection> {
         .filter_map(|kind| (kind.recognise)(catalog, hints).map(|found| Detection { kind, found }))
         .collect();
     match matches.len() {
-        1 => return Ok(matches.remove(0)),
+        1 => return settled(matches.remove(0)),
         0 => {}
         _ => return Err(ambiguous(&matches)),
     }
@@ -81,6 +86,18 @@ pub fn recognise(catalog: &Catalog, hints: &Hints) -> Result<Detection> {
         });
     }
     Err(unknown(catalog, hints))
+}
+
+/// The one app found, unless its database leaves a choice open.
+fn settled(d: Detection) -> Result<Detection> {
+    match &d.found.undecided {
+        None => Ok(d),
+        Some(hint) => Err(Error::config(format!(
+            "this database fits {} in more than one way: {}",
+            d.kind.name, d.found.evidence
+        ))
+        .with_hint(hint.clone())),
+    }
 }
 
 fn ambiguous(matches: &[Detection]) -> Error {
