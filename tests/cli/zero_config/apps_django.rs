@@ -74,3 +74,29 @@ on_every_engine! {
         assert_eq!(addresses, [[Some("alice@example.com".to_string())]]);
     }
 }
+
+on_every_engine! {
+    fn a_django_site_with_the_sites_framework_gets_links_on_its_domain(backend) {
+        let django = Django::new(false).with("SITES", "1");
+        let env = made_by(&django, backend, &["alice"]);
+        let db = db_arg(&env);
+        let domain = "SELECT domain FROM django_site WHERE id = 1";
+        assert_eq!(env.value(domain).as_deref(), Some("example.com"), "Django's own row");
+        // What the site's admin does in the Sites page.
+        env.sql("UPDATE django_site SET domain = 'shop.example.org', name = 'Shop' WHERE id = 1");
+        init_and_doctor(&env, SECRET, "django", "recognised by table auth_user");
+        let out = run_code(&env, SECRET, &["doctor"], 0);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let want = "Link         https://shop.example.org/reset/{uid}/{token}/ \
+                    (site from the django_site row of SITE_ID 1)";
+        assert!(text.lines().any(|l| l == want), "want {want:?} in:\n{text}");
+
+        let link = issue(&env, SECRET, "alice")["link"].as_str().unwrap().to_string();
+        assert!(link.starts_with("https://shop.example.org/reset/MQ/"), "{link}");
+        assert_audit_init_then_issue(&env, "1", "2026-11-24T10:00:00Z", "3d");
+        let a = django.confirm(&db, "2026-11-21T10:05:00Z", &link, "new password 22");
+        assert!(a.ok, "{}", a.line);
+        assert!(django.login(&db, "alice", "new password 22"));
+        assert_eq!(env.value(domain).as_deref(), Some("shop.example.org"));
+    }
+}

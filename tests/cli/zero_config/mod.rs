@@ -113,10 +113,17 @@ pub fn issue(env: &TestEnv, secret: Option<&str>, user: &str) -> serde_json::Val
 /// The audit rows as (action, outcome, user id as text, detail), oldest
 /// first (Better Auth's ids are text).
 pub fn audit(env: &TestEnv) -> Vec<[Option<String>; 4]> {
-    env.rows("SELECT action, outcome, user_id, detail FROM resetctl_audit ORDER BY id")
-        .into_iter()
-        .map(|r| [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()])
-        .collect()
+    // MariaDB keeps the id as bytes, to match it exactly.
+    let user_id = match env.backend() {
+        Backend::Mariadb => "CONVERT(user_id USING utf8mb4)",
+        Backend::Sqlite | Backend::Postgres => "user_id",
+    };
+    env.rows(&format!(
+        "SELECT action, outcome, {user_id}, detail FROM resetctl_audit ORDER BY id"
+    ))
+    .into_iter()
+    .map(|r| [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()])
+    .collect()
 }
 
 /// The audit after a bare `init` and one `issue` to user `id` with
