@@ -12,6 +12,7 @@
 # them; the Django one again with django-allauth's addresses), then times:
 #
 #   devise-issue-one   issue one user            sqlite3 UPDATE of that row
+#   devise-issue-one-kdf issue one user          openssl kdf of Devise's key, then that UPDATE
 #   devise-issue-all   issue --all               one sqlite3 UPDATE of every row
 #   laravel-redeem     redeem a link ($2y$, 12)  php password_hash at cost 12
 #   laravel-reset      the same                  php doing Laravel's reset work:
@@ -42,7 +43,7 @@ source "$(dirname "$0")/lib.sh"
 users=${1:-1000000}
 runs=${2:-5}
 bulk=${3:-400}
-bench_start sqlite3 php taskset node
+bench_start sqlite3 openssl php taskset node
 quick=$(( runs > 20 ? runs : 20 ))
 export RESETCTL_NOW=2026-11-21T10:00:00Z
 mid=$((users / 2))
@@ -77,6 +78,11 @@ run_db=$work/frameworks-run.db
 cp "$devise_db" "$run_db"
 RESETCTL_CONFIG=$devise_cfg bench devise-issue-one "$quick" \
   "sqlite3 $run_db \"UPDATE users SET reset_password_token = lower(hex(randomblob(32))), reset_password_sent_at = '2026-11-21 10:00:00.000000' WHERE email = 'user$mid@example.com'\"" \
+  "$bin --db $run_db --json issue user$mid@example.com"
+# What the one issue costs beside the key it must derive first
+# (bench/devise_kdf.sh: OpenSSL derives the key, then sqlite3 updates).
+RESETCTL_CONFIG=$devise_cfg bench devise-issue-one-kdf "$quick" \
+  "sh bench/devise_kdf.sh bench-secret-key-base $run_db user$mid@example.com" \
   "$bin --db $run_db --json issue user$mid@example.com"
 RESETCTL_CONFIG=$devise_cfg bench devise-issue-all "$runs" \
   "sqlite3 $run_db \"UPDATE users SET reset_password_token = lower(hex(randomblob(32))), reset_password_sent_at = '2026-11-21 10:00:00.000000'\"" \
@@ -246,6 +252,6 @@ RESETCTL_CONFIG=$ba_cfg bench better-auth-redeem "$quick" \
 
 echo "$(machine) Users: $(printf "%'d" "$users"). Runs: $runs for devise-issue-all, $quick for the others (median)."
 echo
-table devise-issue-one=1.5 devise-issue-all=2.0 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0 allauth-issue-one=1.5 allauth-issue-audited=1.5 allauth-redeem=1.0 better-auth-issue-one=1.5 better-auth-issue-all=2.0 better-auth-redeem=1.0
+table devise-issue-one=1.5 devise-issue-one-kdf=1.0 devise-issue-all=2.0 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0 allauth-issue-one=1.5 allauth-issue-audited=1.5 allauth-redeem=1.0 better-auth-issue-one=1.5 better-auth-issue-all=2.0 better-auth-redeem=1.0
 echo
 echo "Laravel bulk issue, $bulk users (a bcrypt hash at cost 10 each): $every_core users/s on every core, $one_core users/s on one."

@@ -44,3 +44,4 @@ mod schemas;
 mod secrets;
 mod sessions_harness;
 mod wal;
+mod zero_config;

@@ -21,7 +21,7 @@ fn db_name(env: &TestEnv) -> &str {
 
 /// resetctl's logins to database `name` the server logged since line
 /// `from` of its log.
-fn logins(name: &str, from: usize) -> Vec<String> {
+pub(crate) fn logins(name: &str, from: usize) -> Vec<String> {
     cluster()
         .log()
         .lines()

@@ -1,0 +1,12 @@
+-- ASP.NET Core Identity (EF Core 8), the template's CreateIdentitySchema
+-- migration applied by `dotnet ef database update` on PostgreSQL
+-- (Npgsql.EntityFrameworkCore.PostgreSQL): its tables, with one user.
+CREATE TABLE "__EFMigrationsHistory" ("MigrationId" character varying(150) NOT NULL, "ProductVersion" character varying(32) NOT NULL, CONSTRAINT "PK___EFMigrationsHistory" PRIMARY KEY ("MigrationId"));
+CREATE TABLE "AspNetRoles" ("Id" text NOT NULL, "Name" character varying(256), "NormalizedName" character varying(256), "ConcurrencyStamp" text, CONSTRAINT "PK_AspNetRoles" PRIMARY KEY ("Id"));
+CREATE TABLE "AspNetUsers" ("Id" text NOT NULL, "UserName" character varying(256), "NormalizedUserName" character varying(256), "Email" character varying(256), "NormalizedEmail" character varying(256), "EmailConfirmed" boolean NOT NULL, "PasswordHash" text, "SecurityStamp" text, "ConcurrencyStamp" text, "PhoneNumber" text, "PhoneNumberConfirmed" boolean NOT NULL, "TwoFactorEnabled" boolean NOT NULL, "LockoutEnd" timestamp with time zone, "LockoutEnabled" boolean NOT NULL, "AccessFailedCount" integer NOT NULL, CONSTRAINT "PK_AspNetUsers" PRIMARY KEY ("Id"));
+CREATE TABLE "AspNetUserTokens" ("UserId" text NOT NULL, "LoginProvider" text NOT NULL, "Name" text NOT NULL, "Value" text, CONSTRAINT "PK_AspNetUserTokens" PRIMARY KEY ("UserId", "LoginProvider", "Name"), CONSTRAINT "FK_AspNetUserTokens_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE);
+CREATE INDEX "EmailIndex" ON "AspNetUsers" ("NormalizedEmail");
+CREATE UNIQUE INDEX "UserNameIndex" ON "AspNetUsers" ("NormalizedUserName");
+CREATE UNIQUE INDEX "RoleNameIndex" ON "AspNetRoles" ("NormalizedName");
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES ('00000000000000_CreateIdentitySchema', '8.0.11');
+INSERT INTO "AspNetUsers" ("Id", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed", "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "PhoneNumber", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnd", "LockoutEnabled", "AccessFailedCount") VALUES ('5d1b6c9e-0f3a-4c2e-9a57-3f8e2b1d7c40', 'alice@example.com', 'ALICE@EXAMPLE.COM', 'alice@example.com', 'ALICE@EXAMPLE.COM', true, 'AQAAAAIAAYagAAAAEJ3l4Yb0n6cC8y5mJ2x9k1l0q7W8e4r5t6y7u8i9o0pAaSsDdFfGgHhJjKkLlZzXxCc==', 'QW3RTY5UIOP7ASDF9GHJKLZXCVBNM2QW', 'e7b9a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b', NULL, false, false, NULL, true, 0);
