@@ -6,6 +6,8 @@
 #   bench NAME RUNS BASELINE RESETCTL [PREPARE]
 #                          one hyperfine run of both commands, after sync
 #   table NAME=TARGET...   the Markdown table of medians and ratios
+#   users_db USERS         makes $base, the database of USERS users that
+#                          bench/run.sh and bench/profile.sh share, once
 #
 # Each scenario times resetctl beside its baseline in the same hyperfine
 # invocation; the ratio is resetctl's median over the baseline's.
@@ -26,6 +28,26 @@ bench_start() {
     cargo build --release --quiet
     bin=$PWD/target/release/resetctl
   fi
+}
+
+users_db() {
+  local users=$1
+  # Every user has a password hash as an Argon2 app stores it, so that
+  # format = "auto" finds what to write.
+  local app_hash='$argon2id$v=19$m=19456,t=2,p=1$+VXzjpa6ayIpWUraX/kqUw$UXECXMr0QdShJYr7tlvatGeovWcs+Ir3tfeDSZLORCY'
+  base=$work/users-$users.db
+  [ ! -f "$base" ] || return 0
+  echo "making $base ..." >&2
+  rm -f "$base.tmp"
+  RESETCTL_DB=$base.tmp "$bin" -q init
+  sqlite3 "$base.tmp" "
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $users)
+    INSERT INTO users (id, username, email, password_hash, password_reset_token, password_reset_expires)
+    SELECT i, 'user' || i, 'User' || i || '@Example.com', '$app_hash',
+           CASE WHEN i % 10 = 0 THEN lower(hex(randomblob(32))) END,
+           CASE WHEN i % 20 = 0 THEN '2026-11-21T09:00:00Z' WHEN i % 10 = 0 THEN '2026-11-21T12:00:00Z' END
+    FROM n;"
+  mv "$base.tmp" "$base"
 }
 
 bench() {

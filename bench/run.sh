@@ -28,23 +28,7 @@ printf '[limits]\nissue = "off"\n' > "$cfg"
 chmod 600 "$cfg"
 export RESETCTL_CONFIG=$cfg
 
-# Every user has a password hash as an Argon2 app stores it, so that
-# format = "auto" finds what to write.
-app_hash='$argon2id$v=19$m=19456,t=2,p=1$+VXzjpa6ayIpWUraX/kqUw$UXECXMr0QdShJYr7tlvatGeovWcs+Ir3tfeDSZLORCY'
-base=$work/users-$users.db
-if [ ! -f "$base" ]; then
-  echo "making $base ..." >&2
-  rm -f "$base.tmp"
-  RESETCTL_DB=$base.tmp "$bin" -q init
-  sqlite3 "$base.tmp" "
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $users)
-    INSERT INTO users (id, username, email, password_hash, password_reset_token, password_reset_expires)
-    SELECT i, 'user' || i, 'User' || i || '@Example.com', '$app_hash',
-           CASE WHEN i % 10 = 0 THEN lower(hex(randomblob(32))) END,
-           CASE WHEN i % 20 = 0 THEN '2026-11-21T09:00:00Z' WHEN i % 10 = 0 THEN '2026-11-21T12:00:00Z' END
-    FROM n;"
-  mv "$base.tmp" "$base"
-fi
+users_db "$users"
 # A database made by an older resetctl gets what this one needs (no-op when
 # it has it already).
 RESETCTL_DB=$base "$bin" -q init
