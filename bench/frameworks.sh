@@ -252,6 +252,6 @@ RESETCTL_CONFIG=$ba_cfg bench better-auth-redeem "$quick" \
 
 echo "$(machine) Users: $(printf "%'d" "$users"). Runs: $runs for devise-issue-all, $quick for the others (median)."
 echo
-table devise-issue-one=1.5 devise-issue-one-kdf=1.0 devise-issue-all=2.0 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0 allauth-issue-one=1.5 allauth-issue-audited=1.5 allauth-redeem=1.0 better-auth-issue-one=1.5 better-auth-issue-all=2.0 better-auth-redeem=1.0
+table devise-issue-one=1.5 devise-issue-one-kdf=1.0 devise-issue-all=1.5 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0 allauth-issue-one=1.5 allauth-issue-audited=1.5 allauth-redeem=1.0 better-auth-issue-one=1.5 better-auth-issue-all=2.0 better-auth-redeem=1.0
 echo
 echo "Laravel bulk issue, $bulk users (a bcrypt hash at cost 10 each): $every_core users/s on every core, $one_core users/s on one."

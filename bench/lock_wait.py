@@ -19,4 +19,8 @@ while not os.path.exists(done):
     waits.append(time.monotonic() - start)
     time.sleep(0.01)
 waits.sort()
+if not waits:
+    # The run ended before the app's first write: nothing waited.
+    print("0 0 0")
+    sys.exit(0)
 print(f"{waits[-1] * 1000:.0f} {waits[int(len(waits) * 0.99)] * 1000:.0f} {len(waits)}")

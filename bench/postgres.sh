@@ -88,6 +88,6 @@ echo
 machine
 echo "PostgreSQL: $(psql -qAt "$url" -c 'SHOW server_version'), $users users, $runs runs ($quick for single-user scenarios)."
 echo
-table pg-issue-one=1.5 pg-inspect-one=1.5 pg-list-json=1.5 pg-issue-all=2.0
+table pg-issue-one=1.5 pg-inspect-one=1.5 pg-list-json=1.5 pg-issue-all=1.5
 echo
 echo "Peak RSS: issue --all $((rss_issue / 1024)) MB, list --json $((rss_list / 1024)) MB (target < 64 MB)."
