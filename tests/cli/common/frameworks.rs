@@ -304,6 +304,7 @@ impl Django {
             .args(args)
             .env_remove("AT")
             .env_remove("ALLAUTH")
+            .env_remove("SITES")
             .env_remove("USER_ID")
             .env_remove("SECRET_KEY_FALLBACKS")
             .env_remove("TIME_ZONE")

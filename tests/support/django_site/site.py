@@ -56,6 +56,7 @@ Environment:
   TIME_ZONE               default UTC
   PASSWORD_RESET_TIMEOUT  seconds, Django's default (259200) when unset
   ALLAUTH                 1: the site with django-allauth (latest only)
+  SITES                   1: the site with django.contrib.sites (SITE_ID 1)
   AT                      RFC 3339 time (offset required) the site runs at:
                           PasswordResetTokenGenerator._now and
                           django.utils.timezone.now are replaced; see

@@ -80,6 +80,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+if os.environ.get("SITES") == "1":
+    # The sites framework, as a site that uses it installs it: its
+    # migration makes django_site with the row of SITE_ID 1 (example.com).
+    INSTALLED_APPS.append("django.contrib.sites")
+    SITE_ID = 1
+
 if os.environ.get("USER_ID") == "uuid":
     # A user model keyed by a UUID (tests/support/django_site/uuidusers).
     INSTALLED_APPS.append("uuidusers")
