@@ -91,11 +91,7 @@ fn secret_key_base_in_the_environment_or_the_app_env_file_signs_tokens_devise_ta
             "{case}"
         );
     }
-    let actions: Vec<String> = env
-        .audit()
-        .into_iter()
-        .map(|r| format!("{} {}", r.action, r.outcome))
-        .collect();
+    let actions = super::actions(&env);
     assert_eq!(actions, ["init ok", "issue ok", "issue ok"]);
 }
 

@@ -155,3 +155,11 @@ pub fn laravel_env_file(env: &TestEnv, mail_port: u16, extra: &[(&str, String)])
     std::fs::write(&path, set_keys(&laravel8_example(), &keys)).unwrap();
     path
 }
+
+/// Each audit row as `ACTION OUTCOME`, oldest first.
+pub fn actions(env: &TestEnv) -> Vec<String> {
+    env.rows("SELECT action, outcome FROM resetctl_audit ORDER BY id")
+        .into_iter()
+        .map(|r| format!("{} {}", r[0].as_deref().unwrap(), r[1].as_deref().unwrap()))
+        .collect()
+}

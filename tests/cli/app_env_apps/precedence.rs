@@ -118,11 +118,7 @@ fn resetctl_smtp_url_wins_over_the_files_mail_server_but_not_its_sender() {
             .contains("https://shop.example.org/reset-password/")
     );
     assert_eq!(reset_rows(&env), "1");
-    let actions: Vec<String> = env
-        .audit()
-        .into_iter()
-        .map(|r| format!("{} {}", r.action, r.outcome))
-        .collect();
+    let actions = super::actions(&env);
     assert_eq!(actions, ["init ok", "issue ok", "email ok"]);
     // Without it, the file's server (nothing listens there) is tried.
     let failed = run(
