@@ -110,6 +110,19 @@ fn the_environment_wins_over_the_file_and_without_either_issue_fails_changing_no
     let issued = json_run(c(), &["issue", EMAIL], 0);
     let doctor = json_run(c(), &["doctor"], 0);
     assert_eq!(doctor["secret"], "SECRET_KEY_BASE in the environment");
+    assert_eq!(
+        doctor["app_env"]["keys"],
+        serde_json::json!([]),
+        "the file's key is not in force"
+    );
+    let words = text(&run(c(), &["doctor"], 0).stdout);
+    assert!(
+        words.contains(&format!(
+            "App env      {}: none of its keys used",
+            file.display()
+        )),
+        "{words}"
+    );
     let token = issued["token"].as_str().unwrap();
     assert!(
         devise

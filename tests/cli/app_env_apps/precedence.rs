@@ -76,6 +76,12 @@ fn db_flag_and_resetctl_db_win_over_the_files_database() {
             doctor["link_site"],
             format!("APP_URL in {}", file.display())
         );
+        // doctor names only the keys in force.
+        let keys = doctor["app_env"]["keys"].to_string();
+        assert!(
+            !keys.contains("DATABASE_URL") && keys.contains("APP_URL"),
+            "{how}: {keys}"
+        );
     }
     let issued = json_run(
         with_app_env(&env, &file).arg("--db").arg(&env.db),
@@ -97,9 +103,22 @@ fn resetctl_smtp_url_wins_over_the_files_mail_server_but_not_its_sender() {
     let (env, file) = app(closed_port());
     let smtp = SmtpServer::start(&env.path("smtp"), &[]);
     let url = format!("smtp://127.0.0.1:{}", smtp.port);
-    let mut c = with_app_env(&env, &file);
-    c.arg("--db").arg(&env.db).env("RESETCTL_SMTP_URL", &url);
-    let sent = run(c, &["issue", "--send", EMAIL], 0);
+    let c = || {
+        let mut c = with_app_env(&env, &file);
+        c.arg("--db").arg(&env.db).env("RESETCTL_SMTP_URL", &url);
+        c
+    };
+    let doctor = json_run(c(), &["doctor"], 0);
+    assert_eq!(
+        doctor["email"]["transport"],
+        format!("{url}, from Laravel <shop@example.org>")
+    );
+    assert_eq!(
+        doctor["app_env"]["keys"],
+        serde_json::json!(["APP_URL", "MAIL_FROM_ADDRESS", "MAIL_FROM_NAME"]),
+        "MAIL_HOST and MAIL_PORT are not in force"
+    );
+    let sent = run(c(), &["issue", "--send", EMAIL], 0);
     assert!(
         text(&sent.stdout).starts_with("Sent a reset link to d***@corp.co"),
         "{}",
@@ -147,6 +166,12 @@ fn resetctls_own_site_and_a_whole_link_win_over_app_url() {
             c.env("RESETCTL_BASE_URL", base);
         }
         let v = json_run(c, &["doctor"], 0);
+        let keys = v["app_env"]["keys"].to_string();
+        assert_eq!(
+            keys.contains("APP_URL"),
+            v["link_site"].to_string().contains("APP_URL"),
+            "{keys}"
+        );
         (
             v["link"].as_str().unwrap().to_string(),
             v["link_site"].clone(),
