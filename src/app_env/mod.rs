@@ -86,17 +86,28 @@ impl AppEnv {
         from_vars(path, dir, &Vars::new(vars)).map_err(|e| prefixed(e, &in_file(path)))
     }
 
-    /// Every key of the file that was used, each once, for `doctor`.
+    /// Every key of the file resetctl reads, each once.
     pub fn keys_used(&self) -> Vec<&'static str> {
+        self.keys_taken(&["database", "site", "transport", "from", "secret"])
+    }
+
+    /// The keys behind the settings `taken` (`database`, `site`,
+    /// `transport`, `from`, `secret`), each once, for `doctor`: a setting
+    /// given another way (`--db`, `RESETCTL_SMTP_URL`, ...) leaves its keys
+    /// unused.
+    pub fn keys_taken(&self, taken: &[&str]) -> Vec<&'static str> {
         let mut keys: Vec<&'static str> = Vec::new();
         let lists = [
-            self.database.as_ref().map(|s| &s.keys),
-            self.site.as_ref().map(|s| &s.keys),
-            self.mail_transport.as_ref().map(|s| &s.keys),
-            self.mail_from.as_ref().map(|s| &s.keys),
-            self.secret_key_base.as_ref().map(|s| &s.keys),
+            ("database", self.database.as_ref().map(|s| &s.keys)),
+            ("site", self.site.as_ref().map(|s| &s.keys)),
+            ("transport", self.mail_transport.as_ref().map(|s| &s.keys)),
+            ("from", self.mail_from.as_ref().map(|s| &s.keys)),
+            ("secret", self.secret_key_base.as_ref().map(|s| &s.keys)),
         ];
-        for key in lists.into_iter().flatten().flatten() {
+        let lists = lists
+            .into_iter()
+            .filter_map(|(part, keys)| keys.filter(|_| taken.contains(&part)));
+        for key in lists.flatten() {
             if !keys.contains(key) {
                 keys.push(key);
             }

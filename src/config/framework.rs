@@ -175,6 +175,7 @@ impl SectionReader for Builder<'_> {
             .as_ref()
             .filter(|s| s.keys.contains(&name))?;
         self.cfg.origin.secret = Some(format!("{name} in {}", app.path.display()));
+        self.cfg.origin.from_app.push("secret");
         Some(secret.value.clone())
     }
 

@@ -60,8 +60,8 @@ pub struct Origin {
     pub app_env: Option<(std::path::PathBuf, Vec<&'static str>)>,
     /// Where the app's secret came from, when from the app's own variable.
     pub secret: Option<String>,
-    /// Settings taken from the app's env file: `database`, `transport`,
-    /// `from`.
+    /// Settings taken from the app's env file: `database`, `site`,
+    /// `transport`, `from`, `secret`.
     pub from_app: Vec<&'static str>,
 }
 
@@ -171,7 +171,6 @@ impl Config {
             b.cfg.busy_timeout = bounded_duration(t, Duration::ZERO, MAX_BUSY_TIMEOUT)
                 .map_err(|why| b.bad("busy_timeout", why))?;
         }
-        b.cfg.origin.app_env = app.as_ref().map(|a| (a.path.clone(), a.keys_used()));
         let defaults = b.framework(&file, sections)?;
         b.schema(&file.schema, file.sessions.as_ref(), &defaults)?;
         b.token(&file.token)?;
@@ -180,6 +179,7 @@ impl Config {
         }
         b.password(&file.password)?;
         b.email(file.email)?;
+        b.cfg.origin.app_env = app.as_ref().map(|a| (a.path.clone(), b.keys_taken(a)));
         Ok(Loaded {
             spare: b.catalog.and_then(Catalog::into_spare),
             cfg: b.cfg,
@@ -220,6 +220,15 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// The app env file's keys behind the settings in force: the mail
+    /// server's only when RESETCTL_SMTP_URL does not replace it.
+    fn keys_taken(&self, app: &AppEnv) -> Vec<&'static str> {
+        let smtp_url = std::env::var_os(crate::mail::SMTP_URL_ENV).is_some_and(|v| !v.is_empty());
+        let mut taken = self.cfg.origin.from_app.clone();
+        taken.retain(|part| !(smtp_url && *part == "transport"));
+        app.keys_taken(&taken)
+    }
+
     fn bad(&self, key: &str, why: String) -> Error {
         Error::config(format!("{}: {key}: {why}", self.path.display()))
     }

@@ -15,39 +15,47 @@ pub const BASE_URL_ENV: &str = "RESETCTL_BASE_URL";
 impl Builder<'_> {
     /// Moves the default link to the site, when one is known.
     pub(super) fn site(&mut self, base_url: Option<&str>) -> Result<()> {
-        let Some((site, from)) = self.site_of(base_url)? else {
+        let Some((site, from, from_app)) = self.site_of(base_url)? else {
             return Ok(());
         };
         if let Some(path) = self.cfg.link.strip_prefix(EXAMPLE_SITE) {
             self.cfg.link = format!("{site}{path}");
             self.cfg.origin.site = Some(from);
+            if from_app {
+                self.cfg.origin.from_app.push("site");
+            }
         }
         Ok(())
     }
 
-    fn site_of(&mut self, base_url: Option<&str>) -> Result<Option<(String, String)>> {
+    /// The site, where it came from, and whether from the app's env file.
+    fn site_of(&mut self, base_url: Option<&str>) -> Result<Option<(String, String, bool)>> {
         if let Ok(v) = std::env::var(BASE_URL_ENV)
             && !v.is_empty()
         {
             let site = base(&v).map_err(|why| Error::config(format!("{BASE_URL_ENV}: {why}")))?;
-            return Ok(Some((site, BASE_URL_ENV.to_string())));
+            return Ok(Some((site, BASE_URL_ENV.to_string(), false)));
         }
         if let Some(v) = base_url {
             let site = base(v).map_err(|why| self.bad("token.base_url", why))?;
-            return Ok(Some((site, "[token] base_url".to_string())));
+            return Ok(Some((site, "[token] base_url".to_string(), false)));
         }
         if let (Some(sql), Some(catalog)) = (self.site_query, &self.catalog)
             && let Some(domain) = catalog.value(sql)?.filter(|d| !d.trim().is_empty())
             && let Ok(site) = base(&format!("https://{}", domain.trim()))
         {
-            return Ok(Some((site, "the django_site row of SITE_ID 1".to_string())));
+            return Ok(Some((
+                site,
+                "the django_site row of SITE_ID 1".to_string(),
+                false,
+            )));
         }
         if let Some(app) = self.app
             && let Some(site) = &app.site
         {
             let at = format!("{} in {}", site.keys.join(", "), app.path.display());
             let site = base(&site.value).map_err(|why| Error::config(format!("{at}: {why}")))?;
-            return Ok(Some((site, at)));
+            return Ok(Some((site, at, true)));
         }
         Ok(None)
     }

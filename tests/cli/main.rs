@@ -4,6 +4,7 @@
 mod common;
 
 mod app_env;
+mod app_env_apps;
 mod audit;
 mod bad_input;
 mod better_auth;

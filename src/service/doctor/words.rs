@@ -152,7 +152,7 @@ fn store_line(d: &Description) -> String {
 
 fn keys(keys: &[&str]) -> String {
     if keys.is_empty() {
-        "no key resetctl reads".into()
+        "none of its keys used".into()
     } else {
         format!("{} used", keys.join(", "))
     }

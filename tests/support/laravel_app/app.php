@@ -29,6 +29,8 @@
  *       table's rows for EMAIL in the order Laravel reads them. Laravel looks
  *       only at the first: with password_resets (no unique key) that is the
  *       row stored first, whatever its created_at.
+ *   env-config   -
+ *       With ENV_FILE: the settings Laravel reads from it (env_file.php).
  *   session-login DB EMAIL PASSWORD, session-check DB SESSION_ID,
  *   remember-check DB RECALLER
  *       A login with SessionGuard and the database session driver, and what
@@ -42,6 +44,8 @@
  *   BCRYPT_ROUNDS  hashing.bcrypt.rounds (default 10)
  *   AT             RFC 3339 time; the app runs as if it were then
  *                  (Carbon::setTestNow)
+ *   ENV_FILE       the app's `.env`: Laravel reads it and takes its
+ *                  database from it (DB is then `-`); see env_file.php
  *   USER_ID        the users key as `create` makes it: integer (default,
  *                  `$table->id()`), or uuid (`$table->uuid('id')->primary()`
  *                  with UuidUser, the model an app keyed by UUIDs has)
@@ -77,6 +81,7 @@ use Illuminate\Support\Str;
 
 require_once '/usr/share/php/Illuminate/autoload.php';
 require_once __DIR__ . '/sessions.php';
+require_once __DIR__ . '/env_file.php';
 
 // The default App\Models\User of the Laravel skeleton.
 class User extends Illuminate\Foundation\Auth\User
@@ -232,6 +237,9 @@ function is_url(string $db): bool
 // sets one, as an app that adds the key does.
 function connection_config(string $db): array
 {
+    if (env_file() !== null) {
+        return env_connection_config();
+    }
     if (!is_url($db)) {
         return ['driver' => 'sqlite', 'database' => $db, 'prefix' => '', 'foreign_key_constraints' => true];
     }
@@ -411,9 +419,25 @@ function run(string $command, array $args): void
 }
 
 if ($argc < 3) {
-    finish(2, 'usage: php app.php create|token-exists|exists-at|reset|check|issue|row|session-login|session-check|remember-check DB [ARGS...]');
+    finish(2, 'usage: php app.php create|token-exists|exists-at|reset|check|issue|row|env-config|session-login|session-check|remember-check DB [ARGS...]');
 }
 [$command, $db] = [$argv[1], $argv[2]];
+if (env_file() !== null) {
+    if ($db !== '-') {
+        finish(2, "with ENV_FILE the database is the file's: pass - as DB, not '$db'");
+    }
+    try {
+        load_env_file(env_file());
+    } catch (Throwable $e) {
+        finish(2, get_class($e) . ': ' . $e->getMessage());
+    }
+    if ($command === 'env-config') {
+        finish(0, env_config_line());
+    }
+    $file = env_connection_config();
+    // Only whether it is a server matters from here on.
+    $db = ['sqlite' => $file['database'], 'mysql' => 'mysql://', 'pgsql' => 'postgres://'][$file['driver']];
+}
 if ($command !== 'create' && !is_url($db) && !is_file($db)) {
     // Laravel's SQLite connector refuses a missing file too, but with a long trace.
     finish(2, "no database file '$db'");
