@@ -355,15 +355,11 @@ pub const KIND: super::kind::StoreKind = super::kind::StoreKind {
 
 /// The users table the config file maps (or `users`) with its password
 /// column (or `password_hash`).
-fn recognise(
-    c: &crate::db::Catalog,
-    h: &super::recognise::Hints,
-) -> Option<super::recognise::Found> {
-    c.has(&h.table, &[&h.password])
-        .then(|| super::recognise::Found {
-            evidence: format!("table {} with column {}", h.table, h.password),
-            ..Default::default()
-        })
+fn recognise(c: &crate::db::Catalog, h: &super::kind::Hints) -> Option<super::kind::Found> {
+    c.has(&h.table, &[&h.password]).then(|| super::kind::Found {
+        evidence: format!("table {} with column {}", h.table, h.password),
+        ..Default::default()
+    })
 }
 
 pub fn config() -> std::sync::Arc<dyn StoreConfig> {

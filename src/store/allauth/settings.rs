@@ -12,7 +12,7 @@ use crate::store::django::{Django, DjangoSettings, read_section};
 use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, RowSettings, SectionReader, StoreConfig};
 
-use crate::store::recognise::{Found, Hints};
+use crate::store::kind::{Found, Hints};
 
 pub const KIND: StoreKind = StoreKind {
     name: "allauth",

@@ -14,7 +14,7 @@ use crate::store::TokenStore;
 use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
-use crate::store::recognise::{Found, Hints};
+use crate::store::kind::{Found, Hints};
 use crate::store::settings::{SectionKey, toml_text};
 
 pub const KIND: StoreKind = StoreKind {

@@ -27,7 +27,7 @@ use crate::token::Token;
 pub const DEFAULT_LINK: &str =
     "https://example.com/users/password/edit?reset_password_token={token}";
 
-use super::recognise::{Found, Hints};
+use super::kind::{Found, Hints};
 use super::settings::SectionKey;
 
 pub const KIND: StoreKind = StoreKind {

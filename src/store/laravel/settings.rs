@@ -15,7 +15,7 @@ use crate::store::TokenStore;
 use crate::store::kind::StoreKind;
 use crate::store::settings::{Defaults, PasswordDefaults, RowSettings, SectionReader, StoreConfig};
 
-use crate::store::recognise::{Found, Hints};
+use crate::store::kind::{Found, Hints};
 use crate::store::settings::SectionKey;
 
 pub const KIND: StoreKind = StoreKind {
