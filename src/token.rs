@@ -99,6 +99,32 @@ impl Token {
     }
 }
 
+/// A site that links are built under (`[token] base_url`, Better Auth's
+/// `baseURL`, an app's `APP_URL`): an http(s) URL with a host and perhaps a
+/// path, without a query, fragment, user or braces. Returned trimmed of
+/// white space, otherwise as given.
+pub fn site_url(text: &str) -> std::result::Result<&str, String> {
+    let t = text.trim();
+    let shown = crate::text::shown(t);
+    let url = url::Url::parse(t)
+        .map_err(|_| format!("{shown} is not a URL like https://app.example.com"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(format!(
+            "{shown} must be an http:// or https:// URL with a host"
+        ));
+    }
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || t.contains(['{', '}'])
+    {
+        return Err(format!(
+            "{shown} must be a site, without a query, fragment, user or braces"
+        ));
+    }
+    Ok(t)
+}
+
 /// The value of the query parameter `name` in a pasted link (`name=` right
 /// after `?`, `&`, `#` or `;`, so `mytoken=` is not `token=`).
 pub fn link_param<'a>(link: &'a str, name: &str) -> Option<&'a str> {

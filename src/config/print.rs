@@ -8,8 +8,7 @@ use std::fmt::Write as _;
 use super::Config;
 use crate::db::Location;
 use crate::store::registry;
-use crate::store::settings::{SectionKey, toml_text};
-use crate::store::{ExpiresFormat, TokenStorage};
+use crate::store::settings::{SectionKey, config_word, toml_text};
 
 impl Config {
     /// The config file, as TOML with a comment on where it came from.
@@ -63,9 +62,9 @@ impl Config {
             key("expires", s.expires.name());
             key(
                 "expires_format",
-                expires_format(self.store.row.expires_format),
+                &config_word(self.store.row.expires_format),
             );
-            key("token_storage", token_storage(self.store.row.storage));
+            key("token_storage", &config_word(self.store.row.storage));
         }
         if let Some(sessions) = &s.sessions {
             out.push_str("\n[sessions]\n");
@@ -186,20 +185,4 @@ fn seconds(d: std::time::Duration) -> String {
     toml_text(&crate::clock::format_duration(chrono::TimeDelta::seconds(
         d.as_secs() as i64,
     )))
-}
-
-fn expires_format(f: ExpiresFormat) -> &'static str {
-    match f {
-        ExpiresFormat::Rfc3339 => "rfc3339",
-        ExpiresFormat::Sqlite => "sqlite",
-        ExpiresFormat::Unix => "unix",
-        ExpiresFormat::UnixMs => "unix_ms",
-    }
-}
-
-fn token_storage(s: TokenStorage) -> &'static str {
-    match s {
-        TokenStorage::Sha256 => "sha256",
-        TokenStorage::Plain => "plain",
-    }
 }

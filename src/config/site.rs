@@ -61,29 +61,9 @@ impl Builder<'_> {
     }
 }
 
-/// An http(s) URL with a host, and perhaps a path the app lives under,
-/// without its trailing slash.
+/// A site as links are built under it: without its trailing slash.
 pub fn base(text: &str) -> std::result::Result<String, String> {
-    let text = text.trim();
-    let url = url::Url::parse(text).map_err(|_| {
-        format!(
-            "{} is not a URL like https://app.example.com",
-            crate::text::shown(text)
-        )
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!(
-            "{} must be an http:// or https:// URL with a host",
-            crate::text::shown(text)
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
-        return Err(format!(
-            "{} must be a site, without a query, fragment or user",
-            crate::text::shown(text)
-        ));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    crate::token::site_url(text).map(|t| t.trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]

@@ -51,7 +51,8 @@ impl Catalog {
         })
     }
 
-    /// A catalogue of the tables given, each with its columns: for tests.
+    /// A catalogue of the tables given, each with its columns (none: a
+    /// database not made yet).
     pub fn of(tables: &[(&str, &[&str])]) -> Catalog {
         Catalog {
             tables: tables

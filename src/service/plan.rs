@@ -9,6 +9,7 @@ use crate::clock::{self, format_duration, parse_duration};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::store::IssueRecord;
+use crate::store::settings::EXAMPLE_SITE;
 use crate::token::{HEX_LEN, Token};
 use crate::user::User;
 
@@ -109,12 +110,13 @@ impl Plan {
     }
 }
 
-/// A link on `example.com`: no app's own.
+/// A link on the host every default link starts on: no app's own.
 fn on_example_host(template: &str) -> bool {
+    let example = EXAMPLE_SITE.trim_start_matches("https://");
     url::Url::parse(template)
         .ok()
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-        .is_some_and(|h| h == "example.com" || h == "www.example.com")
+        .is_some_and(|h| h.strip_prefix("www.").unwrap_or(&h) == example)
 }
 
 /// An address on a domain kept for examples and tests (RFC 2606, 6761):

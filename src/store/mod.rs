@@ -35,7 +35,7 @@ pub use settings::{RowSettings, StoreSettings};
 pub use state::{TokenFilter, TokenState};
 
 /// What the token column holds (`[schema] token_storage`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStorage {
     Sha256,
@@ -44,7 +44,7 @@ pub enum TokenStorage {
 
 /// How expiries are written (`[schema] expires_format`); every form is
 /// read whatever this says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExpiresFormat {
     /// `2026-11-21T11:00:00Z`

@@ -56,6 +56,15 @@ impl SectionKey {
     }
 }
 
+/// A choice as the config file words it (`unix_ms`, `sha256`): its serde
+/// name, so the words are written in one place.
+pub fn config_word(choice: impl serde::Serialize) -> String {
+    match serde_json::to_value(choice) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 /// A TOML basic string holding `v` as it is.
 pub fn toml_text(v: &str) -> String {
     let mut out = String::from("\"");

@@ -21,18 +21,10 @@ pub fn new_token(source: &mut TokenSource) -> Result<Token> {
     source.next_text(ALPHABET, TOKEN_LEN)
 }
 
-/// A base URL as Better Auth takes one (`http://` or `https://`), checked;
-/// returned as given, since Better Auth builds its links from the text.
+/// A base URL as Better Auth takes one, checked; returned as given,
+/// since Better Auth builds its links from the text.
 pub fn base_url(text: &str) -> std::result::Result<String, String> {
-    let t = text.trim();
-    let url = url::Url::parse(t).map_err(|e| format!("not a URL ({e})"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err("must start with http:// or https://, as Better Auth requires".into());
-    }
-    if url.query().is_some() || url.fragment().is_some() || t.contains(['{', '}']) {
-        return Err("must be a base URL, without a query, a fragment or braces".into());
-    }
-    Ok(t.to_string())
+    crate::token::site_url(text).map(str::to_string)
 }
 
 /// The link Better Auth's own request would email for `{token}`:

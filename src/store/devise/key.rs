@@ -15,7 +15,7 @@ use crate::secret::Secret;
 use crate::token::{Token, link_param};
 
 /// What Devise's key generator hashes with (`[devise] key_digest`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyDigest {
     /// Devise builds its own generator, on SHA-1, on every Rails.

@@ -28,7 +28,7 @@ pub const DEFAULT_LINK: &str =
     "https://example.com/users/password/edit?reset_password_token={token}";
 
 use super::kind::{Found, Hints};
-use super::settings::SectionKey;
+use super::settings::{SectionKey, config_word};
 
 pub const KIND: StoreKind = StoreKind {
     name: "devise",
@@ -125,16 +125,12 @@ impl StoreConfig for DeviseSettings {
     }
 
     fn section(&self) -> Vec<SectionKey> {
-        let digest = match self.key_digest {
-            KeyDigest::Sha1 => "sha1",
-            KeyDigest::Sha256 => "sha256",
-        };
         let mut keys = vec![
             SectionKey::Secret(
                 "secret_key_base",
                 "RESETCTL_APP_SECRET, else the app's SECRET_KEY_BASE",
             ),
-            SectionKey::text("key_digest", digest),
+            SectionKey::text("key_digest", &config_word(self.key_digest)),
             SectionKey::duration("reset_password_within", self.within),
         ];
         if self.pepper.is_some() {

@@ -3,7 +3,7 @@
 //! process environment or from the app's env file, and Devise's own
 //! PasswordsController takes the token resetctl issues with it.
 
-use super::{bare, json_run, run, text, with_app_env};
+use super::{bare, init, json_run, run, text, with_app_env};
 use crate::common::TestEnv;
 use crate::common::frameworks::{Devise, Framework, OLD_PASSWORD};
 
@@ -20,12 +20,7 @@ fn app() -> (TestEnv, Devise) {
         env: Vec::new(),
     };
     devise.create_user(&env.db, EMAIL, OLD_PASSWORD);
-    bare(&env)
-        .arg("--db")
-        .arg(&env.db)
-        .arg("init")
-        .assert()
-        .success();
+    init(&env);
     (env, devise)
 }
 

@@ -3,7 +3,7 @@
 //! Django's own PasswordResetForm does through get_current_site), and
 //! Django's PasswordResetConfirmView takes it.
 
-use super::{bare, json_run, run, text};
+use super::{bare, init, json_run, run, text};
 use crate::common::TestEnv;
 use crate::common::frameworks::{Django, OLD_PASSWORD};
 
@@ -32,12 +32,7 @@ pub fn site() -> (TestEnv, Django) {
         "Django's own default site"
     );
     env.sql("UPDATE django_site SET domain = 'shop.example.org', name = 'Shop' WHERE id = 1");
-    bare(&env)
-        .arg("--db")
-        .arg(&env.db)
-        .arg("init")
-        .assert()
-        .success();
+    init(&env);
     (env, django)
 }
 

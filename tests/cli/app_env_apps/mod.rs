@@ -43,6 +43,18 @@ pub fn bare(env: &TestEnv) -> Command {
     c
 }
 
+/// `init` on the test's database with no config: what every app here is
+/// prepared with; it must succeed.
+#[track_caller]
+pub fn init(env: &TestEnv) {
+    bare(env)
+        .arg("--db")
+        .arg(&env.db)
+        .arg("init")
+        .assert()
+        .success();
+}
+
 /// `bare` with `--app-env FILE`.
 pub fn with_app_env(env: &TestEnv, file: &Path) -> Command {
     let mut c = bare(env);

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::{bare, json_run, run, set_keys, text, with_app_env};
+use super::{init, json_run, run, set_keys, text, with_app_env};
 use crate::common::frameworks::{Framework, Laravel, OLD_PASSWORD};
 use crate::common::smtp::SmtpServer;
 use crate::common::{TestEnv, closed_port};
@@ -18,12 +18,7 @@ const EMAIL: &str = "dave@corp.co";
 fn app(mail_port: u16) -> (TestEnv, PathBuf) {
     let env = TestEnv::empty();
     Laravel::new("password_resets").create_user(&env.db, EMAIL, OLD_PASSWORD);
-    bare(&env)
-        .arg("--db")
-        .arg(&env.db)
-        .arg("init")
-        .assert()
-        .success();
+    init(&env);
     let file = env.path(".env");
     let keys = [
         ("DATABASE_URL", "sqlite:elsewhere.sqlite".to_string()),
