@@ -64,7 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'resetctl' -ScriptBlock {
         }
         'resetctl;issue' {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Bulk: the users listed in FILE, one per line (- for stdin; blank lines and # comments skipped)')
-            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Bulk: users per transaction; fewer hold the app''s writers off for less time [default: 50000, with --send 100]')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Bulk: users per transaction; fewer hold the app''s writers off for less time [default: 40000, with --send 100]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Bulk with --send: at most N emails per second (e.g. 10/s)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Read USER as this kind of name instead of guessing')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]')

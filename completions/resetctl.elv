@@ -59,7 +59,7 @@ set edit:completion:arg-completer[resetctl] = {|@words|
         }
         &'resetctl;issue'= {
             cand --from 'Bulk: the users listed in FILE, one per line (- for stdin; blank lines and # comments skipped)'
-            cand --batch 'Bulk: users per transaction; fewer hold the app''s writers off for less time [default: 50000, with --send 100]'
+            cand --batch 'Bulk: users per transaction; fewer hold the app''s writers off for less time [default: 40000, with --send 100]'
             cand --rate 'Bulk with --send: at most N emails per second (e.g. 10/s)'
             cand --by 'Read USER as this kind of name instead of guessing'
             cand --ttl 'How long the token lives: 90s, 15m, 1h, 2d [default: 1h, at most 7d]'

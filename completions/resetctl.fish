@@ -60,7 +60,7 @@ complete -c resetctl -n "__fish_resetctl_using_subcommand init" -l json -d 'Prin
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -s q -l quiet -d 'Print nothing but results and errors'
 complete -c resetctl -n "__fish_resetctl_using_subcommand init" -s h -l help -d 'Print help'
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l from -d 'Bulk: the users listed in FILE, one per line (- for stdin; blank lines and # comments skipped)' -r
-complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l batch -d 'Bulk: users per transaction; fewer hold the app\'s writers off for less time [default: 50000, with --send 100]' -r
+complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l batch -d 'Bulk: users per transaction; fewer hold the app\'s writers off for less time [default: 40000, with --send 100]' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l rate -d 'Bulk with --send: at most N emails per second (e.g. 10/s)' -r
 complete -c resetctl -n "__fish_resetctl_using_subcommand issue" -l by -d 'Read USER as this kind of name instead of guessing' -r -f -a "email\t''
 username\t''

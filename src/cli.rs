@@ -180,7 +180,7 @@ pub struct IssueArgs {
     #[arg(long, requires = "bulk")]
     pub dry_run: bool,
 
-    /// Bulk: users per transaction; fewer hold the app's writers off for less time [default: 50000, with --send 100]
+    /// Bulk: users per transaction; fewer hold the app's writers off for less time [default: 40000, with --send 100]
     #[arg(long, value_name = "N", requires = "bulk", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub batch: Option<u32>,
 

@@ -5,9 +5,14 @@
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+
+mod plan;
+mod source;
+
+pub use source::TokenSource;
 
 /// Length of a token in hex characters (32 random bytes).
 pub const HEX_LEN: usize = 64;
@@ -179,76 +184,6 @@ fn os_random(buf: &mut [u8]) -> Result<()> {
         .map_err(|e| Error::internal(format!("the system random generator failed: {e}")))
 }
 
-/// Tokens for a bulk run. Each is still 32 bytes straight from the OS
-/// CSPRNG, used once; they are only fetched 128 at a time, because one
-/// system call per token was a measurable share of a million-user run.
-/// Bytes are wiped as they are handed out and when the source is dropped.
-pub struct TokenSource {
-    pool: Zeroizing<[u8; TokenSource::POOL]>,
-    used: usize,
-}
-
-impl Default for TokenSource {
-    fn default() -> TokenSource {
-        TokenSource::new()
-    }
-}
-
-impl TokenSource {
-    const POOL: usize = 128 * HEX_LEN / 2;
-
-    pub fn new() -> TokenSource {
-        TokenSource {
-            pool: Zeroizing::new([0u8; TokenSource::POOL]),
-            used: TokenSource::POOL,
-        }
-    }
-
-    pub fn next_token(&mut self) -> Result<Token> {
-        if self.used == TokenSource::POOL {
-            os_random(self.pool.as_mut())?;
-            self.used = 0;
-        }
-        let bytes = &mut self.pool[self.used..self.used + HEX_LEN / 2];
-        let token = Token::from_bytes(bytes);
-        bytes.zeroize();
-        self.used += HEX_LEN / 2;
-        Ok(token)
-    }
-
-    /// A token of `len` characters (at most `MAX_LEN`) drawn uniformly
-    /// from `alphabet` (at most 256 characters, ASCII), for applications
-    /// whose own tokens have that shape. A byte at or above the largest
-    /// multiple of the alphabet's size is dropped, so no character is
-    /// likelier than another.
-    pub fn next_text(&mut self, alphabet: &[u8], len: usize) -> Result<Token> {
-        let size = alphabet.len();
-        if size == 0 || size > 256 || len > MAX_LEN || !alphabet.is_ascii() {
-            return Err(Error::internal("a token alphabet or length out of bounds"));
-        }
-        let limit = 256 - 256 % size;
-        let mut text = Zeroizing::new([0u8; MAX_LEN]);
-        let mut filled = 0;
-        while filled < len {
-            if self.used == TokenSource::POOL {
-                os_random(self.pool.as_mut())?;
-                self.used = 0;
-            }
-            let b = usize::from(self.pool[self.used]);
-            self.pool[self.used] = 0;
-            self.used += 1;
-            if b < limit {
-                text[filled] = alphabet[b % size];
-                filled += 1;
-            }
-        }
-        Ok(Token {
-            text,
-            len: len as u8,
-        })
-    }
-}
-
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Token(<redacted>)")
@@ -289,52 +224,6 @@ mod tests {
                 .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
         );
         assert_ne!(a.expose(), b.expose());
-    }
-
-    #[test]
-    fn a_token_source_hands_out_distinct_tokens_and_wipes_what_it_gave() {
-        let mut source = TokenSource::new();
-        let tokens: Vec<String> = (0..300)
-            .map(|_| source.next_token().unwrap().expose().to_string())
-            .collect();
-        let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
-        assert_eq!(distinct.len(), 300, "no token handed out twice");
-        assert!(tokens.iter().all(
-            |t| t.len() == HEX_LEN && t.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
-        ));
-        // 300 = two whole pools and 44 tokens of the third.
-        let given = 44 * HEX_LEN / 2;
-        assert!(
-            source.pool[..given].iter().all(|&b| b == 0),
-            "handed-out bytes wiped"
-        );
-        assert!(
-            source.pool[given..].iter().any(|&b| b != 0),
-            "the rest still unused"
-        );
-    }
-
-    #[test]
-    fn text_tokens_have_the_alphabet_and_length_asked_for() {
-        const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        let mut source = TokenSource::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut counts = [0u32; 62];
-        for _ in 0..2000 {
-            let t = source.next_text(ALNUM, 24).unwrap();
-            assert_eq!(t.expose().len(), 24);
-            for b in t.expose().bytes() {
-                counts[ALNUM.iter().position(|&c| c == b).unwrap()] += 1;
-            }
-            assert!(seen.insert(t.expose().to_string()), "no token twice");
-        }
-        // 48,000 characters, about 774 each: every one drawn, none favoured.
-        assert!(
-            counts.iter().all(|&n| (550..1000).contains(&n)),
-            "{counts:?}"
-        );
-        assert!(source.next_text(b"", 24).is_err());
-        assert!(source.next_text(ALNUM, MAX_LEN + 1).is_err());
     }
 
     #[test]

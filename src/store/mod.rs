@@ -180,6 +180,14 @@ pub trait TokenStore {
         source.next_token()
     }
 
+    /// For a bulk run's plan (`token/plan.rs`): draws a token from
+    /// `source` as `new_token` does and gives what the store's token index
+    /// orders by for it; `None` for a store whose index the token does not
+    /// order.
+    fn index_key(&self, _source: &mut TokenSource) -> Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
+
     /// Under `--no-enumerate`, the user a printed link names: built from
     /// what was typed wherever the link would otherwise show the account
     /// (`user`, `None` for an unknown name), so that it reads the same

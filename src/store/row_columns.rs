@@ -200,6 +200,10 @@ impl TokenStore for RowColumns {
         Ok(token)
     }
 
+    fn index_key(&self, source: &mut TokenSource) -> Result<Option<Vec<u8>>> {
+        Ok(Some(self.stored(&source.next_token()?)?.into_bytes()))
+    }
+
     fn link(&self, template: &str, token: &Token, _user: Option<&User>) -> String {
         template.replace("{token}", token.expose())
     }

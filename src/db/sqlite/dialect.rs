@@ -77,15 +77,15 @@ impl Dialect for Sqlite {
         None
     }
 
-    /// An app waiting for the lock sleeps in the default busy handler,
-    /// which looks again every 100 ms at most: with no gap, one app write
-    /// waited 8 s through several batches of a million-user run.
     fn every_column(&self) -> &'static str {
         "SELECT sqlite_schema.name, pragma_table_info.name FROM sqlite_schema \
          JOIN pragma_table_info(sqlite_schema.name) WHERE sqlite_schema.type = 'table' \
          AND sqlite_schema.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
     }
 
+    /// An app waiting for the lock sleeps in the default busy handler,
+    /// which looks again every 100 ms at most: with no gap, one app write
+    /// waited 8 s through several batches of a million-user run.
     fn writer_gap(&self) -> Duration {
         Duration::from_millis(110)
     }

@@ -27,13 +27,14 @@ use crate::user_list::{Entry, UserList};
 use send::Sender;
 use tally::Counts;
 
-/// Users per transaction. Every batch rewrites the token index pages its
-/// random tokens land on, and at a million users most of that index is
-/// touched by every batch, so the number of batches is what a run costs:
-/// 5,000 made a million-user run 4x slower than one UPDATE. A batch of
-/// 50,000 held the write lock for up to 2 s in a million-user run on two
-/// cores; `--batch` lowers it for an app that cannot wait that long.
-const BATCH: usize = 50_000;
+/// Users per transaction: the app's writers wait while one is written,
+/// and the app's busy handler looks again only every 100 ms, so each
+/// batch also costs a gap (`writer_gap`). With planned tokens a batch
+/// costs about what its users do: 40,000 held the lock for at most 435 ms
+/// in a million-user run on two cores, and the run took 1.4x one UPDATE
+/// (BENCHMARKS.md). `--batch` lowers it for an app that cannot wait that
+/// long.
+const BATCH: usize = 40_000;
 /// With --send, tokens are emailed one by one: a small batch keeps a
 /// token's lifetime from running out while it waits its turn.
 const SEND_BATCH: usize = 100;
@@ -67,6 +68,8 @@ struct Run<'a> {
     stop: Stop,
     stopped: Option<Error>,
     last_commit: Option<Instant>,
+    /// `--all`'s users when the run began.
+    total: Option<u64>,
 }
 
 impl<'a> Run<'a> {
@@ -124,6 +127,7 @@ impl<'a> Run<'a> {
             failures,
             stopped: None,
             last_commit: None,
+            total,
         })
     }
 
@@ -147,6 +151,21 @@ impl<'a> Run<'a> {
             self.progress.inc(n);
         }
         Ok(())
+    }
+
+    /// Orders `--all`'s coming tokens by the token index (`token/plan.rs`)
+    /// when the last plan is used up: only tokens stored with their batch
+    /// gain from it.
+    fn plan_tokens(&mut self) -> Result<()> {
+        let Some(total) = self.total else {
+            return Ok(());
+        };
+        let left = total.saturating_sub(self.progress.position()) as usize;
+        if left == 0 || self.campaign.tokens.planned() > 0 {
+            return Ok(());
+        }
+        let store = &self.ctx.store;
+        self.campaign.tokens.plan(left, |s| store.index_key(s))
     }
 
     /// The next batch's lines of a list (`None` when it is used up), or
@@ -176,6 +195,7 @@ impl<'a> Run<'a> {
                 lines,
             );
         }
+        self.plan_tokens()?;
         if let Some(at) = self.last_commit {
             std::thread::sleep(self.db.dialect().writer_gap().saturating_sub(at.elapsed()));
         }

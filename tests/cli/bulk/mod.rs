@@ -333,3 +333,56 @@ on_every_engine! {
         );
     }
 }
+
+/// A bulk run hands its tokens out in the order of the token index, so
+/// each batch writes one stretch of that index: the digests of one
+/// batch's users all sort before the next batch's. Random tokens would
+/// spread every batch over the whole index.
+#[test]
+fn each_batch_writes_its_own_stretch_of_the_token_index() {
+    let env = TestEnv::with_users(3_000);
+    let out = env
+        .cmd()
+        .args(["--json", "issue", "--all", "--batch", "1000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let printed: std::collections::HashMap<i64, String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v = json(l.as_bytes());
+            let token = v["token"].as_str().unwrap().to_string();
+            (v["user"]["id"].as_i64().unwrap(), token)
+        })
+        .collect();
+    assert_eq!(printed.len(), 3_000);
+    let conn = env.conn();
+    let mut stmt = conn
+        .prepare("SELECT id, password_reset_token FROM users ORDER BY id")
+        .unwrap();
+    let rows: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (id, stored) in &rows {
+        assert_eq!(stored, &sha256_hex(&printed[id]), "user {id}");
+    }
+    let stretches: Vec<(&str, &str)> = rows
+        .chunks(1000)
+        .map(|batch| {
+            let leads = batch.iter().map(|(_, s)| &s[..4]);
+            (leads.clone().min().unwrap(), leads.max().unwrap())
+        })
+        .collect();
+    assert!(
+        stretches[0].0 < "1000" && stretches[2].1 > "f000",
+        "{stretches:?}"
+    );
+    for pair in stretches.windows(2) {
+        assert!(pair[0].1 <= pair[1].0, "batches overlap: {stretches:?}");
+    }
+    let distinct: std::collections::HashSet<&String> = printed.values().collect();
+    assert_eq!(distinct.len(), 3_000);
+}
