@@ -9,8 +9,9 @@
 //! Holding a million tokens would take 32 MB, so a token is not kept but
 //! made again when its turn comes: token `i` is HMAC-SHA256 of `i` under
 //! a key of 32 bytes from the OS CSPRNG, drawn for this plan alone. The
-//! key never leaves memory and is wiped with the plan; each `i` is handed
-//! out once. Without the key, a token says nothing of any other.
+//! key is wiped once the HMAC is keyed; the keyed state stays in memory
+//! while the plan lasts, and is never written anywhere. Each `i` is
+//! handed out once. Without the key, a token says nothing of any other.
 
 use hmac::{Hmac, Mac};
 use zeroize::{Zeroize, Zeroizing};
@@ -35,14 +36,14 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new() -> Result<Plan> {
+    pub fn new(n: usize) -> Result<Plan> {
         let mut seed = Zeroizing::new([0u8; 32]);
         os_random(seed.as_mut())?;
         let key = HmacSha256::new_from_slice(seed.as_ref())
             .map_err(|_| Error::internal("an HMAC key was refused"))?;
         Ok(Plan {
             key,
-            order: Vec::new(),
+            order: Vec::with_capacity(n),
             next: 0,
             aim: None,
         })

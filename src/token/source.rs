@@ -43,9 +43,9 @@ impl TokenSource {
         n: usize,
         mut index_key: impl FnMut(&mut TokenSource) -> Result<Option<Vec<u8>>>,
     ) -> Result<()> {
-        let n = n.min(WINDOW) as u32;
-        self.plan = Some(Plan::new()?);
-        for i in 0..n {
+        let n = n.min(WINDOW);
+        self.plan = Some(Plan::new(n)?);
+        for i in 0..n as u32 {
             if let Some(plan) = &mut self.plan {
                 plan.aim(i);
             }

@@ -68,8 +68,9 @@ struct Run<'a> {
     stop: Stop,
     stopped: Option<Error>,
     last_commit: Option<Instant>,
-    /// `--all`'s users when the run began.
-    total: Option<u64>,
+    /// `--all`'s users when the run began, while their tokens are planned
+    /// (`None` for a list, or a store whose index no token orders).
+    planned_of: Option<u64>,
 }
 
 impl<'a> Run<'a> {
@@ -127,7 +128,7 @@ impl<'a> Run<'a> {
             failures,
             stopped: None,
             last_commit: None,
-            total,
+            planned_of: total,
         })
     }
 
@@ -157,7 +158,7 @@ impl<'a> Run<'a> {
     /// when the last plan is used up: only tokens stored with their batch
     /// gain from it.
     fn plan_tokens(&mut self) -> Result<()> {
-        let Some(total) = self.total else {
+        let Some(total) = self.planned_of else {
             return Ok(());
         };
         let left = total.saturating_sub(self.progress.position()) as usize;
@@ -165,7 +166,11 @@ impl<'a> Run<'a> {
             return Ok(());
         }
         let store = &self.ctx.store;
-        self.campaign.tokens.plan(left, |s| store.index_key(s))
+        self.campaign.tokens.plan(left, |s| store.index_key(s))?;
+        if self.campaign.tokens.planned() == 0 {
+            self.planned_of = None;
+        }
+        Ok(())
     }
 
     /// The next batch's lines of a list (`None` when it is used up), or
