@@ -36,7 +36,11 @@
 #                                                (bench/better_auth_scrypt.mjs)
 #
 # and the Laravel bulk throughput: issue --all on BULK_USERS users (each
-# token a bcrypt hash at cost 10), on every core and on one (taskset).
+# token a bcrypt hash at cost 10), on every core and on one (taskset), and
+#
+#   laravel-issue-all  issue --all on BULK_USERS  php doing Laravel's create
+#                                                for every user, one transaction
+#                                                (bench/laravel_bulk.php)
 # Needs hyperfine, sqlite3, php-cli, python3 and node.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -138,6 +142,12 @@ throughput() {
 }
 every_core=$(throughput)
 one_core=$(throughput taskset -c 0)
+# The same run against Laravel's own work for each user, in PHP
+# (bench/laravel_bulk.php).
+RESETCTL_CONFIG=$laravel_cfg bench laravel-issue-all "$runs" \
+  "php bench/laravel_bulk.php $run_db" \
+  "$bin --db $run_db -q issue --all" \
+  "sh -c 'cp $bulk_db $run_db && sync'"
 
 # --- Django: django.contrib.auth's migration; passwords as Django 5.x writes them.
 django_db=$work/django-$users.db
@@ -252,6 +262,6 @@ RESETCTL_CONFIG=$ba_cfg bench better-auth-redeem "$quick" \
 
 echo "$(machine) Users: $(printf "%'d" "$users"). Runs: $runs for devise-issue-all, $quick for the others (median)."
 echo
-table devise-issue-one=1.5 devise-issue-one-kdf=1.0 devise-issue-all=1.5 laravel-redeem=1.0 laravel-reset=1.0 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0 allauth-issue-one=1.5 allauth-issue-audited=1.5 allauth-redeem=1.0 better-auth-issue-one=1.5 better-auth-issue-all=2.0 better-auth-redeem=1.0
+table devise-issue-one=1.5 devise-issue-one-kdf=1.0 devise-issue-all=1.5 laravel-redeem=1.0 laravel-reset=1.0 laravel-issue-all=1.5 django-issue-one=1.5 django-issue-audited=1.5 django-redeem=1.0 allauth-issue-one=1.5 allauth-issue-audited=1.5 allauth-redeem=1.0 better-auth-issue-one=1.5 better-auth-issue-all=2.0 better-auth-redeem=1.0
 echo
 echo "Laravel bulk issue, $bulk users (a bcrypt hash at cost 10 each): $every_core users/s on every core, $one_core users/s on one."
