@@ -199,6 +199,22 @@ mod tests {
     }
 
     #[test]
+    fn a_run_plans_again_once_its_plan_is_used_up() {
+        let mut source = TokenSource::new();
+        source.plan(100, sha256_key).unwrap();
+        let mut drawn: Vec<String> = (0..100)
+            .map(|_| source.next_token().unwrap().expose().to_string())
+            .collect();
+        source.plan(60, sha256_key).unwrap();
+        assert_eq!(source.planned(), 60);
+        let again: Vec<Token> = (0..60).map(|_| source.next_token().unwrap()).collect();
+        let digests: Vec<String> = again.iter().map(Token::sha256_hex).collect();
+        assert!(digests.windows(2).all(|w| w[0][..4] <= w[1][..4]));
+        drawn.extend(again.iter().map(|t| t.expose().to_string()));
+        assert_eq!(drawn.iter().collect::<HashSet<_>>().len(), 160);
+    }
+
+    #[test]
     fn two_plans_draw_different_tokens() {
         let draw = || {
             let mut source = TokenSource::new();
