@@ -8,9 +8,10 @@ use super::{HEX_LEN, MAX_LEN, Token, os_random};
 use crate::error::{Error, Result};
 
 /// Tokens for one command. Each is 32 bytes straight from the OS CSPRNG,
-/// used once; they are only fetched 128 at a time, because one system
-/// call per token was a measurable share of a million-user run. Bytes are
-/// wiped as they are handed out and when the source is dropped.
+/// used once, unless a bulk run planned them (`plan.rs`: HMAC-SHA256 under
+/// a key the OS drew); they are only fetched 128 at a time, because one
+/// system call per token was a measurable share of a million-user run.
+/// Bytes are wiped as they are handed out and when the source is dropped.
 pub struct TokenSource {
     pool: Zeroizing<[u8; TokenSource::POOL]>,
     used: usize,
@@ -43,6 +44,12 @@ impl TokenSource {
         n: usize,
         mut index_key: impl FnMut(&mut TokenSource) -> Result<Option<Vec<u8>>>,
     ) -> Result<()> {
+        self.plan = None;
+        // A store whose index no token orders says so at once, before a
+        // plan is keyed and sized for nothing.
+        if index_key(self)?.is_none() {
+            return Ok(());
+        }
         let n = n.min(WINDOW);
         self.plan = Some(Plan::new(n)?);
         for i in 0..n as u32 {
