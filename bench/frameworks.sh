@@ -48,7 +48,7 @@ users=${1:-1000000}
 runs=${2:-5}
 bulk=${3:-400}
 bench_start sqlite3 openssl php taskset node
-quick=$(( runs > 20 ? runs : 20 ))
+quick=$(quick_runs "$runs")
 export RESETCTL_NOW=2026-11-21T10:00:00Z
 mid=$((users / 2))
 

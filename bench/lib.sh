@@ -50,6 +50,14 @@ users_db() {
   mv "$base.tmp" "$base"
 }
 
+# Runs of the quick scenarios: commands of a few milliseconds vary run to
+# run more than the slow ones, so they get at least 20, which cost little.
+# BENCH_QUICK_RUNS sets another count (CI's smoke runs, which only keep the
+# scripts working, take 2).
+quick_runs() {
+  echo "${BENCH_QUICK_RUNS:-$(( $1 > 20 ? $1 : 20 ))}"
+}
+
 bench() {
   local name=$1 n=$2 baseline=$3 ours=$4 prepare=${5:-}
   local args=(--runs "$n" --warmup 1 --style none --export-json "$json/$name.json" -N)

@@ -24,7 +24,7 @@ source "$(dirname "$0")/lib.sh"
 users=${1:-1000000}
 runs=${2:-5}
 bench_start psql
-quick=${BENCH_QUICK_RUNS:-$(( runs > 20 ? runs : 20 ))}
+quick=$(quick_runs "$runs")
 mid=$((users / 2))
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)

@@ -46,24 +46,21 @@ export RESETCTL_DB=$db
 mid=$((users / 2))
 email="user$mid@example.com"
 
-# Commands of a few milliseconds vary run to run more than the slow ones:
-# they get at least 20 runs, which cost little (BENCH_QUICK_RUNS sets
-# another count: CI's smoke run, which only keeps the script working).
-quick_runs=${BENCH_QUICK_RUNS:-$(( runs > 20 ? runs : 20 ))}
+quick=$(quick_runs "$runs")
 
-bench startup "$quick_runs" "sqlite3 --version" "$bin --version"
-bench issue-one "$quick_runs" \
+bench startup "$quick" "sqlite3 --version" "$bin --version"
+bench issue-one "$quick" \
   "sqlite3 $db \"UPDATE users SET password_reset_token = lower(hex(randomblob(32))), password_reset_expires = '2026-11-21T11:00:00Z' WHERE email = '$email' COLLATE NOCASE\"" \
   "$bin --json issue $email"
-bench inspect-one "$quick_runs" \
+bench inspect-one "$quick" \
   "sqlite3 $db \"SELECT id, username, email, password_reset_expires FROM users WHERE email = '$email' COLLATE NOCASE\"" \
   "$bin --json inspect $email"
-bench list "$quick_runs" \
+bench list "$quick" \
   "sqlite3 -json $db \"SELECT id, username, email, password_reset_expires FROM users WHERE password_reset_token IS NOT NULL ORDER BY id\"" \
   "$bin --json list"
 token=$(printf 'b%.0s' $(seq 64))
 hash=$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)
-bench redeem "$quick_runs" \
+bench redeem "$quick" \
   "sh -c 'printf %s correct-horse-battery | argon2 somesaltsomesalt -id -t 2 -k 19456 -p 1 -e'" \
   "sh -c 'printf \"%s\\n\" correct-horse-battery | $bin redeem $token --password-stdin'" \
   "sqlite3 $db \"UPDATE users SET password_reset_token = '$hash', password_reset_expires = '2026-11-21T12:00:00Z' WHERE id = $mid\""
@@ -78,11 +75,11 @@ done
 printf 'format = "bcrypt"\nbcrypt = { cost = 12 }\n' >> "$work/bcrypt.toml"
 printf 'format = "django-pbkdf2"\npbkdf2 = { iterations = 1000000 }\n' >> "$work/pbkdf2.toml"
 prepare_redeem="sqlite3 $db \"UPDATE users SET password_reset_token = '$hash', password_reset_expires = '2026-11-21T12:00:00Z' WHERE id = $mid\""
-bench redeem-bcrypt "$quick_runs" \
+bench redeem-bcrypt "$quick" \
   "sh -c 'printf %s correct-horse-battery | $py -c \"import bcrypt, sys; bcrypt.hashpw(sys.stdin.buffer.read(), bcrypt.gensalt(12))\"'" \
   "sh -c 'printf \"%s\\n\" correct-horse-battery | RESETCTL_CONFIG=$work/bcrypt.toml $bin redeem $token --password-stdin'" \
   "$prepare_redeem"
-bench redeem-pbkdf2 "$quick_runs" \
+bench redeem-pbkdf2 "$quick" \
   "sh -c 'printf %s correct-horse-battery | python3 -c \"import hashlib, os, sys; hashlib.pbkdf2_hmac(\\\"sha256\\\", sys.stdin.buffer.read(), os.urandom(16), 1000000)\"'" \
   "sh -c 'printf \"%s\\n\" correct-horse-battery | RESETCTL_CONFIG=$work/pbkdf2.toml $bin redeem $token --password-stdin'" \
   "$prepare_redeem"
@@ -90,14 +87,14 @@ bench redeem-pbkdf2 "$quick_runs" \
 # auto and not under a named format; the rest of its work is the same.
 printf '[limits]\nissue = "off"\n[password]\nformat = "argon2id"\n' > "$work/named.toml"
 chmod 600 "$work/named.toml"
-hyperfine --runs "$((quick_runs * 2))" --warmup 3 --style none -N --export-json "$json/auto-sample.json" \
+hyperfine --runs "$((quick * 2))" --warmup 3 --style none -N --export-json "$json/auto-sample.json" \
   -n named "$bin --config $work/named.toml --json doctor" \
   -n auto "$bin --config $cfg --json doctor" >/dev/null
 # What framework = "auto" costs: the same inspect with the framework named
 # in the config file, where no catalogue is read to recognise the app.
 printf 'framework = "none"\n[limits]\nissue = "off"\n' > "$work/none.toml"
 chmod 600 "$work/none.toml"
-hyperfine --runs "$((quick_runs * 2))" --warmup 3 --style none -N --export-json "$json/auto-detect.json" \
+hyperfine --runs "$((quick * 2))" --warmup 3 --style none -N --export-json "$json/auto-detect.json" \
   -n named "$bin --config $work/none.toml --json inspect $email" \
   -n auto "$bin --config $cfg --json inspect $email" >/dev/null
 
@@ -137,7 +134,7 @@ touch "$work/done"
 wait "$writer"
 read -r wait_max wait_p99 wait_n < "$work/lock_wait"
 
-echo "$(machine) Users: $(printf "%'d" "$users"). Runs: $runs for purge and issue-all, $quick_runs for the others (median)."
+echo "$(machine) Users: $(printf "%'d" "$users"). Runs: $runs for purge and issue-all, $quick for the others (median)."
 echo
 table startup=1.0 issue-one=1.0 inspect-one=1.0 list=1.5 redeem=1.0 redeem-bcrypt=1.0 redeem-pbkdf2=1.0 purge=1.2 issue-all=1.5 issue-all-floor=1.5 issue-all-lock=1.2
 python3 - "$json" "$rss_issue" "$rss_list" "$wait_max" "$wait_p99" "$wait_n" <<'PY'

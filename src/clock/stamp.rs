@@ -34,9 +34,9 @@ pub fn read(text: &str) -> Option<DateTime<Utc>> {
 pub fn parts(text: &str) -> Option<(NaiveDateTime, Option<i64>)> {
     let mut c = Cursor { b: text.as_bytes() };
     let year = c.number(4)?;
-    c.expect(b'-')?;
+    c.skip(b'-')?;
     let month = c.number(2)?;
-    c.expect(b'-')?;
+    c.skip(b'-')?;
     let day = c.number(2)?;
     let date =
         NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day).filter(|_| year >= 1)?;
@@ -46,7 +46,7 @@ pub fn parts(text: &str) -> Option<(NaiveDateTime, Option<i64>)> {
     };
     c.b = &c.b[1..];
     let hour = c.number(2)?;
-    c.expect(b':')?;
+    c.skip(b':')?;
     let minute = c.number(2)?;
     let (mut second, mut nanos, mut zone) = (0, 0, None);
     if c.eat(b':') {
@@ -94,7 +94,7 @@ impl Cursor<'_> {
         found
     }
 
-    fn expect(&mut self, byte: u8) -> Option<()> {
+    fn skip(&mut self, byte: u8) -> Option<()> {
         self.eat(byte).then_some(())
     }
 
