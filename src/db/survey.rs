@@ -2,7 +2,7 @@
 //! this before it acts and stops at the first gap; `doctor` shows all of it.
 
 use super::audit::{AUDIT_COLUMNS, AUDIT_TABLE, NEWER_AUDIT_COLUMNS};
-use super::{About, Db, Ident, Location, Schema};
+use super::{Db, Ident, Location, Schema};
 use crate::error::{Error, Result};
 
 /// One mapped column and whether the table has it.
@@ -34,7 +34,6 @@ pub struct Survey {
     /// Why the id column cannot name one user, if it cannot.
     pub id_problem: Option<Error>,
     pub audit: AuditTable,
-    pub engine: About,
 }
 
 /// A column of the users table that a token store keeps its token in, by
@@ -61,7 +60,6 @@ impl Db {
                 Some(_) => AuditTable::Foreign,
                 None => AuditTable::Missing,
             },
-            engine: tx.engine()?,
         };
         let Some(present) = tx.columns_of(s.table.name())? else {
             return Ok(survey);

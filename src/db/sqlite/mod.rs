@@ -13,6 +13,7 @@ mod open;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{CachedStatement, Connection, Transaction, TransactionBehavior};
 
@@ -42,6 +43,12 @@ impl FileEngine for Sqlite {
         let err = |e| failure::map(e, path, busy_timeout);
         let conn = open::connect(path, access).map_err(err)?;
         conn.busy_timeout(busy_timeout).map_err(err)?;
+        // Without the planner's stability guarantee SQLite prepares a
+        // statement again once a `LIKE` pattern is bound, to weigh an index
+        // on the pattern's prefix: no statement here has one to use, and
+        // the second prepare was a twentieth of `inspect`.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(err)?;
         functions::register(&conn).map_err(err)?;
         Ok(Conn {
             conn,
@@ -227,5 +234,29 @@ fn cell(v: ValueRef<'_>) -> Cell<'_> {
         ValueRef::Integer(n) => Cell::Int(n),
         ValueRef::Real(f) => Cell::Real(f),
         ValueRef::Text(b) | ValueRef::Blob(b) => Cell::Text(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::StatementStatus;
+
+    #[test]
+    fn a_bound_like_pattern_does_not_make_sqlite_prepare_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (detail TEXT); INSERT INTO t VALUES ('lock: all')")
+            .unwrap();
+        let conn = Sqlite::open(&path, Access::ReadOnly, Duration::from_secs(1)).unwrap();
+        let mut stmt = conn
+            .conn
+            .prepare("SELECT count(*) FROM t WHERE detail LIKE ?1")
+            .unwrap();
+        let n: i64 = stmt.query_row(["%lock%"], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
     }
 }

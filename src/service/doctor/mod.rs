@@ -107,10 +107,14 @@ fn survey(
     report: &mut Report,
     problems: &mut Vec<Error>,
 ) -> Result<bool> {
-    let survey = db
-        .map_err(Clone::clone)
-        .and_then(|db| Ok((db, db.survey(&ctx.store.user_columns())?)));
-    let (db, survey) = match survey {
+    let survey = db.map_err(Clone::clone).and_then(|db| {
+        Ok((
+            db,
+            db.survey(&ctx.store.user_columns())?,
+            db.read().engine()?,
+        ))
+    });
+    let (db, survey, engine) = match survey {
         Ok(found) => found,
         Err(e) => {
             report.database.error = Some(e.message.clone());
@@ -118,10 +122,10 @@ fn survey(
             return Ok(false);
         }
     };
-    report.database.shown = Some(survey.engine.to_string());
-    report.database.kind = Some(survey.engine.kind);
-    report.database.version = Some(survey.engine.version.clone());
-    report.database.journal_mode = survey.engine.journal_mode.clone();
+    report.database.shown = Some(engine.to_string());
+    report.database.kind = Some(engine.kind);
+    report.database.version = Some(engine.version);
+    report.database.journal_mode = engine.journal_mode;
     report.table.found = Some(survey.columns.is_some());
     report.table.audit_table = Some(survey.audit == AuditTable::Found);
     if survey.columns.is_some() {
