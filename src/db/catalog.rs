@@ -11,8 +11,11 @@ use super::registry::Conn;
 use super::{Location, location};
 use crate::error::{Kind, Result};
 
+/// Each table's name and its columns' names, in lower case.
+pub(super) type Tables = BTreeMap<String, BTreeSet<String>>;
+
 pub struct Catalog {
-    tables: BTreeMap<String, BTreeSet<String>>,
+    tables: Tables,
     /// Kept open for the few values an app keeps as data (Django's site).
     conn: Option<Conn>,
     /// Whether `conn` is to a server (one named by a URL).
@@ -32,7 +35,7 @@ impl Catalog {
             },
             Location::Url(url) => url.open(Access::ReadOnly, busy_timeout)?,
         };
-        let mut tables: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut tables = Tables::new();
         conn.handle()
             .each(conn.dialect().every_column(), &[], |r| {
                 let (Some(table), Some(column)) = (r.cell(0)?.text(), r.cell(1)?.text()) else {
@@ -109,14 +112,21 @@ impl Catalog {
 }
 
 /// A connection made to read the catalogue, for the command to go on
-/// with: a server's connection costs a round trip or a TLS handshake.
-pub struct Spare(pub(super) Conn);
+/// with, and what the catalogue said of a file's tables: opening the file
+/// again, and reading its schema again, doubled what a command on one user
+/// cost.
+pub struct Spare {
+    pub(super) conn: Conn,
+    /// Only a file's: SQLite finds a table whatever the case of its name,
+    /// as the catalogue's lower-case names do, where a server resolves a
+    /// name through its search path and quoting.
+    pub(super) tables: Option<Tables>,
+}
 
 impl Catalog {
-    /// The connection, where it is worth keeping: a file opens afresh as
-    /// cheaply, and in the mode its command asks for.
     pub fn into_spare(self) -> Option<Spare> {
-        self.conn.filter(|_| self.on_server).map(Spare)
+        let tables = (!self.on_server).then_some(self.tables);
+        self.conn.map(|conn| Spare { conn, tables })
     }
 }
 

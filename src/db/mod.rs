@@ -67,6 +67,10 @@ struct Names {
     id_column: Option<failure::IdColumn>,
     ids: crate::user::IdKind,
     users: UserSql,
+    /// What the catalogue that recognised the app said of the tables, for
+    /// the checks before the command: forgotten at the first write, which
+    /// may change them.
+    known: Option<catalog::Tables>,
 }
 
 /// The database inside (or outside) a transaction.
@@ -129,18 +133,16 @@ impl Db {
         spare: Option<Spare>,
     ) -> Result<Db> {
         let spare = match spare {
-            Some(Spare(conn)) if access == Access::ReadOnly || conn.become_writable()? => {
-                Some(conn)
-            }
+            Some(s) if access == Access::ReadOnly || s.conn.become_writable()? => Some(s),
             _ => None,
         };
-        let conn = match (spare, at) {
-            (Some(conn), _) => conn,
+        let (conn, known) = match (spare, at) {
+            (Some(Spare { conn, tables }), _) => (conn, tables),
             (None, Location::File(path)) => {
                 location::check_file(path)?;
-                Conn::open_file(path, access, busy_timeout)?
+                (Conn::open_file(path, access, busy_timeout)?, None)
             }
-            (None, Location::Url(url)) => url.open(access, busy_timeout)?,
+            (None, Location::Url(url)) => (url.open(access, busy_timeout)?, None),
         };
         let dialect = conn.dialect();
         // Every statement on users depends on what the ids are.
@@ -155,6 +157,7 @@ impl Db {
                 dialect,
                 id_column,
                 ids,
+                known,
             },
         })
     }
@@ -195,6 +198,7 @@ impl Db {
     /// waiting for it honours the busy timeout, and a check made inside
     /// cannot be invalidated before the write that depends on it.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.names.known = None;
         let names = &self.names;
         self.conn.write(|conn| f(&Tx { conn, names }))
     }
@@ -211,6 +215,43 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn columns(db: &Db, table: &str) -> Vec<String> {
+        let mut names: Vec<_> = db
+            .read()
+            .columns_of(table)
+            .unwrap()
+            .unwrap()
+            .into_iter()
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_command_goes_on_with_the_catalogues_connection_and_forgets_it_at_the_first_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.db");
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)")
+            .unwrap();
+        let at = Location::File(path.clone());
+        let wait = Duration::from_secs(1);
+        let spare = Catalog::read(&at, wait).unwrap().into_spare();
+        assert!(spare.as_ref().is_some_and(|s| s.tables.is_some()));
+        let mut db = Db::connect(&at, Access::ReadWrite, wait, &Schema::default(), spare).unwrap();
+        assert_eq!(columns(&db, "USERS"), ["email", "id"]);
+        // The reader's guards are gone: the same connection writes.
+        db.write(|tx| tx.batch("ALTER TABLE users ADD COLUMN name TEXT"))
+            .unwrap();
+        assert_eq!(columns(&db, "users"), ["email", "id", "name"]);
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other
+            .execute_batch("ALTER TABLE users ADD COLUMN age INTEGER")
+            .unwrap();
+        assert_eq!(columns(&db, "users"), ["age", "email", "id", "name"]);
+    }
 
     #[test]
     fn names_an_engine_keeps_are_refused_whatever_the_engine() {

@@ -74,6 +74,11 @@ impl<'a> Tx<'a> {
     /// The lower-cased column names of a table, or `None` when there is no
     /// such table (a view is an error: rows must be updatable).
     pub fn columns_of(&self, table: &str) -> Result<Option<HashSet<String>>> {
+        // A table the catalogue did not list may be a view, which it leaves out.
+        let known = self.names.known.as_ref();
+        if let Some(columns) = known.and_then(|t| t.get(&table.to_lowercase())) {
+            return Ok(Some(columns.iter().cloned().collect()));
+        }
         match self.conn.table(table)? {
             Table::Missing => Ok(None),
             Table::View => Err(failure::view(table)),

@@ -95,6 +95,16 @@ impl engine::Connection for Conn {
         Ok(self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false))
     }
 
+    /// A reader opened read-write (`open.rs`) drops its two guards; one
+    /// that SQLite opened read-only cannot write.
+    fn become_writable(&self) -> Result<bool> {
+        if self.is_read_only()? {
+            return Ok(false);
+        }
+        open::allow_writes(&self.conn).map_err(|e| self.handle().err(e))?;
+        Ok(true)
+    }
+
     /// Room for a batch's pages of the users table and most of what it
     /// touches of the token index: 16 MiB, so a bulk batch's scattered
     /// index updates need not spill to disk before its commit.

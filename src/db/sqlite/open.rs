@@ -69,6 +69,13 @@ fn reading_writer(path: &Path) -> rusqlite::Result<Option<Connection>> {
     Ok(Some(conn))
 }
 
+/// Undoes `reading_writer`'s guards, for the command that goes on writing
+/// on the connection that recognised the app.
+pub(super) fn allow_writes(conn: &Connection) -> rusqlite::Result<()> {
+    conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+    conn.pragma_update(None, "query_only", false)
+}
+
 /// What a reader's statements may do: select, read, call functions, and
 /// read the pragmas resetctl asks about (the catalogue takes a table or an
 /// index name; the journal mode, none).
