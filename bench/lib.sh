@@ -1,8 +1,8 @@
 # What every benchmark script here shares; sourced, not run.
 #
-#   bench_start TOOLS...   checks the tools, picks the binary ($bin: a fresh
-#                          release build, or RESETCTL_BENCH_BIN), makes
-#                          bench/work and $json
+#   bench_start TOOLS...   checks the tools, installs the binary to time
+#                          as $bin (a fresh release build, or
+#                          RESETCTL_BENCH_BIN), makes bench/work and $json
 #   bench NAME RUNS BASELINE RESETCTL [PREPARE]
 #                          one hyperfine run of both commands, after sync
 #   table NAME=TARGET...   the Markdown table of medians and ratios
@@ -22,12 +22,20 @@ bench_start() {
   json=$work/json
   mkdir -p "$json"
   # CI's smoke run passes the debug binary it already built; real runs use release.
+  local built
   if [ -n "${RESETCTL_BENCH_BIN:-}" ]; then
-    bin=$(realpath "$RESETCTL_BENCH_BIN")
+    built=$RESETCTL_BENCH_BIN
   else
     cargo build --release --quiet
-    bin=$PWD/target/release/resetctl
+    built=target/release/resetctl
   fi
+  # The binary is timed as installed (`cargo install`, the Debian package
+  # and `install` copy it), like the baselines in /usr/bin: one the linker
+  # has just written through a memory map sits in the page cache in small
+  # pieces, and every start of it took 0.1-0.3 ms more on this machine
+  # (BENCHMARKS.md, "One user").
+  bin=$PWD/$work/resetctl
+  install -m 755 "$built" "$bin"
 }
 
 users_db() {
